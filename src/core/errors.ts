@@ -1,0 +1,155 @@
+/**
+ * Errors are values with stable codes. Tests assert `code`, never message text.
+ * Every error for bad input carries where it happened (`file:line:col` and a key path).
+ *
+ * Exit codes (SPEC §1): input/usage errors exit 2, runtime failures exit 1.
+ */
+
+export interface SourceLocation {
+  /** Absolute or user-given path of the file. */
+  readonly file: string;
+  /** 1-based line, when known. */
+  readonly line?: number | undefined;
+  /** 1-based column, when known. */
+  readonly col?: number | undefined;
+  /** Key path inside the block, e.g. `run[2].shell`. */
+  readonly keyPath?: string | undefined;
+}
+
+/** Every error code procblock raises, with the exit code a CLI run ends with. */
+export const ERROR_CODES = {
+  // --- usage / input: exit 2 ---
+  PB_ERR_USAGE: 2, // unknown runtime option, bad option value
+  PB_ERR_BLOCK_USAGE: 2, // unknown block option, missing required arg, extra positionals
+  PB_ERR_FILE_NOT_FOUND: 2,
+  PB_ERR_FILE_UNREADABLE: 2,
+  PB_ERR_YAML_SYNTAX: 2,
+  PB_ERR_SCHEMA: 2, // one or more schema violations (see `problems`)
+  PB_ERR_CONDITION_SYNTAX: 2,
+  PB_ERR_UNKNOWN_TAG_OPTION: 2,
+  PB_ERR_INCLUDE_CYCLE: 2,
+  PB_ERR_INCLUDE_NOT_FOUND: 2,
+  PB_ERR_SCRIPT_NOT_FOUND: 2,
+  PB_ERR_VALIDATION: 2, // semantic checks a schema cannot express (several may be collected)
+  PB_ERR_INVALID_ARGUMENT: 2, // library/API called with a bad value
+  PB_ERR_RRD_INVALID: 2, // bad RRD definition (DS type, step, rows, names)
+  PB_ERR_RRD_FORMAT: 2, // corrupt/truncated/foreign file
+  // --- runtime: exit 1 ---
+  PB_ERR_RUNTIME: 1,
+  PB_ERR_SCRIPT_SYNTAX: 1,
+  PB_ERR_SCRIPT_THROW: 1,
+  PB_ERR_SCRIPT_TIMEOUT: 1,
+  PB_ERR_SCRIPT_NO_EXPORT: 1,
+  PB_ERR_WORKER_EXIT: 1,
+  PB_ERR_SHELL_FAILED: 1,
+  PB_ERR_SHELL_TIMEOUT: 1,
+  PB_ERR_RETURN_TAG_MISSING: 1,
+  PB_ERR_LOCK_TIMEOUT: 1,
+  PB_ERR_LOCK_NOT_HELD: 1,
+  PB_ERR_UNIDIST: 1,
+  PB_ERR_CLOSED: 1, // used after close()
+  PB_ERR_ABORTED: 1,
+  PB_ERR_RRD_UPDATE: 1, // illegal update (time not after last, etc.)
+  PB_ERR_RRD_IO: 1,
+  PB_ERR_GRAPH: 1,
+  PB_ERR_ALREADY_RUNNING: 1,
+  PB_ERR_DAEMON: 1,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface ProcblockErrorOptions {
+  readonly cause?: unknown;
+  readonly location?: SourceLocation | undefined;
+  /** Several problems reported at once (schema/validation). */
+  readonly problems?: readonly Problem[] | undefined;
+}
+
+/** One problem in a multi-problem report. */
+export interface Problem {
+  readonly message: string;
+  readonly location?: SourceLocation | undefined;
+}
+
+export class ProcblockError extends Error {
+  readonly code: ErrorCode;
+  readonly location: SourceLocation | undefined;
+  readonly problems: readonly Problem[];
+
+  constructor(code: ErrorCode, message: string, options: ProcblockErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ProcblockError';
+    this.code = code;
+    this.location = options.location;
+    this.problems = options.problems ?? [];
+  }
+
+  /** Exit code for a CLI run that ends with this error. */
+  get exitCode(): number {
+    return ERROR_CODES[this.code];
+  }
+}
+
+/** Bad usage or bad input: exit 2. */
+export class InputError extends ProcblockError {
+  constructor(code: ErrorCode, message: string, options: ProcblockErrorOptions = {}) {
+    super(code, message, options);
+    this.name = 'InputError';
+  }
+}
+
+/** A failure while running: exit 1. */
+export class RuntimeFailure extends ProcblockError {
+  constructor(code: ErrorCode, message: string, options: ProcblockErrorOptions = {}) {
+    super(code, message, options);
+    this.name = 'RuntimeFailure';
+  }
+}
+
+export function isProcblockError(e: unknown): e is ProcblockError {
+  return e instanceof ProcblockError;
+}
+
+/** `file:line:col` (parts omitted when unknown), followed by ` at <keyPath>` when known. */
+export function formatLocation(loc: SourceLocation | undefined): string {
+  if (!loc) return '';
+  let s = loc.file;
+  if (loc.line !== undefined) s += `:${loc.line}`;
+  if (loc.line !== undefined && loc.col !== undefined) s += `:${loc.col}`;
+  if (loc.keyPath) s += ` at ${loc.keyPath}`;
+  return s;
+}
+
+/** Format a key path from segments: `['run', 2, 'shell']` → `run[2].shell`. */
+export function formatKeyPath(path: readonly (string | number)[]): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else out += out === '' ? seg : `.${seg}`;
+  }
+  return out;
+}
+
+/** A human-readable, multi-line report of an error for stderr (no stack unless asked). */
+export function formatError(e: unknown, opts: { stack?: boolean } = {}): string {
+  if (e instanceof ProcblockError) {
+    const where = formatLocation(e.location);
+    const head = `error[${e.code}]: ${where ? `${where}: ` : ''}${e.message}`;
+    const lines = [head];
+    for (const p of e.problems) {
+      const w = formatLocation(p.location);
+      lines.push(`  - ${w ? `${w}: ` : ''}${p.message}`);
+    }
+    if (opts.stack && e.cause instanceof Error && e.cause.stack) lines.push(indent(e.cause.stack));
+    return lines.join('\n');
+  }
+  if (e instanceof Error) return `error: ${opts.stack && e.stack ? e.stack : e.message}`;
+  return `error: ${String(e)}`;
+}
+
+function indent(s: string): string {
+  return s
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
+}

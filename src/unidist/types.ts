@@ -1,0 +1,108 @@
+/**
+ * unidist: locks, counters, state, queues and log behind one small async interface (SPEC §5).
+ * The same interface is used by engine tags, by scripts (`ctx.unidist`, proxied from worker
+ * threads) and by library users (`createUnidist`). Back ends implement `Unidist`; one contract
+ * test suite (test/unidist/contract.ts) runs against each.
+ */
+
+export interface LockAcquireOptions {
+  /** Milliseconds to wait for the lock; 0 = try once; undefined = wait forever. */
+  readonly timeout?: number | undefined;
+  /** Milliseconds after which a held lock frees itself (holder presumed dead). */
+  readonly ttl?: number | undefined;
+  /** Abort the wait. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface LockHandle {
+  readonly name: string;
+  /** Monotonically increasing per lock name across acquisitions (fencing token). */
+  readonly token: number;
+  /** Release the lock. Returns false when this handle no longer holds it (TTL expired, already released). */
+  release(): Promise<boolean>;
+}
+
+export interface LockInfo {
+  readonly name: string;
+  readonly token: number;
+  /** Epoch ms when acquired. */
+  readonly since: number;
+  /** Epoch ms when it expires, if it has a TTL. */
+  readonly expires?: number | undefined;
+  /** Free-form owner description (thread id, pid). */
+  readonly owner?: string | undefined;
+}
+
+export interface Locks {
+  /** Acquire `name`; resolves to a handle, or `null` when `timeout` passed. Never busy-spins. */
+  acquire(name: string, options?: LockAcquireOptions): Promise<LockHandle | null>;
+  isLocked(name: string): Promise<boolean>;
+  list(): Promise<LockInfo[]>;
+}
+
+export interface Counters {
+  get(name: string): Promise<number>;
+  set(name: string, value: number): Promise<void>;
+  /** Set and return the previous value. */
+  getSet(name: string, value: number): Promise<number>;
+  /** Add `by` (default 1) and return the new value. */
+  increment(name: string, by?: number): Promise<number>;
+  /** Add `by` (default 1) and return the previous value. */
+  getIncrement(name: string, by?: number): Promise<number>;
+  all(): Promise<Record<string, number>>;
+}
+
+export interface StateBuckets {
+  get<T = unknown>(bucket: string, key: string, defaultValue?: T): Promise<T | undefined>;
+  set(bucket: string, key: string, value: unknown): Promise<void>;
+  /** Set and return the previous value (undefined when absent). */
+  getSet<T = unknown>(bucket: string, key: string, value: unknown): Promise<T | undefined>;
+  has(bucket: string, key: string): Promise<boolean>;
+  keys(bucket: string): Promise<string[]>;
+  /** Returns true when the key existed. */
+  delete(bucket: string, key: string): Promise<boolean>;
+  buckets(): Promise<string[]>;
+}
+
+export interface QueueOptions {
+  /** Keep at most this many messages; the oldest are dropped first. */
+  readonly maxLength?: number | undefined;
+}
+
+export interface Queues {
+  /** Append a message; returns the new length. */
+  add(name: string, message: unknown, options?: QueueOptions): Promise<number>;
+  count(name: string): Promise<number>;
+  /** The oldest message (removed unless `remove: false`), or undefined when empty. */
+  oldest<T = unknown>(name: string, options?: { remove?: boolean }): Promise<T | undefined>;
+  /** The newest message (removed unless `remove: false`), or undefined when empty. */
+  newest<T = unknown>(name: string, options?: { remove?: boolean }): Promise<T | undefined>;
+  /** Every message, oldest first, without removing them. */
+  all<T = unknown>(name: string): Promise<T[]>;
+  /** Take the oldest message, waiting up to `timeout` ms (undefined = forever); undefined on timeout. */
+  wait<T = unknown>(name: string, options?: { timeout?: number; signal?: AbortSignal }): Promise<T | undefined>;
+  /** Configure a queue's maximum length (applies to later adds, trims now). */
+  setMaxLength(name: string, maxLength: number | undefined): Promise<void>;
+}
+
+export type UnidistLogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface UnidistLog {
+  write(level: UnidistLogLevel, msg: string, fields?: Record<string, unknown>): Promise<void>;
+  debug(msg: string, fields?: Record<string, unknown>): Promise<void>;
+  info(msg: string, fields?: Record<string, unknown>): Promise<void>;
+  warn(msg: string, fields?: Record<string, unknown>): Promise<void>;
+  error(msg: string, fields?: Record<string, unknown>): Promise<void>;
+}
+
+export interface Unidist {
+  readonly lock: Locks;
+  readonly counter: Counters;
+  readonly state: StateBuckets;
+  readonly queue: Queues;
+  readonly log: UnidistLog;
+  /** Persist pending changes now (no-op for back ends without persistence). */
+  flush(): Promise<void>;
+  /** Flush and release resources. Idempotent: returns the same promise twice. */
+  close(): Promise<void>;
+}
