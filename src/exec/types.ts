@@ -1,0 +1,86 @@
+/**
+ * Contracts of the exec layer: running block scripts in worker threads and shell commands.
+ * The engine depends on these interfaces only.
+ */
+import type { Logger } from '../core/logger.js';
+
+export type PlainObject = Record<string, unknown>;
+
+/** One call of a block script's `processBlock`. */
+export interface ScriptCall {
+  /** Absolute path of the script (.ts, .mts, .js, .mjs). */
+  readonly script: string;
+  /** Pipe data; the worker receives a structured-clone copy. */
+  readonly pipeData: PlainObject;
+  /** The run list or tag value that called the script. */
+  readonly block: unknown;
+  readonly requestState: PlainObject;
+  readonly inputData: PlainObject;
+  /** The tag that led here (`run`, `notify x`, ...). */
+  readonly tag: string;
+  /** Working directory for the script (ctx.cwd); never changes the process cwd. */
+  readonly cwd: string;
+  /** Environment for the script (ctx.env). */
+  readonly env: Readonly<Record<string, string>>;
+  /** The mapping that contains the calling tag (ctx.blockParent). */
+  readonly blockParent: unknown;
+  /** Milliseconds before the worker is terminated and replaced; undefined = runner default. */
+  readonly timeoutMs?: number | undefined;
+  /** Aborting forwards to ctx.signal inside the worker (cooperative stop). */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** What a finished script call produced. The engine merges it into pipe data. */
+export interface ScriptOutcome {
+  /** The returned value when it was a plain object, else undefined. */
+  readonly returned: PlainObject | undefined;
+  /** True when the script returned something other than a plain object or undefined (warned, ignored). */
+  readonly returnedNonObject: boolean;
+  /** Top-level keys the script set on its pipeData copy (new or changed values). */
+  readonly pipeDataSet: PlainObject;
+  /** Top-level keys the script deleted from its pipeData copy. */
+  readonly pipeDataDeleted: readonly string[];
+  /** Milliseconds spent in the worker. */
+  readonly durationMs: number;
+}
+
+export interface ScriptRunner {
+  /**
+   * Run a script. Rejects with a ProcblockError: PB_ERR_SCRIPT_NOT_FOUND, PB_ERR_SCRIPT_SYNTAX,
+   * PB_ERR_SCRIPT_NO_EXPORT, PB_ERR_SCRIPT_THROW (stack kept), PB_ERR_SCRIPT_TIMEOUT,
+   * PB_ERR_WORKER_EXIT, PB_ERR_CLOSED.
+   */
+  run(call: ScriptCall): Promise<ScriptOutcome>;
+  /** Abort every in-flight call's ctx.signal (cooperative stop), without terminating workers. */
+  abortAll(reason?: unknown): void;
+  /** Number of calls in flight. */
+  readonly inFlight: number;
+  /** Wait for in-flight calls up to `deadlineMs`, then terminate workers. Idempotent. */
+  close(deadlineMs?: number): Promise<void>;
+}
+
+/** A shell item (SPEC §3): string form or object form. */
+export interface ShellCall {
+  readonly command: string;
+  readonly cwd: string;
+  /** Extra environment merged over the runtime's environment. */
+  readonly env?: Readonly<Record<string, string>> | undefined;
+  /** Milliseconds before the process group is killed. */
+  readonly timeoutMs?: number | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface ShellOutcome {
+  /** Exit code; 128+n when killed by signal n; -1 when it could not start. */
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly timedOut: boolean;
+  readonly durationMs: number;
+}
+
+export interface ShellRunner {
+  run(call: ShellCall, log?: Logger): Promise<ShellOutcome>;
+  /** Kill running children (SIGTERM, then SIGKILL after `deadlineMs`). Idempotent. */
+  close(deadlineMs?: number): Promise<void>;
+}
