@@ -1,0 +1,53 @@
+/**
+ * Contracts between the engine (which meets `cache:` run items), the RunThread scheduler and
+ * the runtime (which attaches time-series collectors). See SPEC §3.2.
+ */
+import type { ScriptOutcome } from '../exec/types.js';
+
+/** Snapshot of a RunThread, stored under pipe-data key `run_thread.<id>`. */
+export interface RunThreadStatus {
+  readonly id: string;
+  readonly running: boolean;
+  readonly intervalSeconds: number;
+  /** Completed ticks (successful or failed). */
+  readonly runs: number;
+  /** Ticks skipped because the previous one was still running. */
+  readonly skipped: number;
+  readonly errors: number;
+  /** Epoch seconds of the last tick's start. */
+  readonly lastStart?: number | undefined;
+  /** Seconds the last tick took. */
+  readonly lastDuration?: number | undefined;
+  readonly lastError?: string | undefined;
+  /** Script paths as written in the block. */
+  readonly scripts: readonly string[];
+}
+
+/** What the engine hands over for a `cache:` run item. */
+export interface RunThreadSpec {
+  readonly id: string;
+  readonly intervalMs: number;
+  /** Script path as written (for status). */
+  readonly script: string;
+  /** The run item as written (read-only): the runtime reads `timeseries collect` from it. */
+  readonly item: Readonly<Record<string, unknown>>;
+  /** Folder that relative paths in `item` resolve against. */
+  readonly baseDir: string;
+  /** Run one tick of the item's script. */
+  readonly tick: (signal: AbortSignal) => Promise<ScriptOutcome>;
+}
+
+export interface StartedRunThread {
+  /** The first tick's outcome (the first processing waits for it). */
+  readonly first: ScriptOutcome;
+  status(): RunThreadStatus;
+}
+
+/** Provided by the runtime to the engine. */
+export interface RunThreadHost {
+  /**
+   * Start the RunThread `spec.id` and resolve with its first result. Starting an id that is
+   * already running returns the running thread's latest result instead of a second thread.
+   */
+  start(spec: RunThreadSpec): Promise<StartedRunThread>;
+}
