@@ -1,0 +1,107 @@
+/**
+ * Public types of procblock's round-robin store. Semantics are rrdtool 1.7's (see docs/rrd-format.md).
+ */
+
+export type DsType = 'GAUGE' | 'COUNTER' | 'DERIVE' | 'ABSOLUTE';
+export type ConsolidationFn = 'AVERAGE' | 'MIN' | 'MAX' | 'LAST';
+
+/** One data source. `min`/`max` undefined (or NaN) mean "U" (no limit). */
+export interface DsDef {
+  name: string;
+  type: DsType;
+  heartbeat: number;
+  min?: number | undefined;
+  max?: number | undefined;
+}
+
+/** One round-robin archive: `rows` consolidated rows of `steps` primary data points each. */
+export interface RraDef {
+  cf: ConsolidationFn;
+  xff: number;
+  steps: number;
+  rows: number;
+}
+
+export interface RrdDefinition {
+  /** Primary data point length, seconds (integer ≥ 1). */
+  step: number;
+  /** Epoch seconds of the (virtual) last update; default now − 10 (as rrdtool). */
+  start?: number | undefined;
+  ds: DsDef[];
+  rra: RraDef[];
+}
+
+/**
+ * A value for one data source. `null`/`undefined`/missing/NaN = unknown ("U").
+ * COUNTER/DERIVE take integers; pass a `bigint` (or a decimal integer string) for counters
+ * beyond 2^53 so 64-bit wraps are exact.
+ */
+export type RrdValue = number | bigint | string | null | undefined;
+
+export interface RrdSample {
+  /** Epoch seconds, may be fractional (microsecond resolution, as rrdtool). */
+  time: number;
+  values: Record<string, RrdValue>;
+}
+
+export interface FetchOptions {
+  cf: ConsolidationFn;
+  start: number;
+  end: number;
+  /** Wanted seconds per row; default: the finest archive (rrdtool's `-r`). */
+  resolution?: number | undefined;
+}
+
+export interface FetchResult {
+  start: number;
+  end: number;
+  step: number;
+  dsNames: string[];
+  rows: number;
+  /** Per DS, NaN = unknown; row i is the interval ending at start + (i+1)*step, as rrdtool prints it. */
+  columns: Float64Array[];
+}
+
+/** Per-DS state, as `rrdtool info` shows it. */
+export interface RrdDsInfo extends DsDef {
+  /** Last value given (rrdtool's `last_ds`), "U" when unknown. */
+  lastDs: string;
+  /** Accumulated value*seconds of the current primary data point (NaN = unknown). */
+  value: number;
+  unknownSec: number;
+}
+
+export interface RrdCdpInfo {
+  value: number;
+  unknownDatapoints: number;
+  primaryValue: number;
+  secondaryValue: number;
+}
+
+export interface RrdRraInfo extends RraDef {
+  curRow: number;
+  /** Per DS consolidation state. */
+  cdpPrep: RrdCdpInfo[];
+}
+
+export interface RrdInfo {
+  filename: string;
+  /** Format version of procblock's file. */
+  formatVersion: number;
+  /** rrdtool's RRD version this file's semantics follow ("0003"). */
+  rrdVersion: string;
+  step: number;
+  lastUpdate: number;
+  ds: RrdDsInfo[];
+  rra: RrdRraInfo[];
+  headerSize: number;
+}
+
+export interface CreateOptions {
+  /** Replace an existing file (default false: PB_ERR_RRD_INVALID... see RrdFile.create). */
+  overwrite?: boolean | undefined;
+}
+
+export interface ImportOptions {
+  overwrite?: boolean | undefined;
+}
