@@ -1,0 +1,172 @@
+/**
+ * `procblock [runtime options] <block.yaml> [block options] [block args]` (SPEC §1, §4).
+ * stdout carries only the result; everything else goes to stderr.
+ */
+import path from 'node:path';
+import { formatError, isProcblockError } from '../core/errors.js';
+import { createLogger, formatLogRecord, type Logger } from '../core/logger.js';
+import { checkBlock } from '../config/index.js';
+import type { LoadedBlock } from '../config/types.js';
+import { Runtime } from '../runtime/runtime.js';
+import { defaultLogFile, defaultPidFile, defaultStateDir } from '../runtime/state-dir.js';
+import { detach, isDaemonChild, stopDaemon, writePidFile } from '../runtime/daemon.js';
+import { parseBlockArgs } from './block-args.js';
+import { formatResult } from './output.js';
+import { parseCommandLine, runtimeHelpText, type RuntimeCliOptions } from './runtime-options.js';
+import { bannerText, blockUsageText } from './usage-text.js';
+import { packageVersion } from './version.js';
+import { runRrdCommand } from './rrd-command.js';
+
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** Register a handler for SIGINT/SIGTERM; returns a function that removes it. */
+  onSignal(handler: (signal: 'SIGINT' | 'SIGTERM') => void): () => void;
+  /** Leave at once (a second Ctrl-C). */
+  exitNow(code: number): never;
+}
+
+export const processIo: CliIo = {
+  stdout: (t) => void process.stdout.write(t),
+  stderr: (t) => void process.stderr.write(t),
+  cwd: process.cwd(),
+  env: process.env,
+  onSignal(handler) {
+    const onInt = (): void => handler('SIGINT');
+    const onTerm = (): void => handler('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    return () => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    };
+  },
+  exitNow: (code) => process.exit(code),
+};
+
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  if (argv[0] === 'rrd') return runRrdCommand([...argv.slice(1)], { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd });
+  let options: RuntimeCliOptions | undefined;
+  try {
+    const cmd = parseCommandLine(argv);
+    options = cmd.options;
+    if (options.version) {
+      io.stdout(`${packageVersion()}\n`);
+      return 0;
+    }
+    if (options.help || cmd.file === undefined) {
+      const text = `${runtimeHelpText(packageVersion())}\n`;
+      if (options.help) {
+        io.stdout(text);
+        return 0;
+      }
+      io.stderr(`${text}\nerror: no block file given\n`);
+      return 2;
+    }
+    const file = path.resolve(io.cwd, cmd.file);
+    const block = await checkBlock(file);
+    if (options.check) {
+      io.stdout('ok\n');
+      return 0;
+    }
+    if (options.stop) return await stop(block, options, io);
+
+    let parsed;
+    try {
+      parsed = parseBlockArgs(cmd.blockArgv, block.usage);
+    } catch (e) {
+      io.stderr(`${blockUsageText(block.usage, cmd.file)}\n\n${formatError(e)}\n`);
+      return 2;
+    }
+    if (parsed.help) {
+      io.stdout(`${blockUsageText(block.usage, cmd.file)}\n`);
+      return 0;
+    }
+    if (block.usage?.daemon && !isDaemonChild(io.env)) {
+      const logFile = block.usage.logfile ?? defaultLogFile(block.file);
+      const pid = detach({ argv: [process.argv[1] as string, ...argv], logFile, cwd: io.cwd, env: io.env });
+      io.stderr(`procblock: started daemon pid ${pid}; log: ${logFile}; stop it with: procblock --stop ${cmd.file}\n`);
+      return 0;
+    }
+    return await run(block, parsed.input, options, io);
+  } catch (e) {
+    return reportError(e, io, options);
+  }
+}
+
+async function run(block: LoadedBlock, inputData: Record<string, unknown>, options: RuntimeCliOptions, io: CliIo): Promise<number> {
+  const level = options.quiet && options.logLevel === 'info' ? 'warn' : options.logLevel;
+  const logger = createLogger((r) => io.stderr(`${formatLogRecord(r)}\n`), level, 'procblock');
+  const banner = bannerText(block.usage);
+  if (banner && !options.quiet) io.stderr(`${banner}\n`);
+
+  const removePid = block.usage?.daemon && isDaemonChild(io.env) ? writePidFile(block.usage.pidfile ?? defaultPidFile(block.file)) : undefined;
+  const runtime = await Runtime.create({
+    logger,
+    stateDir: options.stateDir ? path.resolve(io.cwd, options.stateDir) : defaultStateDir(block.file),
+    scriptTimeoutMs: options.scriptTimeout > 0 ? options.scriptTimeout * 1000 : undefined,
+    stopTimeoutMs: options.stopTimeout * 1000,
+  });
+  let signals = 0;
+  const removeSignals = io.onSignal((signal) => {
+    signals++;
+    if (signals > 1) {
+      io.stderr(`\n${signal} again: stopping now without waiting (exit 130)\n`);
+      io.exitNow(130);
+    }
+    io.stderr(`\n`);
+    logger.info(`${signal} received: stopping gracefully (press Ctrl-C again to force)`);
+    void runtime.stop(signal);
+  });
+  try {
+    const longrunning = block.usage?.longrunning === true;
+    if (longrunning) await runtime.holdRunningLock();
+    let processed;
+    try {
+      processed = await runtime.run(block, { inputData });
+    } catch (e) {
+      // A run cut short by Ctrl-C is a clean stop, not a failure.
+      if (runtime.isStopping && isProcblockError(e) && e.code === 'PB_ERR_ABORTED') {
+        await runtime.stop();
+        return 0;
+      }
+      throw e;
+    }
+    io.stdout(formatResult(processed.result, options.format));
+    if (longrunning && !runtime.isStopping) {
+      logger.info('Long-running block: running until Ctrl-C (SIGINT) or SIGTERM');
+      await runtime.stopped;
+    } else {
+      await runtime.stop('processing finished');
+    }
+    return 0;
+  } catch (e) {
+    await runtime.stop('error');
+    throw e;
+  } finally {
+    removeSignals();
+    removePid?.();
+  }
+}
+
+async function stop(block: LoadedBlock, options: RuntimeCliOptions, io: CliIo): Promise<number> {
+  const pidFile = block.usage?.pidfile ?? defaultPidFile(block.file);
+  const pid = await stopDaemon(pidFile, (options.stopTimeout + 5) * 1000);
+  if (!options.quiet) io.stderr(`procblock: stopped daemon pid ${pid}\n`);
+  return 0;
+}
+
+function reportError(e: unknown, io: CliIo, options: RuntimeCliOptions | undefined): number {
+  const debug = options?.logLevel === 'debug';
+  if (isProcblockError(e)) {
+    const showStack = e.code === 'PB_ERR_SCRIPT_THROW' || debug;
+    io.stderr(`${formatError(e, { stack: showStack })}\n`);
+    return e.exitCode;
+  }
+  io.stderr(`${formatError(e, { stack: true })}\n`);
+  return 1;
+}
+
+export type { Logger };

@@ -1,0 +1,15 @@
+/** The result printed on stdout: pretty JSON (default) or YAML. */
+import { stringify } from 'yaml';
+import type { OutputFormat } from './runtime-options.js';
+
+export function formatResult(result: unknown, format: OutputFormat): string {
+  if (format === 'yaml') return stringify(result === undefined ? null : result, { lineWidth: 0 });
+  return `${JSON.stringify(result === undefined ? null : result, jsonReplacer, 2)}\n`;
+}
+
+// Values JSON cannot carry are shown rather than silently turned into null or dropped.
+function jsonReplacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  return value;
+}

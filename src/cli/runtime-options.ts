@@ -1,0 +1,181 @@
+/**
+ * Runtime options: everything before the block file belongs to procblock itself (SPEC §1).
+ * Pure: argv in, frozen options out; bad usage is an InputError (exit 2).
+ */
+import { InputError } from '../core/errors.js';
+import { LOG_LEVELS, type LogLevel } from '../core/logger.js';
+
+export type OutputFormat = 'json' | 'yaml';
+
+export interface RuntimeCliOptions {
+  readonly help: boolean;
+  readonly version: boolean;
+  readonly format: OutputFormat;
+  readonly check: boolean;
+  readonly logLevel: LogLevel;
+  readonly quiet: boolean;
+  readonly stateDir: string | undefined;
+  /** `--stop`: stop the daemon started from this block file. */
+  readonly stop: boolean;
+  /** `--unidist URL`: back end; only `memory` is available in this version. */
+  readonly unidist: string;
+  /** Seconds to wait for in-flight runs on shutdown before terminating them. */
+  readonly stopTimeout: number;
+  /** Default per-script timeout in seconds (0 = none). */
+  readonly scriptTimeout: number;
+}
+
+export interface ParsedCommandLine {
+  readonly options: RuntimeCliOptions;
+  /** The block file as given, or undefined when none was given. */
+  readonly file: string | undefined;
+  /** Everything after the file: the block's own options and args. */
+  readonly blockArgv: readonly string[];
+}
+
+interface OptionDef {
+  readonly name: string;
+  readonly letter?: string;
+  readonly takesValue: boolean;
+  readonly info: string;
+  readonly valueName?: string;
+}
+
+export const RUNTIME_OPTIONS: readonly OptionDef[] = [
+  { name: 'help', letter: 'h', takesValue: false, info: 'Show this help and exit' },
+  { name: 'version', letter: 'V', takesValue: false, info: 'Print the version and exit' },
+  { name: 'format', takesValue: true, valueName: 'json|yaml', info: 'Result output format (default json)' },
+  { name: 'check', takesValue: false, info: 'Load and validate the block only; print "ok" or every problem' },
+  { name: 'log-level', takesValue: true, valueName: 'LEVEL', info: `Log level: ${LOG_LEVELS.join(', ')} (default info)` },
+  { name: 'quiet', letter: 'q', takesValue: false, info: 'No banner or progress on stderr (errors still shown)' },
+  { name: 'state-dir', takesValue: true, valueName: 'DIR', info: 'Where unidist persists (default <block dir>/.procblock/<block>/state)' },
+  { name: 'stop', takesValue: false, info: "Stop the daemon started from this block (reads the block's pidfile)" },
+  { name: 'unidist', takesValue: true, valueName: 'URL', info: 'unidist back end (default memory)' },
+  { name: 'stop-timeout', takesValue: true, valueName: 'SECONDS', info: 'On Ctrl-C, wait this long for running scripts before terminating them (default 10)' },
+  { name: 'script-timeout', takesValue: true, valueName: 'SECONDS', info: 'Default timeout of a script call, 0 = none (default 0)' },
+];
+
+const DEFAULTS: RuntimeCliOptions = Object.freeze({
+  help: false,
+  version: false,
+  format: 'json',
+  check: false,
+  logLevel: 'info',
+  quiet: false,
+  stateDir: undefined,
+  stop: false,
+  unidist: 'memory',
+  stopTimeout: 10,
+  scriptTimeout: 0,
+});
+
+export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
+  const opts: { -readonly [K in keyof RuntimeCliOptions]: RuntimeCliOptions[K] } = { ...DEFAULTS };
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') {
+      i++;
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') break;
+    let name: string;
+    let inline: string | undefined;
+    let def: OptionDef | undefined;
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+      inline = eq === -1 ? undefined : arg.slice(eq + 1);
+      def = RUNTIME_OPTIONS.find((o) => o.name === name);
+    } else {
+      name = arg.slice(1);
+      def = RUNTIME_OPTIONS.find((o) => o.letter === name);
+    }
+    if (!def) {
+      throw new InputError('PB_ERR_USAGE', `unknown option '${arg}' before the block file; known options: ${RUNTIME_OPTIONS.map((o) => `--${o.name}`).join(', ')} (block options go after the file)`);
+    }
+    let value: string | undefined;
+    if (def.takesValue) {
+      value = inline ?? argv[++i];
+      if (value === undefined) throw new InputError('PB_ERR_USAGE', `option --${def.name} needs a value (${def.valueName ?? 'VALUE'})`);
+    } else if (inline !== undefined) {
+      throw new InputError('PB_ERR_USAGE', `option --${def.name} takes no value, got '${inline}'`);
+    }
+    apply(opts, def.name, value);
+  }
+  const file = argv[i];
+  return { options: Object.freeze(opts), file, blockArgv: Object.freeze(argv.slice(i + 1)) };
+}
+
+function apply(opts: { -readonly [K in keyof RuntimeCliOptions]: RuntimeCliOptions[K] }, name: string, value: string | undefined): void {
+  switch (name) {
+    case 'help':
+      opts.help = true;
+      return;
+    case 'version':
+      opts.version = true;
+      return;
+    case 'check':
+      opts.check = true;
+      return;
+    case 'quiet':
+      opts.quiet = true;
+      return;
+    case 'stop':
+      opts.stop = true;
+      return;
+    case 'format':
+      if (value !== 'json' && value !== 'yaml') throw new InputError('PB_ERR_USAGE', `--format must be json or yaml, got '${value}'`);
+      opts.format = value;
+      return;
+    case 'log-level':
+      if (!(LOG_LEVELS as readonly string[]).includes(value ?? '')) {
+        throw new InputError('PB_ERR_USAGE', `--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${value}'`);
+      }
+      opts.logLevel = value as LogLevel;
+      return;
+    case 'state-dir':
+      opts.stateDir = value;
+      return;
+    case 'unidist':
+      if (value !== 'memory') {
+        throw new InputError('PB_ERR_USAGE', `--unidist: only 'memory' is available in this version, got '${value}'`);
+      }
+      opts.unidist = value;
+      return;
+    case 'stop-timeout':
+      opts.stopTimeout = seconds(name, value);
+      return;
+    case 'script-timeout':
+      opts.scriptTimeout = seconds(name, value);
+      return;
+  }
+}
+
+function seconds(name: string, value: string | undefined): number {
+  const n = Number(value);
+  if (value === undefined || value.trim() === '' || !Number.isFinite(n) || n < 0) {
+    throw new InputError('PB_ERR_USAGE', `--${name} must be a number of seconds >= 0, got '${value}'`);
+  }
+  return n;
+}
+
+export function runtimeHelpText(version: string): string {
+  const rows = RUNTIME_OPTIONS.map((o) => {
+    const flag = `${o.letter ? `-${o.letter}, ` : '    '}--${o.name}${o.takesValue ? ` ${o.valueName ?? 'VALUE'}` : ''}`;
+    return [flag, o.info] as const;
+  });
+  const width = Math.max(...rows.map(([f]) => f.length));
+  return [
+    `procblock ${version}: YAML blocks into running automation`,
+    '',
+    'usage: procblock [runtime options] <block.yaml> [block options] [block args]',
+    '       procblock rrd <fetch|info|last|first|graph|dump|restore|create|update> ...',
+    '',
+    'Runtime options (before the block file):',
+    ...rows.map(([f, info]) => `  ${f.padEnd(width)}  ${info}`),
+    '',
+    'After the block file, options and args belong to the block (see: procblock <block.yaml> --help).',
+    'Exit codes: 0 ok, 1 runtime failure, 2 bad usage or input, 130 forced stop (second Ctrl-C).',
+  ].join('\n');
+}

@@ -1,0 +1,192 @@
+/**
+ * The runtime composes everything under one lifecycle: unidist, the script and shell runners,
+ * RunThreads with their time-series collectors, and the engine. OPEN → STOPPING → CLOSED;
+ * `stop()` returns the same promise every time.
+ *
+ * Stopping (SPEC §4): release `__running`, abort every ctx.signal, stop scheduling ticks, wait
+ * for in-flight runs up to the deadline (then terminate their workers), write every pending
+ * time-series sample and graph, persist unidist, close.
+ */
+import path from 'node:path';
+import type { Clock } from '../core/clock.js';
+import { systemClock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import { silentLogger } from '../core/logger.js';
+import { RuntimeFailure } from '../core/errors.js';
+import type { LoadedBlock } from '../config/types.js';
+import type { ScriptRunner, ShellRunner } from '../exec/types.js';
+import { createScriptRunner } from '../exec/script-runner.js';
+import { createShellRunner } from '../exec/shell-runner.js';
+import { processBlock } from '../engine/process-block.js';
+import type { ProcessResult } from '../engine/types.js';
+import type { LockHandle, Unidist } from '../unidist/types.js';
+import { createUnidist } from '../unidist/index.js';
+import { RunThreadManager } from './run-thread-manager.js';
+
+export interface RuntimeOptions {
+  readonly logger?: Logger | undefined;
+  readonly clock?: Clock | undefined;
+  /** unidist persistence folder; undefined = no persistence. Ignored when `unidist` is given. */
+  readonly stateDir?: string | undefined;
+  /** Use this unidist instead of creating one (it is not closed by the runtime). */
+  readonly unidist?: Unidist | undefined;
+  /** Default script timeout in ms (undefined = none). */
+  readonly scriptTimeoutMs?: number | undefined;
+  /** How long stop() waits for in-flight runs before terminating them. Default 10 s. */
+  readonly stopTimeoutMs?: number | undefined;
+  /** Environment for scripts and shell items. Default: process.env. */
+  readonly env?: Readonly<Record<string, string>> | undefined;
+  readonly maxThreads?: number | undefined;
+}
+
+export interface RunInput {
+  readonly inputData?: Record<string, unknown> | undefined;
+  readonly pipeData?: Record<string, unknown> | undefined;
+  readonly requestState?: Record<string, unknown> | undefined;
+}
+
+type State = 'open' | 'stopping' | 'closed';
+
+export class Runtime {
+  readonly unidist: Unidist;
+  readonly logger: Logger;
+  private readonly clock: Clock;
+  private readonly scripts: ScriptRunner;
+  private readonly shell: ShellRunner;
+  private readonly threads: RunThreadManager;
+  private readonly ownsUnidist: boolean;
+  private readonly stopTimeoutMs: number;
+  private readonly env: Readonly<Record<string, string>>;
+  private readonly abort = new AbortController();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private running: LockHandle | undefined;
+  private state: State = 'open';
+  private stopPromise: Promise<void> | undefined;
+  private resolveStopped!: () => void;
+  /** Resolves when the runtime has stopped (for long-running blocks). */
+  readonly stopped: Promise<void>;
+
+  private constructor(unidist: Unidist, ownsUnidist: boolean, options: RuntimeOptions) {
+    this.unidist = unidist;
+    this.ownsUnidist = ownsUnidist;
+    this.logger = options.logger ?? silentLogger;
+    this.clock = options.clock ?? systemClock;
+    this.stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
+    this.env = options.env ?? stringEnv(process.env);
+    this.scripts = createScriptRunner({
+      unidist,
+      logger: this.logger,
+      defaultTimeoutMs: options.scriptTimeoutMs,
+      maxThreads: options.maxThreads,
+      env: this.env,
+    });
+    this.shell = createShellRunner();
+    this.threads = new RunThreadManager({ clock: this.clock, logger: this.logger });
+    this.stopped = new Promise((r) => (this.resolveStopped = r));
+  }
+
+  static async create(options: RuntimeOptions = {}): Promise<Runtime> {
+    const unidist =
+      options.unidist ??
+      (await createUnidist({ backend: 'memory', stateDir: options.stateDir, clock: options.clock, logger: options.logger?.child('unidist') }));
+    return new Runtime(unidist, options.unidist === undefined, options);
+  }
+
+  get isStopping(): boolean {
+    return this.state !== 'open';
+  }
+
+  /** True when RunThreads are ticking (a long-running block has work left). */
+  get hasBackgroundWork(): boolean {
+    return this.threads.count > 0;
+  }
+
+  /** Hold the `__running` lock while a long-running block is alive (SPEC §4). */
+  async holdRunningLock(): Promise<void> {
+    const handle = await this.unidist.lock.acquire('__running', { timeout: 0 });
+    if (!handle) throw new RuntimeFailure('PB_ERR_ALREADY_RUNNING', 'the __running lock is held by another runtime on this unidist');
+    this.running = handle;
+  }
+
+  /** Process a block once. */
+  async run(block: LoadedBlock, input: RunInput = {}): Promise<ProcessResult> {
+    if (this.state !== 'open') throw new RuntimeFailure('PB_ERR_CLOSED', 'the runtime is stopping; no new runs are started');
+    const p = processBlock(block, {
+      inputData: input.inputData,
+      pipeData: input.pipeData,
+      requestState: input.requestState,
+      signal: this.abort.signal,
+      cwd: block.usage?.cwd ?? path.dirname(block.file),
+      services: {
+        scripts: this.scripts,
+        shell: this.shell,
+        unidist: this.unidist,
+        logger: this.logger,
+        clock: this.clock,
+        runThreads: this.threads,
+        env: this.env,
+      },
+    });
+    this.inFlight.add(p);
+    try {
+      return await p;
+    } finally {
+      this.inFlight.delete(p);
+    }
+  }
+
+  /** Stop gracefully. Idempotent: the same promise every time. */
+  stop(reason = 'stop requested'): Promise<void> {
+    this.stopPromise ??= this.doStop(reason);
+    return this.stopPromise;
+  }
+
+  private async doStop(reason: string): Promise<void> {
+    this.state = 'stopping';
+    const log = this.logger;
+    const started = this.clock.now();
+    if (this.threads.count > 0 || this.inFlight.size > 0) log.info(`Stopping (${reason})...`);
+    if (this.running) {
+      log.debug('Releasing lock: __running');
+      await this.running.release();
+      this.running = undefined;
+    }
+    this.abort.abort(new RuntimeFailure('PB_ERR_ABORTED', `runtime stopping: ${reason}`));
+    this.scripts.abortAll(reason);
+
+    const deadline = started + this.stopTimeoutMs;
+    const waiting = this.scripts.inFlight + this.inFlight.size;
+    if (waiting > 0) log.info(`Waiting up to ${Math.round(this.stopTimeoutMs / 1000)} s for ${waiting} running item(s) to finish`);
+    await this.threads.stopAll(Math.max(0, deadline - this.clock.now()));
+    await settleWithin([...this.inFlight], Math.max(0, deadline - this.clock.now()), this.clock);
+    const left = this.scripts.inFlight;
+    if (left > 0) log.warn(`Terminating ${left} script(s) still running after the ${Math.round(this.stopTimeoutMs / 1000)} s deadline`);
+    await this.scripts.close(Math.max(0, deadline - this.clock.now()));
+    await this.shell.close(1000);
+
+    await this.threads.flush();
+    if (this.ownsUnidist) await this.unidist.close();
+    else await this.unidist.flush();
+    this.state = 'closed';
+    this.resolveStopped();
+    log.debug(`Stopped after ${((this.clock.now() - started) / 1000).toFixed(2)} s`);
+  }
+}
+
+async function settleWithin(promises: readonly Promise<unknown>[], ms: number, clock: Clock): Promise<void> {
+  if (promises.length === 0) return;
+  let timer: { cancel(): void } | undefined;
+  await Promise.race([
+    Promise.allSettled(promises),
+    new Promise<void>((r) => {
+      timer = clock.setTimeout(r, ms);
+    }),
+  ]);
+  timer?.cancel();
+}
+
+function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  return out;
+}
