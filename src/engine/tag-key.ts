@@ -1,0 +1,130 @@
+/**
+ * What a mapping key means (SPEC §2.1, §2.3, §2.4): a pure classifier used by validation and by
+ * the engine. Each result carries its default priority; a mapping value's own `__priority`
+ * overrides it (see `priorityOf`).
+ *
+ * Choices where the spec is silent:
+ * - Keywords match case-sensitively; words of a multi-word keyword may be separated by spaces or
+ *   `_` (`list_add x`, `run_simultaneous`, `require_lock`, `put_tag_in_queue`).
+ * - Built-in tags win over custom tags: a custom pattern never shadows `run`, `if ...` etc.
+ * - A bare `set`, `increment`, ... without a NAME is plain data (a key, not a tag).
+ * - `else` has the priority of `if` (600), so a sibling `else` stays after its `if` by document order.
+ * - Internal `__` keys get priority 500 (processed with the data; removed from the result).
+ */
+import type { CustomTagSpec } from '../config/types.js';
+
+export const PRIORITY = {
+  requireLock: 0,
+  pipeData: 50,
+  data: 500,
+  condition: 600,
+  run: 800,
+  template: 900,
+  last: 9999,
+  customDefault: 500,
+} as const;
+
+export type InternalKind = 'priority' | 'return_tag' | 'import' | 'usage' | 'tags' | 'other';
+
+export type TagKey =
+  | { readonly kind: 'if'; readonly condition: string; readonly priority: number }
+  | { readonly kind: 'elif'; readonly condition: string; readonly priority: number }
+  | { readonly kind: 'else'; readonly priority: number }
+  | { readonly kind: 'set'; readonly name: string; readonly priority: number }
+  | { readonly kind: 'list add'; readonly name: string; readonly priority: number }
+  | { readonly kind: 'list del'; readonly name: string; readonly priority: number }
+  | { readonly kind: 'increment'; readonly name: string; readonly priority: number }
+  | { readonly kind: 'decrement'; readonly name: string; readonly priority: number }
+  | { readonly kind: 'run'; readonly priority: number }
+  | { readonly kind: 'run simultaneous'; readonly priority: number }
+  | { readonly kind: 'template'; readonly priority: number }
+  | { readonly kind: 'require lock'; readonly priority: number }
+  | { readonly kind: 'release lock'; readonly priority: number }
+  /** `tag`/`queue` are present for `put tag T in queue Q`; absent for `put tag in queue` (names in the value). */
+  | { readonly kind: 'put tag'; readonly tag?: string | undefined; readonly queue?: string | undefined; readonly priority: number }
+  /** `__name`; for `__import__NAME`, `internal` is 'import' and `target` is NAME. */
+  | {
+      readonly kind: 'internal';
+      readonly internal: InternalKind;
+      readonly name: string;
+      readonly target?: string | undefined;
+      readonly priority: number;
+    }
+  | { readonly kind: 'custom'; readonly spec: CustomTagSpec; readonly priority: number }
+  | { readonly kind: 'data'; readonly priority: number };
+
+export type TagKind = TagKey['kind'];
+
+const SEP = '[ _]+';
+const NAMED: readonly { re: RegExp; kind: 'set' | 'list add' | 'list del' | 'increment' | 'decrement' }[] = [
+  { re: /^set\s+(.*\S)\s*$/, kind: 'set' },
+  { re: new RegExp(`^list${SEP}add\\s+(.*\\S)\\s*$`), kind: 'list add' },
+  { re: new RegExp(`^list${SEP}del\\s+(.*\\S)\\s*$`), kind: 'list del' },
+  { re: /^increment\s+(.*\S)\s*$/, kind: 'increment' },
+  { re: /^decrement\s+(.*\S)\s*$/, kind: 'decrement' },
+];
+const RUN_SIMULTANEOUS_RE = new RegExp(`^run${SEP}simultaneous$`);
+const REQUIRE_LOCK_RE = new RegExp(`^require${SEP}lock$`);
+const RELEASE_LOCK_RE = new RegExp(`^release${SEP}lock$`);
+const PUT_TAG_BARE_RE = new RegExp(`^put${SEP}tag${SEP}in${SEP}queue$`);
+const PUT_TAG_NAMED_RE = new RegExp(`^put${SEP}tag\\s+(\\S+)\\s+in${SEP}queue\\s+(\\S+)$`);
+const IF_RE = /^if\s+(.*\S)\s*$/;
+const ELIF_RE = /^elif\s+(.*\S)\s*$/;
+
+export function classifyKey(key: string, customTags: readonly CustomTagSpec[]): TagKey {
+  if (key.startsWith('__')) return classifyInternal(key);
+  const builtIn = classifyBuiltIn(key);
+  if (builtIn) return builtIn;
+  for (const spec of customTags) {
+    if (spec.regex.test(key)) return { kind: 'custom', spec, priority: spec.priority };
+  }
+  return { kind: 'data', priority: PRIORITY.data };
+}
+
+function classifyBuiltIn(key: string): TagKey | undefined {
+  let m = IF_RE.exec(key);
+  if (m) return { kind: 'if', condition: m[1] as string, priority: PRIORITY.condition };
+  m = ELIF_RE.exec(key);
+  if (m) return { kind: 'elif', condition: m[1] as string, priority: PRIORITY.condition };
+  if (key === 'else') return { kind: 'else', priority: PRIORITY.condition };
+  if (key === 'run') return { kind: 'run', priority: PRIORITY.run };
+  if (RUN_SIMULTANEOUS_RE.test(key)) return { kind: 'run simultaneous', priority: PRIORITY.run };
+  if (key === 'template') return { kind: 'template', priority: PRIORITY.template };
+  if (REQUIRE_LOCK_RE.test(key)) return { kind: 'require lock', priority: PRIORITY.requireLock };
+  if (RELEASE_LOCK_RE.test(key)) return { kind: 'release lock', priority: PRIORITY.last };
+  if (PUT_TAG_BARE_RE.test(key)) return { kind: 'put tag', priority: PRIORITY.last };
+  m = PUT_TAG_NAMED_RE.exec(key);
+  if (m) return { kind: 'put tag', tag: m[1] as string, queue: m[2] as string, priority: PRIORITY.last };
+  for (const { re, kind } of NAMED) {
+    m = re.exec(key);
+    if (m) return { kind, name: m[1] as string, priority: PRIORITY.pipeData };
+  }
+  return undefined;
+}
+
+function classifyInternal(key: string): TagKey {
+  const name = key.slice(2);
+  const base = { kind: 'internal', name, priority: PRIORITY.data } as const;
+  if (name.startsWith('import__')) return { ...base, internal: 'import', target: name.slice('import__'.length) };
+  switch (name) {
+    case 'priority':
+      return { ...base, internal: 'priority' };
+    case 'return_tag':
+      return { ...base, internal: 'return_tag' };
+    case 'usage':
+      return { ...base, internal: 'usage' };
+    case 'tags':
+      return { ...base, internal: 'tags' };
+    default:
+      return { ...base, internal: 'other' };
+  }
+}
+
+/** The priority a key is processed at: a mapping value's numeric `__priority`, else the tag's default. */
+export function priorityOf(tag: TagKey, value: unknown): number {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const p = (value as Record<string, unknown>)['__priority'];
+    if (typeof p === 'number' && Number.isFinite(p)) return p;
+  }
+  return tag.priority;
+}
