@@ -1,0 +1,53 @@
+/**
+ * Per-level bookkeeping: locks taken by `require lock` (released when the level ends, even on
+ * error) and work deferred to the level's end (`put tag … in queue …`).
+ */
+import type { Logger } from '../core/logger.js';
+import type { LockHandle } from '../unidist/types.js';
+
+export type Deferred = (final: ReadonlyMap<string, unknown>) => Promise<void>;
+
+export class LevelScope {
+  private readonly locks = new Map<string, LockHandle>();
+  private readonly deferred: Deferred[] = [];
+
+  constructor(readonly parent: LevelScope | undefined) {}
+
+  holdLock(handle: LockHandle): void {
+    this.locks.set(handle.name, handle);
+  }
+
+  /** Take the held lock `name` from this level or the nearest enclosing one that holds it. */
+  takeLock(name: string): LockHandle | undefined {
+    for (let s: LevelScope | undefined = this; s; s = s.parent) {
+      const h = s.locks.get(name);
+      if (h) {
+        s.locks.delete(name);
+        return h;
+      }
+    }
+    return undefined;
+  }
+
+  defer(fn: Deferred): void {
+    this.deferred.push(fn);
+  }
+
+  async runDeferred(final: ReadonlyMap<string, unknown>): Promise<void> {
+    for (const fn of this.deferred) await fn(final);
+  }
+
+  /** Release every lock still held, newest first; a failed release is logged, not thrown. */
+  async releaseAll(logger: Logger): Promise<void> {
+    const handles = [...this.locks.values()].reverse();
+    this.locks.clear();
+    for (const h of handles) {
+      try {
+        const ok = await h.release();
+        if (!ok) logger.warn(`lock "${h.name}" was no longer held when the level ended (TTL expired?)`, { lock: h.name });
+      } catch (e) {
+        logger.error(`releasing lock "${h.name}" failed: ${e instanceof Error ? e.message : String(e)}`, { lock: h.name });
+      }
+    }
+  }
+}

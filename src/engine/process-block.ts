@@ -1,0 +1,39 @@
+/**
+ * Processing a block (SPEC §2): walk its mapping by priority, hand keys to tag functions,
+ * run lists, and return a new result object plus the pipeline's pipe data. The block's data and
+ * the input data are never mutated. Semantics chosen where the spec is silent: docs/engine.md.
+ */
+import type { LoadedBlock } from '../config/types.js';
+import { InputError } from '../core/errors.js';
+import type { EngineContext } from './context.js';
+import { blockFromObject, deepFreeze, type InMemoryBlockOptions } from './in-memory-block.js';
+import { processLevel } from './level.js';
+import { builtInTags } from './tag-registry.js';
+import type { ProcessOptions, ProcessResult } from './types.js';
+
+export async function processBlock(block: LoadedBlock, options: ProcessOptions): Promise<ProcessResult> {
+  const { services } = options;
+  if (!services) throw new InputError('PB_ERR_INVALID_ARGUMENT', 'processBlock needs options.services');
+  const inputData = deepFreeze(structuredClone(options.inputData ?? {}));
+  const pipeData = options.pipeData ?? (structuredClone(inputData) as Record<string, unknown>);
+  const ctx: EngineContext = {
+    block,
+    services,
+    logger: services.logger,
+    pipeData,
+    inputData,
+    requestState: deepFreeze(structuredClone(options.requestState ?? {})),
+    signal: options.signal,
+    cwd: options.cwd ?? block.usage?.cwd ?? block.dir,
+  };
+  const result = await processLevel(block.data, [], ctx, builtInTags, undefined);
+  return { result, pipeData };
+}
+
+/** Process an in-memory mapping (library use): `blockFromObject` + `processBlock`. */
+export async function processMapping(
+  data: Readonly<Record<string, unknown>>,
+  options: ProcessOptions & InMemoryBlockOptions,
+): Promise<ProcessResult> {
+  return processBlock(blockFromObject(data, options), options);
+}

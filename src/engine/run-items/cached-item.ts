@@ -1,0 +1,70 @@
+/**
+ * `- script: x.ts` with `cache: N` (or `cache: true` + `interval: N`) seconds (SPEC §3.2): the
+ * item becomes an interval RunThread handed to the runtime's RunThreadHost. The first result is
+ * merged into pipe data and the thread's status is stored under the flat pipe-data key
+ * `run_thread.<id>` (as the original printed it). `thread_id` defaults to the script's base name
+ * without extension. Every tick runs the script on a copy of the pipe data as it was when the
+ * thread started. Without a host the script runs once, with a warning.
+ */
+import path from 'node:path';
+import type { KeyPath } from '../../config/types.js';
+import type { RunThreadSpec } from '../../schedule/types.js';
+import { invalidBlock, withLocation } from '../located-error.js';
+import { mergeOutcome } from './merge-outcome.js';
+import { secondsOption } from './item-options.js';
+import type { RunListState } from './run-list-state.js';
+import { runScriptItem, scriptCall, warnNonObject } from './script-item.js';
+
+/** The RunThread interval in ms when the item asks for one, else undefined. */
+export function cacheInterval(item: Readonly<Record<string, unknown>>, itemPath: KeyPath, state: RunListState): number | undefined {
+  const { cache } = item;
+  if (cache === undefined || cache === null || cache === false || cache === 0) return undefined;
+  if (cache === true) {
+    if (item.interval === undefined) throw invalidBlock(state.ctx.block, [...itemPath, 'cache'], '`cache: true` needs `interval: <seconds>` on the same item');
+    return secondsOption(item.interval, state.ctx.block, [...itemPath, 'interval']);
+  }
+  return secondsOption(cache, state.ctx.block, [...itemPath, 'cache']);
+}
+
+export async function runCachedItem(item: Readonly<Record<string, unknown>>, itemPath: KeyPath, state: RunListState, intervalMs: number): Promise<void> {
+  const { ctx } = state;
+  const host = ctx.services.runThreads;
+  const script = String(item.script);
+  const id = threadId(item, script);
+  if (!host) {
+    ctx.logger.warn(`no RunThread host: running "${id}" once instead of every ${intervalMs / 1000}s`, { thread: id });
+    await runScriptItem(item, itemPath, state);
+    return;
+  }
+  const snapshot = structuredClone(state.pipeData);
+  // Ticks outlive this list: pin the cwd this item saw (a later `cd:` must not move it).
+  const tickState: RunListState = { ...state, cwd: state.cwd };
+  const baseDir = path.dirname(ctx.block.locate(itemPath).file);
+  const spec: RunThreadSpec = {
+    id,
+    intervalMs,
+    script,
+    item,
+    baseDir,
+    tick: async (signal) => {
+      const outcome = await ctx.services.scripts.run(scriptCall(item, itemPath, tickState, snapshot, signal));
+      warnNonObject(outcome.returnedNonObject, script, itemPath, tickState);
+      return outcome;
+    },
+  };
+  let started;
+  try {
+    started = await host.start(spec);
+  } catch (e) {
+    throw withLocation(e, ctx.block, itemPath);
+  }
+  mergeOutcome(state.pipeData, started.first);
+  state.pipeData[`run_thread.${id}`] = structuredClone(started.status());
+}
+
+function threadId(item: Readonly<Record<string, unknown>>, script: string): string {
+  const given = item.thread_id;
+  if (typeof given === 'string' && given !== '') return given;
+  if (typeof given === 'number') return String(given);
+  return path.basename(script, path.extname(script));
+}

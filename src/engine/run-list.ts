@@ -1,0 +1,82 @@
+/**
+ * Executing a run list (SPEC §3): items in order — `script` (with `cache:` an interval
+ * RunThread), `shell`, `set: {k: v}`, `cd: dir`. The abort signal is checked before each item.
+ */
+import path from 'node:path';
+import type { KeyPath } from '../config/types.js';
+import type { EngineContext } from './context.js';
+import { invalidBlock, runtimeFailure } from './located-error.js';
+import { isPlainObject } from './pipe-path.js';
+import { cacheInterval, runCachedItem } from './run-items/cached-item.js';
+import { stringOption } from './run-items/item-options.js';
+import type { RunListState } from './run-items/run-list-state.js';
+import { runScriptItem } from './run-items/script-item.js';
+import { runShellItem } from './run-items/shell-item.js';
+import { assignPipePath } from './tags/set.js';
+import type { PipeData } from './types.js';
+
+const ITEM_KINDS = ['script', 'shell', 'set', 'cd'] as const;
+
+export interface RunListCall {
+  readonly ctx: EngineContext;
+  /** The list as written. */
+  readonly items: unknown;
+  readonly path: KeyPath;
+  readonly pipeData: PipeData;
+  readonly tag: string;
+  readonly blockParent: unknown;
+}
+
+export async function executeRunList(call: RunListCall): Promise<void> {
+  const { ctx } = call;
+  if (call.items === null || call.items === undefined) return;
+  if (!Array.isArray(call.items)) throw invalidBlock(ctx.block, call.path, `a run list takes a list of items (script, shell, set, cd), got ${JSON.stringify(call.items)}`);
+  const state: RunListState = {
+    ctx,
+    pipeData: call.pipeData,
+    cwd: ctx.cwd,
+    list: call.items,
+    blockParent: call.blockParent,
+    tag: call.tag,
+    path: call.path,
+  };
+  for (let i = 0; i < call.items.length; i++) {
+    const itemPath = [...call.path, i];
+    if (ctx.signal?.aborted) throw runtimeFailure(ctx.block, itemPath, 'PB_ERR_ABORTED', 'run list aborted before this item');
+    await runItem(call.items[i] as unknown, itemPath, state);
+  }
+}
+
+async function runItem(item: unknown, itemPath: KeyPath, state: RunListState): Promise<void> {
+  const { block } = state.ctx;
+  if (!isPlainObject(item)) throw invalidBlock(block, itemPath, `a run item is a mapping with one of ${ITEM_KINDS.join(', ')}, got ${JSON.stringify(item)}`);
+  const kinds = ITEM_KINDS.filter((k) => Object.hasOwn(item, k));
+  if (kinds.length !== 1) {
+    throw invalidBlock(
+      block,
+      itemPath,
+      kinds.length === 0
+        ? `a run item needs one of ${ITEM_KINDS.join(', ')} (keys here: ${Object.keys(item).join(', ') || 'none'})`
+        : `a run item takes exactly one of ${ITEM_KINDS.join(', ')}, found ${kinds.join(' and ')}`,
+    );
+  }
+  switch (kinds[0]) {
+    case 'script': {
+      const interval = cacheInterval(item, itemPath, state);
+      if (interval === undefined) await runScriptItem(item, itemPath, state);
+      else await runCachedItem(item, itemPath, state, interval);
+      return;
+    }
+    case 'shell':
+      return runShellItem(item, itemPath, state);
+    case 'set': {
+      const values = item.set;
+      if (!isPlainObject(values)) throw invalidBlock(block, [...itemPath, 'set'], `set takes a mapping of name: value, got ${JSON.stringify(values)}`);
+      for (const [k, v] of Object.entries(values)) assignPipePath(state.pipeData, k, structuredClone(v), block, [...itemPath, 'set', k]);
+      return;
+    }
+    case 'cd':
+      state.cwd = path.resolve(state.cwd, stringOption(item.cd, block, [...itemPath, 'cd'], 'cd'));
+      return;
+  }
+}

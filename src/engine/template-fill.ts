@@ -1,0 +1,43 @@
+/**
+ * Pure: Python-style `%(key)s` placeholders filled from pipe data. `key` is a dot path
+ * (pipe-path.ts). Conversions: `s` (strings as-is, other values as JSON), `d`/`i` (integer),
+ * `f` (6 decimals), `r` (JSON); `%%` is a literal `%`; any other `%` is left alone.
+ * Choice: a missing key fills '' and is reported in `missing` (the tag warns) — a page with a
+ * blank beats a page that fails to render.
+ */
+import { getPath } from './pipe-path.js';
+import type { PipeData } from './types.js';
+
+const PLACEHOLDER = /%\(([^()]+)\)([sdifr])|%%/g;
+
+export function fillTemplate(text: string, pipeData: PipeData): { text: string; missing: string[] } {
+  const missing: string[] = [];
+  const out = text.replace(PLACEHOLDER, (whole, key: string | undefined, conv: string | undefined) => {
+    if (key === undefined) return '%';
+    const hit = getPath(pipeData, key);
+    if (!hit.found || hit.value === undefined) {
+      if (!missing.includes(key)) missing.push(key);
+      return '';
+    }
+    return convert(hit.value, conv ?? 's');
+  });
+  return { text: out, missing };
+}
+
+function convert(v: unknown, conv: string): string {
+  switch (conv) {
+    case 'd':
+    case 'i': {
+      const n = Number(v);
+      return Number.isFinite(n) ? String(Math.trunc(n)) : String(v);
+    }
+    case 'f': {
+      const n = Number(v);
+      return Number.isFinite(n) ? n.toFixed(6) : String(v);
+    }
+    case 'r':
+      return JSON.stringify(v) ?? 'null';
+    default:
+      return typeof v === 'string' ? v : v === null ? 'null' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  }
+}
