@@ -1,0 +1,297 @@
+/**
+ * The pure half of graphing: (options, fetched table, now) → a Chart.js configuration plus what
+ * the renderer draws around it (title, legend table). No canvas, no I/O, no clock: tests call it
+ * with tables they build by hand.
+ *
+ * Choices the spec leaves open (see also docs/graphs.md):
+ * - Each consolidated value is drawn as a flat step over the interval it covers (two points per
+ *   bucket), as rrdtool does; an unknown bucket breaks the line and the fill (a gap, never 0).
+ * - STACK is summed here, not by Chart.js, so steps line up exactly; an unknown value leaves a
+ *   gap in its own layer and counts as 0 for the layers above it.
+ * - Later fields are drawn over earlier ones, as rrdtool does (Chart.js's default is the reverse).
+ * - AREA fills each field from zero at 55 % opacity with a 1 px outline so overlapping fields
+ *   stay visible; STACK layers are opaque (they never overlap).
+ * - The y axis starts at zero for AREA/STACK, and for LINE when the data's minimum is ≥ 0 and
+ *   no more than half its maximum; otherwise it autoscales around the data.
+ */
+import type { ChartConfiguration, Scale } from 'chart.js';
+import { formatTick } from './format-number.js';
+import type { GraphOptions } from './options.js';
+import { seriesColors, withAlpha } from './palette.js';
+import { formatDuration } from './period.js';
+import { consolidateToPixels, seriesStats } from './series.js';
+import type { FetchedSeries, SeriesStats } from './series.js';
+import { formatStamp, formatTimeLabel, timeTicks } from './time-axis.js';
+
+export interface ChartPoint {
+  x: number;
+  y: number;
+}
+
+export interface LegendRow {
+  readonly name: string;
+  /** Swatch colour. */
+  readonly color: string;
+  readonly stats: SeriesStats;
+}
+
+/** Fixed layout so the plot area is exactly `width × height`, like rrdtool's --width/--height. */
+export interface ChartLayout {
+  readonly canvasWidth: number;
+  readonly canvasHeight: number;
+  readonly plot: { readonly left: number; readonly top: number; readonly width: number; readonly height: number };
+  readonly titleHeight: number;
+  readonly legendTop: number;
+  readonly rowHeight: number;
+}
+
+export interface ChartSpec {
+  readonly config: ChartConfiguration<'line', ChartPoint[]>;
+  readonly layout: ChartLayout;
+  readonly title: string;
+  /** Right-hand side of the header: span and end time. */
+  readonly subtitle: string;
+  readonly legend: readonly LegendRow[];
+  /** Nothing known in the window: the renderer says so over the plot. */
+  readonly noData: boolean;
+  readonly fontFamily: string;
+  /** The window drawn, epoch seconds. */
+  readonly from: number;
+  readonly to: number;
+}
+
+export const DEFAULT_FONT_FAMILY = 'DejaVu Sans';
+
+const PAD = 10;
+const TITLE_HEIGHT = 30;
+const X_AXIS_HEIGHT = 22;
+const Y_TICKS_WIDTH = 48;
+const Y_LABEL_WIDTH = 16;
+const RIGHT_PAD = 26;
+const ROW_HEIGHT = 16;
+
+export const GRAPH_COLORS = Object.freeze({
+  background: '#FFFFFF',
+  grid: '#E4E4E4',
+  axis: '#9A9A9A',
+  text: '#333333',
+  muted: '#777777',
+});
+
+/**
+ * Build the chart for `opts` from `data` (a fetch covering at least the window), ending at
+ * `nowSeconds` (epoch seconds). Throws nothing: unknown fields are the caller's check.
+ */
+export function buildChartSpec(
+  opts: GraphOptions,
+  data: FetchedSeries,
+  nowSeconds: number,
+  fontFamily: string = DEFAULT_FONT_FAMILY,
+): ChartSpec {
+  const to = Math.floor(nowSeconds);
+  const from = to - opts.period;
+  const names = opts.fields ?? data.dsNames;
+
+  const legend: LegendRow[] = [];
+  const datasets: ChartConfiguration<'line', ChartPoint[]>['data']['datasets'] = [];
+  let stackBase: PixelStack | undefined;
+  let anyKnown = false;
+  let dataMin = Number.POSITIVE_INFINITY;
+  let dataMax = Number.NEGATIVE_INFINITY;
+
+  names.forEach((name, i) => {
+    const col = data.columns[data.dsNames.indexOf(name)] ?? new Float64Array(data.rows).fill(Number.NaN);
+    const px = consolidateToPixels(data, col, from, to, opts.width, opts.cf);
+    const colors = seriesColors(i, opts.colors);
+    const stats = seriesStats(data, col, from, to);
+    if (!Number.isNaN(stats.last)) anyKnown = true;
+
+    let values = px.values;
+    if (opts.method === 'STACK') {
+      const base: Float64Array = stackBase?.sums ?? new Float64Array(values.length);
+      const sums = new Float64Array(values.length);
+      const drawn = new Float64Array(values.length);
+      for (let b = 0; b < values.length; b++) {
+        const v = values[b] ?? Number.NaN;
+        const under = base[b] ?? 0;
+        sums[b] = Number.isNaN(v) ? under : under + v;
+        drawn[b] = Number.isNaN(v) ? Number.NaN : under + v;
+      }
+      stackBase = { sums };
+      values = drawn;
+    }
+    for (const v of values) {
+      if (Number.isNaN(v)) continue;
+      if (v < dataMin) dataMin = v;
+      if (v > dataMax) dataMax = v;
+    }
+
+    const points = stepPoints(px.edges, values, from, to);
+    legend.push({ name, color: opts.method === 'LINE' ? colors.line : colors.area, stats });
+    if (opts.method === 'LINE') {
+      datasets.push({ label: name, data: points, order: -i, borderColor: colors.line, borderWidth: 1.5, fill: false });
+    } else if (opts.method === 'AREA') {
+      datasets.push({
+        label: name,
+        data: points,
+        order: -i,
+        borderColor: colors.line,
+        borderWidth: 1,
+        backgroundColor: withAlpha(colors.area, 0.55),
+        fill: 'origin',
+      });
+    } else {
+      datasets.push({
+        label: name,
+        data: points,
+        order: -i,
+        borderColor: colors.line,
+        borderWidth: 1,
+        backgroundColor: colors.area,
+        fill: i === 0 ? 'origin' : '-1',
+      });
+    }
+  });
+
+  const layout = computeLayout(opts, legend.length);
+  const ticks = timeTicks(from, to, opts.width);
+  const beginAtZero =
+    opts.method !== 'LINE' || !anyKnown || (dataMin >= 0 && dataMin <= dataMax / 2);
+  const font = (size: number, weight: 'normal' | 'bold' = 'normal') => ({ family: fontFamily, size, weight });
+
+  const config: ChartConfiguration<'line', ChartPoint[]> = {
+    type: 'line',
+    data: { datasets },
+    options: {
+      animation: false,
+      responsive: false,
+      maintainAspectRatio: false,
+      devicePixelRatio: 1,
+      parsing: false,
+      normalized: true,
+      spanGaps: false,
+      events: [],
+      elements: {
+        point: { radius: 0, hitRadius: 0, hoverRadius: 0 },
+        line: { tension: 0, borderJoinStyle: 'miter', capBezierPoints: false },
+      },
+      layout: {
+        padding: {
+          top: layout.plot.top,
+          left: PAD,
+          right: RIGHT_PAD,
+          bottom: layout.canvasHeight - layout.plot.top - layout.plot.height - X_AXIS_HEIGHT,
+        },
+      },
+      plugins: {
+        legend: { display: false },
+        title: { display: false },
+        tooltip: { enabled: false },
+      },
+      scales: {
+        x: {
+          type: 'linear',
+          min: from,
+          max: to,
+          grid: { color: GRAPH_COLORS.grid, tickColor: GRAPH_COLORS.axis, tickLength: 4 },
+          border: { color: GRAPH_COLORS.axis },
+          ticks: {
+            autoSkip: false,
+            maxRotation: 0,
+            minRotation: 0,
+            padding: 2,
+            color: GRAPH_COLORS.text,
+            font: font(10),
+            callback: (value) => formatTimeLabel(Number(value), ticks.style),
+          },
+          afterBuildTicks: (scale: Scale) => {
+            scale.ticks = ticks.values.map((value) => ({ value }));
+          },
+          afterFit: (scale: Scale) => {
+            scale.height = X_AXIS_HEIGHT;
+          },
+        },
+        y: {
+          type: 'linear',
+          beginAtZero,
+          grace: opts.method === 'LINE' && anyKnown ? '4%' : 0,
+          ...(anyKnown ? {} : { min: 0, max: 1 }),
+          grid: { color: GRAPH_COLORS.grid, tickColor: GRAPH_COLORS.axis, tickLength: 4 },
+          border: { color: GRAPH_COLORS.axis },
+          ticks: {
+            maxTicksLimit: Math.max(3, Math.floor(opts.height / 28) + 1),
+            color: GRAPH_COLORS.text,
+            font: font(10),
+            padding: 3,
+            callback: (value) => formatTick(Number(value)),
+          },
+          title: {
+            display: opts.verticalLabel !== undefined,
+            text: opts.verticalLabel ?? '',
+            color: GRAPH_COLORS.text,
+            font: font(11),
+            padding: { top: 0, bottom: 2 },
+          },
+          afterFit: (scale: Scale) => {
+            scale.width = layout.plot.left - PAD;
+          },
+        },
+      },
+    },
+  };
+
+  return {
+    config,
+    layout,
+    title: opts.title ?? '',
+    subtitle: `last ${formatDuration(opts.period)} to ${formatStamp(to)}`,
+    legend,
+    noData: !anyKnown,
+    fontFamily,
+    from,
+    to,
+  };
+}
+
+interface PixelStack {
+  readonly sums: Float64Array;
+}
+
+/**
+ * Each bucket as a flat step: (start, v) → (end, v), clipped to the window. Unknown buckets
+ * become one NaN point, which Chart.js treats as a break in both line and fill.
+ */
+export function stepPoints(edges: Float64Array, values: Float64Array, from: number, to: number): ChartPoint[] {
+  const points: ChartPoint[] = [];
+  let lastWasGap = true;
+  for (let b = 0; b < values.length; b++) {
+    const x0 = Math.max(from, edges[b] ?? from);
+    const x1 = Math.min(to, edges[b + 1] ?? to);
+    if (x1 <= x0) continue;
+    const y = values[b] ?? Number.NaN;
+    if (Number.isNaN(y)) {
+      if (!lastWasGap) points.push({ x: x0, y: Number.NaN });
+      lastWasGap = true;
+      continue;
+    }
+    points.push({ x: x0, y }, { x: x1, y });
+    lastWasGap = false;
+  }
+  return points;
+}
+
+export function computeLayout(opts: GraphOptions, legendRows: number): ChartLayout {
+  const yAxisWidth = Y_TICKS_WIDTH + (opts.verticalLabel !== undefined ? Y_LABEL_WIDTH : 0);
+  const plotLeft = PAD + yAxisWidth;
+  const plotTop = TITLE_HEIGHT;
+  const legendTop = plotTop + opts.height + X_AXIS_HEIGHT + 6;
+  const legendHeight = legendRows > 0 ? (legendRows + 1) * ROW_HEIGHT : 0;
+  return {
+    canvasWidth: plotLeft + opts.width + RIGHT_PAD,
+    canvasHeight: legendTop + legendHeight + PAD,
+    plot: { left: plotLeft, top: plotTop, width: opts.width, height: opts.height },
+    titleHeight: TITLE_HEIGHT,
+    legendTop,
+    rowHeight: ROW_HEIGHT,
+  };
+}

@@ -1,0 +1,200 @@
+import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildChartSpec } from '../../src/graph/chart-spec.js';
+import { graphFontFamily } from '../../src/graph/fonts.js';
+import { parseGraphOptions } from '../../src/graph/options.js';
+import { hexToRgb } from '../../src/graph/palette.js';
+import { renderChartSpec } from '../../src/graph/render.js';
+import { renderGraph } from '../../src/graph/render-graph.js';
+import { writeGraph } from '../../src/graph/write-graph.js';
+import type { FetchedSeries, GraphDataSource } from '../../src/graph/series.js';
+import { range, table } from './table.js';
+
+const NOW = 1_699_999_200; // a whole hour
+let dir: string;
+beforeAll(async () => {
+  process.env.TZ = 'UTC';
+  dir = await mkdtemp(join(tmpdir(), 'pb-graph-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const opts = (raw: Record<string, unknown>) => parseGraphOptions({ path: join(dir, 'g.png'), ...raw }, 'graph');
+
+function decode(png: Buffer): PNG {
+  return PNG.sync.read(png);
+}
+
+function pixel(img: PNG, x: number, y: number): [number, number, number] {
+  const i = (img.width * y + x) * 4;
+  return [img.data[i] ?? 0, img.data[i + 1] ?? 0, img.data[i + 2] ?? 0];
+}
+
+function near(a: readonly number[], b: readonly number[], tol = 12): boolean {
+  return a.every((v, i) => Math.abs(v - (b[i] ?? 0)) <= tol);
+}
+
+/** `p` is `rgb` drawn over white with coverage ≥ 40 % (anti-aliased line pixels count). */
+function tinted(p: readonly number[], rgb: readonly number[], tol = 10): boolean {
+  let k = 0;
+  for (let i = 1; i < 3; i++) if (255 - (rgb[i] ?? 0) > 255 - (rgb[k] ?? 0)) k = i;
+  const alpha = (255 - (p[k] ?? 0)) / (255 - (rgb[k] ?? 0));
+  if (alpha < 0.4 || alpha > 1.05) return false;
+  return p.every((v, i) => Math.abs(v - (255 - alpha * (255 - (rgb[i] ?? 0)))) <= tol);
+}
+
+/** Columns x in [x0, x1) where some pixel is close to `rgb` (or, with `blend`, tinted by it). */
+function columnsWith(
+  img: PNG,
+  rgb: readonly number[],
+  x0: number,
+  x1: number,
+  y0: number,
+  y1: number,
+  tol = 12,
+  blend = false,
+): Set<number> {
+  const cols = new Set<number>();
+  for (let x = x0; x < x1; x++) {
+    for (let y = y0; y < y1; y++) {
+      const p = pixel(img, x, y);
+      if (blend ? tinted(p, rgb) : near(p, rgb, tol)) {
+        cols.add(x);
+        break;
+      }
+    }
+  }
+  return cols;
+}
+
+describe('renderChartSpec / renderGraph', () => {
+  it('makes a PNG whose plot area is exactly width × height', async () => {
+    const o = opts({ width: 600, height: 200, title: 'Size' });
+    const spec = buildChartSpec(o, table(NOW - 3600, 5, { v: range(720, (i) => i % 50) }), NOW, graphFontFamily());
+    const { png, chartArea } = await renderChartSpec(spec);
+    const img = decode(png);
+    expect([img.width, img.height]).toEqual([spec.layout.canvasWidth, spec.layout.canvasHeight]);
+    expect(chartArea.right - chartArea.left).toBe(600);
+    expect(chartArea.bottom - chartArea.top).toBe(200);
+    expect(chartArea.left).toBe(spec.layout.plot.left);
+    expect(chartArea.top).toBe(spec.layout.plot.top);
+  });
+
+  it('draws the line colour where data is known and leaves the unknown stretch empty', async () => {
+    // 60 one-minute rows; rows 20..29 unknown → a gap over the middle sixth of the plot.
+    const vals = range(60, (i) => (i >= 20 && i < 30 ? Number.NaN : 50 + (i % 7)));
+    const o = opts({ width: 600, height: 200 });
+    const spec = buildChartSpec(o, table(NOW - 3600, 60, { load: vals }), NOW, graphFontFamily());
+    const { png, chartArea } = await renderChartSpec(spec);
+    const img = decode(png);
+    const line = hexToRgb('#CA442A');
+    const cols = columnsWith(img, line, chartArea.left, chartArea.right, chartArea.top, chartArea.bottom, 0, true);
+    const xOf = (t: number) => chartArea.left + ((t - (NOW - 3600)) / 3600) * 600;
+    const gapFrom = Math.ceil(xOf(NOW - 3600 + 20 * 60)) + 2;
+    const gapTo = Math.floor(xOf(NOW - 3600 + 30 * 60)) - 2;
+    for (let x = gapFrom; x <= gapTo; x++) expect(cols.has(x), `column ${x} in the gap`).toBe(false);
+    // Known stretches: the line colour is in (nearly) every column.
+    let covered = 0;
+    let total = 0;
+    for (let x = chartArea.left + 2; x < gapFrom - 4; x++, total++) if (cols.has(x)) covered++;
+    for (let x = gapTo + 4; x < chartArea.right - 2; x++, total++) if (cols.has(x)) covered++;
+    expect(covered / total).toBeGreaterThan(0.97);
+  });
+
+  it('AREA and STACK fill with the area palette below the data, white above', async () => {
+    const data = table(NOW - 3600, 60, { a: range(60, () => 10), b: range(60, () => 7) });
+    for (const method of ['STACK', 'AREA'] as const) {
+      const spec = buildChartSpec(opts({ method }), data, NOW, graphFontFamily());
+      const { png, chartArea } = await renderChartSpec(spec);
+      const img = decode(png);
+      const midX = Math.round((chartArea.left + chartArea.right) / 2) + 3;
+      const bottom = chartArea.bottom - 3;
+      if (method === 'STACK') {
+        // First layer (#EA644A) at the bottom; second (#EC9D48) above it; white near the top.
+        expect(near(pixel(img, midX, bottom), hexToRgb('#EA644A'))).toBe(true);
+        // Somewhere between the bottom and the top the second colour shows.
+        const column: [number, number, number][] = [];
+        for (let y = chartArea.top + 1; y < chartArea.bottom; y++) column.push(pixel(img, midX, y));
+        expect(column.some((p) => near(p, hexToRgb('#EC9D48')))).toBe(true);
+        expect(near(pixel(img, midX, chartArea.top + 2), [255, 255, 255], 30)).toBe(true);
+      } else {
+        // 55 % of #EC9D48 over 55 % of #EA644A over white, where both areas overlap.
+        const [r1, g1, b1] = hexToRgb('#EA644A');
+        const [r2, g2, b2] = hexToRgb('#EC9D48');
+        const mix = (c1: number, c2: number) => 0.55 * c2 + 0.45 * (0.55 * c1 + 0.45 * 255);
+        // Later fields are drawn over earlier ones, as rrdtool does.
+        expect(near(pixel(img, midX, bottom), [mix(r1, r2), mix(g1, g2), mix(b1, b2)], 4)).toBe(true);
+      }
+    }
+  });
+
+  it('renders text (title, axes, legend) in dark pixels, not empty boxes', async () => {
+    const spec = buildChartSpec(opts({ title: 'Load average' }), table(NOW - 3600, 60, { v: range(60, () => 1) }), NOW, graphFontFamily());
+    const { png, chartArea } = await renderChartSpec(spec);
+    const img = decode(png);
+    // Title band: dark glyph pixels appear, spread over several columns (a box would be 2 edges).
+    const dark = columnsWith(img, [0x33, 0x33, 0x33], chartArea.left, chartArea.left + 120, 4, 26, 60);
+    expect(dark.size).toBeGreaterThan(40);
+    // Legend rows under the x axis have text too.
+    const legendTop = spec.layout.legendTop;
+    const legendText = columnsWith(img, [0x33, 0x33, 0x33], chartArea.left + 14, chartArea.left + 300, legendTop, img.height, 60);
+    expect(legendText.size).toBeGreaterThan(30);
+  });
+
+  it('renderGraph asks the source for the period at one row per pixel', async () => {
+    const calls: unknown[] = [];
+    const data = table(NOW - 86_400, 300, { v: range(288, () => 3) });
+    const source: GraphDataSource = {
+      fetch(o) {
+        calls.push(o);
+        return data;
+      },
+    };
+    const png = await renderGraph(source, opts({ period: '1d' }), NOW + 0.7);
+    expect(calls).toEqual([{ cf: 'AVERAGE', start: NOW - 86_400, end: NOW, resolution: 144 }]);
+    expect(decode(png).width).toBeGreaterThan(600);
+  });
+
+  it('renderGraph rejects fields the file does not have', async () => {
+    const data: FetchedSeries = table(NOW - 3600, 60, { v: [1] });
+    await expect(renderGraph(data, opts({ fields: ['nope'] }), NOW)).rejects.toMatchObject({ code: 'PB_ERR_VALIDATION' });
+  });
+});
+
+describe('writeGraph', () => {
+  it('replaces the file atomically: a concurrent reader only ever sees a complete PNG', async () => {
+    const target = join(dir, 'atomic.png');
+    const a = await renderGraph(table(NOW - 3600, 60, { v: range(60, (i) => i) }), opts({ title: 'A' }), NOW);
+    const b = await renderGraph(table(NOW - 3600, 60, { v: range(60, (i) => 60 - i) }), opts({ title: 'B', width: 900 }), NOW);
+    await writeGraph(target, a);
+    let writing = true;
+    let reads = 0;
+    const reader = (async () => {
+      while (writing) {
+        const bytes = await readFile(target);
+        expect(bytes.equals(a) || bytes.equals(b)).toBe(true);
+        reads++;
+      }
+    })();
+    for (let i = 0; i < 40; i++) await writeGraph(target, i % 2 === 0 ? b : a);
+    writing = false;
+    await reader;
+    expect(reads).toBeGreaterThan(0);
+    expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('creates missing folders, and on failure leaves no temporary file behind', async () => {
+    await writeGraph(join(dir, 'sub', 'deeper', 'x.png'), Buffer.from('png'));
+    expect(await readFile(join(dir, 'sub', 'deeper', 'x.png'), 'utf8')).toBe('png');
+    // The target is a non-empty directory: rename must fail.
+    const blocked = join(dir, 'blocked.png');
+    await mkdir(blocked);
+    await writeFile(join(blocked, 'keep'), 'x');
+    await expect(writeGraph(blocked, Buffer.from('png'))).rejects.toMatchObject({ code: 'PB_ERR_GRAPH' });
+    expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
