@@ -15,7 +15,6 @@ import { formatResult } from './output.js';
 import { parseCommandLine, runtimeHelpText, type RuntimeCliOptions } from './runtime-options.js';
 import { bannerText, blockUsageText } from './usage-text.js';
 import { packageVersion } from './version.js';
-import { runRrdCommand } from './rrd-command.js';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -47,7 +46,11 @@ export const processIo: CliIo = {
 };
 
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
-  if (argv[0] === 'rrd') return runRrdCommand([...argv.slice(1)], { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd });
+  if (argv[0] === 'rrd') {
+    // Loaded on demand: the time-series and graph code is not needed to run a block.
+    const { runRrdCommand } = await import('./rrd-command.js');
+    return runRrdCommand([...argv.slice(1)], { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd });
+  }
   let options: RuntimeCliOptions | undefined;
   try {
     const cmd = parseCommandLine(argv);

@@ -1,35 +1,38 @@
 /**
  * The runtime's RunThreads and the time-series collectors attached to them: a RunThreadSet
  * whose threads record each tick's result into their `timeseries collect` files.
+ *
+ * The collector module (and through it the RRD store and the graph renderer) is imported on
+ * first use: a block without `timeseries collect` never pays for Chart.js and the canvas.
  */
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { RunThreadSet } from '../schedule/run-thread-set.js';
 import type { RunThreadHost, RunThreadSpec, StartedRunThread } from '../schedule/types.js';
-import { createCollector, type Collector } from '../timeseries/collect.js';
+import type { Collector } from '../timeseries/collect.js';
 
-const COLLECT_KEY = 'timeseries collect';
+const COLLECT_KEYS = ['timeseries collect', 'timeseries_collect'] as const;
+
+function collectConfig(spec: RunThreadSpec): unknown {
+  for (const k of COLLECT_KEYS) if (spec.item[k] !== undefined) return spec.item[k];
+  return undefined;
+}
 
 export class RunThreadManager implements RunThreadHost {
   private readonly set: RunThreadSet;
   private readonly collectors = new Map<string, Collector>();
   private readonly logger: Logger;
+  private readonly clock: Clock;
 
   constructor(options: { clock: Clock; logger: Logger }) {
     this.logger = options.logger;
+    this.clock = options.clock;
     this.set = new RunThreadSet({
       clock: options.clock,
       logger: options.logger,
       hooks: (spec) => {
-        const config = spec.item[COLLECT_KEY] ?? spec.item.timeseries_collect;
-        if (config === undefined) return undefined;
-        const collector = createCollector(config, {
-          baseDir: spec.baseDir,
-          keyPath: `run_thread.${spec.id}.${COLLECT_KEY}`,
-          logger: options.logger.child(`timeseries:${spec.id}`),
-          clock: options.clock,
-        });
-        this.collectors.set(spec.id, collector);
+        const collector = this.collectors.get(spec.id);
+        if (!collector) return undefined;
         return { onTick: (outcome, tickTimeMs) => collector.record({ ...outcome.pipeDataSet, ...outcome.returned }, tickTimeMs) };
       },
     });
@@ -39,7 +42,20 @@ export class RunThreadManager implements RunThreadHost {
     return this.set.statuses().filter((s) => s.running).length;
   }
 
-  start(spec: RunThreadSpec): Promise<StartedRunThread> {
+  async start(spec: RunThreadSpec): Promise<StartedRunThread> {
+    const config = collectConfig(spec);
+    if (config !== undefined && !this.collectors.has(spec.id) && !this.set.get(spec.id)) {
+      const { createCollector } = await import('../timeseries/collect.js');
+      this.collectors.set(
+        spec.id,
+        createCollector(config, {
+          baseDir: spec.baseDir,
+          keyPath: `run_thread.${spec.id}.timeseries collect`,
+          logger: this.logger.child(`timeseries:${spec.id}`),
+          clock: this.clock,
+        }),
+      );
+    }
     return this.set.start(spec);
   }
 
