@@ -8,6 +8,7 @@ import {
   ProcblockError,
   RuntimeFailure,
   formatKeyPath,
+  formatLocation,
   type ErrorCode,
   type SourceLocation,
 } from '../core/errors.js';
@@ -30,14 +31,17 @@ export function invalidBlock(block: LoadedBlock, path: KeyPath, message: string)
 
 /**
  * Give an error the location of `path` unless it already names a key path (an inner key
- * located it first). ProcblockErrors keep their class and code; anything else becomes a
+ * located it first); a location it had without a key path (a line inside a script) moves into
+ * the message. ProcblockErrors keep their class and code; anything else becomes a
  * RuntimeFailure PB_ERR_RUNTIME with the original as `cause`.
  */
 export function withLocation(err: unknown, block: LoadedBlock, path: KeyPath): ProcblockError {
   if (err instanceof ProcblockError) {
     if (err.location?.keyPath !== undefined) return err;
     const options = { cause: err.cause ?? err, location: locate(block, path), problems: err.problems };
-    const located = err instanceof InputError ? new InputError(err.code, err.message, options) : new RuntimeFailure(err.code, err.message, options);
+    // The runner may have located the failure inside the script (a syntax error's line): keep it in the message.
+    const message = err.location ? `${err.message} (${formatLocation(err.location)})` : err.message;
+    const located = err instanceof InputError ? new InputError(err.code, message, options) : new RuntimeFailure(err.code, message, options);
     if (err.stack) located.stack = err.stack;
     return located;
   }
