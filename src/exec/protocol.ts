@@ -1,0 +1,79 @@
+/**
+ * Messages between the script runner (main thread) and its workers. Tasks and results travel
+ * through piscina; abort requests and log records travel on a per-worker BroadcastChannel that
+ * the unidist remote protocol shares (our messages carry the `pb` tag, theirs their own).
+ */
+import type { TsHooksData } from './ts-hooks.js';
+import type { PlainObject, ScriptOutcome } from './types.js';
+
+/** Passed to every worker as piscina `workerData`. */
+export interface WorkerInit {
+  readonly runnerId: string;
+  readonly tsHooks: TsHooksData;
+}
+
+/** Name of the channel between the runner and one worker thread. */
+export function workerChannelName(runnerId: string, threadId: number): string {
+  return `procblock:${runnerId}:${threadId}`;
+}
+
+/** One script call as the worker receives it (structured-cloned). */
+export interface TaskPayload {
+  readonly callId: number;
+  readonly script: string;
+  readonly pipeData: PlainObject;
+  readonly block: unknown;
+  readonly requestState: PlainObject;
+  readonly inputData: PlainObject;
+  readonly tag: string;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly blockParent: unknown;
+  /** Set by the runner when the call's signal aborted before the task reached a worker. */
+  aborted: boolean;
+}
+
+/** Why a call failed inside the worker, as plain data (errors do not clone faithfully). */
+export interface TaskFailure {
+  readonly code:
+    | 'PB_ERR_SCRIPT_NOT_FOUND'
+    | 'PB_ERR_SCRIPT_SYNTAX'
+    | 'PB_ERR_SCRIPT_NO_EXPORT'
+    | 'PB_ERR_SCRIPT_THROW';
+  readonly message: string;
+  /** The original error, as far as it could be described. */
+  readonly errorName: string;
+  readonly errorMessage: string;
+  readonly stack: string | undefined;
+  /** Where the problem is (syntax errors, missing modules). */
+  readonly file?: string | undefined;
+  readonly line?: number | undefined;
+  readonly col?: number | undefined;
+}
+
+export type TaskResult =
+  | { readonly ok: true; readonly outcome: ScriptOutcome }
+  | { readonly ok: false; readonly failure: TaskFailure };
+
+/** Runner → worker: abort ctx.signal of one call. */
+export interface AbortMessage {
+  readonly pb: 'abort';
+  readonly callId: number;
+  readonly reason: string;
+}
+
+/** Worker → runner: one ctx.log / console record. */
+export interface LogMessage {
+  readonly pb: 'log';
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
+  readonly msg: string;
+  readonly fields?: Record<string, unknown> | undefined;
+  /** Base name of the script that logged, or undefined outside a call. */
+  readonly script: string | undefined;
+}
+
+export type ChannelMessage = AbortMessage | LogMessage;
+
+export function isChannelMessage(data: unknown): data is ChannelMessage {
+  return typeof data === 'object' && data !== null && typeof (data as { pb?: unknown }).pb === 'string';
+}

@@ -1,0 +1,252 @@
+/**
+ * The script runner: block scripts run in a piscina pool of worker threads (SPEC §3.1).
+ *
+ * - One call per worker at a time (every task carries an AbortSignal, which piscina treats as
+ *   "needs a dedicated worker"), so a timeout can terminate exactly the worker that ran it.
+ * - A custom load balancer records which worker each call landed on, so a cooperative abort
+ *   (call.signal, abortAll) goes only to that worker's channel, with no per-call message.
+ * - Each worker gets a BroadcastChannel `procblock:<runnerId>:<threadId>`, opened here on
+ *   piscina's `workerCreate` (before the worker gets a task) and served by the unidist remote
+ *   host; the same channel carries abort requests and log records.
+ * - Timeout: ctx.signal is aborted, then the piscina task is aborted, which terminates and
+ *   replaces the worker → PB_ERR_SCRIPT_TIMEOUT. A worker that exits or crashes fails only the
+ *   call it was running → PB_ERR_WORKER_EXIT; the pool keeps serving.
+ * - Idle workers are unref'd by piscina and our channels are unref'd, so an idle runner never
+ *   keeps the process alive.
+ */
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { deserialize } from 'node:v8';
+import { BroadcastChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { systemClock, type Clock, type TimerHandle } from '../core/clock.js';
+import { ProcblockError, RuntimeFailure } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { Unidist } from '../unidist/types.js';
+import { isChannelMessage, workerChannelName, type AbortMessage, type TaskPayload, type WorkerInit } from './protocol.js';
+import { failureToError } from './script-failure.js';
+import { tsHooksData } from './ts-hooks-data.js';
+import type { ScriptCall, ScriptOutcome, ScriptRunner } from './types.js';
+import { serveWorkerUnidist } from './unidist-host.js';
+import type { WorkerAnswer } from './worker.js';
+
+export interface ScriptRunnerOptions {
+  readonly unidist: Unidist;
+  readonly logger: Logger;
+  /** Milliseconds a call may run when the call sets no timeout; undefined = no limit. */
+  readonly defaultTimeoutMs?: number | undefined;
+  /** Default: max(1, available cores). */
+  readonly maxThreads?: number | undefined;
+  /** Workers started at once and kept while idle. Default 1 (start-up latency of the first call). */
+  readonly minThreads?: number | undefined;
+  /** process.env of the worker threads. Default: a copy of the runtime's environment. */
+  readonly env?: Record<string, string> | undefined;
+  /** Where transformed TypeScript is cached; false = no disk cache. Default: see ts-hooks-data.ts. */
+  readonly cacheDir?: string | false | undefined;
+  /** Milliseconds an idle worker above minThreads is kept. Default 30 000. */
+  readonly idleTimeoutMs?: number | undefined;
+  readonly clock?: Clock | undefined;
+}
+
+interface InFlight {
+  readonly payload: TaskPayload;
+  done: Promise<unknown>;
+  threadId: number | undefined;
+}
+
+interface WorkerLink {
+  readonly channel: BroadcastChannel;
+  readonly detach: () => void;
+}
+
+let runnerSeq = 0;
+
+export function createScriptRunner(options: ScriptRunnerOptions): ScriptRunner {
+  return new PiscinaScriptRunner(options);
+}
+
+class PiscinaScriptRunner implements ScriptRunner {
+  private readonly runnerId = `${process.pid}-${++runnerSeq}-${randomBytes(3).toString('hex')}`;
+  private readonly pool: Piscina;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly unidist: Unidist;
+  private readonly defaultTimeoutMs: number | undefined;
+  private readonly links = new Map<number, WorkerLink>();
+  private readonly calls = new Map<number, InFlight>();
+  private readonly scriptLoggers = new Map<string, Logger>();
+  private callSeq = 0;
+  private closing: Promise<void> | undefined;
+
+  constructor(options: ScriptRunnerOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger;
+    this.unidist = options.unidist;
+    this.defaultTimeoutMs = options.defaultTimeoutMs;
+    const workerData: WorkerInit = { runnerId: this.runnerId, tsHooks: tsHooksData(options.cacheDir) };
+    const maxThreads = options.maxThreads ?? Math.max(1, (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1);
+    this.pool = new Piscina({
+      filename: fileURLToPath(new URL('./worker.js', import.meta.url)),
+      workerData,
+      maxThreads,
+      minThreads: Math.min(options.minThreads ?? 1, maxThreads),
+      idleTimeout: options.idleTimeoutMs ?? 30_000,
+      ...(options.env ? { env: options.env } : {}),
+      loadBalancer: (task, workers) => {
+        // Same rule as piscina's LeastBusyBalancer for abortable tasks: a free worker or none.
+        const free = workers.find((w) => w.currentUsage === 0 && !w.terminating && !w.destroyed) ?? null;
+        const callId = ((task as unknown as Record<symbol, unknown>)[Piscina.queueOptionsSymbol] as { callId?: number } | null)?.callId;
+        const entry = callId === undefined ? undefined : this.calls.get(callId);
+        if (free && entry) entry.threadId = free.id;
+        return free;
+      },
+    });
+    this.pool.on('workerCreate', (w: { id: number }) => this.attach(w.id));
+    this.pool.on('workerDestroy', (w: { id: number }) => this.detach(w.id));
+    // A worker failing while idle is reported here; without a listener it would crash the process.
+    this.pool.on('error', (e: unknown) => this.logger.warn('script worker failed while idle', { error: String(e) }));
+  }
+
+  get inFlight(): number {
+    return this.calls.size;
+  }
+
+  run(call: ScriptCall): Promise<ScriptOutcome> {
+    if (this.closing) {
+      return Promise.reject(new RuntimeFailure('PB_ERR_CLOSED', `script runner is closed; cannot run ${call.script}`));
+    }
+    const callId = ++this.callSeq;
+    const payload: TaskPayload & { [k: symbol]: unknown } = {
+      callId,
+      script: call.script,
+      pipeData: call.pipeData,
+      block: call.block,
+      requestState: call.requestState,
+      inputData: call.inputData,
+      tag: call.tag,
+      cwd: call.cwd,
+      env: call.env,
+      blockParent: call.blockParent,
+      aborted: call.signal?.aborted === true,
+      // Seen by our load balancer (symbol keys are not cloned into the worker).
+      [Piscina.queueOptionsSymbol]: { callId },
+    };
+    // Registered before execute(): piscina may pick a worker synchronously inside pool.run().
+    const entry: InFlight = { payload, done: Promise.resolve(), threadId: undefined };
+    this.calls.set(callId, entry);
+    const done = this.execute(call, payload);
+    entry.done = done;
+    return done;
+  }
+
+  private async execute(call: ScriptCall, payload: TaskPayload): Promise<ScriptOutcome> {
+    const callId = payload.callId;
+    const timeoutMs = call.timeoutMs ?? this.defaultTimeoutMs;
+    const kill = new AbortController();
+    let timedOut = false;
+    let timer: TimerHandle | undefined;
+    if (timeoutMs !== undefined && Number.isFinite(timeoutMs)) {
+      timer = this.clock.setTimeout(() => {
+        timedOut = true;
+        this.abortCall(callId, `timeout of ${timeoutMs} ms passed`);
+        kill.abort(new Error('timeout'));
+      }, timeoutMs);
+    }
+    const onAbort = (): void => this.abortCall(callId, reasonText(call.signal?.reason));
+    call.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const answer = (await this.pool.run(payload, { signal: kill.signal })) as WorkerAnswer;
+      if (answer.ok) return deserialize(answer.outcome) as ScriptOutcome;
+      throw failureToError(answer.failure);
+    } catch (e) {
+      if (e instanceof ProcblockError) throw e;
+      if (timedOut) {
+        throw new RuntimeFailure('PB_ERR_SCRIPT_TIMEOUT', `script ${call.script} did not finish within ${timeoutMs} ms; its worker was terminated`, { cause: e });
+      }
+      if (this.closing) {
+        throw new RuntimeFailure('PB_ERR_CLOSED', `script ${call.script} was stopped: the script runner closed`, { cause: e });
+      }
+      throw new RuntimeFailure('PB_ERR_WORKER_EXIT', `the worker running ${call.script} exited or crashed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    } finally {
+      timer?.cancel();
+      call.signal?.removeEventListener('abort', onAbort);
+      this.calls.delete(callId);
+    }
+  }
+
+  /** Cooperative stop of one call: abort its ctx.signal inside the worker. */
+  private abortCall(callId: number, reason: string): void {
+    const entry = this.calls.get(callId);
+    if (!entry) return;
+    if (entry.threadId === undefined) {
+      // Not dispatched yet: the worker sees the flag when the task arrives.
+      entry.payload.aborted = true;
+      return;
+    }
+    const msg: AbortMessage = { pb: 'abort', callId, reason };
+    this.links.get(entry.threadId)?.channel.postMessage(msg);
+  }
+
+  abortAll(reason?: unknown): void {
+    const text = reasonText(reason);
+    for (const callId of [...this.calls.keys()]) this.abortCall(callId, text);
+  }
+
+  close(deadlineMs = 10_000): Promise<void> {
+    this.closing ??= this.drainThenDestroy(deadlineMs);
+    return this.closing;
+  }
+
+  private async drainThenDestroy(deadlineMs: number): Promise<void> {
+    if (this.calls.size > 0) {
+      let timer: TimerHandle | undefined;
+      const deadline = new Promise<void>((resolve) => {
+        timer = this.clock.setTimeout(resolve, deadlineMs).unref();
+      });
+      const settled = Promise.allSettled([...this.calls.values()].map((c) => c.done)).then(() => undefined);
+      await Promise.race([settled, deadline]);
+      timer?.cancel();
+    }
+    await this.pool.destroy();
+    for (const id of [...this.links.keys()]) this.detach(id);
+  }
+
+  private attach(threadId: number): void {
+    const channel = new BroadcastChannel(workerChannelName(this.runnerId, threadId));
+    (channel as unknown as { unref(): void }).unref();
+    channel.addEventListener('message', (ev) => {
+      const data: unknown = (ev as MessageEvent).data;
+      if (isChannelMessage(data) && data.pb === 'log') {
+        this.scriptLogger(data.script)[data.level](data.msg, data.fields);
+      }
+    });
+    const detach = serveWorkerUnidist(this.unidist, channel, `worker:${threadId}`);
+    this.links.set(threadId, { channel, detach });
+  }
+
+  private detach(threadId: number): void {
+    const link = this.links.get(threadId);
+    if (!link) return;
+    this.links.delete(threadId);
+    try {
+      link.detach();
+    } finally {
+      link.channel.close();
+    }
+  }
+
+  private scriptLogger(script: string | undefined): Logger {
+    const source = script === undefined ? 'script' : `script:${script}`;
+    let logger = this.scriptLoggers.get(source);
+    if (!logger) {
+      logger = this.logger.child(source);
+      this.scriptLoggers.set(source, logger);
+    }
+    return logger;
+  }
+}
+
+function reasonText(reason: unknown): string {
+  if (reason === undefined) return 'aborted';
+  return reason instanceof Error ? reason.message : String(reason);
+}

@@ -1,0 +1,296 @@
+/**
+ * Worker entry of the script runner (loaded by piscina in every worker thread).
+ *
+ * Boot (before the first task): register the TypeScript loader hooks (ts-hooks.ts), open this
+ * worker's channel to the runner (abort requests in, log records and unidist calls out), and
+ * route console output to the runtime log, since stdout carries only the CLI result.
+ *
+ * Each task: load the script (cached per worker by path), call `processBlock`, and answer with
+ * a `TaskResult` whose outcome is v8-serialized here, so a return value that cannot cross
+ * threads fails this call with a clear error instead of crashing the worker.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { register } from 'node:module';
+import { basename } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { serialize } from 'node:v8';
+import { BroadcastChannel, threadId, workerData } from 'node:worker_threads';
+import { format } from 'node:util';
+import type { Unidist } from '../unidist/types.js';
+import { diffPipeData, snapshotPipeData } from './pipe-data-diff.js';
+import {
+  isChannelMessage,
+  workerChannelName,
+  type LogMessage,
+  type TaskFailure,
+  type TaskPayload,
+  type WorkerInit,
+} from './protocol.js';
+import { canImportDirectly } from './direct-load.js';
+import { TransformCache } from './transform-cache.js';
+import { connectWorkerUnidist } from './worker-unidist.js';
+import type { ProcessBlock, ScriptContext, ScriptLog } from '../script-api.js';
+import type { PlainObject } from './types.js';
+
+const init = workerData as WorkerInit;
+
+const tsCache = new TransformCache(init.tsHooks);
+let hooksRegistered = false;
+
+/** Start the loader hooks (once, on first need: it costs a loader thread). */
+function ensureHooks(): void {
+  if (hooksRegistered) return;
+  register(new URL('./ts-hooks.js', import.meta.url), { data: init.tsHooks });
+  hooksRegistered = true;
+}
+
+const channel = new BroadcastChannel(workerChannelName(init.runnerId, threadId));
+// Never keep the worker alive for the channel: piscina decides the worker's lifetime.
+(channel as unknown as { unref(): void }).unref();
+
+const controllers = new Map<number, AbortController>();
+/** Aborts that arrived before their task (the channel and piscina's port are not ordered). */
+const earlyAborts = new Map<number, string>();
+let currentScript: string | undefined;
+
+channel.addEventListener('message', (ev) => {
+  const data: unknown = (ev as MessageEvent).data;
+  if (!isChannelMessage(data) || data.pb !== 'abort') return;
+  const ctl = controllers.get(data.callId);
+  if (ctl) ctl.abort(new Error(data.reason));
+  else earlyAborts.set(data.callId, data.reason);
+});
+
+function post(level: LogMessage['level'], msg: string, fields: Record<string, unknown> | undefined, script: string | undefined): void {
+  const record: LogMessage = { pb: 'log', level, msg, fields, script };
+  try {
+    channel.postMessage(record);
+  } catch {
+    channel.postMessage({ ...record, fields: { unserializable: format(fields) } });
+  }
+}
+
+function scriptLogger(script: string, source?: string): ScriptLog & { child(s: string): ScriptLog } {
+  const emit =
+    (level: LogMessage['level']) =>
+    (msg: string, fields?: Record<string, unknown>): void =>
+      post(level, source ? `[${source}] ${msg}` : msg, fields, script);
+  return {
+    debug: emit('debug'),
+    info: emit('info'),
+    warn: emit('warn'),
+    error: emit('error'),
+    child: (s) => scriptLogger(script, source ? `${source}:${s}` : s),
+  };
+}
+
+// console.* in scripts: into the log, never onto stdout.
+for (const [method, level] of [
+  ['log', 'info'],
+  ['info', 'info'],
+  ['debug', 'debug'],
+  ['warn', 'warn'],
+  ['error', 'error'],
+  ['trace', 'debug'],
+] as const) {
+  console[method] = (...args: unknown[]): void => post(level, format(...args), undefined, currentScript);
+}
+
+let unidist: Unidist | undefined;
+// Started at boot, awaited only by the first task.
+const unidistReady: Promise<Unidist> = connectWorkerUnidist(channel).then((u) => (unidist = u));
+
+type Handler = ProcessBlock;
+const handlers = new Map<string, Handler>();
+
+class LoadFailure extends Error {
+  constructor(readonly failure: TaskFailure) {
+    super(failure.message);
+  }
+}
+
+async function loadHandler(script: string): Promise<Handler> {
+  const cached = handlers.get(script);
+  if (cached) return cached;
+  let mod: Record<string, unknown>;
+  try {
+    mod = await importScript(script);
+  } catch (e) {
+    throw new LoadFailure(describeLoadError(script, e));
+  }
+  const fn = mod.processBlock ?? (mod.default as { processBlock?: unknown } | undefined)?.processBlock;
+  if (typeof fn !== 'function') {
+    throw new LoadFailure({
+      code: 'PB_ERR_SCRIPT_NO_EXPORT',
+      message: `script ${script} does not export a processBlock function (exports: ${Object.keys(mod).join(', ') || 'none'})`,
+      errorName: 'TypeError',
+      errorMessage: 'processBlock is not exported',
+      stack: undefined,
+      file: script,
+    });
+  }
+  handlers.set(script, fn as Handler);
+  return fn as Handler;
+}
+
+const TS_FILE = /\.m?ts$/;
+const NEEDS_HOOKS = new Set(['ERR_UNKNOWN_FILE_EXTENSION', 'ERR_MODULE_NOT_FOUND']);
+
+/**
+ * TypeScript: transform in this thread (cached on disk) and import the cache file directly when
+ * it needs no resolution help (see direct-load.ts); otherwise, and for JavaScript that turns out
+ * to import TypeScript, go through the loader hooks.
+ */
+async function importScript(script: string): Promise<Record<string, unknown>> {
+  const url = pathToFileURL(script).href;
+  if (TS_FILE.test(script) && !hooksRegistered) {
+    const { code, file } = await tsCache.transformFile(script);
+    if (file !== undefined && canImportDirectly(code)) return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    ensureHooks();
+    return (await import(url)) as Record<string, unknown>;
+  }
+  try {
+    return (await import(url)) as Record<string, unknown>;
+  } catch (e) {
+    const code = (e as { code?: unknown } | null)?.code;
+    if (hooksRegistered || typeof code !== 'string' || !NEEDS_HOOKS.has(code) || !existsSync(script)) throw e;
+    ensureHooks();
+    // A fresh URL: the failed attempt stays in the module map under the plain one.
+    return (await import(`${url}?hooks`)) as Record<string, unknown>;
+  }
+}
+
+function errorParts(e: unknown): { name: string; message: string; stack: string | undefined; code: unknown } {
+  if (e instanceof Error) return { name: e.name, message: e.message, stack: e.stack, code: (e as { code?: unknown }).code };
+  return { name: typeof e, message: format(e), stack: undefined, code: undefined };
+}
+
+function describeLoadError(script: string, e: unknown): TaskFailure {
+  const p = errorParts(e);
+  const base = { errorName: p.name, errorMessage: p.message, stack: p.stack };
+  if (p.code === 'ERR_MODULE_NOT_FOUND' || p.code === 'ENOENT' || p.code === 'ERR_UNKNOWN_FILE_EXTENSION') {
+    const missing = !existsSync(script);
+    return {
+      ...base,
+      code: 'PB_ERR_SCRIPT_NOT_FOUND',
+      message: missing ? `script not found: ${script}` : `script ${script} could not be loaded: ${p.message}`,
+      file: script,
+    };
+  }
+  if (p.name === 'SyntaxError') {
+    const loc = syntaxLocation(p.message, p.stack) ?? checkedLocation(script);
+    const file = loc?.file ?? script;
+    const where = loc?.line === undefined ? file : `${file}:${loc.line}${loc.col === undefined ? '' : `:${loc.col}`}`;
+    const what = p.message.replace(/^.*?:\d+:\d+: /, '');
+    return { ...base, code: 'PB_ERR_SCRIPT_SYNTAX', message: `syntax error in ${where}: ${what}`, file, line: loc?.line, col: loc?.col };
+  }
+  return { ...base, code: 'PB_ERR_SCRIPT_THROW', message: `script ${script} threw while loading: ${p.name}: ${p.message}`, file: script };
+}
+
+/** Location of a syntax error: ours (`/path.ts:3:9: ...`) or V8's (`file:///path.mjs:3` first stack line). */
+function syntaxLocation(message: string, stack: string | undefined): { file: string; line?: number; col?: number } | undefined {
+  const ours = /^(.+?\.m?ts):(\d+):(\d+): /.exec(message);
+  if (ours) return { file: ours[1] ?? '', line: Number(ours[2]), col: Number(ours[3]) };
+  const v8 = stack === undefined ? null : /^(file:\/\/\S+?):(\d+)\s*$/m.exec(stack);
+  if (v8) return { file: decodeURIComponent(new URL(v8[1] ?? '').pathname), line: Number(v8[2]) };
+  return undefined;
+}
+
+/**
+ * V8 keeps the position of a module's parse error out of `error.stack` (Node prints it only for
+ * uncaught errors), so ask `node --check` once; this runs only on the error path.
+ */
+function checkedLocation(script: string): { file: string; line?: number } | undefined {
+  if (TS_FILE.test(script)) return undefined;
+  const r = spawnSync(process.execPath, ['--check', script], { encoding: 'utf8', timeout: 10_000 });
+  const m = /^(.+):(\d+)\r?$/m.exec(r.stderr ?? '');
+  if (!m) return undefined;
+  return { file: m[1] ?? script, line: Number(m[2]) };
+}
+
+function isPlainObject(v: unknown): v is PlainObject {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+export type WorkerAnswer = { ok: true; outcome: Uint8Array } | { ok: false; failure: TaskFailure };
+
+/** The piscina task handler. Never throws: every failure is described as data. */
+export default async function runTask(task: TaskPayload): Promise<WorkerAnswer> {
+  const start = performance.now();
+  const ctl = new AbortController();
+  const early = earlyAborts.get(task.callId);
+  if (early !== undefined) earlyAborts.delete(task.callId);
+  if (task.aborted || early !== undefined) ctl.abort(new Error(early ?? 'aborted before start'));
+  controllers.set(task.callId, ctl);
+  const name = basename(task.script);
+  currentScript = name;
+  try {
+    const handler = await loadHandler(task.script);
+    const ud = unidist ?? (await unidistReady);
+    const before = snapshotPipeData(task.pipeData);
+    const ctx: ScriptContext = {
+      tag: task.tag,
+      cwd: task.cwd,
+      env: task.env,
+      blockParent: task.blockParent,
+      signal: ctl.signal,
+      unidist: ud,
+      log: scriptLogger(name),
+    };
+    let returned: unknown;
+    try {
+      returned = await handler(task.pipeData, task.block, task.requestState, task.inputData, ctx);
+    } catch (e) {
+      const p = errorParts(e);
+      return {
+        ok: false,
+        failure: {
+          code: 'PB_ERR_SCRIPT_THROW',
+          message: `script ${task.script} threw: ${p.name}: ${p.message}`,
+          errorName: p.name,
+          errorMessage: p.message,
+          stack: p.stack,
+          file: task.script,
+        },
+      };
+    }
+    try {
+      const changes = diffPipeData(before, task.pipeData);
+      const plain = isPlainObject(returned);
+      const outcome = {
+        returned: plain ? returned : undefined,
+        returnedNonObject: !plain && returned !== undefined,
+        pipeDataSet: changes.set,
+        pipeDataDeleted: changes.deleted,
+        durationMs: performance.now() - start,
+      };
+      return { ok: true, outcome: serialize(outcome) };
+    } catch (e) {
+      const p = errorParts(e);
+      return {
+        ok: false,
+        failure: {
+          code: 'PB_ERR_SCRIPT_THROW',
+          message: `script ${task.script} returned or left in pipeData a value that cannot be passed between threads: ${p.message}`,
+          errorName: p.name,
+          errorMessage: p.message,
+          stack: p.stack,
+          file: task.script,
+        },
+      };
+    }
+  } catch (e) {
+    if (e instanceof LoadFailure) return { ok: false, failure: e.failure };
+    const p = errorParts(e);
+    return {
+      ok: false,
+      failure: { code: 'PB_ERR_SCRIPT_THROW', message: `script ${task.script} failed: ${p.message}`, errorName: p.name, errorMessage: p.message, stack: p.stack, file: task.script },
+    };
+  } finally {
+    controllers.delete(task.callId);
+    currentScript = undefined;
+  }
+}
