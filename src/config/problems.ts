@@ -1,0 +1,40 @@
+/**
+ * Collecting every problem of a block and throwing them as one InputError.
+ *
+ * The error's code (documented rule): when every problem has the same code, that code
+ * (one missing script → PB_ERR_SCRIPT_NOT_FOUND; five schema violations → PB_ERR_SCHEMA);
+ * when the codes differ but all are schema violations (PB_ERR_SCHEMA, PB_ERR_UNKNOWN_TAG_OPTION)
+ * → PB_ERR_SCHEMA; otherwise → PB_ERR_VALIDATION. Each problem keeps its own `code`.
+ */
+import { InputError, formatLocation } from '../core/errors.js';
+import type { ErrorCode, Problem, SourceLocation } from '../core/errors.js';
+
+export interface ValidationProblem extends Problem {
+  readonly code: ErrorCode;
+  readonly location: SourceLocation;
+}
+
+const SCHEMA_CODES: ReadonlySet<ErrorCode> = new Set(['PB_ERR_SCHEMA', 'PB_ERR_UNKNOWN_TAG_OPTION']);
+
+export function codeFor(problems: readonly ValidationProblem[]): ErrorCode {
+  const codes = new Set(problems.map((p) => p.code));
+  if (codes.size === 1) return [...codes][0] as ErrorCode;
+  if ([...codes].every((c) => SCHEMA_CODES.has(c))) return 'PB_ERR_SCHEMA';
+  return 'PB_ERR_VALIDATION';
+}
+
+/** Sorted by file, line, column, so reports read top to bottom. */
+export function throwProblems(file: string, problems: readonly ValidationProblem[]): never {
+  const sorted = [...problems].sort(
+    (a, b) =>
+      a.location.file.localeCompare(b.location.file) ||
+      (a.location.line ?? 0) - (b.location.line ?? 0) ||
+      (a.location.col ?? 0) - (b.location.col ?? 0),
+  );
+  const first = sorted[0] as ValidationProblem;
+  const message =
+    sorted.length === 1
+      ? first.message
+      : `${sorted.length} problems in ${file}; first: ${formatLocation(first.location)}: ${first.message}`;
+  throw new InputError(codeFor(sorted), message, { location: first.location, problems: sorted });
+}

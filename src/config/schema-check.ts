@@ -1,0 +1,180 @@
+/**
+ * Validate block data against schemas/block.schema.json through the validator generated from it
+ * at development time (generated/block-validator.ts: no ajv import, no compile at start-up), and
+ * rewrite ajv's errors into messages that name the construct, the rule, the value and what would
+ * be right.
+ */
+import type { SourceLocation } from '../core/errors.js';
+// The generated module is plain JS emitted by ajv (type-checked off); its shape is declared here.
+import { validate as generatedValidate } from './generated/block-validator.js';
+import { isPlainObject } from './plain-object.js';
+import type { ValidationProblem } from './problems.js';
+import type { KeyPath } from './types.js';
+
+interface AjvError {
+  readonly instancePath: string;
+  readonly keyword: string;
+  readonly params: Record<string, unknown>;
+  readonly parentSchema?: Record<string, unknown>;
+  readonly data?: unknown;
+}
+type Validator = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
+const validate = generatedValidate as unknown as Validator;
+
+const RUN_ITEM_KINDS = ['script', 'shell', 'set', 'cd'];
+
+export function schemaProblems(data: unknown, locate: (p: KeyPath) => SourceLocation): ValidationProblem[] {
+  if (validate(data)) return [];
+  const problems: ValidationProblem[] = [];
+  const seen = new Set<string>();
+  for (const err of validate.errors ?? []) {
+    const path = pointerToPath(err.instancePath, data);
+    const p = rewrite(err, path, locate);
+    if (!p) continue;
+    const id = `${p.location.keyPath}\u0000${p.message}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    problems.push(p);
+  }
+  return problems;
+}
+
+function rewrite(err: AjvError, path: (string | number)[], locate: (p: KeyPath) => SourceLocation): ValidationProblem | undefined {
+  const schema = err.parentSchema ?? {};
+  const construct = typeof schema['x-name'] === 'string' ? schema['x-name'] : undefined;
+  const last = path[path.length - 1];
+  const subject = construct ?? (last === undefined ? 'the block' : `'${String(last)}'`);
+  const value = describe(err.data);
+  const at = (p: (string | number)[] = path): SourceLocation => locate(p);
+  const schemaProblem = (message: string, p?: (string | number)[]): ValidationProblem => ({ code: 'PB_ERR_SCHEMA', message, location: at(p) });
+
+  switch (err.keyword) {
+    case 'if':
+      return undefined; // its `then`/`else` errors say what is wrong
+    case 'additionalProperties': {
+      const extra = String(err.params['additionalProperty']);
+      const allowed = Object.keys((schema['properties'] as object | undefined) ?? {});
+      if (RUN_ITEM_KINDS.includes(extra) && allowed.some((k) => RUN_ITEM_KINDS.includes(k))) {
+        const kinds = Object.keys(isPlainObject(err.data) ? err.data : {}).filter((k) => RUN_ITEM_KINDS.includes(k));
+        return schemaProblem(
+          `a run item has exactly one of script, shell, set, cd; this one has ${kinds.map((k) => `'${k}'`).join(' and ')}: split it into separate items`,
+          [...path, extra],
+        );
+      }
+      return {
+        code: 'PB_ERR_UNKNOWN_TAG_OPTION',
+        message: `unknown option '${extra}' for ${subject}; expected one of ${allowed.join(', ')}`,
+        location: at([...path, extra]),
+      };
+    }
+    case 'required': {
+      const missing = String(err.params['missingProperty']);
+      return schemaProblem(`${subject} is missing required option '${missing}'${example(construct, missing)}`);
+    }
+    case 'type': {
+      const expected = String(err.params['type']).split(',').map(typeName).join(' or ');
+      return schemaProblem(`${subject} must be ${expected}, got ${value}`);
+    }
+    case 'not':
+      if (schema['x-rule'] === 'runItemKind') {
+        const keys = isPlainObject(err.data) ? Object.keys(err.data) : [];
+        return schemaProblem(
+          `a run item needs one of script, shell, set, cd${keys.length ? `; got only ${keys.map((k) => `'${k}'`).join(', ')}` : '; got an empty mapping'}`,
+        );
+      }
+      return schemaProblem(`${subject} is not allowed here, got ${value}`);
+    case 'exclusiveMinimum':
+    case 'minimum':
+    case 'maximum':
+      if (construct === 'seconds' || schema['exclusiveMinimum'] === 0) return schemaProblem(`${subjectFor(path)} must be a positive number of seconds, got ${value}`);
+      return schemaProblem(`${subjectFor(path)} must be ${err.keyword === 'maximum' ? 'at most' : 'at least'} ${String(err.params['limit'])}, got ${value}`);
+    case 'pattern':
+      return schemaProblem(patternMessage(construct, path, value));
+    case 'enum': {
+      const allowed = (err.params['allowedValues'] as unknown[] | undefined) ?? [];
+      return schemaProblem(`${subjectFor(path)} must be one of ${allowed.map(String).join(', ')}, got ${value}`);
+    }
+    case 'minLength':
+      return schemaProblem(`${subjectFor(path)} must not be empty`);
+    case 'minProperties':
+    case 'maxProperties':
+      if (construct === 'template') return schemaProblem(`template takes exactly one of path, text (e.g. {path: page.html}), got ${value}`);
+      return schemaProblem(`${subject} must have ${err.keyword === 'minProperties' ? 'at least' : 'at most'} ${String(err.params['limit'])} entries, got ${value}`);
+    case 'minItems':
+      return schemaProblem(`${subjectFor(path)} must have at least ${String(err.params['limit'])} item(s)`);
+    default:
+      return schemaProblem(`${subjectFor(path)}: violates schema rule '${err.keyword}', got ${value}`);
+  }
+}
+
+function subjectFor(path: (string | number)[]): string {
+  const last = path[path.length - 1];
+  return last === undefined ? 'the block' : typeof last === 'number' ? `item ${last}` : `'${last}'`;
+}
+
+function patternMessage(construct: string | undefined, path: (string | number)[], value: string): string {
+  if (construct === 'seconds') return `${subjectFor(path)} must be a positive number of seconds, got ${value}`;
+  if (construct === 'archive') return `archive must be 'CF xff steps rows' with CF one of AVERAGE, MIN, MAX, LAST (e.g. 'AVERAGE 0.5 1 86400'), got ${value}`;
+  if (path[path.length - 1] === 'letter') return `option letter must be a single letter or digit, got ${value}`;
+  if (path[path.length - 1] !== undefined && path[path.length - 2] === 'colors') return `colour must be '#RRGGBB', got ${value}`;
+  return `${subjectFor(path)} has the wrong format, got ${value}`;
+}
+
+function example(construct: string | undefined, missing: string): string {
+  if (construct === 'require lock' || construct === 'release lock') return ` (e.g. {name: my-lock})`;
+  if (construct === 'shell') return ` (e.g. {command: "ls -l"})`;
+  if (construct === 'timeseries collect' && missing === 'fields') return ` (e.g. fields: {random: {type: GAUGE}})`;
+  return '';
+}
+
+function typeName(t: string): string {
+  switch (t) {
+    case 'object':
+      return 'a mapping';
+    case 'array':
+      return 'a list';
+    case 'string':
+      return 'a string';
+    case 'number':
+      return 'a number';
+    case 'integer':
+      return 'a whole number';
+    case 'boolean':
+      return 'true or false';
+    case 'null':
+      return 'empty';
+    default:
+      return t;
+  }
+}
+
+/** A short rendering of an offending value for messages. */
+export function describe(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null (empty)';
+  if (Array.isArray(v)) return `a list (${truncate(JSON.stringify(v))})`;
+  if (typeof v === 'object') return `a mapping (${truncate(JSON.stringify(v))})`;
+  return `${typeof v} ${truncate(JSON.stringify(v))}`;
+}
+
+function truncate(s: string): string {
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+/** `/run/2/shell` → `['run', 2, 'shell']` (numbers where the container is a list). */
+function pointerToPath(pointer: string, data: unknown): (string | number)[] {
+  if (pointer === '') return [];
+  const path: (string | number)[] = [];
+  let node: unknown = data;
+  for (const raw of pointer.slice(1).split('/')) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(node)) {
+      path.push(Number(seg));
+      node = node[Number(seg)];
+    } else {
+      path.push(seg);
+      node = isPlainObject(node) ? node[seg] : undefined;
+    }
+  }
+  return path;
+}

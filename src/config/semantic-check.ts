@@ -1,0 +1,131 @@
+/**
+ * Checks a schema cannot express (SPEC §2.6): every `if`/`elif` condition parses, `elif`/`else`
+ * follow an `if`, referenced scripts exist (resolved against the file holding the reference),
+ * `cache: true` comes with an `interval`. Walks the tree the way the engine will (`classifyKey`),
+ * so custom-tag values, `set` values and lists are data and are not inspected.
+ */
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import type { SourceLocation } from '../core/errors.js';
+import { ConditionSyntaxError, parseCondition } from '../engine/conditions/index.js';
+import { classifyKey } from '../engine/tag-key.js';
+import { isPlainObject } from './plain-object.js';
+import type { ValidationProblem } from './problems.js';
+import type { CustomTagSpec, KeyPath } from './types.js';
+
+type Path = (string | number)[];
+
+interface Ctx {
+  readonly tags: readonly CustomTagSpec[];
+  readonly locate: (p: KeyPath) => SourceLocation;
+  readonly problems: ValidationProblem[];
+}
+
+export function semanticProblems(
+  data: Record<string, unknown>,
+  tags: readonly CustomTagSpec[],
+  locate: (p: KeyPath) => SourceLocation,
+): ValidationProblem[] {
+  const ctx: Ctx = { tags, locate, problems: [] };
+  checkLevel(data, [], false, ctx);
+  for (const tag of tags) {
+    if (!isFile(tag.script)) {
+      ctx.problems.push({
+        code: 'PB_ERR_SCRIPT_NOT_FOUND',
+        message: `custom tag '${tag.pattern}': script not found: ${tag.script} (paths are relative to the file that declares the tag)`,
+        location: tag.location ?? { file: tag.script },
+      });
+    }
+  }
+  return ctx.problems;
+}
+
+/** `inBranch`: this mapping is the value of an `if`/`elif`, where a nested `else` is the original's form. */
+function checkLevel(level: Record<string, unknown>, at: Path, inBranch: boolean, ctx: Ctx): void {
+  let chainOpen = false; // an `if` (and maybe `elif`s) precede, with no `else` yet
+  for (const [key, value] of Object.entries(level)) {
+    const keyPath = [...at, key];
+    const tag = classifyKey(key, ctx.tags);
+    switch (tag.kind) {
+      case 'if':
+      case 'elif': {
+        if (tag.kind === 'elif' && !chainOpen) {
+          push(ctx, 'PB_ERR_VALIDATION', keyPath, `'${key}' must follow an 'if' (or 'elif') key in the same mapping; add 'if <condition>:' before it or make it an 'if'`);
+        }
+        checkCondition(key, tag.condition, keyPath, ctx);
+        chainOpen = true;
+        if (isPlainObject(value)) checkLevel(value, keyPath, true, ctx);
+        break;
+      }
+      case 'else':
+        if (!chainOpen && !inBranch) {
+          push(ctx, 'PB_ERR_VALIDATION', keyPath, `'else' must follow an 'if' or 'elif' key in the same mapping, or sit inside the 'if' mapping`);
+        }
+        chainOpen = false;
+        if (isPlainObject(value)) checkLevel(value, keyPath, false, ctx);
+        break;
+      case 'run':
+        checkRunList(value, keyPath, ctx);
+        break;
+      case 'run simultaneous':
+        if (isPlainObject(value)) {
+          for (const [name, list] of Object.entries(value)) checkRunList(list, [...keyPath, name], ctx);
+        }
+        break;
+      case 'require lock':
+        if (isPlainObject(value) && isPlainObject(value['timeout_block'])) {
+          checkLevel(value['timeout_block'], [...keyPath, 'timeout_block'], false, ctx);
+        }
+        break;
+      case 'data':
+        if (isPlainObject(value)) checkLevel(value, keyPath, false, ctx);
+        break;
+      default:
+        break; // tag values that are data, internal keys, custom tags
+    }
+  }
+}
+
+function checkCondition(key: string, condition: string, keyPath: Path, ctx: Ctx): void {
+  try {
+    parseCondition(condition);
+  } catch (e) {
+    if (!(e instanceof ConditionSyntaxError)) throw e;
+    const loc = ctx.locate(keyPath);
+    // Point at the offending character inside the key when the key is on one line.
+    const col = loc.col === undefined ? undefined : loc.col + key.indexOf(condition) + e.column - 1;
+    ctx.problems.push({ code: 'PB_ERR_CONDITION_SYNTAX', message: e.message, location: { ...loc, col } });
+  }
+}
+
+function checkRunList(list: unknown, at: Path, ctx: Ctx): void {
+  if (!Array.isArray(list)) return; // the schema reports it
+  list.forEach((item, i) => {
+    if (!isPlainObject(item)) return;
+    const itemPath = [...at, i];
+    const script = item['script'];
+    if (typeof script === 'string' && script !== '') {
+      const scriptPath = [...itemPath, 'script'];
+      const holder = ctx.locate(scriptPath).file;
+      const resolved = path.resolve(path.dirname(holder), script);
+      if (!isFile(resolved)) {
+        push(ctx, 'PB_ERR_SCRIPT_NOT_FOUND', scriptPath, `script not found: '${script}' (looked for ${resolved}; paths are relative to ${path.basename(holder)})`);
+      }
+    }
+    if (item['cache'] === true && item['interval'] === undefined) {
+      push(ctx, 'PB_ERR_VALIDATION', [...itemPath, 'cache'], `'cache: true' needs 'interval: <seconds>' on the same item (or write 'cache: <seconds>')`);
+    }
+  });
+}
+
+function push(ctx: Ctx, code: ValidationProblem['code'], p: Path, message: string): void {
+  ctx.problems.push({ code, message, location: ctx.locate(p) });
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
