@@ -7,6 +7,7 @@ export type {
   FetchOptions,
   FetchResult,
   ImportOptions,
+  OpenOptions,
   RraDef,
   RrdCdpInfo,
   RrdDefinition,

@@ -1,35 +1,354 @@
-import { RuntimeFailure } from '../../core/errors.js';
-import type { CreateOptions, FetchOptions, FetchResult, RrdDefinition, RrdInfo, RrdSample } from './types.js';
+/**
+ * An open round-robin file: the whole file lives in memory (fetch is a memory read); each
+ * update writes only what changed, crash-safely (see docs/rrd-format.md, "Crash safety"):
+ *   - no rows changed: the new state goes to the older of two checksummed state slots;
+ *   - rows changed: one journal record (new state + changed rows) is written first, then the
+ *     rows in place, then the state slot. Opening replays a complete journal newer than both slots.
+ * One writer per file (as rrdtool without locking); readers see a snapshot taken at open.
+ */
+import { closeSync, existsSync, fstatSync, linkSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { systemClock, type Clock } from '../../core/clock.js';
+import { InputError, RuntimeFailure } from '../../core/errors.js';
+import {
+  decodeHeader,
+  decodeJournal,
+  decodeState,
+  encodeHeader,
+  encodeJournal,
+  encodeState,
+  f64Bytes,
+  FORMAT_VERSION,
+  layoutOf,
+  readF64,
+  type Layout,
+  type Segment,
+} from './binary-format.js';
+import { resolveDefinition, type ResolvedDefinition } from './definition.js';
+import { fetchRows } from './fetch-engine.js';
+import { rrdStrtod } from './rrd-strtod.js';
+import { sampleStrings } from './sample-values.js';
+import { initialState, type RrdState } from './state.js';
+import type { CreateOptions, FetchOptions, FetchResult, OpenOptions, RrdDefinition, RrdInfo, RrdSample } from './types.js';
+import { UpdateEngine } from './update-engine.js';
 
-// Interim: the API surface, committed first so other modules can code against it.
-function notYet(): never {
-  throw new RuntimeFailure('PB_ERR_RUNTIME', 'RrdFile: implementation in progress');
+function ioError(path: string, what: string, cause: unknown): RuntimeFailure {
+  return new RuntimeFailure('PB_ERR_RRD_IO', `${path}: ${what}: ${(cause as Error).message ?? String(cause)}`, {
+    cause,
+    location: { file: path },
+  });
+}
+
+function writeAll(fd: number, b: Buffer, pos: number): void {
+  let done = 0;
+  while (done < b.length) done += writeSync(fd, b, done, b.length - done, pos + done);
+}
+
+function cloneState(st: RrdState): RrdState {
+  return {
+    ...st,
+    lastDs: [...st.lastDs],
+    pdpVal: st.pdpVal.slice(),
+    pdpUnknSec: st.pdpUnknSec.slice(),
+    cdpVal: st.cdpVal.slice(),
+    cdpUnkn: st.cdpUnkn.slice(),
+    cdpPrimary: st.cdpPrimary.slice(),
+    cdpSecondary: st.cdpSecondary.slice(),
+    curRow: st.curRow.slice(),
+  };
 }
 
 export class RrdFile {
-  private constructor() {}
-  static create(_path: string, _def: RrdDefinition, _opts?: CreateOptions): Promise<RrdFile> {
-    return Promise.reject(notYet());
+  private closed = false;
+  private readonly engine: UpdateEngine;
+  private readonly slotBuf: Buffer;
+
+  private constructor(
+    readonly path: string,
+    private fd: number,
+    /** The checked definition. */
+    readonly definition: ResolvedDefinition,
+    private readonly layout: Layout,
+    /** @internal */ readonly state: RrdState,
+    private seq: number,
+    private readonly clock: Clock,
+  ) {
+    this.engine = new UpdateEngine(definition);
+    this.slotBuf = Buffer.alloc(layout.slotLen);
   }
-  static open(_path: string): Promise<RrdFile> {
-    return Promise.reject(notYet());
+
+  /** Create a file; an existing file is an error (PB_ERR_RRD_INVALID) unless `overwrite`. */
+  static create(path: string, def: RrdDefinition, opts: CreateOptions = {}): Promise<RrdFile> {
+    try {
+      const clock = opts.clock ?? systemClock;
+      const resolved = resolveDefinition(def, path);
+      const start = def.start === undefined ? Math.floor(clock.now() / 1000) - 10 : def.start;
+      if (typeof start !== 'number' || !Number.isInteger(start) || start < 0) {
+        throw new InputError('PB_ERR_RRD_INVALID', `start must be a whole epoch second ≥ 0; got ${String(start)}`, {
+          location: { file: path, keyPath: 'start' },
+        });
+      }
+      return Promise.resolve(RrdFile.write(path, resolved, initialState(resolved, start), opts));
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
-  update(_samples: RrdSample | RrdSample[]): Promise<void> {
-    return Promise.reject(notYet());
+
+  /** @internal Write a complete file atomically (temp + link/rename) and open it. */
+  static write(path: string, def: ResolvedDefinition, st: RrdState, opts: CreateOptions): RrdFile {
+    if (!opts.overwrite && existsSync(path)) {
+      throw new InputError('PB_ERR_RRD_INVALID', `${path} already exists (pass overwrite to replace it)`, { location: { file: path } });
+    }
+    const layout = layoutOf(def);
+    const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+    let fd = -1;
+    try {
+      fd = openSync(tmp, 'wx');
+      writeAll(fd, encodeHeader(def, layout), 0);
+      const slot = Buffer.alloc(layout.slotLen);
+      encodeState(def, st, 1, slot, 0, layout.slotLen);
+      writeAll(fd, slot, layout.slotOffset[1]);
+      def.rra.forEach((_, r) => writeAll(fd, f64Bytes(st.data[r]!, 0, st.data[r]!.length), layout.rraOffset[r]!));
+      closeSync(fd);
+      fd = -1;
+      if (opts.overwrite) renameSync(tmp, path);
+      else {
+        // link fails if someone created `path` meanwhile: never clobber without being asked.
+        linkSync(tmp, path);
+        unlinkSync(tmp);
+      }
+    } catch (e) {
+      if (fd >= 0) closeSync(fd);
+      try {
+        unlinkSync(tmp);
+      } catch {
+        /* already gone */
+      }
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
+        throw new InputError('PB_ERR_RRD_INVALID', `${path} already exists (pass overwrite to replace it)`, { location: { file: path } });
+      }
+      throw ioError(path, 'cannot create', e);
+    }
+    return RrdFile.openSync(path, { clock: opts.clock });
   }
-  fetch(_opts: FetchOptions): FetchResult {
-    notYet();
+
+  static open(path: string, opts: OpenOptions = {}): Promise<RrdFile> {
+    try {
+      return Promise.resolve(RrdFile.openSync(path, opts));
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
-  info(): RrdInfo {
-    notYet();
+
+  private static openSync(path: string, opts: OpenOptions): RrdFile {
+    let fd: number;
+    try {
+      fd = openSync(path, 'r+');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new InputError('PB_ERR_FILE_NOT_FOUND', `${path}: no such file`, { location: { file: path }, cause: e });
+      throw ioError(path, 'cannot open', e);
+    }
+    try {
+      const size = fstatSync(fd).size;
+      const b = Buffer.allocUnsafe(size);
+      let got = 0;
+      while (got < size) {
+        const n = readSync(fd, b, got, size - got, got);
+        if (n === 0) break;
+        got += n;
+      }
+      const def = decodeHeader(b.subarray(0, got), path);
+      const layout = layoutOf(def);
+      if (got < layout.journalOffset) {
+        throw new InputError('PB_ERR_RRD_FORMAT', `${path}: truncated (${got} bytes, need ${layout.journalOffset})`, { location: { file: path } });
+      }
+      const st = initialState(def, 0);
+      const probe = initialState(def, 0);
+      const seqA = decodeState(def, b, layout.slotOffset[0], layout.slotLen, probe);
+      const seqB = decodeState(def, b, layout.slotOffset[1], layout.slotLen, st);
+      let seq = seqB;
+      if (seqA > seqB) {
+        decodeState(def, b, layout.slotOffset[0], layout.slotLen, st);
+        seq = seqA;
+      }
+      if (seq < 0) throw new InputError('PB_ERR_RRD_FORMAT', `${path}: no valid state slot (corrupt file)`, { location: { file: path } });
+      def.rra.forEach((r, i) => readF64(b, layout.rraOffset[i]!, st.data[i]!, 0, r.rows * def.ds.length));
+      const file = new RrdFile(path, fd, def, layout, st, seq, opts.clock ?? systemClock);
+      const j = decodeJournal(def, layout, b, layout.journalOffset);
+      if (j && j.seq > seq) file.replay(b, j);
+      return file;
+    } catch (e) {
+      closeSync(fd);
+      throw e;
+    }
   }
+
+  /** Finish an update that was interrupted after its journal record was written. */
+  private replay(b: Buffer, j: NonNullable<ReturnType<typeof decodeJournal>>): void {
+    const nd = this.definition.ds.length;
+    decodeState(this.definition, b, j.stateOffset, this.layout.slotLen, this.state);
+    for (const { seg, offset } of j.segments) {
+      readF64(b, offset, this.state.data[seg.rra]!, seg.startRow * nd, seg.rowCount * nd);
+    }
+    this.seq = j.seq;
+    this.persistRows(j.segments.map((s) => s.seg));
+    this.persistState();
+  }
+
+  private persistRows(segs: readonly Segment[]): void {
+    const nd = this.definition.ds.length;
+    for (const s of segs) {
+      const bytes = f64Bytes(this.state.data[s.rra]!, s.startRow * nd, (s.startRow + s.rowCount) * nd);
+      writeAll(this.fd, bytes, this.layout.rraOffset[s.rra]! + s.startRow * nd * 8);
+    }
+  }
+
+  private persistState(): void {
+    encodeState(this.definition, this.state, this.seq, this.slotBuf, 0, this.layout.slotLen);
+    writeAll(this.fd, this.slotBuf, this.layout.slotOffset[this.seq % 2]!);
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new RuntimeFailure('PB_ERR_CLOSED', `${this.path}: file is closed`, { location: { file: this.path } });
+  }
+
+  /**
+   * Apply samples in order. All-or-nothing: a bad value or a time not strictly after the
+   * previous one (PB_ERR_RRD_UPDATE) rejects the whole call and changes nothing.
+   */
+  update(samples: RrdSample | RrdSample[]): Promise<void> {
+    try {
+      this.updateSync(Array.isArray(samples) ? samples : [samples]);
+      return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  private updateSync(samples: readonly RrdSample[]): void {
+    this.checkOpen();
+    const def = this.definition;
+    // Parse and check everything before touching the state.
+    let lastSec = this.state.lastUp;
+    let lastUsec = this.state.lastUpUsec;
+    const parsed = samples.map((s, i) => {
+      // Times go through rrdtool's own parser, as `rrdtool update <time>:…` would (see rrd-strtod.ts).
+      const t = s.time === 'now' ? this.clock.now() / 1000 : typeof s.time === 'number' ? rrdStrtod(String(s.time)) : NaN;
+      if (typeof t !== 'number' || !Number.isFinite(t) || t < 0) {
+        throw new InputError('PB_ERR_RRD_UPDATE', `time must be epoch seconds or 'now'; got ${String(s.time)}`, {
+          location: { file: this.path, keyPath: `samples[${i}].time` },
+        });
+      }
+      // rrdtool: sec = floor(t), usec = (long)((t - sec) * 1e6)
+      const sec = Math.floor(t);
+      const usec = Math.trunc((t - sec) * 1e6);
+      if (sec < lastSec || (sec === lastSec && usec <= lastUsec)) {
+        throw new InputError(
+          'PB_ERR_RRD_UPDATE',
+          `illegal attempt to update using time ${t} when last update time is ${lastSec + lastUsec / 1e6} (time must increase)`,
+          { location: { file: this.path, keyPath: `samples[${i}].time` } },
+        );
+      }
+      lastSec = sec;
+      lastUsec = usec;
+      return { sec, usec, vals: sampleStrings(def, s.values ?? {}, this.path, i) };
+    });
+    if (parsed.length === 0) return;
+    const written: number[] = def.rra.map(() => 0);
+    const backup = cloneState(this.state);
+    try {
+      for (const p of parsed) this.engine.apply(this.state, p.sec, p.usec, p.vals, written);
+    } catch (e) {
+      Object.assign(this.state, backup);
+      throw e;
+    }
+    const segs: Segment[] = [];
+    def.rra.forEach((r, i) => {
+      const n = Math.min(written[i]!, r.rows);
+      if (n === 0) return;
+      const first = (this.state.curRow[i]! - n + 1 + r.rows) % r.rows;
+      if (first + n <= r.rows) segs.push({ rra: i, startRow: first, rowCount: n });
+      else {
+        segs.push({ rra: i, startRow: first, rowCount: r.rows - first });
+        segs.push({ rra: i, startRow: 0, rowCount: n - (r.rows - first) });
+      }
+    });
+    this.seq++;
+    try {
+      if (segs.length > 0) writeAll(this.fd, encodeJournal(def, this.layout, this.state, this.seq, segs), this.layout.journalOffset);
+      this.persistRows(segs);
+      this.persistState();
+    } catch (e) {
+      throw ioError(this.path, 'write failed', e);
+    }
+  }
+
+  fetch(opts: FetchOptions): FetchResult {
+    this.checkOpen();
+    return fetchRows(this.definition, this.state, opts, this.path);
+  }
+
+  /** Whole epoch second of the last update (rrdtool `last`). */
   lastUpdate(): number {
-    notYet();
+    this.checkOpen();
+    return this.state.lastUp;
   }
-  first(_rraIndex: number): number {
-    notYet();
+
+  /** Time of the oldest row of archive `rraIndex` (rrdtool `first --rraindex`). */
+  first(rraIndex: number): number {
+    this.checkOpen();
+    const r = this.definition.rra[rraIndex];
+    if (!r || !Number.isInteger(rraIndex)) {
+      throw new InputError('PB_ERR_INVALID_ARGUMENT', `no archive ${rraIndex} (the file has ${this.definition.rra.length})`, {
+        location: { file: this.path, keyPath: 'rraIndex' },
+      });
+    }
+    const span = r.steps * this.definition.step;
+    return this.state.lastUp - (this.state.lastUp % span) - (r.rows - 1) * span;
   }
+
+  info(): RrdInfo {
+    this.checkOpen();
+    const def = this.definition;
+    const st = this.state;
+    const nd = def.ds.length;
+    return {
+      filename: this.path,
+      formatVersion: FORMAT_VERSION,
+      rrdVersion: '0003',
+      step: def.step,
+      lastUpdate: st.lastUp,
+      headerSize: this.layout.headerLen,
+      ds: def.ds.map((d, i) => ({
+        name: d.name,
+        type: d.type,
+        heartbeat: d.heartbeat,
+        min: Number.isNaN(d.min) ? undefined : d.min,
+        max: Number.isNaN(d.max) ? undefined : d.max,
+        lastDs: st.lastDs[i]!,
+        value: st.pdpVal[i]!,
+        unknownSec: st.pdpUnknSec[i]!,
+      })),
+      rra: def.rra.map((r, ri) => ({
+        ...r,
+        curRow: st.curRow[ri]!,
+        cdpPrep: def.ds.map((_, i) => ({
+          value: st.cdpVal[ri * nd + i]!,
+          unknownDatapoints: st.cdpUnkn[ri * nd + i]!,
+          primaryValue: st.cdpPrimary[ri * nd + i]!,
+          secondaryValue: st.cdpSecondary[ri * nd + i]!,
+        })),
+      })),
+    };
+  }
+
+  /** Idempotent. */
   close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      closeSync(this.fd);
+      this.fd = -1;
+    }
     return Promise.resolve();
   }
 }

@@ -1,3 +1,5 @@
+import type { Clock } from '../../core/clock.js';
+
 /**
  * Public types of procblock's round-robin store. Semantics are rrdtool 1.7's (see docs/rrd-format.md).
  */
@@ -39,8 +41,8 @@ export interface RrdDefinition {
 export type RrdValue = number | bigint | string | null | undefined;
 
 export interface RrdSample {
-  /** Epoch seconds, may be fractional (microsecond resolution, as rrdtool). */
-  time: number;
+  /** Epoch seconds, may be fractional (microsecond resolution, as rrdtool); 'now' = the file's clock. */
+  time: number | 'now';
   values: Record<string, RrdValue>;
 }
 
@@ -97,11 +99,14 @@ export interface RrdInfo {
   headerSize: number;
 }
 
-export interface CreateOptions {
-  /** Replace an existing file (default false: PB_ERR_RRD_INVALID... see RrdFile.create). */
+export interface OpenOptions {
+  /** Clock for `time: 'now'` and the default create start (default: the system clock). */
+  clock?: Clock | undefined;
+}
+
+export interface CreateOptions extends OpenOptions {
+  /** Replace an existing file (default false: an existing file is an error, PB_ERR_RRD_INVALID). */
   overwrite?: boolean | undefined;
 }
 
-export interface ImportOptions {
-  overwrite?: boolean | undefined;
-}
+export type ImportOptions = CreateOptions;
