@@ -1,0 +1,281 @@
+/**
+ * One interval RunThread (SPEC §3.2): re-runs a tick function every `intervalMs`.
+ *
+ * Scheduling is absolute: tick k is due at `start + k·interval`, and every timer is computed
+ * from that target, never as "interval after the previous run", so lateness never accumulates.
+ * A tick that comes due while the previous one is still running is skipped and counted (never
+ * overlapped, never queued). A failing tick is logged and counted; the thread keeps ticking.
+ *
+ * Choices where the spec is silent:
+ * - `start()` runs the first tick at once and resolves with its outcome. If the FIRST tick fails,
+ *   `start()` rejects with that error unchanged and the thread stops: a CLI user expects the
+ *   script's error (exit 1), not a thread quietly retrying behind a result that never came.
+ * - A timer that fires more than one slot late (event loop blocked, machine suspended) runs the
+ *   latest due slot; the slots it passed count as `skipped`.
+ * - `tickTimeMs` handed to `onTick` is the slot's ideal time (`start + k·interval`), so samples
+ *   line up on the interval regardless of timer jitter.
+ * - `onTick` runs inside the tick (a slow hook delays, and may skip, the next tick, but never
+ *   overlaps it). A throwing hook counts as an error of that tick.
+ * - A tick that fails because `stop()` aborted its signal is logged at debug and not counted.
+ * - A tick still running when `stop()`'s deadline passes is left behind: its outcome, if it ever
+ *   comes, is not delivered to `onTick` (the runtime has flushed collectors by then).
+ */
+import type { Clock, TimerHandle } from '../core/clock.js';
+import { InputError, RuntimeFailure } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { ScriptOutcome } from '../exec/types.js';
+import type { RunThreadSpec, RunThreadStatus } from './types.js';
+
+/** Called after each successful tick, inside the tick. */
+export type TickHook = (outcome: ScriptOutcome, tickTimeMs: number) => void | Promise<void>;
+/** Called after each failed tick (after it is logged and counted). */
+export type TickErrorHook = (err: unknown, tickTimeMs: number) => void;
+
+export interface RunThreadHooks {
+  readonly onTick?: TickHook | undefined;
+  readonly onError?: TickErrorHook | undefined;
+}
+
+export interface RunThreadOptions extends RunThreadHooks {
+  readonly spec: RunThreadSpec;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /**
+   * `unref()` the thread's timers so they do not keep the process alive. Default false: a
+   * long-running block is kept alive by its RunThreads.
+   */
+  readonly unrefTimers?: boolean | undefined;
+}
+
+type State = 'idle' | 'running' | 'stopping' | 'stopped';
+
+type TickResult = { readonly ok: true; readonly outcome: ScriptOutcome } | { readonly ok: false; readonly error: unknown };
+
+/** A timer may fire this much before its target (libuv's cached loop time) and still count as on time. */
+const EARLY_TOLERANCE_MS = 1;
+
+export class RunThread {
+  readonly id: string;
+  private readonly spec: RunThreadSpec;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly hooks: RunThreadHooks;
+  private readonly unrefTimers: boolean;
+
+  private state: State = 'idle';
+  private startMs = 0;
+  private timer: TimerHandle | undefined;
+  private inFlight: Promise<TickResult> | undefined;
+  private controller: AbortController | undefined;
+  /** False once stop()'s deadline passed: late outcomes are no longer delivered. */
+  private delivering = true;
+  private startPromise: Promise<ScriptOutcome> | undefined;
+  private stopPromise: Promise<void> | undefined;
+
+  private runs = 0;
+  private skipped = 0;
+  private errors = 0;
+  private lastStartMs: number | undefined;
+  private lastDurationMs: number | undefined;
+  private lastError: string | undefined;
+  private latest: ScriptOutcome | undefined;
+
+  constructor(options: RunThreadOptions) {
+    const { spec } = options;
+    if (!Number.isFinite(spec.intervalMs) || spec.intervalMs <= 0) {
+      throw new InputError(
+        'PB_ERR_INVALID_ARGUMENT',
+        `RunThread ${spec.id}: intervalMs must be a finite number > 0, got ${String(spec.intervalMs)} (${typeof spec.intervalMs})`,
+      );
+    }
+    this.id = spec.id;
+    this.spec = spec;
+    this.clock = options.clock;
+    this.logger = options.logger;
+    this.hooks = { onTick: options.onTick, onError: options.onError };
+    this.unrefTimers = options.unrefTimers ?? false;
+  }
+
+  /** Run the first tick now and resolve with its outcome (rejects, and stops, if it fails). Idempotent. */
+  start(): Promise<ScriptOutcome> {
+    this.startPromise ??= this.begin();
+    return this.startPromise;
+  }
+
+  /** The latest successful outcome, if any. */
+  get latestOutcome(): ScriptOutcome | undefined {
+    return this.latest;
+  }
+
+  /** True while a tick is running. */
+  get busy(): boolean {
+    return this.inFlight !== undefined;
+  }
+
+  status(): RunThreadStatus {
+    return Object.freeze({
+      id: this.id,
+      running: this.state === 'running',
+      intervalSeconds: this.spec.intervalMs / 1000,
+      runs: this.runs,
+      skipped: this.skipped,
+      errors: this.errors,
+      lastStart: this.lastStartMs === undefined ? undefined : this.lastStartMs / 1000,
+      lastDuration: this.lastDurationMs === undefined ? undefined : this.lastDurationMs / 1000,
+      lastError: this.lastError,
+      scripts: Object.freeze([this.spec.script]),
+    });
+  }
+
+  /**
+   * Stop scheduling, abort the in-flight tick's signal and wait for it up to `deadlineMs`.
+   * Idempotent: every call returns the same promise.
+   */
+  stop(deadlineMs = 0): Promise<void> {
+    this.stopPromise ??= this.halt(deadlineMs);
+    return this.stopPromise;
+  }
+
+  private async begin(): Promise<ScriptOutcome> {
+    if (this.state !== 'idle') {
+      throw new RuntimeFailure('PB_ERR_CLOSED', `RunThread ${this.id} was stopped before it started`);
+    }
+    this.state = 'running';
+    this.startMs = this.clock.now();
+    this.logger.debug('RunThread started', { id: this.id, intervalMs: this.spec.intervalMs });
+    this.arm(1);
+    const first = await this.runTick(this.startMs);
+    if (!first.ok) {
+      this.cancelTimer();
+      this.state = 'stopped';
+      this.stopPromise ??= Promise.resolve();
+      throw first.error;
+    }
+    return first.outcome;
+  }
+
+  private arm(slot: number): void {
+    const target = this.startMs + slot * this.spec.intervalMs;
+    this.timer = this.clock.setTimeout(() => this.onTimer(slot), target - this.clock.now());
+    if (this.unrefTimers) this.timer.unref();
+  }
+
+  private onTimer(slot: number): void {
+    this.timer = undefined;
+    if (this.state !== 'running') return;
+    const interval = this.spec.intervalMs;
+    const now = this.clock.now();
+    const target = this.startMs + slot * interval;
+    if (now < target - EARLY_TOLERANCE_MS) {
+      this.arm(slot);
+      return;
+    }
+    // A timer that fires late may have passed several slots: run the latest one, skip the rest.
+    const due = Math.max(slot, Math.floor((now - this.startMs) / interval));
+    this.skipped += due - slot;
+    this.arm(due + 1);
+    if (this.inFlight) {
+      this.skipped++;
+      this.logger.debug('RunThread tick skipped: previous tick still running', { id: this.id, slot: due });
+      return;
+    }
+    void this.runTick(this.startMs + due * interval);
+  }
+
+  private runTick(tickTimeMs: number): Promise<TickResult> {
+    const controller = new AbortController();
+    this.controller = controller;
+    const started = this.clock.now();
+    this.lastStartMs = started;
+    const run = async (): Promise<TickResult> => {
+      let result: TickResult;
+      try {
+        const outcome = await this.spec.tick(controller.signal);
+        this.lastDurationMs = this.clock.now() - started;
+        this.latest = outcome;
+        result = { ok: true, outcome };
+      } catch (error) {
+        this.lastDurationMs = this.clock.now() - started;
+        result = { ok: false, error };
+      }
+      this.runs++;
+      if (result.ok) {
+        if (this.hooks.onTick && this.delivering) {
+          try {
+            await this.hooks.onTick(result.outcome, tickTimeMs);
+          } catch (error) {
+            this.recordError(error, tickTimeMs, 'onTick hook failed');
+          }
+        }
+      } else if (controller.signal.aborted && this.state !== 'running') {
+        this.logger.debug('RunThread tick ended by stop', { id: this.id, error: messageOf(result.error) });
+      } else {
+        this.recordError(result.error, tickTimeMs, 'RunThread tick failed');
+      }
+      return result;
+    };
+    const promise = run().finally(() => {
+      if (this.inFlight === promise) {
+        this.inFlight = undefined;
+        this.controller = undefined;
+      }
+    });
+    this.inFlight = promise;
+    return promise;
+  }
+
+  private recordError(error: unknown, tickTimeMs: number, what: string): void {
+    this.errors++;
+    this.lastError = messageOf(error);
+    this.logger.error(what, { id: this.id, error: this.lastError, errors: this.errors });
+    try {
+      this.hooks.onError?.(error, tickTimeMs);
+    } catch (hookError) {
+      this.logger.error('RunThread onError hook threw', { id: this.id, error: messageOf(hookError) });
+    }
+  }
+
+  private async halt(deadlineMs: number): Promise<void> {
+    if (this.state === 'idle') {
+      this.state = 'stopped';
+      return;
+    }
+    this.state = 'stopping';
+    this.cancelTimer();
+    const inFlight = this.inFlight;
+    if (inFlight) {
+      this.controller?.abort(new RuntimeFailure('PB_ERR_ABORTED', `RunThread ${this.id} is stopping`));
+      const finished = await settleWithin(inFlight, deadlineMs, this.clock);
+      if (!finished) {
+        this.delivering = false;
+        this.logger.warn('RunThread tick still running at the stop deadline; leaving it behind', {
+          id: this.id,
+          deadlineMs,
+        });
+      }
+    }
+    this.state = 'stopped';
+    this.logger.debug('RunThread stopped', { id: this.id, runs: this.runs, skipped: this.skipped, errors: this.errors });
+  }
+
+  private cancelTimer(): void {
+    this.timer?.cancel();
+    this.timer = undefined;
+  }
+}
+
+/** Resolve true when `p` settles within `ms` on `clock`, false when the deadline passes first. */
+function settleWithin(p: Promise<unknown>, ms: number, clock: Clock): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = clock.setTimeout(() => resolve(false), ms);
+    const done = (): void => {
+      timer.cancel();
+      resolve(true);
+    };
+    p.then(done, done);
+  });
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
