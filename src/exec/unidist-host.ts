@@ -7,7 +7,7 @@ import type { Unidist } from '../unidist/types.js';
 
 type Serve = (unidist: Unidist, endpoint: unknown, clientId: string) => () => void;
 // TEMPORARY: a variable specifier until src/unidist/remote lands (another engineer's module).
-const REMOTE: string = '../unidist/remote/index.js';
+const REMOTE: string = '../unidist/remote/host.js';
 let serve: Serve | undefined;
 try {
   serve = ((await import(REMOTE)) as { serveUnidist?: Serve }).serveUnidist;

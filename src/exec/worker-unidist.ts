@@ -8,7 +8,7 @@ import type { Unidist } from '../unidist/types.js';
 
 type Connect = (endpoint: unknown) => Unidist;
 // TEMPORARY: a variable specifier until src/unidist/remote lands (another engineer's module).
-const REMOTE: string = '../unidist/remote/index.js';
+const REMOTE: string = '../unidist/remote/client.js';
 
 export async function connectWorkerUnidist(channel: BroadcastChannel): Promise<Unidist> {
   let connect: Connect | undefined;

@@ -201,7 +201,7 @@ function syntaxLocation(message: string, stack: string | undefined): { file: str
  * V8 keeps the position of a module's parse error out of `error.stack` (Node prints it only for
  * uncaught errors), so ask `node --check` once; this runs only on the error path.
  */
-function checkedLocation(script: string): { file: string; line?: number } | undefined {
+function checkedLocation(script: string): { file: string; line?: number; col?: number } | undefined {
   if (TS_FILE.test(script)) return undefined;
   const r = spawnSync(process.execPath, ['--check', script], { encoding: 'utf8', timeout: 10_000 });
   const m = /^(.+):(\d+)\r?$/m.exec(r.stderr ?? '');

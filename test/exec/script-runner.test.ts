@@ -1,0 +1,239 @@
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProcblockError } from '../../dist/core/errors.js';
+import { createScriptRunner, type ScriptRunner } from '../../dist/exec/index.js';
+import type { Unidist } from '../../dist/unidist/types.js';
+import { call, FIXTURES, recordingLogger } from './run-helpers.js';
+
+/** Scripts in these tests never touch ctx.unidist (see unidist-from-scripts.test.ts). */
+const noUnidist = {} as Unidist;
+
+async function rejection(p: Promise<unknown>): Promise<ProcblockError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(ProcblockError);
+    return e as ProcblockError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('script runner: loading and results', () => {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'pb-exec-cache-'));
+  const log = recordingLogger();
+  let runner: ScriptRunner;
+  beforeAll(() => {
+    runner = createScriptRunner({ unidist: noUnidist, logger: log.logger, maxThreads: 2, cacheDir });
+  });
+  afterAll(async () => {
+    await runner.close();
+    rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['simple.ts', 'ts'],
+    ['module.mts', 'mts'],
+    ['plain.js', 'js'],
+    ['plain.mjs', 'mjs'],
+  ])('runs %s without a build step', async (script, kind) => {
+    const out = await runner.run(call(script, { pipeData: { n: 4 } }));
+    expect(out.returned?.kind).toBe(kind);
+    expect(out.returnedNonObject).toBe(false);
+  });
+
+  it('passes the arguments and ctx fields through', async () => {
+    const out = await runner.run(
+      call('simple.ts', { pipeData: { n: 1 }, block: ['item'], inputData: { a: 1 }, tag: 'notify x', cwd: '/tmp', env: { GREETING: 'hello' } }),
+    );
+    expect(out.returned).toEqual({ kind: 'ts', n: 2, block: ['item'], input: { a: 1 }, tag: 'notify x', cwd: '/tmp', env: 'hello' });
+  });
+
+  it('resolves relative TypeScript imports (./x.js → x.ts, extensionless) and node: built-ins', async () => {
+    const out = await runner.run(call('imports-relative.ts', { pipeData: { n: 5 } }));
+    expect(out.returned).toEqual({ doubled: 10, tripled: 15, lib: 'double' });
+    const b = await runner.run(call('uses-builtin.ts', { cwd: '/var/tmp' }));
+    expect(b.returned).toEqual({ base: 'tmp' });
+  });
+
+  it('lets a JavaScript script import a TypeScript helper', async () => {
+    const out = await runner.run(call('js-imports-ts.mjs'));
+    expect(out.returned).toEqual({ fromJs: 42 });
+  });
+
+  it("resolves value imports from 'procblock' to this package", async () => {
+    const out = await runner.run(call('imports-procblock-value.ts'));
+    expect(out.returned).toEqual({ throwExit: 1 });
+  });
+
+  it('reports top-level keys the script set, changed (in place too) and deleted', async () => {
+    const out = await runner.run(call('mutates.ts', { pipeData: { list: [1], changed: 1, removed: 0, untouched: { a: [1] } } }));
+    expect(out.returned).toEqual({ returnedKey: true });
+    expect(out.pipeDataSet).toEqual({ added: 'new', changed: 2, list: [1, 3] });
+    expect(out.pipeDataDeleted).toEqual(['removed']);
+  });
+
+  it('flags a non-object return and accepts returning nothing', async () => {
+    const arr = await runner.run(call('returns-array.ts'));
+    expect(arr.returned).toBeUndefined();
+    expect(arr.returnedNonObject).toBe(true);
+    const none = await runner.run(call('returns-nothing.mjs'));
+    expect(none.returnedNonObject).toBe(false);
+    expect(none.pipeDataSet).toEqual({ touched: true });
+  });
+
+  it('routes ctx.log and console output to the logger with source script:<file>', async () => {
+    await runner.run(call('logs.ts'));
+    const fromCtx = await log.waitFor((r) => r.msg === 'from ctx.log');
+    expect(fromCtx).toMatchObject({ level: 'warn', source: 'script:logs.ts', fields: { answer: 42 } });
+    const fromConsole = await log.waitFor((r) => r.msg === 'from console.log');
+    expect(fromConsole).toMatchObject({ level: 'info', source: 'script:logs.ts' });
+  });
+
+  it('caches transformed TypeScript on disk and picks up a changed file', async () => {
+    expect(readdirSync(cacheDir).some((f) => f.endsWith('.mjs'))).toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'pb-exec-edit-'));
+    const script = join(dir, 'edit.ts');
+    writeFileSync(script, 'export const processBlock = (): object => ({ v: 1 });\n');
+    const first = createScriptRunner({ unidist: noUnidist, logger: log.logger, maxThreads: 1, cacheDir });
+    expect((await first.run(call(script))).returned).toEqual({ v: 1 });
+    await first.close();
+    writeFileSync(script, 'export const processBlock = (): object => ({ v: 22 });\n');
+    utimesSync(script, new Date(), new Date(Date.now() + 5000));
+    const second = createScriptRunner({ unidist: noUnidist, logger: log.logger, maxThreads: 1, cacheDir });
+    expect((await second.run(call(script))).returned).toEqual({ v: 22 });
+    await second.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('script runner: errors', () => {
+  const log = recordingLogger();
+  let runner: ScriptRunner;
+  beforeAll(() => {
+    runner = createScriptRunner({ unidist: noUnidist, logger: log.logger, maxThreads: 2, cacheDir: false });
+  });
+  afterAll(() => runner.close());
+
+  it('missing script → PB_ERR_SCRIPT_NOT_FOUND', async () => {
+    const e = await rejection(runner.run(call('does-not-exist.ts')));
+    expect(e.code).toBe('PB_ERR_SCRIPT_NOT_FOUND');
+    expect(e.message).toContain('does-not-exist.ts');
+  });
+
+  it('TypeScript syntax error → PB_ERR_SCRIPT_SYNTAX naming file and line', async () => {
+    const e = await rejection(runner.run(call('syntax-error-fn.ts')));
+    expect(e.code).toBe('PB_ERR_SCRIPT_SYNTAX');
+    expect(e.location).toMatchObject({ file: FIXTURES + 'syntax-error-fn.ts', line: 3 });
+    expect(e.message).toContain('syntax-error-fn.ts:3');
+  });
+
+  it('TypeScript syntax error inside an arrow function → PB_ERR_SCRIPT_SYNTAX naming the file', async () => {
+    const e = await rejection(runner.run(call('syntax-error.ts')));
+    expect(e.code).toBe('PB_ERR_SCRIPT_SYNTAX');
+    expect(e.location?.file).toBe(FIXTURES + 'syntax-error.ts');
+  });
+
+  it('JavaScript syntax error → PB_ERR_SCRIPT_SYNTAX naming file and line', async () => {
+    const e = await rejection(runner.run(call('syntax-error.mjs')));
+    expect(e.code).toBe('PB_ERR_SCRIPT_SYNTAX');
+    expect(e.location).toMatchObject({ file: FIXTURES + 'syntax-error.mjs', line: 2 });
+  });
+
+  it('no processBlock export → PB_ERR_SCRIPT_NO_EXPORT', async () => {
+    const e = await rejection(runner.run(call('no-export.ts')));
+    expect(e.code).toBe('PB_ERR_SCRIPT_NO_EXPORT');
+  });
+
+  it('a throwing script → PB_ERR_SCRIPT_THROW naming the script, keeping its stack with .ts lines', async () => {
+    const e = await rejection(runner.run(call('throws.ts', { pipeData: { n: 7 } })));
+    expect(e.code).toBe('PB_ERR_SCRIPT_THROW');
+    expect(e.message).toContain(FIXTURES + 'throws.ts');
+    const cause = e.cause as Error;
+    expect(cause.name).toBe('RangeError');
+    expect(cause.message).toBe('bad value 7');
+    // deepHelper throws on line 4 of throws.ts; processBlock calls it on line 8.
+    expect(cause.stack).toContain('throws.ts:4:');
+    expect(cause.stack).toContain('throws.ts:8:');
+  });
+
+  it('a return value that cannot cross threads → PB_ERR_SCRIPT_THROW, worker kept', async () => {
+    const e = await rejection(runner.run(call('bad-return.ts')));
+    expect(e.code).toBe('PB_ERR_SCRIPT_THROW');
+    expect((await runner.run(call('plain.mjs'))).returned).toEqual({ kind: 'mjs' });
+  });
+});
+
+describe('script runner: timeouts, crashes, aborts, close', () => {
+  it('a timeout terminates and replaces the worker; the next call works', async () => {
+    const log = recordingLogger();
+    const runner = createScriptRunner({ unidist: noUnidist, logger: log.logger, maxThreads: 1, defaultTimeoutMs: 300, cacheDir: false });
+    const before = (await runner.run(call('thread-id.mjs'))).returned?.threadId;
+    const e = await rejection(runner.run(call('busy-loop.mjs')));
+    expect(e.code).toBe('PB_ERR_SCRIPT_TIMEOUT');
+    const e2 = await rejection(runner.run(call('hangs.ts', { timeoutMs: 200 })));
+    expect(e2.code).toBe('PB_ERR_SCRIPT_TIMEOUT');
+    const after = (await runner.run(call('thread-id.mjs'))).returned?.threadId;
+    expect(typeof after).toBe('number');
+    expect(after).not.toBe(before);
+    await runner.close();
+  });
+
+  it('process.exit() in a script fails only that call; the pool keeps serving', async () => {
+    const log = recordingLogger();
+    const runner = createScriptRunner({ unidist: noUnidist, logger: log.logger, maxThreads: 2, cacheDir: false });
+    const ctl = new AbortController();
+    const waiting = runner.run(call('waits-for-abort.ts', { pipeData: { id: 'bystander' }, signal: ctl.signal }));
+    await log.waitFor((r) => r.msg === 'waiting');
+    const e = await rejection(runner.run(call('exits.ts')));
+    expect(e.code).toBe('PB_ERR_WORKER_EXIT');
+    ctl.abort(new Error('done'));
+    expect((await waiting).returned).toMatchObject({ aborted: true, reason: 'done' });
+    expect((await runner.run(call('plain.mjs'))).returned).toEqual({ kind: 'mjs' });
+    await runner.close();
+  });
+
+  it('call.signal aborts ctx.signal inside the worker (after start and before start)', async () => {
+    const log = recordingLogger();
+    const runner = createScriptRunner({ unidist: noUnidist, logger: log.logger, maxThreads: 1, cacheDir: false });
+    const ctl = new AbortController();
+    const p = runner.run(call('waits-for-abort.ts', { pipeData: { id: 1 }, signal: ctl.signal }));
+    await log.waitFor((r) => r.msg === 'waiting');
+    expect(runner.inFlight).toBe(1);
+    ctl.abort(new Error('stop please'));
+    expect((await p).returned).toEqual({ aborted: true, reason: 'stop please' });
+    const pre = new AbortController();
+    pre.abort(new Error('already'));
+    expect((await runner.run(call('waits-for-abort.ts', { signal: pre.signal }))).returned).toEqual({ aborted: true, early: true });
+    await runner.close();
+  });
+
+  it('abortAll() aborts every in-flight call cooperatively', async () => {
+    const log = recordingLogger();
+    const runner = createScriptRunner({ unidist: noUnidist, logger: log.logger, maxThreads: 2, cacheDir: false });
+    const a = runner.run(call('waits-for-abort.ts', { pipeData: { id: 'a' } }));
+    const b = runner.run(call('waits-for-abort.ts', { pipeData: { id: 'b' } }));
+    await log.waitFor((r) => r.msg === 'waiting' && r.fields?.id === 'a');
+    await log.waitFor((r) => r.msg === 'waiting' && r.fields?.id === 'b');
+    runner.abortAll(new Error('stopping'));
+    expect((await a).returned).toEqual({ aborted: true, reason: 'stopping' });
+    expect((await b).returned).toEqual({ aborted: true, reason: 'stopping' });
+    await runner.close();
+  });
+
+  it('close() waits for in-flight calls up to the deadline, then stops them; same promise twice', async () => {
+    const log = recordingLogger();
+    const runner = createScriptRunner({ unidist: noUnidist, logger: log.logger, maxThreads: 1, cacheDir: false });
+    const hanging = runner.run(call('hangs.ts'));
+    const settled = hanging.catch((e: unknown) => e);
+    const c1 = runner.close(100);
+    const c2 = runner.close(5000);
+    expect(c1).toBe(c2);
+    await c1;
+    const e = (await settled) as ProcblockError;
+    expect(e.code).toBe('PB_ERR_CLOSED');
+    const after = await rejection(runner.run(call('plain.mjs')));
+    expect(after.code).toBe('PB_ERR_CLOSED');
+  });
+});

@@ -1,0 +1,85 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ProcblockError } from '../../dist/core/errors.js';
+import { createShellRunner } from '../../dist/exec/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'pb-shell-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** True while `pid` exists and is not a zombie waiting to be reaped. */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+describe('shell runner', () => {
+  const shell = createShellRunner({ killGraceMs: 1000 });
+  afterAll(() => shell.close());
+
+  it('returns exit code, stdout and stderr', async () => {
+    const out = await shell.run({ command: 'echo out; echo err >&2; exit 3', cwd: dir });
+    expect(out).toMatchObject({ exitCode: 0 + 3, stdout: 'out\n', stderr: 'err\n', timedOut: false });
+  });
+
+  it('runs in the given cwd with env merged over the environment', async () => {
+    const out = await shell.run({ command: 'pwd; echo "$PB_TEST_VAR"; test -n "$PATH" && echo has-path', cwd: dir, env: { PB_TEST_VAR: 'v1' } });
+    expect(out.stdout).toBe(`${dir}\nv1\nhas-path\n`);
+    expect(out.exitCode).toBe(0);
+  });
+
+  it('reports 128+n when the command is killed by signal n', async () => {
+    const out = await shell.run({ command: 'kill -9 $$', cwd: dir });
+    expect(out.exitCode).toBe(128 + 9);
+  });
+
+  it('returns -1 when the command cannot start (missing cwd)', async () => {
+    const out = await shell.run({ command: 'true', cwd: join(dir, 'nope') });
+    expect(out.exitCode).toBe(-1);
+    expect(out.stderr).toContain('nope');
+  });
+
+  it('returns 20 MB of stdout whole (no pipe-buffer deadlock)', async () => {
+    const size = 20 * 1024 * 1024;
+    const out = await shell.run({ command: `head -c ${size} /dev/zero | tr '\\0' 'a'; echo tail >&2`, cwd: dir });
+    expect(out.exitCode).toBe(0);
+    expect(out.stdout.length).toBe(size);
+    expect(out.stdout.endsWith('aaaa')).toBe(true);
+    expect(out.stderr).toBe('tail\n');
+  });
+
+  it('a timeout kills the whole process group, grandchildren included', async () => {
+    const pidFile = join(dir, 'grandchild.pid');
+    // The grandchild keeps stdout open: run() can only finish once it is dead too.
+    const out = await shell.run({ command: `sh -c 'sleep 300 & echo $! > ${pidFile}; wait' ; echo unreachable`, cwd: dir, timeoutMs: 300 });
+    expect(out.timedOut).toBe(true);
+    expect(out.exitCode).toBe(128 + 15);
+    expect(out.stdout).toBe('');
+    expect(existsSync(pidFile)).toBe(true);
+    expect(alive(Number(readFileSync(pidFile, 'utf8').trim()))).toBe(false);
+  });
+
+  it('an aborted signal kills the command', async () => {
+    const ctl = new AbortController();
+    const p = shell.run({ command: 'echo started; exec sleep 300', cwd: dir, signal: ctl.signal });
+    ctl.abort();
+    const out = await p;
+    expect(out.exitCode).toBe(128 + 15);
+    expect(out.timedOut).toBe(false);
+  });
+
+  it('close() kills running children and refuses new work; same promise twice', async () => {
+    const own = createShellRunner({ killGraceMs: 500 });
+    const running = own.run({ command: 'exec sleep 300', cwd: dir });
+    const c = own.close();
+    expect(own.close()).toBe(c);
+    await c;
+    expect((await running).exitCode).toBe(128 + 15);
+    await expect(own.run({ command: 'true', cwd: dir })).rejects.toSatisfy((e: unknown) => e instanceof ProcblockError && e.code === 'PB_ERR_CLOSED');
+  });
+});
