@@ -21,6 +21,7 @@ export function generate() {
     allErrors: true,
     verbose: true,
     strict: false,
+    logger: false,
     unicode: false, // minLength by code units: no runtime `require` in the generated ESM
     code: { source: true, esm: true, lines: true },
   });

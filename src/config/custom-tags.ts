@@ -16,7 +16,6 @@ import type { CustomTagSpec, KeyPath } from './types.js';
 
 export function extractCustomTags(
   raw: unknown,
-  file: string,
   locate: (p: KeyPath) => SourceLocation,
   problems: ValidationProblem[] | undefined,
 ): CustomTagSpec[] {

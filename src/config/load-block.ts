@@ -47,18 +47,17 @@ export async function loadBlock(file: string, options: LoadBlockOptions = {}): P
   }
 
   const problems: ValidationProblem[] = [];
+  const sink = validate ? problems : undefined;
+  const tags: CustomTagSpec[] = extractCustomTags(data['__tags'], locate, sink);
+  for (const imported of tree.importedTags) {
+    tags.push(...extractCustomTags(imported.raw, (p) => imported.positions.locate(p, imported.file), sink));
+  }
   if (validate) {
-    problems.push(...schemaProblems(data, locate));
+    problems.push(...schemaProblems(data, locate, tags));
     for (const imported of tree.importedTags) {
       const importedLocate = (p: KeyPath): SourceLocation => imported.positions.locate(p, imported.file);
       problems.push(...schemaProblems({ __tags: imported.raw }, importedLocate));
     }
-  }
-
-  const sink = validate ? problems : undefined;
-  const tags: CustomTagSpec[] = extractCustomTags(data['__tags'], absFile, locate, sink);
-  for (const imported of tree.importedTags) {
-    tags.push(...extractCustomTags(imported.raw, imported.file, (p) => imported.positions.locate(p, imported.file), sink));
   }
   const usage = extractUsage(data['__usage'], dir);
   const { __usage: _usage, __tags: _tags, ...rest } = data;

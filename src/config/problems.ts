@@ -6,7 +6,7 @@
  * when the codes differ but all are schema violations (PB_ERR_SCHEMA, PB_ERR_UNKNOWN_TAG_OPTION)
  * → PB_ERR_SCHEMA; otherwise → PB_ERR_VALIDATION. Each problem keeps its own `code`.
  */
-import { InputError, formatLocation } from '../core/errors.js';
+import { InputError } from '../core/errors.js';
 import type { ErrorCode, Problem, SourceLocation } from '../core/errors.js';
 
 export interface ValidationProblem extends Problem {
@@ -32,9 +32,11 @@ export function throwProblems(file: string, problems: readonly ValidationProblem
       (a.location.col ?? 0) - (b.location.col ?? 0),
   );
   const first = sorted[0] as ValidationProblem;
-  const message =
-    sorted.length === 1
-      ? first.message
-      : `${sorted.length} problems in ${file}; first: ${formatLocation(first.location)}: ${first.message}`;
-  throw new InputError(codeFor(sorted), message, { location: first.location, problems: sorted });
+  if (sorted.length === 1) {
+    throw new InputError(codeFor(sorted), first.message, { location: first.location, problems: sorted });
+  }
+  throw new InputError(codeFor(sorted), `${sorted.length} problems in ${file} (each listed below)`, {
+    location: { file },
+    problems: sorted,
+  });
 }

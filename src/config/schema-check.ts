@@ -9,7 +9,8 @@ import type { SourceLocation } from '../core/errors.js';
 import { validate as generatedValidate } from './generated/block-validator.js';
 import { isPlainObject } from './plain-object.js';
 import type { ValidationProblem } from './problems.js';
-import type { KeyPath } from './types.js';
+import { classifyKey } from '../engine/tag-key.js';
+import type { CustomTagSpec, KeyPath } from './types.js';
 
 interface AjvError {
   readonly instancePath: string;
@@ -23,12 +24,21 @@ const validate = generatedValidate as unknown as Validator;
 
 const RUN_ITEM_KINDS = ['script', 'shell', 'set', 'cd'];
 
-export function schemaProblems(data: unknown, locate: (p: KeyPath) => SourceLocation): ValidationProblem[] {
+/**
+ * Every schema violation in `data`. Values of custom tags (`customTags`) are the tag script's
+ * business, so violations inside them are dropped.
+ */
+export function schemaProblems(
+  data: unknown,
+  locate: (p: KeyPath) => SourceLocation,
+  customTags: readonly CustomTagSpec[] = [],
+): ValidationProblem[] {
   if (validate(data)) return [];
   const problems: ValidationProblem[] = [];
   const seen = new Set<string>();
   for (const err of validate.errors ?? []) {
     const path = pointerToPath(err.instancePath, data);
+    if (customTags.length > 0 && insideCustomTag(path, customTags)) continue;
     const p = rewrite(err, path, locate);
     if (!p) continue;
     const id = `${p.location.keyPath}\u0000${p.message}`;
@@ -58,7 +68,7 @@ function rewrite(err: AjvError, path: (string | number)[], locate: (p: KeyPath) 
         const kinds = Object.keys(isPlainObject(err.data) ? err.data : {}).filter((k) => RUN_ITEM_KINDS.includes(k));
         return schemaProblem(
           `a run item has exactly one of script, shell, set, cd; this one has ${kinds.map((k) => `'${k}'`).join(' and ')}: split it into separate items`,
-          [...path, extra],
+          path,
         );
       }
       return {
@@ -73,7 +83,8 @@ function rewrite(err: AjvError, path: (string | number)[], locate: (p: KeyPath) 
     }
     case 'type': {
       const expected = String(err.params['type']).split(',').map(typeName).join(' or ');
-      return schemaProblem(`${subject} must be ${expected}, got ${value}`);
+      const yaml11 = typeof err.data === 'string' && /^(yes|no|on|off|y|n)$/i.test(err.data) && expected.includes('true or false');
+      return schemaProblem(`${subject} must be ${expected}, got ${value}${yaml11 ? ' (YAML 1.2: write true or false)' : ''}`);
     }
     case 'not':
       if (schema['x-rule'] === 'runItemKind') {
@@ -105,6 +116,17 @@ function rewrite(err: AjvError, path: (string | number)[], locate: (p: KeyPath) 
     default:
       return schemaProblem(`${subjectFor(path)}: violates schema rule '${err.keyword}', got ${value}`);
   }
+}
+
+/** Does the path pass through a custom tag key while still walking levels (mappings of tags)? */
+function insideCustomTag(path: readonly (string | number)[], customTags: readonly CustomTagSpec[]): boolean {
+  for (const seg of path) {
+    if (typeof seg !== 'string') return false;
+    const kind = classifyKey(seg, customTags).kind;
+    if (kind === 'custom') return true;
+    if (kind !== 'data' && kind !== 'if' && kind !== 'elif' && kind !== 'else') return false;
+  }
+  return false;
 }
 
 function subjectFor(path: (string | number)[]): string {
