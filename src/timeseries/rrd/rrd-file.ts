@@ -318,6 +318,7 @@ export class RrdFile {
       rrdVersion: '0003',
       step: def.step,
       lastUpdate: st.lastUp,
+      lastUpdateUsec: st.lastUpUsec,
       headerSize: this.layout.headerLen,
       ds: def.ds.map((d, i) => ({
         name: d.name,

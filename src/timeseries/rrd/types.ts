@@ -94,6 +94,8 @@ export interface RrdInfo {
   rrdVersion: string;
   step: number;
   lastUpdate: number;
+  /** Microseconds part of the last update (rrdtool's last_up_usec). */
+  lastUpdateUsec: number;
   ds: RrdDsInfo[];
   rra: RrdRraInfo[];
   headerSize: number;

@@ -1,0 +1,20 @@
+// Crash-test child: keeps updating an existing file and prints the index of the last sample of
+// every update call that has returned. The parent SIGKILLs it at random moments.
+import { crashSample } from './crash-samples.mjs';
+
+const [, , distIndex, path, seedArg] = process.argv;
+const { RrdFile } = await import(distIndex);
+const file = await RrdFile.open(path);
+const info = file.info();
+const T0 = Number(process.env.CRASH_T0);
+let k = Math.round((info.lastUpdate + info.lastUpdateUsec / 1e6 - T0) / 0.75) + 1;
+let seed = Number(seedArg) >>> 0;
+const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296);
+for (;;) {
+  const n = rnd() < 0.5 ? 1 : 1 + Math.floor(rnd() * 20);
+  const batch = [];
+  for (let i = 0; i < n; i++) batch.push(crashSample(T0, k + i));
+  await file.update(batch);
+  k += n;
+  process.stdout.write(`${k - 1}\n`);
+}
