@@ -86,10 +86,13 @@ const COMMANDS: Readonly<Record<string, { options: OptionSpec[]; run: Handler }>
 
 export async function runRrdCommand(argv: string[], io: RrdCommandIo): Promise<number> {
   const [sub, ...rest] = argv;
-  if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
-    (sub === undefined ? io.stderr : io.stdout)(RRD_HELP);
-    if (sub === undefined) io.stderr('error: no rrd command given\n');
-    return sub === undefined ? 2 : 0;
+  if (sub === undefined) {
+    io.stderr('error: no rrd command given (see procblock rrd --help)\n');
+    return 2;
+  }
+  if (sub === '--help' || sub === '-h' || sub === 'help') {
+    io.stdout(RRD_HELP);
+    return 0;
   }
   const command = COMMANDS[sub];
   if (!command) {
