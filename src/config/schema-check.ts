@@ -97,6 +97,7 @@ function rewrite(err: AjvError, path: (string | number)[], locate: (p: KeyPath) 
     case 'exclusiveMinimum':
     case 'minimum':
     case 'maximum':
+      if (construct === 'seconds or zero') return schemaProblem(`${subjectFor(path)} must be 0 or a positive number of seconds, got ${value}`);
       if (construct === 'seconds' || schema['exclusiveMinimum'] === 0) return schemaProblem(`${subjectFor(path)} must be a positive number of seconds, got ${value}`);
       return schemaProblem(`${subjectFor(path)} must be ${err.keyword === 'maximum' ? 'at most' : 'at least'} ${String(err.params['limit'])}, got ${value}`);
     case 'pattern':
@@ -135,7 +136,7 @@ function subjectFor(path: (string | number)[]): string {
 }
 
 function patternMessage(construct: string | undefined, path: (string | number)[], value: string): string {
-  if (construct === 'seconds') return `${subjectFor(path)} must be a positive number of seconds, got ${value}`;
+  if (construct === 'seconds' || construct === 'seconds or zero') return `${subjectFor(path)} must be a number of seconds, got ${value}`;
   if (construct === 'archive') return `archive must be 'CF xff steps rows' with CF one of AVERAGE, MIN, MAX, LAST (e.g. 'AVERAGE 0.5 1 86400'), got ${value}`;
   if (path[path.length - 1] === 'letter') return `option letter must be a single letter or digit, got ${value}`;
   if (path[path.length - 1] !== undefined && path[path.length - 2] === 'colors') return `colour must be '#RRGGBB', got ${value}`;

@@ -106,6 +106,21 @@ describe('loadBlock: imports', () => {
     ]);
   });
 
+  it('allows diamonds; a non-mapping NAME is replaced; a NAME written after the import is merged in place', async () => {
+    const block = await checkBlock(fixture('imports', 'diamond', 'top.yaml'));
+    expect(block.data).toEqual({
+      left: { shared: { value: 42 } },
+      right: { shared: { value: 42 } },
+      scalar: { value: 42 },
+      first: 1,
+      later: { own: true, value: 42 },
+    });
+    expect(Object.keys(block.data)).toEqual(['left', 'right', 'scalar', 'first', 'later']);
+    expect(block.files).toHaveLength(2);
+    expect(block.locate(['later', 'own'])).toMatchObject({ file: fixture('imports', 'diamond', 'top.yaml'), line: 9 });
+    expect(block.locate(['later', 'value'])).toMatchObject({ file: fixture('imports', 'diamond', 'shared.yaml'), line: 1 });
+  });
+
   it('keeps positions in the file that holds each node', async () => {
     const block = await loadBlock(fixture('imports', 'main.yaml'));
     expect(block.locate(['hosts', 'keep'])).toMatchObject({ file: fixture('imports', 'main.yaml'), line: 4, col: 3 });

@@ -97,7 +97,11 @@ describe('checkBlock: every problem at once, each located', () => {
       ['PB_ERR_SCHEMA', 3, 'run[0].cache'],
       ['PB_ERR_VALIDATION', 5, 'run[1].cache'],
       ['PB_ERR_SCHEMA', 6, 'run[2].shell.timeout'],
+      ['PB_ERR_SCHEMA', 7, 'require lock.timeout'],
+      ['PB_ERR_SCHEMA', 11, 'run simultaneous.a[0].timeout'],
     ]);
+    expect(err.problems[4]!.message).toBe('\'timeout\' must be a number of seconds, got string "soon"');
+    expect(err.problems[3]!.message).toBe("'timeout' must be 0 or a positive number of seconds, got number -1");
     expect(err.problems[0]!.message).toBe("'cache' must be a positive number of seconds, got number -5");
   });
 

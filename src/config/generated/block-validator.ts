@@ -4,7 +4,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://procblock.dev/schemas/block.schema.json","title":"procblock block file","description":"A block is a mapping; each key is a tag (SPEC §2). Keys matching no built-in tag are data: a mapping value is a nested level, anything else is copied. x-name names a construct for error messages.","$ref":"#/definitions/topLevel","definitions":{"seconds":{"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"exclusiveMinimum":0},"else":{"pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}},"topLevel":{"x-name":"block","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"__usage":{"$ref":"#/definitions/usage"},"__tags":{"$ref":"#/definitions/customTags"}}},"level":{"x-name":"mapping","type":"object","properties":{"__priority":{"x-name":"__priority","type":"number"},"__return_tag":{"x-name":"__return_tag","type":"string","minLength":1}},"patternProperties":{"^if\\s+\\S":{"$ref":"#/definitions/branch"},"^elif\\s+\\S":{"$ref":"#/definitions/branch"},"^else$":{"$ref":"#/definitions/branch"},"^run$":{"$ref":"#/definitions/runList"},"^run[ _]+simultaneous$":{"$ref":"#/definitions/runSimultaneous"},"^template$":{"$ref":"#/definitions/template"},"^require[ _]+lock$":{"$ref":"#/definitions/requireLock"},"^release[ _]+lock$":{"$ref":"#/definitions/releaseLock"},"^put[ _]+tag[ _]+in[ _]+queue$":{"$ref":"#/definitions/putTagList"},"^(increment|decrement)\\s+\\S":{"x-name":"increment/decrement","type":["number","null"]},"^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)":{"$ref":"#/definitions/data"}}},"data":{"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"branch":{"x-name":"condition branch","type":["object","null"],"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"usage":{"x-name":"__usage","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"author":{"type":"string"},"info":{"type":"string"},"website":{"type":"string"},"longrunning":{"type":"boolean"},"daemon":{"type":"boolean"},"pidfile":{"type":"string","minLength":1},"logfile":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"args":{"type":"array","items":{"$ref":"#/definitions/usageArg"}},"options":{"x-name":"__usage.options","type":"object","additionalProperties":{"$ref":"#/definitions/usageOption"}}}},"usageArg":{"x-name":"__usage arg","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"info":{"type":"string"},"required":{"type":"boolean"},"default":{},"remaining":{"type":"boolean"}}},"usageOption":{"x-name":"__usage option","type":"object","additionalProperties":false,"properties":{"letter":{"type":"string","pattern":"^[A-Za-z0-9]$"},"type":{"enum":["flag","value"]},"info":{"type":"string"},"default":{}}},"customTags":{"x-name":"__tags","type":"object","additionalProperties":{"$ref":"#/definitions/customTag"}},"customTag":{"x-name":"custom tag","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"custom tag","required":["script"],"additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"priority":{"type":"number"}}}},"runList":{"x-name":"run","type":"array","items":{"$ref":"#/definitions/runItem"}},"runItem":{"x-name":"run item","x-rule":"runItem","type":"object","allOf":[{"if":{"required":["script"]},"then":{"$ref":"#/definitions/scriptItem"}},{"if":{"required":["shell"]},"then":{"$ref":"#/definitions/shellItem"}},{"if":{"required":["set"]},"then":{"$ref":"#/definitions/setItem"}},{"if":{"required":["cd"]},"then":{"$ref":"#/definitions/cdItem"}},{"if":{"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]}]}},"then":{"x-rule":"runItemKind","not":{}}}]},"scriptItem":{"x-name":"script item","additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/seconds"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/seconds"}},"interval":{"$ref":"#/definitions/seconds"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"}}},"shellItem":{"x-name":"shell item","additionalProperties":false,"properties":{"shell":{"x-name":"shell","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"$ref":"#/definitions/shellObject"}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"shellObject":{"x-name":"shell","type":"object","required":["command"],"additionalProperties":false,"properties":{"command":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"env":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"setItem":{"x-name":"set item","additionalProperties":false,"properties":{"set":{"type":"object"}}},"cdItem":{"x-name":"cd item","additionalProperties":false,"properties":{"cd":{"type":"string","minLength":1}}},"runSimultaneous":{"x-name":"run simultaneous","type":"object","additionalProperties":{"$ref":"#/definitions/runList"}},"template":{"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}},"requireLock":{"x-name":"require lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/seconds"},"ttl":{"$ref":"#/definitions/seconds"},"timeout_exception":{"type":"boolean"},"timeout_block":{"$ref":"#/definitions/branch"}}},"releaseLock":{"x-name":"release lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1}}},"putTagList":{"x-name":"put tag in queue","type":"array","items":{"x-name":"put tag in queue entry","type":"object","required":["tag","queue"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1},"queue":{"type":"string","minLength":1}}}},"timeseriesCollect":{"x-name":"timeseries collect","type":"object","required":["path","fields"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"interval":{"$ref":"#/definitions/seconds"},"key":{"type":"string","minLength":1},"fields":{"x-name":"timeseries fields","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/timeseriesField"}},"archives":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/archive"}},"graph":{"type":"array","items":{"$ref":"#/definitions/graph"}}}},"timeseriesField":{"x-name":"timeseries field","type":"object","additionalProperties":false,"properties":{"type":{"enum":["GAUGE","COUNTER","DERIVE","ABSOLUTE"]},"heartbeat":{"$ref":"#/definitions/seconds"},"min":{"type":["number","null"]},"max":{"type":["number","null"]}}},"archive":{"x-name":"archive","type":["string","object"],"if":{"type":"string"},"then":{"x-name":"archive","pattern":"^\\s*(AVERAGE|MIN|MAX|LAST)\\s+(0|1|0?\\.\\d+|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*\\s*$"},"else":{"type":"object","required":["cf","steps","rows"],"additionalProperties":false,"properties":{"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]},"xff":{"type":"number","minimum":0,"maximum":1},"steps":{"type":"integer","minimum":1},"rows":{"type":"integer","minimum":1}},"x-name":"archive"}},"graph":{"x-name":"graph","type":"object","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"title":{"type":["string","number"]},"vertical label":{"type":["string","number"]},"fields":{"type":"array","items":{"type":"string"}},"method":{"enum":["LINE","AREA","STACK"]},"period":{"type":["string","number"]},"interval":{"$ref":"#/definitions/seconds"},"width":{"type":"integer","minimum":1},"height":{"type":"integer","minimum":1},"colors":{"type":"array","items":{"type":"string","pattern":"^#?[0-9A-Fa-f]{6}$"}},"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://procblock.dev/schemas/block.schema.json","title":"procblock block file","description":"A block is a mapping; each key is a tag (SPEC §2). Keys matching no built-in tag are data: a mapping value is a nested level, anything else is copied. x-name names a construct for error messages.","$ref":"#/definitions/topLevel","definitions":{"seconds":{"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}},"topLevel":{"x-name":"block","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"__usage":{"$ref":"#/definitions/usage"},"__tags":{"$ref":"#/definitions/customTags"}}},"level":{"x-name":"mapping","type":"object","properties":{"__priority":{"x-name":"__priority","type":"number"},"__return_tag":{"x-name":"__return_tag","type":"string","minLength":1}},"patternProperties":{"^if\\s+\\S":{"$ref":"#/definitions/branch"},"^elif\\s+\\S":{"$ref":"#/definitions/branch"},"^else$":{"$ref":"#/definitions/branch"},"^run$":{"$ref":"#/definitions/runList"},"^run[ _]+simultaneous$":{"$ref":"#/definitions/runSimultaneous"},"^template$":{"$ref":"#/definitions/template"},"^require[ _]+lock$":{"$ref":"#/definitions/requireLock"},"^release[ _]+lock$":{"$ref":"#/definitions/releaseLock"},"^put[ _]+tag[ _]+in[ _]+queue$":{"$ref":"#/definitions/putTagList"},"^(increment|decrement)\\s+\\S":{"x-name":"increment/decrement","type":["number","null"]},"^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)":{"$ref":"#/definitions/data"}}},"data":{"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"branch":{"x-name":"condition branch","type":["object","null"],"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"usage":{"x-name":"__usage","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"author":{"type":"string"},"info":{"type":"string"},"website":{"type":"string"},"longrunning":{"type":"boolean"},"daemon":{"type":"boolean"},"pidfile":{"type":"string","minLength":1},"logfile":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"args":{"type":"array","items":{"$ref":"#/definitions/usageArg"}},"options":{"x-name":"__usage.options","type":"object","additionalProperties":{"$ref":"#/definitions/usageOption"}}}},"usageArg":{"x-name":"__usage arg","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"info":{"type":"string"},"required":{"type":"boolean"},"default":{},"remaining":{"type":"boolean"}}},"usageOption":{"x-name":"__usage option","type":"object","additionalProperties":false,"properties":{"letter":{"type":"string","pattern":"^[A-Za-z0-9]$"},"type":{"enum":["flag","value"]},"info":{"type":"string"},"default":{}}},"customTags":{"x-name":"__tags","type":"object","additionalProperties":{"$ref":"#/definitions/customTag"}},"customTag":{"x-name":"custom tag","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"custom tag","required":["script"],"additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"priority":{"type":"number"}}}},"runList":{"x-name":"run","type":"array","items":{"$ref":"#/definitions/runItem"}},"runItem":{"x-name":"run item","x-rule":"runItem","type":"object","allOf":[{"if":{"required":["script"]},"then":{"$ref":"#/definitions/scriptItem"}},{"if":{"required":["shell"]},"then":{"$ref":"#/definitions/shellItem"}},{"if":{"required":["set"]},"then":{"$ref":"#/definitions/setItem"}},{"if":{"required":["cd"]},"then":{"$ref":"#/definitions/cdItem"}},{"if":{"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]}]}},"then":{"x-rule":"runItemKind","not":{}}}]},"scriptItem":{"x-name":"script item","additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/seconds"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/seconds"}},"interval":{"$ref":"#/definitions/seconds"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"}}},"shellItem":{"x-name":"shell item","additionalProperties":false,"properties":{"shell":{"x-name":"shell","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"$ref":"#/definitions/shellObject"}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"shellObject":{"x-name":"shell","type":"object","required":["command"],"additionalProperties":false,"properties":{"command":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"env":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"setItem":{"x-name":"set item","additionalProperties":false,"properties":{"set":{"type":"object"}}},"cdItem":{"x-name":"cd item","additionalProperties":false,"properties":{"cd":{"type":"string","minLength":1}}},"runSimultaneous":{"x-name":"run simultaneous","type":"object","additionalProperties":{"$ref":"#/definitions/runList"}},"template":{"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}},"requireLock":{"x-name":"require lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrZero"},"ttl":{"$ref":"#/definitions/seconds"},"timeout_exception":{"type":"boolean"},"timeout_block":{"$ref":"#/definitions/branch"}}},"releaseLock":{"x-name":"release lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1}}},"putTagList":{"x-name":"put tag in queue","type":"array","items":{"x-name":"put tag in queue entry","type":"object","required":["tag","queue"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1},"queue":{"type":"string","minLength":1}}}},"timeseriesCollect":{"x-name":"timeseries collect","type":"object","required":["path","fields"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"interval":{"$ref":"#/definitions/seconds"},"key":{"type":"string","minLength":1},"fields":{"x-name":"timeseries fields","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/timeseriesField"}},"archives":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/archive"}},"graph":{"type":"array","items":{"$ref":"#/definitions/graph"}}}},"timeseriesField":{"x-name":"timeseries field","type":"object","additionalProperties":false,"properties":{"type":{"enum":["GAUGE","COUNTER","DERIVE","ABSOLUTE"]},"heartbeat":{"$ref":"#/definitions/seconds"},"min":{"type":["number","null"]},"max":{"type":["number","null"]}}},"archive":{"x-name":"archive","type":["string","object"],"if":{"type":"string"},"then":{"x-name":"archive","pattern":"^\\s*(AVERAGE|MIN|MAX|LAST)\\s+(0|1|0?\\.\\d+|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*\\s*$"},"else":{"type":"object","required":["cf","steps","rows"],"additionalProperties":false,"properties":{"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]},"xff":{"type":"number","minimum":0,"maximum":1},"steps":{"type":"integer","minimum":1},"rows":{"type":"integer","minimum":1}},"x-name":"archive"}},"graph":{"x-name":"graph","type":"object","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"title":{"type":["string","number"]},"vertical label":{"type":["string","number"]},"fields":{"type":"array","items":{"type":"string"}},"method":{"enum":["LINE","AREA","STACK"]},"period":{"type":["string","number"]},"interval":{"$ref":"#/definitions/seconds"},"width":{"type":"integer","minimum":1},"height":{"type":"integer","minimum":1},"colors":{"type":"array","items":{"type":"string","pattern":"^#?[0-9A-Fa-f]{6}$"}},"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]}}},"secondsOrZero":{"x-name":"seconds or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}}}};
 const schema12 = {"x-name":"block","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"__usage":{"$ref":"#/definitions/usage"},"__tags":{"$ref":"#/definitions/customTags"}}};
 const schema13 = {"x-name":"mapping","type":"object","properties":{"__priority":{"x-name":"__priority","type":"number"},"__return_tag":{"x-name":"__return_tag","type":"string","minLength":1}},"patternProperties":{"^if\\s+\\S":{"$ref":"#/definitions/branch"},"^elif\\s+\\S":{"$ref":"#/definitions/branch"},"^else$":{"$ref":"#/definitions/branch"},"^run$":{"$ref":"#/definitions/runList"},"^run[ _]+simultaneous$":{"$ref":"#/definitions/runSimultaneous"},"^template$":{"$ref":"#/definitions/template"},"^require[ _]+lock$":{"$ref":"#/definitions/requireLock"},"^release[ _]+lock$":{"$ref":"#/definitions/releaseLock"},"^put[ _]+tag[ _]+in[ _]+queue$":{"$ref":"#/definitions/putTagList"},"^(increment|decrement)\\s+\\S":{"x-name":"increment/decrement","type":["number","null"]},"^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)":{"$ref":"#/definitions/data"}}};
 const schema35 = {"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}};
@@ -88,7 +88,7 @@ const schema16 = {"x-name":"run item","x-rule":"runItem","type":"object","allOf"
 const schema32 = {"x-name":"set item","additionalProperties":false,"properties":{"set":{"type":"object"}}};
 const schema33 = {"x-name":"cd item","additionalProperties":false,"properties":{"cd":{"type":"string","minLength":1}}};
 const schema17 = {"x-name":"script item","additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/seconds"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/seconds"}},"interval":{"$ref":"#/definitions/seconds"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"}}};
-const schema18 = {"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"exclusiveMinimum":0},"else":{"pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}};
+const schema18 = {"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}};
 const pattern4 = new RegExp("^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$", "u");
 const schema21 = {"x-name":"timeseries collect","type":"object","required":["path","fields"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"interval":{"$ref":"#/definitions/seconds"},"key":{"type":"string","minLength":1},"fields":{"x-name":"timeseries fields","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/timeseriesField"}},"archives":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/archive"}},"graph":{"type":"array","items":{"$ref":"#/definitions/graph"}}}};
 const schema25 = {"x-name":"archive","type":["string","object"],"if":{"type":"string"},"then":{"x-name":"archive","pattern":"^\\s*(AVERAGE|MIN|MAX|LAST)\\s+(0|1|0?\\.\\d+|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*\\s*$"},"else":{"type":"object","required":["cf","steps","rows"],"additionalProperties":false,"properties":{"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]},"xff":{"type":"number","minimum":0,"maximum":1},"steps":{"type":"integer","minimum":1},"rows":{"type":"integer","minimum":1}},"x-name":"archive"}};
@@ -179,7 +179,7 @@ valid2 = _valid0;
 ifClause0 = "then";
 }
 else {
-const _errs11 = errors;
+const _errs12 = errors;
 if(typeof data1 === "string"){
 if(!pattern4.test(data1)){
 const err5 = {instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema18.else,data:data1};
@@ -192,7 +192,7 @@ vErrors.push(err5);
 errors++;
 }
 }
-var _valid0 = _errs11 === errors;
+var _valid0 = _errs12 === errors;
 valid2 = _valid0;
 ifClause0 = "else";
 }
@@ -439,7 +439,7 @@ valid4 = _valid0;
 ifClause0 = "then";
 }
 else {
-const _errs23 = errors;
+const _errs24 = errors;
 if(typeof data7 === "string"){
 if(!pattern4.test(data7)){
 const err13 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema18.else,data:data7};
@@ -452,7 +452,7 @@ vErrors.push(err13);
 errors++;
 }
 }
-var _valid0 = _errs23 === errors;
+var _valid0 = _errs24 === errors;
 valid4 = _valid0;
 ifClause0 = "else";
 }
@@ -703,7 +703,7 @@ valid2 = _valid0;
 ifClause0 = "then";
 }
 else {
-const _errs12 = errors;
+const _errs13 = errors;
 if(typeof data1 === "string"){
 if(!pattern4.test(data1)){
 const err8 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema18.else,data:data1};
@@ -716,7 +716,7 @@ vErrors.push(err8);
 errors++;
 }
 }
-var _valid0 = _errs12 === errors;
+var _valid0 = _errs13 === errors;
 valid2 = _valid0;
 ifClause0 = "else";
 }
@@ -813,9 +813,9 @@ vErrors.push(err15);
 }
 errors++;
 }
-const _errs26 = errors;
+const _errs28 = errors;
 let valid7 = true;
-const _errs27 = errors;
+const _errs29 = errors;
 if(typeof data6 !== "string"){
 const err16 = {};
 if(vErrors === null){
@@ -826,11 +826,11 @@ vErrors.push(err16);
 }
 errors++;
 }
-var _valid1 = _errs27 === errors;
-errors = _errs26;
+var _valid1 = _errs29 === errors;
+errors = _errs28;
 if(vErrors !== null){
-if(_errs26){
-vErrors.length = _errs26;
+if(_errs28){
+vErrors.length = _errs28;
 }
 else {
 vErrors = null;
@@ -838,7 +838,7 @@ vErrors = null;
 }
 let ifClause1;
 if(_valid1){
-const _errs29 = errors;
+const _errs31 = errors;
 if(typeof data6 === "string"){
 if(!pattern9.test(data6)){
 const err17 = {instancePath:instancePath+"/archives/" + i0,schemaPath:"#/definitions/archive/then/pattern",keyword:"pattern",params:{pattern: "^\\s*(AVERAGE|MIN|MAX|LAST)\\s+(0|1|0?\\.\\d+|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*\\s*$"},message:"must match pattern \""+"^\\s*(AVERAGE|MIN|MAX|LAST)\\s+(0|1|0?\\.\\d+|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*\\s*$"+"\"",schema:"^\\s*(AVERAGE|MIN|MAX|LAST)\\s+(0|1|0?\\.\\d+|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*\\s*$",parentSchema:schema25.then,data:data6};
@@ -851,12 +851,12 @@ vErrors.push(err17);
 errors++;
 }
 }
-var _valid1 = _errs29 === errors;
+var _valid1 = _errs31 === errors;
 valid7 = _valid1;
 ifClause1 = "then";
 }
 else {
-const _errs31 = errors;
+const _errs33 = errors;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.cf === undefined){
 const err18 = {instancePath:instancePath+"/archives/" + i0,schemaPath:"#/definitions/archive/else/required",keyword:"required",params:{missingProperty: "cf"},message:"must have required property '"+"cf"+"'",schema:schema25.else.required,parentSchema:schema25.else,data:data6};
@@ -1009,7 +1009,7 @@ vErrors.push(err30);
 }
 errors++;
 }
-var _valid1 = _errs31 === errors;
+var _valid1 = _errs33 === errors;
 valid7 = _valid1;
 ifClause1 = "else";
 }
@@ -1170,7 +1170,7 @@ valid2 = _valid0;
 ifClause0 = "then";
 }
 else {
-const _errs11 = errors;
+const _errs12 = errors;
 if(typeof data1 === "string"){
 if(!pattern4.test(data1)){
 const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema18.else,data:data1};
@@ -1183,7 +1183,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-var _valid0 = _errs11 === errors;
+var _valid0 = _errs12 === errors;
 valid2 = _valid0;
 ifClause0 = "else";
 }
@@ -1210,9 +1210,9 @@ vErrors.push(err8);
 }
 errors++;
 }
-const _errs15 = errors;
+const _errs17 = errors;
 let valid3 = true;
-const _errs16 = errors;
+const _errs18 = errors;
 if(typeof data2 !== "boolean"){
 const err9 = {};
 if(vErrors === null){
@@ -1223,18 +1223,18 @@ vErrors.push(err9);
 }
 errors++;
 }
-var _valid1 = _errs16 === errors;
-errors = _errs15;
+var _valid1 = _errs18 === errors;
+errors = _errs17;
 if(vErrors !== null){
-if(_errs15){
-vErrors.length = _errs15;
+if(_errs17){
+vErrors.length = _errs17;
 }
 else {
 vErrors = null;
 }
 }
 if(!_valid1){
-const _errs18 = errors;
+const _errs20 = errors;
 if((!(typeof data2 == "number")) && (typeof data2 !== "string")){
 const err10 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data2};
 if(vErrors === null){
@@ -1245,9 +1245,9 @@ vErrors.push(err10);
 }
 errors++;
 }
-const _errs21 = errors;
+const _errs23 = errors;
 let valid5 = true;
-const _errs22 = errors;
+const _errs24 = errors;
 if(!(typeof data2 == "number")){
 const err11 = {};
 if(vErrors === null){
@@ -1258,11 +1258,11 @@ vErrors.push(err11);
 }
 errors++;
 }
-var _valid2 = _errs22 === errors;
-errors = _errs21;
+var _valid2 = _errs24 === errors;
+errors = _errs23;
 if(vErrors !== null){
-if(_errs21){
-vErrors.length = _errs21;
+if(_errs23){
+vErrors.length = _errs23;
 }
 else {
 vErrors = null;
@@ -1270,7 +1270,7 @@ vErrors = null;
 }
 let ifClause1;
 if(_valid2){
-const _errs24 = errors;
+const _errs26 = errors;
 if(typeof data2 == "number"){
 if(data2 <= 0 || isNaN(data2)){
 const err12 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data2};
@@ -1283,12 +1283,12 @@ vErrors.push(err12);
 errors++;
 }
 }
-var _valid2 = _errs24 === errors;
+var _valid2 = _errs26 === errors;
 valid5 = _valid2;
 ifClause1 = "then";
 }
 else {
-const _errs25 = errors;
+const _errs28 = errors;
 if(typeof data2 === "string"){
 if(!pattern4.test(data2)){
 const err13 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema18.else,data:data2};
@@ -1301,7 +1301,7 @@ vErrors.push(err13);
 errors++;
 }
 }
-var _valid2 = _errs25 === errors;
+var _valid2 = _errs28 === errors;
 valid5 = _valid2;
 ifClause1 = "else";
 }
@@ -1315,7 +1315,7 @@ vErrors.push(err14);
 }
 errors++;
 }
-var _valid1 = _errs18 === errors;
+var _valid1 = _errs20 === errors;
 valid3 = _valid1;
 }
 if(!valid3){
@@ -1341,9 +1341,9 @@ vErrors.push(err16);
 }
 errors++;
 }
-const _errs31 = errors;
+const _errs35 = errors;
 let valid7 = true;
-const _errs32 = errors;
+const _errs36 = errors;
 if(!(typeof data3 == "number")){
 const err17 = {};
 if(vErrors === null){
@@ -1354,11 +1354,11 @@ vErrors.push(err17);
 }
 errors++;
 }
-var _valid3 = _errs32 === errors;
-errors = _errs31;
+var _valid3 = _errs36 === errors;
+errors = _errs35;
 if(vErrors !== null){
-if(_errs31){
-vErrors.length = _errs31;
+if(_errs35){
+vErrors.length = _errs35;
 }
 else {
 vErrors = null;
@@ -1366,7 +1366,7 @@ vErrors = null;
 }
 let ifClause2;
 if(_valid3){
-const _errs34 = errors;
+const _errs38 = errors;
 if(typeof data3 == "number"){
 if(data3 <= 0 || isNaN(data3)){
 const err18 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data3};
@@ -1379,12 +1379,12 @@ vErrors.push(err18);
 errors++;
 }
 }
-var _valid3 = _errs34 === errors;
+var _valid3 = _errs38 === errors;
 valid7 = _valid3;
 ifClause2 = "then";
 }
 else {
-const _errs35 = errors;
+const _errs40 = errors;
 if(typeof data3 === "string"){
 if(!pattern4.test(data3)){
 const err19 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema18.else,data:data3};
@@ -1397,7 +1397,7 @@ vErrors.push(err19);
 errors++;
 }
 }
-var _valid3 = _errs35 === errors;
+var _valid3 = _errs40 === errors;
 valid7 = _valid3;
 ifClause2 = "else";
 }
@@ -1610,7 +1610,7 @@ valid3 = _valid0;
 ifClause0 = "then";
 }
 else {
-const _errs19 = errors;
+const _errs20 = errors;
 if(typeof data4 === "string"){
 if(!pattern4.test(data4)){
 const err11 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema18.else,data:data4};
@@ -1623,7 +1623,7 @@ vErrors.push(err11);
 errors++;
 }
 }
-var _valid0 = _errs19 === errors;
+var _valid0 = _errs20 === errors;
 valid3 = _valid0;
 ifClause0 = "else";
 }
@@ -1813,7 +1813,7 @@ valid3 = _valid1;
 ifClause1 = "then";
 }
 else {
-const _errs17 = errors;
+const _errs18 = errors;
 if(typeof data1 === "string"){
 if(!pattern4.test(data1)){
 const err8 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema18.else,data:data1};
@@ -1826,7 +1826,7 @@ vErrors.push(err8);
 errors++;
 }
 }
-var _valid1 = _errs17 === errors;
+var _valid1 = _errs18 === errors;
 valid3 = _valid1;
 ifClause1 = "else";
 }
@@ -2322,7 +2322,8 @@ validate33.errors = vErrors;
 return errors === 0;
 }
 
-const schema36 = {"x-name":"require lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/seconds"},"ttl":{"$ref":"#/definitions/seconds"},"timeout_exception":{"type":"boolean"},"timeout_block":{"$ref":"#/definitions/branch"}}};
+const schema36 = {"x-name":"require lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrZero"},"ttl":{"$ref":"#/definitions/seconds"},"timeout_exception":{"type":"boolean"},"timeout_block":{"$ref":"#/definitions/branch"}}};
+const schema37 = {"x-name":"seconds or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}};
 
 function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2378,7 +2379,7 @@ errors++;
 if(data.timeout !== undefined){
 let data1 = data.timeout;
 if((!(typeof data1 == "number")) && (typeof data1 !== "string")){
-const err4 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data1};
+const err4 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/type",keyword:"type",params:{type: schema37.type},message:"must be number,string",schema:schema37.type,parentSchema:schema37,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2414,8 +2415,8 @@ let ifClause0;
 if(_valid0){
 const _errs11 = errors;
 if(typeof data1 == "number"){
-if(data1 <= 0 || isNaN(data1)){
-const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data1};
+if(data1 < 0 || isNaN(data1)){
+const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/then/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema37.then,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2430,10 +2431,10 @@ valid2 = _valid0;
 ifClause0 = "then";
 }
 else {
-const _errs12 = errors;
+const _errs13 = errors;
 if(typeof data1 === "string"){
 if(!pattern4.test(data1)){
-const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema18.else,data:data1};
+const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema37.else,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2443,12 +2444,12 @@ vErrors.push(err7);
 errors++;
 }
 }
-var _valid0 = _errs12 === errors;
+var _valid0 = _errs13 === errors;
 valid2 = _valid0;
 ifClause0 = "else";
 }
 if(!valid2){
-const err8 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema18.if,parentSchema:schema18,data:data1};
+const err8 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema37.if,parentSchema:schema37,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2470,9 +2471,9 @@ vErrors.push(err9);
 }
 errors++;
 }
-const _errs17 = errors;
+const _errs19 = errors;
 let valid4 = true;
-const _errs18 = errors;
+const _errs20 = errors;
 if(!(typeof data2 == "number")){
 const err10 = {};
 if(vErrors === null){
@@ -2483,11 +2484,11 @@ vErrors.push(err10);
 }
 errors++;
 }
-var _valid1 = _errs18 === errors;
-errors = _errs17;
+var _valid1 = _errs20 === errors;
+errors = _errs19;
 if(vErrors !== null){
-if(_errs17){
-vErrors.length = _errs17;
+if(_errs19){
+vErrors.length = _errs19;
 }
 else {
 vErrors = null;
@@ -2495,7 +2496,7 @@ vErrors = null;
 }
 let ifClause1;
 if(_valid1){
-const _errs20 = errors;
+const _errs22 = errors;
 if(typeof data2 == "number"){
 if(data2 <= 0 || isNaN(data2)){
 const err11 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data2};
@@ -2508,12 +2509,12 @@ vErrors.push(err11);
 errors++;
 }
 }
-var _valid1 = _errs20 === errors;
+var _valid1 = _errs22 === errors;
 valid4 = _valid1;
 ifClause1 = "then";
 }
 else {
-const _errs21 = errors;
+const _errs24 = errors;
 if(typeof data2 === "string"){
 if(!pattern4.test(data2)){
 const err12 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema18.else,data:data2};
@@ -2526,7 +2527,7 @@ vErrors.push(err12);
 errors++;
 }
 }
-var _valid1 = _errs21 === errors;
+var _valid1 = _errs24 === errors;
 valid4 = _valid1;
 ifClause1 = "else";
 }
