@@ -35,7 +35,7 @@ export function throwProblems(file: string, problems: readonly ValidationProblem
   if (sorted.length === 1) {
     throw new InputError(codeFor(sorted), first.message, { location: first.location, problems: sorted });
   }
-  throw new InputError(codeFor(sorted), `${sorted.length} problems in ${file} (each listed below)`, {
+  throw new InputError(codeFor(sorted), `${sorted.length} problems (each listed below)`, {
     location: { file },
     problems: sorted,
   });

@@ -145,3 +145,30 @@ describe('includes', () => {
     expect(err.message).toContain(`imported from ${fixture('bad', 'missing-include.yaml')}:2`);
   });
 });
+
+describe('timeseries collect and graph options', () => {
+  it('reports every problem with the rule and the offending value; accepts durations, U, RRA: archives', async () => {
+    const err = await inputError(() => checkBlock(fixture('bad', 'timeseries.yaml')));
+    expect(err.code).toBe('PB_ERR_SCHEMA');
+    const tc = 'run[0].timeseries collect';
+    expect(summarize(err).map((p) => [p.line, p.keyPath])).toEqual([
+      [8, `${tc}.fields.random.type`],
+      [9, `${tc}.fields.other.min`],
+      [10, `${tc}.fields.third`],
+      [10, `${tc}.fields.third.heartbeat`],
+      [14, `${tc}.archives[2]`],
+      [15, `${tc}.archives[3].rows`],
+      [18, `${tc}.graph[0].peroid`],
+      [21, `${tc}.graph[0].colors[2]`],
+      [22, `${tc}.graph[1]`],
+      [24, 'run[1].timeseries collect'],
+    ]);
+    const messages = err.problems.map((p) => p.message);
+    expect(messages[0]).toBe(`'type' must be one of GAUGE, COUNTER, DERIVE, ABSOLUTE, got string "GAGUE"`);
+    expect(messages[1]).toBe(`'min' must be a number, U (unknown) or empty, got string "low"`);
+    expect(messages[2]).toMatch(/missing required option 'type'/);
+    expect(messages[3]).toMatch(/must be a positive duration.*got string "soon"/);
+    expect(messages[6]).toMatch(/^unknown option 'peroid' for graph; expected one of path, title, .*period/);
+    expect(messages[9]).toMatch(/missing required option 'fields'/);
+  });
+});

@@ -4,23 +4,23 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://procblock.dev/schemas/block.schema.json","title":"procblock block file","description":"A block is a mapping; each key is a tag (SPEC §2). Keys matching no built-in tag are data: a mapping value is a nested level, anything else is copied. x-name names a construct for error messages.","$ref":"#/definitions/topLevel","definitions":{"seconds":{"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}},"topLevel":{"x-name":"block","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"__usage":{"$ref":"#/definitions/usage"},"__tags":{"$ref":"#/definitions/customTags"}}},"level":{"x-name":"mapping","type":"object","properties":{"__priority":{"x-name":"__priority","type":"number"},"__return_tag":{"x-name":"__return_tag","type":"string","minLength":1}},"patternProperties":{"^if\\s+\\S":{"$ref":"#/definitions/branch"},"^elif\\s+\\S":{"$ref":"#/definitions/branch"},"^else$":{"$ref":"#/definitions/branch"},"^run$":{"$ref":"#/definitions/runList"},"^run[ _]+simultaneous$":{"$ref":"#/definitions/runSimultaneous"},"^template$":{"$ref":"#/definitions/template"},"^require[ _]+lock$":{"$ref":"#/definitions/requireLock"},"^release[ _]+lock$":{"$ref":"#/definitions/releaseLock"},"^put[ _]+tag[ _]+in[ _]+queue$":{"$ref":"#/definitions/putTagList"},"^(increment|decrement)\\s+\\S":{"x-name":"increment/decrement","type":["number","null"]},"^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)":{"$ref":"#/definitions/data"}}},"data":{"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"branch":{"x-name":"condition branch","type":["object","null"],"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"usage":{"x-name":"__usage","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"author":{"type":"string"},"info":{"type":"string"},"website":{"type":"string"},"longrunning":{"type":"boolean"},"daemon":{"type":"boolean"},"pidfile":{"type":"string","minLength":1},"logfile":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"args":{"type":"array","items":{"$ref":"#/definitions/usageArg"}},"options":{"x-name":"__usage.options","type":"object","additionalProperties":{"$ref":"#/definitions/usageOption"}}}},"usageArg":{"x-name":"__usage arg","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"info":{"type":"string"},"required":{"type":"boolean"},"default":{},"remaining":{"type":"boolean"}}},"usageOption":{"x-name":"__usage option","type":"object","additionalProperties":false,"properties":{"letter":{"type":"string","pattern":"^[A-Za-z0-9]$"},"type":{"enum":["flag","value"]},"info":{"type":"string"},"default":{}}},"customTags":{"x-name":"__tags","type":"object","additionalProperties":{"$ref":"#/definitions/customTag"}},"customTag":{"x-name":"custom tag","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"custom tag","required":["script"],"additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"priority":{"type":"number"}}}},"runList":{"x-name":"run","type":"array","items":{"$ref":"#/definitions/runItem"}},"runItem":{"x-name":"run item","x-rule":"runItem","type":"object","allOf":[{"if":{"required":["script"]},"then":{"$ref":"#/definitions/scriptItem"}},{"if":{"required":["shell"]},"then":{"$ref":"#/definitions/shellItem"}},{"if":{"required":["set"]},"then":{"$ref":"#/definitions/setItem"}},{"if":{"required":["cd"]},"then":{"$ref":"#/definitions/cdItem"}},{"if":{"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]}]}},"then":{"x-rule":"runItemKind","not":{}}}]},"scriptItem":{"x-name":"script item","additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/seconds"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/seconds"}},"interval":{"$ref":"#/definitions/seconds"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"}}},"shellItem":{"x-name":"shell item","additionalProperties":false,"properties":{"shell":{"x-name":"shell","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"$ref":"#/definitions/shellObject"}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"shellObject":{"x-name":"shell","type":"object","required":["command"],"additionalProperties":false,"properties":{"command":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"env":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"setItem":{"x-name":"set item","additionalProperties":false,"properties":{"set":{"type":"object"}}},"cdItem":{"x-name":"cd item","additionalProperties":false,"properties":{"cd":{"type":"string","minLength":1}}},"runSimultaneous":{"x-name":"run simultaneous","type":"object","additionalProperties":{"$ref":"#/definitions/runList"}},"template":{"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}},"requireLock":{"x-name":"require lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrZero"},"ttl":{"$ref":"#/definitions/seconds"},"timeout_exception":{"type":"boolean"},"timeout_block":{"$ref":"#/definitions/branch"}}},"releaseLock":{"x-name":"release lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1}}},"putTagList":{"x-name":"put tag in queue","type":"array","items":{"x-name":"put tag in queue entry","type":"object","required":["tag","queue"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1},"queue":{"type":"string","minLength":1}}}},"timeseriesCollect":{"x-name":"timeseries collect","type":"object","required":["path","fields"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"interval":{"$ref":"#/definitions/seconds"},"key":{"type":"string","minLength":1},"fields":{"x-name":"timeseries fields","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/timeseriesField"}},"archives":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/archive"}},"graph":{"type":"array","items":{"$ref":"#/definitions/graph"}}}},"timeseriesField":{"x-name":"timeseries field","type":"object","additionalProperties":false,"properties":{"type":{"enum":["GAUGE","COUNTER","DERIVE","ABSOLUTE"]},"heartbeat":{"$ref":"#/definitions/seconds"},"min":{"type":["number","null"]},"max":{"type":["number","null"]}}},"archive":{"x-name":"archive","type":["string","object"],"if":{"type":"string"},"then":{"x-name":"archive","pattern":"^\\s*(AVERAGE|MIN|MAX|LAST)\\s+(0|1|0?\\.\\d+|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*\\s*$"},"else":{"type":"object","required":["cf","steps","rows"],"additionalProperties":false,"properties":{"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]},"xff":{"type":"number","minimum":0,"maximum":1},"steps":{"type":"integer","minimum":1},"rows":{"type":"integer","minimum":1}},"x-name":"archive"}},"graph":{"x-name":"graph","type":"object","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"title":{"type":["string","number"]},"vertical label":{"type":["string","number"]},"fields":{"type":"array","items":{"type":"string"}},"method":{"enum":["LINE","AREA","STACK"]},"period":{"type":["string","number"]},"interval":{"$ref":"#/definitions/seconds"},"width":{"type":"integer","minimum":1},"height":{"type":"integer","minimum":1},"colors":{"type":"array","items":{"type":"string","pattern":"^#?[0-9A-Fa-f]{6}$"}},"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]}}},"secondsOrZero":{"x-name":"seconds or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://procblock.dev/schemas/block.schema.json","title":"procblock block file","description":"A block is a mapping; each key is a tag (SPEC §2). Keys matching no built-in tag are data: a mapping value is a nested level, anything else is copied. x-name names a construct for error messages.","$ref":"#/definitions/topLevel","definitions":{"seconds":{"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}},"topLevel":{"x-name":"block","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"__usage":{"$ref":"#/definitions/usage"},"__tags":{"$ref":"#/definitions/customTags"}}},"level":{"x-name":"mapping","type":"object","properties":{"__priority":{"x-name":"__priority","type":"number"},"__return_tag":{"x-name":"__return_tag","type":"string","minLength":1}},"patternProperties":{"^if\\s+\\S":{"$ref":"#/definitions/branch"},"^elif\\s+\\S":{"$ref":"#/definitions/branch"},"^else$":{"$ref":"#/definitions/branch"},"^run$":{"$ref":"#/definitions/runList"},"^run[ _]+simultaneous$":{"$ref":"#/definitions/runSimultaneous"},"^template$":{"$ref":"#/definitions/template"},"^require[ _]+lock$":{"$ref":"#/definitions/requireLock"},"^release[ _]+lock$":{"$ref":"#/definitions/releaseLock"},"^put[ _]+tag[ _]+in[ _]+queue$":{"$ref":"#/definitions/putTagList"},"^(increment|decrement)\\s+\\S":{"x-name":"increment/decrement","type":["number","null"]},"^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)":{"$ref":"#/definitions/data"}}},"data":{"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"branch":{"x-name":"condition branch","type":["object","null"],"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"usage":{"x-name":"__usage","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"author":{"type":"string"},"info":{"type":"string"},"website":{"type":"string"},"longrunning":{"type":"boolean"},"daemon":{"type":"boolean"},"pidfile":{"type":"string","minLength":1},"logfile":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"args":{"type":"array","items":{"$ref":"#/definitions/usageArg"}},"options":{"x-name":"__usage.options","type":"object","additionalProperties":{"$ref":"#/definitions/usageOption"}}}},"usageArg":{"x-name":"__usage arg","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"info":{"type":"string"},"required":{"type":"boolean"},"default":{},"remaining":{"type":"boolean"}}},"usageOption":{"x-name":"__usage option","type":"object","additionalProperties":false,"properties":{"letter":{"type":"string","pattern":"^[A-Za-z0-9]$"},"type":{"enum":["flag","value"]},"info":{"type":"string"},"default":{}}},"customTags":{"x-name":"__tags","type":"object","additionalProperties":{"$ref":"#/definitions/customTag"}},"customTag":{"x-name":"custom tag","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"custom tag","required":["script"],"additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"priority":{"type":"number"}}}},"runList":{"x-name":"run","type":"array","items":{"$ref":"#/definitions/runItem"}},"runItem":{"x-name":"run item","x-rule":"runItem","type":"object","allOf":[{"if":{"required":["script"]},"then":{"$ref":"#/definitions/scriptItem"}},{"if":{"required":["shell"]},"then":{"$ref":"#/definitions/shellItem"}},{"if":{"required":["set"]},"then":{"$ref":"#/definitions/setItem"}},{"if":{"required":["cd"]},"then":{"$ref":"#/definitions/cdItem"}},{"if":{"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]}]}},"then":{"x-rule":"runItemKind","not":{}}}]},"scriptItem":{"x-name":"script item","additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/seconds"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/seconds"}},"interval":{"$ref":"#/definitions/seconds"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"}}},"shellItem":{"x-name":"shell item","additionalProperties":false,"properties":{"shell":{"x-name":"shell","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"$ref":"#/definitions/shellObject"}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"shellObject":{"x-name":"shell","type":"object","required":["command"],"additionalProperties":false,"properties":{"command":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"env":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"setItem":{"x-name":"set item","additionalProperties":false,"properties":{"set":{"type":"object"}}},"cdItem":{"x-name":"cd item","additionalProperties":false,"properties":{"cd":{"type":"string","minLength":1}}},"runSimultaneous":{"x-name":"run simultaneous","type":"object","additionalProperties":{"$ref":"#/definitions/runList"}},"template":{"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}},"requireLock":{"x-name":"require lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrZero"},"ttl":{"$ref":"#/definitions/seconds"},"timeout_exception":{"type":"boolean"},"timeout_block":{"$ref":"#/definitions/branch"}}},"releaseLock":{"x-name":"release lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1}}},"putTagList":{"x-name":"put tag in queue","type":"array","items":{"x-name":"put tag in queue entry","type":"object","required":["tag","queue"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1},"queue":{"type":"string","minLength":1}}}},"timeseriesCollect":{"x-name":"timeseries collect","type":"object","required":["path","interval","fields"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"interval":{"$ref":"#/definitions/duration"},"key":{"type":"string","minLength":1},"fields":{"x-name":"timeseries fields","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/timeseriesField"}},"archives":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/archive"}},"graph":{"type":"array","items":{"$ref":"#/definitions/graph"}}}},"timeseriesField":{"x-name":"timeseries field","type":"object","additionalProperties":false,"properties":{"type":{"enum":["GAUGE","COUNTER","DERIVE","ABSOLUTE"]},"heartbeat":{"$ref":"#/definitions/duration"},"min":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}},"max":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}}},"required":["type"]},"archive":{"x-name":"archive","type":["string","object"],"if":{"type":"string"},"then":{"x-name":"archive","pattern":"^\\s*(?:(?:AVERAGE|MIN|MAX|LAST)\\s+(?:0|1|0?\\.\\d+|0\\.|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*|RRA:(?:AVERAGE|MIN|MAX|LAST):(?:0|1|0?\\.\\d+|0\\.|1\\.0*):[1-9]\\d*:[1-9]\\d*)\\s*$"},"else":{"type":"object","required":["cf","steps","rows"],"additionalProperties":false,"properties":{"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]},"xff":{"type":"number","minimum":0,"maximum":1},"steps":{"type":"integer","minimum":1},"rows":{"type":"integer","minimum":1}},"x-name":"archive"}},"graph":{"x-name":"graph","type":"object","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"title":{"type":["string","number"]},"vertical label":{"type":["string","number"]},"fields":{"type":"array","items":{"type":"string"}},"method":{"enum":["LINE","AREA","STACK"]},"period":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"},"width":{"type":"integer","minimum":1},"height":{"type":"integer","minimum":1},"colors":{"type":"array","items":{"type":"string","pattern":"^#?([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$"}},"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]}}},"secondsOrZero":{"x-name":"seconds or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}},"duration":{"x-name":"duration","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"}}}};
 const schema12 = {"x-name":"block","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"__usage":{"$ref":"#/definitions/usage"},"__tags":{"$ref":"#/definitions/customTags"}}};
 const schema13 = {"x-name":"mapping","type":"object","properties":{"__priority":{"x-name":"__priority","type":"number"},"__return_tag":{"x-name":"__return_tag","type":"string","minLength":1}},"patternProperties":{"^if\\s+\\S":{"$ref":"#/definitions/branch"},"^elif\\s+\\S":{"$ref":"#/definitions/branch"},"^else$":{"$ref":"#/definitions/branch"},"^run$":{"$ref":"#/definitions/runList"},"^run[ _]+simultaneous$":{"$ref":"#/definitions/runSimultaneous"},"^template$":{"$ref":"#/definitions/template"},"^require[ _]+lock$":{"$ref":"#/definitions/requireLock"},"^release[ _]+lock$":{"$ref":"#/definitions/releaseLock"},"^put[ _]+tag[ _]+in[ _]+queue$":{"$ref":"#/definitions/putTagList"},"^(increment|decrement)\\s+\\S":{"x-name":"increment/decrement","type":["number","null"]},"^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)":{"$ref":"#/definitions/data"}}};
-const schema35 = {"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}};
-const schema39 = {"x-name":"release lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1}}};
-const schema40 = {"x-name":"put tag in queue","type":"array","items":{"x-name":"put tag in queue entry","type":"object","required":["tag","queue"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1},"queue":{"type":"string","minLength":1}}}};
+const schema36 = {"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}};
+const schema40 = {"x-name":"release lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1}}};
+const schema41 = {"x-name":"put tag in queue","type":"array","items":{"x-name":"put tag in queue entry","type":"object","required":["tag","queue"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1},"queue":{"type":"string","minLength":1}}}};
 const pattern0 = new RegExp("^if\\s+\\S", "u");
 const pattern1 = new RegExp("^elif\\s+\\S", "u");
 const pattern2 = new RegExp("^else$", "u");
 const pattern3 = new RegExp("^run$", "u");
-const pattern14 = new RegExp("^run[ _]+simultaneous$", "u");
-const pattern15 = new RegExp("^template$", "u");
-const pattern16 = new RegExp("^require[ _]+lock$", "u");
-const pattern19 = new RegExp("^release[ _]+lock$", "u");
-const pattern20 = new RegExp("^put[ _]+tag[ _]+in[ _]+queue$", "u");
-const pattern21 = new RegExp("^(increment|decrement)\\s+\\S", "u");
-const pattern22 = new RegExp("^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)", "u");
+const pattern15 = new RegExp("^run[ _]+simultaneous$", "u");
+const pattern16 = new RegExp("^template$", "u");
+const pattern17 = new RegExp("^require[ _]+lock$", "u");
+const pattern20 = new RegExp("^release[ _]+lock$", "u");
+const pattern21 = new RegExp("^put[ _]+tag[ _]+in[ _]+queue$", "u");
+const pattern22 = new RegExp("^(increment|decrement)\\s+\\S", "u");
+const pattern23 = new RegExp("^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)", "u");
 const schema14 = {"x-name":"condition branch","type":["object","null"],"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}};
 const wrapper0 = {validate: validate12};
 
@@ -85,23 +85,24 @@ return errors === 0;
 
 const schema15 = {"x-name":"run","type":"array","items":{"$ref":"#/definitions/runItem"}};
 const schema16 = {"x-name":"run item","x-rule":"runItem","type":"object","allOf":[{"if":{"required":["script"]},"then":{"$ref":"#/definitions/scriptItem"}},{"if":{"required":["shell"]},"then":{"$ref":"#/definitions/shellItem"}},{"if":{"required":["set"]},"then":{"$ref":"#/definitions/setItem"}},{"if":{"required":["cd"]},"then":{"$ref":"#/definitions/cdItem"}},{"if":{"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]}]}},"then":{"x-rule":"runItemKind","not":{}}}]};
-const schema32 = {"x-name":"set item","additionalProperties":false,"properties":{"set":{"type":"object"}}};
-const schema33 = {"x-name":"cd item","additionalProperties":false,"properties":{"cd":{"type":"string","minLength":1}}};
+const schema33 = {"x-name":"set item","additionalProperties":false,"properties":{"set":{"type":"object"}}};
+const schema34 = {"x-name":"cd item","additionalProperties":false,"properties":{"cd":{"type":"string","minLength":1}}};
 const schema17 = {"x-name":"script item","additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/seconds"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/seconds"}},"interval":{"$ref":"#/definitions/seconds"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"}}};
 const schema18 = {"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}};
 const pattern4 = new RegExp("^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$", "u");
-const schema21 = {"x-name":"timeseries collect","type":"object","required":["path","fields"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"interval":{"$ref":"#/definitions/seconds"},"key":{"type":"string","minLength":1},"fields":{"x-name":"timeseries fields","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/timeseriesField"}},"archives":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/archive"}},"graph":{"type":"array","items":{"$ref":"#/definitions/graph"}}}};
-const schema25 = {"x-name":"archive","type":["string","object"],"if":{"type":"string"},"then":{"x-name":"archive","pattern":"^\\s*(AVERAGE|MIN|MAX|LAST)\\s+(0|1|0?\\.\\d+|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*\\s*$"},"else":{"type":"object","required":["cf","steps","rows"],"additionalProperties":false,"properties":{"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]},"xff":{"type":"number","minimum":0,"maximum":1},"steps":{"type":"integer","minimum":1},"rows":{"type":"integer","minimum":1}},"x-name":"archive"}};
-const pattern9 = new RegExp("^\\s*(AVERAGE|MIN|MAX|LAST)\\s+(0|1|0?\\.\\d+|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*\\s*$", "u");
-const schema23 = {"x-name":"timeseries field","type":"object","additionalProperties":false,"properties":{"type":{"enum":["GAUGE","COUNTER","DERIVE","ABSOLUTE"]},"heartbeat":{"$ref":"#/definitions/seconds"},"min":{"type":["number","null"]},"max":{"type":["number","null"]}}};
+const schema21 = {"x-name":"timeseries collect","type":"object","required":["path","interval","fields"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"interval":{"$ref":"#/definitions/duration"},"key":{"type":"string","minLength":1},"fields":{"x-name":"timeseries fields","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/timeseriesField"}},"archives":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/archive"}},"graph":{"type":"array","items":{"$ref":"#/definitions/graph"}}}};
+const schema22 = {"x-name":"duration","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"}};
+const schema25 = {"x-name":"archive","type":["string","object"],"if":{"type":"string"},"then":{"x-name":"archive","pattern":"^\\s*(?:(?:AVERAGE|MIN|MAX|LAST)\\s+(?:0|1|0?\\.\\d+|0\\.|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*|RRA:(?:AVERAGE|MIN|MAX|LAST):(?:0|1|0?\\.\\d+|0\\.|1\\.0*):[1-9]\\d*:[1-9]\\d*)\\s*$"},"else":{"type":"object","required":["cf","steps","rows"],"additionalProperties":false,"properties":{"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]},"xff":{"type":"number","minimum":0,"maximum":1},"steps":{"type":"integer","minimum":1},"rows":{"type":"integer","minimum":1}},"x-name":"archive"}};
+const pattern7 = new RegExp("^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$", "u");
+const pattern9 = new RegExp("^\\s*(?:(?:AVERAGE|MIN|MAX|LAST)\\s+(?:0|1|0?\\.\\d+|0\\.|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*|RRA:(?:AVERAGE|MIN|MAX|LAST):(?:0|1|0?\\.\\d+|0\\.|1\\.0*):[1-9]\\d*:[1-9]\\d*)\\s*$", "u");
+const schema23 = {"x-name":"timeseries field","type":"object","additionalProperties":false,"properties":{"type":{"enum":["GAUGE","COUNTER","DERIVE","ABSOLUTE"]},"heartbeat":{"$ref":"#/definitions/duration"},"min":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}},"max":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}}},"required":["type"]};
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!((((key0 === "type") || (key0 === "heartbeat")) || (key0 === "min")) || (key0 === "max"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema23,data};
+if(data.type === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema23.required,parentSchema:schema23,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -110,11 +111,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-}
-if(data.type !== undefined){
-let data0 = data.type;
-if(!((((data0 === "GAUGE") || (data0 === "COUNTER")) || (data0 === "DERIVE")) || (data0 === "ABSOLUTE"))){
-const err1 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema23.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema23.properties.type.enum,parentSchema:schema23.properties.type,data:data0};
+for(const key0 in data){
+if(!((((key0 === "type") || (key0 === "heartbeat")) || (key0 === "min")) || (key0 === "max"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema23,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -124,10 +123,10 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.heartbeat !== undefined){
-let data1 = data.heartbeat;
-if((!(typeof data1 == "number")) && (typeof data1 !== "string")){
-const err2 = {instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data1};
+if(data.type !== undefined){
+let data0 = data.type;
+if(!((((data0 === "GAUGE") || (data0 === "COUNTER")) || (data0 === "DERIVE")) || (data0 === "ABSOLUTE"))){
+const err2 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema23.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema23.properties.type.enum,parentSchema:schema23.properties.type,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -136,16 +135,29 @@ vErrors.push(err2);
 }
 errors++;
 }
-const _errs7 = errors;
-let valid2 = true;
-const _errs8 = errors;
-if(!(typeof data1 == "number")){
-const err3 = {};
+}
+if(data.heartbeat !== undefined){
+let data1 = data.heartbeat;
+if((!(typeof data1 == "number")) && (typeof data1 !== "string")){
+const err3 = {instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/duration/type",keyword:"type",params:{type: schema22.type},message:"must be number,string",schema:schema22.type,parentSchema:schema22,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
 else {
 vErrors.push(err3);
+}
+errors++;
+}
+const _errs7 = errors;
+let valid2 = true;
+const _errs8 = errors;
+if(!(typeof data1 == "number")){
+const err4 = {};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
 }
 errors++;
 }
@@ -164,12 +176,12 @@ if(_valid0){
 const _errs10 = errors;
 if(typeof data1 == "number"){
 if(data1 <= 0 || isNaN(data1)){
-const err4 = {instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data1};
+const err5 = {instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/duration/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema22.then,data:data1};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err5];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err5);
 }
 errors++;
 }
@@ -181,23 +193,8 @@ ifClause0 = "then";
 else {
 const _errs12 = errors;
 if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err5 = {instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema18.else,data:data1};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-var _valid0 = _errs12 === errors;
-valid2 = _valid0;
-ifClause0 = "else";
-}
-if(!valid2){
-const err6 = {instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema18.if,parentSchema:schema18,data:data1};
+if(!pattern7.test(data1)){
+const err6 = {instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/duration/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$",parentSchema:schema22.else,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -207,10 +204,12 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.min !== undefined){
-let data2 = data.min;
-if((!(typeof data2 == "number")) && (data2 !== null)){
-const err7 = {instancePath:instancePath+"/min",schemaPath:"#/properties/min/type",keyword:"type",params:{type: schema23.properties.min.type},message:"must be number,null",schema:schema23.properties.min.type,parentSchema:schema23.properties.min,data:data2};
+var _valid0 = _errs12 === errors;
+valid2 = _valid0;
+ifClause0 = "else";
+}
+if(!valid2){
+const err7 = {instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/duration/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema22.if,parentSchema:schema22,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -220,10 +219,10 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.max !== undefined){
-let data3 = data.max;
-if((!(typeof data3 == "number")) && (data3 !== null)){
-const err8 = {instancePath:instancePath+"/max",schemaPath:"#/properties/max/type",keyword:"type",params:{type: schema23.properties.max.type},message:"must be number,null",schema:schema23.properties.max.type,parentSchema:schema23.properties.max,data:data3};
+if(data.min !== undefined){
+let data2 = data.min;
+if(((!(typeof data2 == "number")) && (typeof data2 !== "string")) && (data2 !== null)){
+const err8 = {instancePath:instancePath+"/min",schemaPath:"#/properties/min/type",keyword:"type",params:{type: schema23.properties.min.type},message:"must be number,string,null",schema:schema23.properties.min.type,parentSchema:schema23.properties.min,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -232,10 +231,11 @@ vErrors.push(err8);
 }
 errors++;
 }
-}
-}
-else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.type,parentSchema:schema23,data};
+const _errs17 = errors;
+let valid3 = true;
+const _errs18 = errors;
+if(typeof data2 !== "string"){
+const err9 = {};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -244,13 +244,121 @@ vErrors.push(err9);
 }
 errors++;
 }
+var _valid1 = _errs18 === errors;
+errors = _errs17;
+if(vErrors !== null){
+if(_errs17){
+vErrors.length = _errs17;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid1){
+const _errs20 = errors;
+if(!((data2 === "U") || (data2 === "u"))){
+const err10 = {instancePath:instancePath+"/min",schemaPath:"#/properties/min/then/enum",keyword:"enum",params:{allowedValues: schema23.properties.min.then.enum},message:"must be equal to one of the allowed values",schema:schema23.properties.min.then.enum,parentSchema:schema23.properties.min.then,data:data2};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var _valid1 = _errs20 === errors;
+valid3 = _valid1;
+}
+if(!valid3){
+const err11 = {instancePath:instancePath+"/min",schemaPath:"#/properties/min/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema23.properties.min.if,parentSchema:schema23.properties.min,data:data2};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.max !== undefined){
+let data3 = data.max;
+if(((!(typeof data3 == "number")) && (typeof data3 !== "string")) && (data3 !== null)){
+const err12 = {instancePath:instancePath+"/max",schemaPath:"#/properties/max/type",keyword:"type",params:{type: schema23.properties.max.type},message:"must be number,string,null",schema:schema23.properties.max.type,parentSchema:schema23.properties.max,data:data3};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+const _errs25 = errors;
+let valid4 = true;
+const _errs26 = errors;
+if(typeof data3 !== "string"){
+const err13 = {};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var _valid2 = _errs26 === errors;
+errors = _errs25;
+if(vErrors !== null){
+if(_errs25){
+vErrors.length = _errs25;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid2){
+const _errs28 = errors;
+if(!((data3 === "U") || (data3 === "u"))){
+const err14 = {instancePath:instancePath+"/max",schemaPath:"#/properties/max/then/enum",keyword:"enum",params:{allowedValues: schema23.properties.max.then.enum},message:"must be equal to one of the allowed values",schema:schema23.properties.max.then.enum,parentSchema:schema23.properties.max.then,data:data3};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+var _valid2 = _errs28 === errors;
+valid4 = _valid2;
+}
+if(!valid4){
+const err15 = {instancePath:instancePath+"/max",schemaPath:"#/properties/max/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema23.properties.max.if,parentSchema:schema23.properties.max,data:data3};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema23.type,parentSchema:schema23,data};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
 validate21.errors = vErrors;
 return errors === 0;
 }
 
-const schema26 = {"x-name":"graph","type":"object","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"title":{"type":["string","number"]},"vertical label":{"type":["string","number"]},"fields":{"type":"array","items":{"type":"string"}},"method":{"enum":["LINE","AREA","STACK"]},"period":{"type":["string","number"]},"interval":{"$ref":"#/definitions/seconds"},"width":{"type":"integer","minimum":1},"height":{"type":"integer","minimum":1},"colors":{"type":"array","items":{"type":"string","pattern":"^#?[0-9A-Fa-f]{6}$"}},"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]}}};
+const schema26 = {"x-name":"graph","type":"object","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"title":{"type":["string","number"]},"vertical label":{"type":["string","number"]},"fields":{"type":"array","items":{"type":"string"}},"method":{"enum":["LINE","AREA","STACK"]},"period":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"},"width":{"type":"integer","minimum":1},"height":{"type":"integer","minimum":1},"colors":{"type":"array","items":{"type":"string","pattern":"^#?([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$"}},"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]}}};
 const func2 = Object.prototype.hasOwnProperty;
-const pattern11 = new RegExp("^#?[0-9A-Fa-f]{6}$", "u");
+const pattern12 = new RegExp("^#?([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$", "u");
 
 function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -373,8 +481,8 @@ errors++;
 }
 if(data.period !== undefined){
 let data6 = data.period;
-if((typeof data6 !== "string") && (!(typeof data6 == "number"))){
-const err9 = {instancePath:instancePath+"/period",schemaPath:"#/properties/period/type",keyword:"type",params:{type: schema26.properties.period.type},message:"must be string,number",schema:schema26.properties.period.type,parentSchema:schema26.properties.period,data:data6};
+if((!(typeof data6 == "number")) && (typeof data6 !== "string")){
+const err9 = {instancePath:instancePath+"/period",schemaPath:"#/definitions/duration/type",keyword:"type",params:{type: schema22.type},message:"must be number,string",schema:schema22.type,parentSchema:schema22,data:data6};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -383,11 +491,11 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-if(data.interval !== undefined){
-let data7 = data.interval;
-if((!(typeof data7 == "number")) && (typeof data7 !== "string")){
-const err10 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data7};
+const _errs17 = errors;
+let valid4 = true;
+const _errs18 = errors;
+if(!(typeof data6 == "number")){
+const err10 = {};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -396,11 +504,22 @@ vErrors.push(err10);
 }
 errors++;
 }
-const _errs19 = errors;
-let valid4 = true;
+var _valid0 = _errs18 === errors;
+errors = _errs17;
+if(vErrors !== null){
+if(_errs17){
+vErrors.length = _errs17;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause0;
+if(_valid0){
 const _errs20 = errors;
-if(!(typeof data7 == "number")){
-const err11 = {};
+if(typeof data6 == "number"){
+if(data6 <= 0 || isNaN(data6)){
+const err11 = {instancePath:instancePath+"/period",schemaPath:"#/definitions/duration/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema22.then,data:data6};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -409,22 +528,16 @@ vErrors.push(err11);
 }
 errors++;
 }
+}
 var _valid0 = _errs20 === errors;
-errors = _errs19;
-if(vErrors !== null){
-if(_errs19){
-vErrors.length = _errs19;
+valid4 = _valid0;
+ifClause0 = "then";
 }
 else {
-vErrors = null;
-}
-}
-let ifClause0;
-if(_valid0){
 const _errs22 = errors;
-if(typeof data7 == "number"){
-if(data7 <= 0 || isNaN(data7)){
-const err12 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data7};
+if(typeof data6 === "string"){
+if(!pattern7.test(data6)){
+const err12 = {instancePath:instancePath+"/period",schemaPath:"#/definitions/duration/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$",parentSchema:schema22.else,data:data6};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -436,13 +549,10 @@ errors++;
 }
 var _valid0 = _errs22 === errors;
 valid4 = _valid0;
-ifClause0 = "then";
+ifClause0 = "else";
 }
-else {
-const _errs24 = errors;
-if(typeof data7 === "string"){
-if(!pattern4.test(data7)){
-const err13 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema18.else,data:data7};
+if(!valid4){
+const err13 = {instancePath:instancePath+"/period",schemaPath:"#/definitions/duration/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema22.if,parentSchema:schema22,data:data6};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -452,12 +562,10 @@ vErrors.push(err13);
 errors++;
 }
 }
-var _valid0 = _errs24 === errors;
-valid4 = _valid0;
-ifClause0 = "else";
-}
-if(!valid4){
-const err14 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema18.if,parentSchema:schema18,data:data7};
+if(data.interval !== undefined){
+let data7 = data.interval;
+if((!(typeof data7 == "number")) && (typeof data7 !== "string")){
+const err14 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/type",keyword:"type",params:{type: schema22.type},message:"must be number,string",schema:schema22.type,parentSchema:schema22,data:data7};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -466,11 +574,11 @@ vErrors.push(err14);
 }
 errors++;
 }
-}
-if(data.width !== undefined){
-let data8 = data.width;
-if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
-const err15 = {instancePath:instancePath+"/width",schemaPath:"#/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema26.properties.width.type,parentSchema:schema26.properties.width,data:data8};
+const _errs28 = errors;
+let valid6 = true;
+const _errs29 = errors;
+if(!(typeof data7 == "number")){
+const err15 = {};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -479,9 +587,22 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(typeof data8 == "number"){
-if(data8 < 1 || isNaN(data8)){
-const err16 = {instancePath:instancePath+"/width",schemaPath:"#/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema26.properties.width,data:data8};
+var _valid1 = _errs29 === errors;
+errors = _errs28;
+if(vErrors !== null){
+if(_errs28){
+vErrors.length = _errs28;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause1;
+if(_valid1){
+const _errs31 = errors;
+if(typeof data7 == "number"){
+if(data7 <= 0 || isNaN(data7)){
+const err16 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema22.then,data:data7};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -491,11 +612,15 @@ vErrors.push(err16);
 errors++;
 }
 }
+var _valid1 = _errs31 === errors;
+valid6 = _valid1;
+ifClause1 = "then";
 }
-if(data.height !== undefined){
-let data9 = data.height;
-if(!((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9)))){
-const err17 = {instancePath:instancePath+"/height",schemaPath:"#/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema26.properties.height.type,parentSchema:schema26.properties.height,data:data9};
+else {
+const _errs33 = errors;
+if(typeof data7 === "string"){
+if(!pattern7.test(data7)){
+const err17 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$",parentSchema:schema22.else,data:data7};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -504,14 +629,67 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(typeof data9 == "number"){
-if(data9 < 1 || isNaN(data9)){
-const err18 = {instancePath:instancePath+"/height",schemaPath:"#/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema26.properties.height,data:data9};
+}
+var _valid1 = _errs33 === errors;
+valid6 = _valid1;
+ifClause1 = "else";
+}
+if(!valid6){
+const err18 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema22.if,parentSchema:schema22,data:data7};
 if(vErrors === null){
 vErrors = [err18];
 }
 else {
 vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.width !== undefined){
+let data8 = data.width;
+if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
+const err19 = {instancePath:instancePath+"/width",schemaPath:"#/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema26.properties.width.type,parentSchema:schema26.properties.width,data:data8};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(typeof data8 == "number"){
+if(data8 < 1 || isNaN(data8)){
+const err20 = {instancePath:instancePath+"/width",schemaPath:"#/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema26.properties.width,data:data8};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+if(data.height !== undefined){
+let data9 = data.height;
+if(!((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9)))){
+const err21 = {instancePath:instancePath+"/height",schemaPath:"#/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema26.properties.height.type,parentSchema:schema26.properties.height,data:data9};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if(typeof data9 == "number"){
+if(data9 < 1 || isNaN(data9)){
+const err22 = {instancePath:instancePath+"/height",schemaPath:"#/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema26.properties.height,data:data9};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
 }
 errors++;
 }
@@ -524,36 +702,36 @@ const len1 = data10.length;
 for(let i1=0; i1<len1; i1++){
 let data11 = data10[i1];
 if(typeof data11 === "string"){
-if(!pattern11.test(data11)){
-const err19 = {instancePath:instancePath+"/colors/" + i1,schemaPath:"#/properties/colors/items/pattern",keyword:"pattern",params:{pattern: "^#?[0-9A-Fa-f]{6}$"},message:"must match pattern \""+"^#?[0-9A-Fa-f]{6}$"+"\"",schema:"^#?[0-9A-Fa-f]{6}$",parentSchema:schema26.properties.colors.items,data:data11};
+if(!pattern12.test(data11)){
+const err23 = {instancePath:instancePath+"/colors/" + i1,schemaPath:"#/properties/colors/items/pattern",keyword:"pattern",params:{pattern: "^#?([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$"},message:"must match pattern \""+"^#?([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$"+"\"",schema:"^#?([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$",parentSchema:schema26.properties.colors.items,data:data11};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err23];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err23);
 }
 errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/colors/" + i1,schemaPath:"#/properties/colors/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.colors.items.type,parentSchema:schema26.properties.colors.items,data:data11};
+const err24 = {instancePath:instancePath+"/colors/" + i1,schemaPath:"#/properties/colors/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.colors.items.type,parentSchema:schema26.properties.colors.items,data:data11};
 if(vErrors === null){
-vErrors = [err20];
+vErrors = [err24];
 }
 else {
-vErrors.push(err20);
+vErrors.push(err24);
 }
 errors++;
 }
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/colors",schemaPath:"#/properties/colors/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema26.properties.colors.type,parentSchema:schema26.properties.colors,data:data10};
+const err25 = {instancePath:instancePath+"/colors",schemaPath:"#/properties/colors/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema26.properties.colors.type,parentSchema:schema26.properties.colors,data:data10};
 if(vErrors === null){
-vErrors = [err21];
+vErrors = [err25];
 }
 else {
-vErrors.push(err21);
+vErrors.push(err25);
 }
 errors++;
 }
@@ -561,24 +739,24 @@ errors++;
 if(data.cf !== undefined){
 let data12 = data.cf;
 if(!((((data12 === "AVERAGE") || (data12 === "MIN")) || (data12 === "MAX")) || (data12 === "LAST"))){
-const err22 = {instancePath:instancePath+"/cf",schemaPath:"#/properties/cf/enum",keyword:"enum",params:{allowedValues: schema26.properties.cf.enum},message:"must be equal to one of the allowed values",schema:schema26.properties.cf.enum,parentSchema:schema26.properties.cf,data:data12};
+const err26 = {instancePath:instancePath+"/cf",schemaPath:"#/properties/cf/enum",keyword:"enum",params:{allowedValues: schema26.properties.cf.enum},message:"must be equal to one of the allowed values",schema:schema26.properties.cf.enum,parentSchema:schema26.properties.cf,data:data12};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err26];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err26);
 }
 errors++;
 }
 }
 }
 else {
-const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema26.type,parentSchema:schema26,data};
+const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema26.type,parentSchema:schema26,data};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err27];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err27);
 }
 errors++;
 }
@@ -601,8 +779,8 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.fields === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "fields"},message:"must have required property '"+"fields"+"'",schema:schema21.required,parentSchema:schema21,data};
+if(data.interval === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "interval"},message:"must have required property '"+"interval"+"'",schema:schema21.required,parentSchema:schema21,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -611,9 +789,8 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((((key0 === "path") || (key0 === "interval")) || (key0 === "key")) || (key0 === "fields")) || (key0 === "archives")) || (key0 === "graph"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data};
+if(data.fields === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "fields"},message:"must have required property '"+"fields"+"'",schema:schema21.required,parentSchema:schema21,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -622,12 +799,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-if(data.path !== undefined){
-let data0 = data.path;
-if(typeof data0 === "string"){
-if(data0.length < 1){
-const err3 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21.properties.path,data:data0};
+for(const key0 in data){
+if(!((((((key0 === "path") || (key0 === "interval")) || (key0 === "key")) || (key0 === "fields")) || (key0 === "archives")) || (key0 === "graph"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema21,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -637,8 +811,11 @@ vErrors.push(err3);
 errors++;
 }
 }
-else {
-const err4 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.path.type,parentSchema:schema21.properties.path,data:data0};
+if(data.path !== undefined){
+let data0 = data.path;
+if(typeof data0 === "string"){
+if(data0.length < 1){
+const err4 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21.properties.path,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -648,10 +825,8 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.interval !== undefined){
-let data1 = data.interval;
-if((!(typeof data1 == "number")) && (typeof data1 !== "string")){
-const err5 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data1};
+else {
+const err5 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.path.type,parentSchema:schema21.properties.path,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -660,16 +835,29 @@ vErrors.push(err5);
 }
 errors++;
 }
-const _errs8 = errors;
-let valid2 = true;
-const _errs9 = errors;
-if(!(typeof data1 == "number")){
-const err6 = {};
+}
+if(data.interval !== undefined){
+let data1 = data.interval;
+if((!(typeof data1 == "number")) && (typeof data1 !== "string")){
+const err6 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/type",keyword:"type",params:{type: schema22.type},message:"must be number,string",schema:schema22.type,parentSchema:schema22,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
 else {
 vErrors.push(err6);
+}
+errors++;
+}
+const _errs8 = errors;
+let valid2 = true;
+const _errs9 = errors;
+if(!(typeof data1 == "number")){
+const err7 = {};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
 }
 errors++;
 }
@@ -688,12 +876,12 @@ if(_valid0){
 const _errs11 = errors;
 if(typeof data1 == "number"){
 if(data1 <= 0 || isNaN(data1)){
-const err7 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data1};
+const err8 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema22.then,data:data1};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err8];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err8);
 }
 errors++;
 }
@@ -705,23 +893,8 @@ ifClause0 = "then";
 else {
 const _errs13 = errors;
 if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err8 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema18.else,data:data1};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-var _valid0 = _errs13 === errors;
-valid2 = _valid0;
-ifClause0 = "else";
-}
-if(!valid2){
-const err9 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema18.if,parentSchema:schema18,data:data1};
+if(!pattern7.test(data1)){
+const err9 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$",parentSchema:schema22.else,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -731,11 +904,12 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.key !== undefined){
-let data2 = data.key;
-if(typeof data2 === "string"){
-if(data2.length < 1){
-const err10 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21.properties.key,data:data2};
+var _valid0 = _errs13 === errors;
+valid2 = _valid0;
+ifClause0 = "else";
+}
+if(!valid2){
+const err10 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema22.if,parentSchema:schema22,data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -745,8 +919,11 @@ vErrors.push(err10);
 errors++;
 }
 }
-else {
-const err11 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.key.type,parentSchema:schema21.properties.key,data:data2};
+if(data.key !== undefined){
+let data2 = data.key;
+if(typeof data2 === "string"){
+if(data2.length < 1){
+const err11 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema21.properties.key,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -756,16 +933,27 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.fields !== undefined){
-let data3 = data.fields;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(Object.keys(data3).length < 1){
-const err12 = {instancePath:instancePath+"/fields",schemaPath:"#/properties/fields/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema21.properties.fields,data:data3};
+else {
+const err12 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema21.properties.key.type,parentSchema:schema21.properties.key,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
 else {
 vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.fields !== undefined){
+let data3 = data.fields;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(Object.keys(data3).length < 1){
+const err13 = {instancePath:instancePath+"/fields",schemaPath:"#/properties/fields/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema21.properties.fields,data:data3};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
 }
 errors++;
 }
@@ -777,21 +965,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/fields",schemaPath:"#/properties/fields/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.properties.fields.type,parentSchema:schema21.properties.fields,data:data3};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-if(data.archives !== undefined){
-let data5 = data.archives;
-if(Array.isArray(data5)){
-if(data5.length < 1){
-const err14 = {instancePath:instancePath+"/archives",schemaPath:"#/properties/archives/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema21.properties.archives,data:data5};
+const err14 = {instancePath:instancePath+"/fields",schemaPath:"#/properties/fields/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.properties.fields.type,parentSchema:schema21.properties.fields,data:data3};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -800,11 +974,12 @@ vErrors.push(err14);
 }
 errors++;
 }
-const len0 = data5.length;
-for(let i0=0; i0<len0; i0++){
-let data6 = data5[i0];
-if((typeof data6 !== "string") && (!(data6 && typeof data6 == "object" && !Array.isArray(data6)))){
-const err15 = {instancePath:instancePath+"/archives/" + i0,schemaPath:"#/definitions/archive/type",keyword:"type",params:{type: schema25.type},message:"must be string,object",schema:schema25.type,parentSchema:schema25,data:data6};
+}
+if(data.archives !== undefined){
+let data5 = data.archives;
+if(Array.isArray(data5)){
+if(data5.length < 1){
+const err15 = {instancePath:instancePath+"/archives",schemaPath:"#/properties/archives/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema21.properties.archives,data:data5};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -813,16 +988,29 @@ vErrors.push(err15);
 }
 errors++;
 }
-const _errs28 = errors;
-let valid7 = true;
-const _errs29 = errors;
-if(typeof data6 !== "string"){
-const err16 = {};
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+let data6 = data5[i0];
+if((typeof data6 !== "string") && (!(data6 && typeof data6 == "object" && !Array.isArray(data6)))){
+const err16 = {instancePath:instancePath+"/archives/" + i0,schemaPath:"#/definitions/archive/type",keyword:"type",params:{type: schema25.type},message:"must be string,object",schema:schema25.type,parentSchema:schema25,data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
 else {
 vErrors.push(err16);
+}
+errors++;
+}
+const _errs28 = errors;
+let valid7 = true;
+const _errs29 = errors;
+if(typeof data6 !== "string"){
+const err17 = {};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
 }
 errors++;
 }
@@ -841,12 +1029,12 @@ if(_valid1){
 const _errs31 = errors;
 if(typeof data6 === "string"){
 if(!pattern9.test(data6)){
-const err17 = {instancePath:instancePath+"/archives/" + i0,schemaPath:"#/definitions/archive/then/pattern",keyword:"pattern",params:{pattern: "^\\s*(AVERAGE|MIN|MAX|LAST)\\s+(0|1|0?\\.\\d+|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*\\s*$"},message:"must match pattern \""+"^\\s*(AVERAGE|MIN|MAX|LAST)\\s+(0|1|0?\\.\\d+|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*\\s*$"+"\"",schema:"^\\s*(AVERAGE|MIN|MAX|LAST)\\s+(0|1|0?\\.\\d+|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*\\s*$",parentSchema:schema25.then,data:data6};
+const err18 = {instancePath:instancePath+"/archives/" + i0,schemaPath:"#/definitions/archive/then/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:AVERAGE|MIN|MAX|LAST)\\s+(?:0|1|0?\\.\\d+|0\\.|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*|RRA:(?:AVERAGE|MIN|MAX|LAST):(?:0|1|0?\\.\\d+|0\\.|1\\.0*):[1-9]\\d*:[1-9]\\d*)\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:AVERAGE|MIN|MAX|LAST)\\s+(?:0|1|0?\\.\\d+|0\\.|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*|RRA:(?:AVERAGE|MIN|MAX|LAST):(?:0|1|0?\\.\\d+|0\\.|1\\.0*):[1-9]\\d*:[1-9]\\d*)\\s*$"+"\"",schema:"^\\s*(?:(?:AVERAGE|MIN|MAX|LAST)\\s+(?:0|1|0?\\.\\d+|0\\.|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*|RRA:(?:AVERAGE|MIN|MAX|LAST):(?:0|1|0?\\.\\d+|0\\.|1\\.0*):[1-9]\\d*:[1-9]\\d*)\\s*$",parentSchema:schema25.then,data:data6};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err18];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err18);
 }
 errors++;
 }
@@ -859,17 +1047,7 @@ else {
 const _errs33 = errors;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.cf === undefined){
-const err18 = {instancePath:instancePath+"/archives/" + i0,schemaPath:"#/definitions/archive/else/required",keyword:"required",params:{missingProperty: "cf"},message:"must have required property '"+"cf"+"'",schema:schema25.else.required,parentSchema:schema25.else,data:data6};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-if(data6.steps === undefined){
-const err19 = {instancePath:instancePath+"/archives/" + i0,schemaPath:"#/definitions/archive/else/required",keyword:"required",params:{missingProperty: "steps"},message:"must have required property '"+"steps"+"'",schema:schema25.else.required,parentSchema:schema25.else,data:data6};
+const err19 = {instancePath:instancePath+"/archives/" + i0,schemaPath:"#/definitions/archive/else/required",keyword:"required",params:{missingProperty: "cf"},message:"must have required property '"+"cf"+"'",schema:schema25.else.required,parentSchema:schema25.else,data:data6};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -878,8 +1056,8 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(data6.rows === undefined){
-const err20 = {instancePath:instancePath+"/archives/" + i0,schemaPath:"#/definitions/archive/else/required",keyword:"required",params:{missingProperty: "rows"},message:"must have required property '"+"rows"+"'",schema:schema25.else.required,parentSchema:schema25.else,data:data6};
+if(data6.steps === undefined){
+const err20 = {instancePath:instancePath+"/archives/" + i0,schemaPath:"#/definitions/archive/else/required",keyword:"required",params:{missingProperty: "steps"},message:"must have required property '"+"steps"+"'",schema:schema25.else.required,parentSchema:schema25.else,data:data6};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -888,9 +1066,8 @@ vErrors.push(err20);
 }
 errors++;
 }
-for(const key2 in data6){
-if(!((((key2 === "cf") || (key2 === "xff")) || (key2 === "steps")) || (key2 === "rows"))){
-const err21 = {instancePath:instancePath+"/archives/" + i0,schemaPath:"#/definitions/archive/else/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema25.else,data:data6};
+if(data6.rows === undefined){
+const err21 = {instancePath:instancePath+"/archives/" + i0,schemaPath:"#/definitions/archive/else/required",keyword:"required",params:{missingProperty: "rows"},message:"must have required property '"+"rows"+"'",schema:schema25.else.required,parentSchema:schema25.else,data:data6};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -899,11 +1076,9 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-if(data6.cf !== undefined){
-let data7 = data6.cf;
-if(!((((data7 === "AVERAGE") || (data7 === "MIN")) || (data7 === "MAX")) || (data7 === "LAST"))){
-const err22 = {instancePath:instancePath+"/archives/" + i0+"/cf",schemaPath:"#/definitions/archive/else/properties/cf/enum",keyword:"enum",params:{allowedValues: schema25.else.properties.cf.enum},message:"must be equal to one of the allowed values",schema:schema25.else.properties.cf.enum,parentSchema:schema25.else.properties.cf,data:data7};
+for(const key2 in data6){
+if(!((((key2 === "cf") || (key2 === "xff")) || (key2 === "steps")) || (key2 === "rows"))){
+const err22 = {instancePath:instancePath+"/archives/" + i0,schemaPath:"#/definitions/archive/else/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema25.else,data:data6};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -913,11 +1088,10 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data6.xff !== undefined){
-let data8 = data6.xff;
-if(typeof data8 == "number"){
-if(data8 > 1 || isNaN(data8)){
-const err23 = {instancePath:instancePath+"/archives/" + i0+"/xff",schemaPath:"#/definitions/archive/else/properties/xff/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema25.else.properties.xff,data:data8};
+if(data6.cf !== undefined){
+let data7 = data6.cf;
+if(!((((data7 === "AVERAGE") || (data7 === "MIN")) || (data7 === "MAX")) || (data7 === "LAST"))){
+const err23 = {instancePath:instancePath+"/archives/" + i0+"/cf",schemaPath:"#/definitions/archive/else/properties/cf/enum",keyword:"enum",params:{allowedValues: schema25.else.properties.cf.enum},message:"must be equal to one of the allowed values",schema:schema25.else.properties.cf.enum,parentSchema:schema25.else.properties.cf,data:data7};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -926,8 +1100,12 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(data8 < 0 || isNaN(data8)){
-const err24 = {instancePath:instancePath+"/archives/" + i0+"/xff",schemaPath:"#/definitions/archive/else/properties/xff/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema25.else.properties.xff,data:data8};
+}
+if(data6.xff !== undefined){
+let data8 = data6.xff;
+if(typeof data8 == "number"){
+if(data8 > 1 || isNaN(data8)){
+const err24 = {instancePath:instancePath+"/archives/" + i0+"/xff",schemaPath:"#/definitions/archive/else/properties/xff/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema25.else.properties.xff,data:data8};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -936,9 +1114,8 @@ vErrors.push(err24);
 }
 errors++;
 }
-}
-else {
-const err25 = {instancePath:instancePath+"/archives/" + i0+"/xff",schemaPath:"#/definitions/archive/else/properties/xff/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema25.else.properties.xff.type,parentSchema:schema25.else.properties.xff,data:data8};
+if(data8 < 0 || isNaN(data8)){
+const err25 = {instancePath:instancePath+"/archives/" + i0+"/xff",schemaPath:"#/definitions/archive/else/properties/xff/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema25.else.properties.xff,data:data8};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -948,10 +1125,8 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data6.steps !== undefined){
-let data9 = data6.steps;
-if(!((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9)))){
-const err26 = {instancePath:instancePath+"/archives/" + i0+"/steps",schemaPath:"#/definitions/archive/else/properties/steps/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema25.else.properties.steps.type,parentSchema:schema25.else.properties.steps,data:data9};
+else {
+const err26 = {instancePath:instancePath+"/archives/" + i0+"/xff",schemaPath:"#/definitions/archive/else/properties/xff/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema25.else.properties.xff.type,parentSchema:schema25.else.properties.xff,data:data8};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -960,9 +1135,11 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(typeof data9 == "number"){
-if(data9 < 1 || isNaN(data9)){
-const err27 = {instancePath:instancePath+"/archives/" + i0+"/steps",schemaPath:"#/definitions/archive/else/properties/steps/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema25.else.properties.steps,data:data9};
+}
+if(data6.steps !== undefined){
+let data9 = data6.steps;
+if(!((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9)))){
+const err27 = {instancePath:instancePath+"/archives/" + i0+"/steps",schemaPath:"#/definitions/archive/else/properties/steps/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema25.else.properties.steps.type,parentSchema:schema25.else.properties.steps,data:data9};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -971,12 +1148,9 @@ vErrors.push(err27);
 }
 errors++;
 }
-}
-}
-if(data6.rows !== undefined){
-let data10 = data6.rows;
-if(!((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10)))){
-const err28 = {instancePath:instancePath+"/archives/" + i0+"/rows",schemaPath:"#/definitions/archive/else/properties/rows/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema25.else.properties.rows.type,parentSchema:schema25.else.properties.rows,data:data10};
+if(typeof data9 == "number"){
+if(data9 < 1 || isNaN(data9)){
+const err28 = {instancePath:instancePath+"/archives/" + i0+"/steps",schemaPath:"#/definitions/archive/else/properties/steps/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema25.else.properties.steps,data:data9};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -985,9 +1159,12 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(typeof data10 == "number"){
-if(data10 < 1 || isNaN(data10)){
-const err29 = {instancePath:instancePath+"/archives/" + i0+"/rows",schemaPath:"#/definitions/archive/else/properties/rows/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema25.else.properties.rows,data:data10};
+}
+}
+if(data6.rows !== undefined){
+let data10 = data6.rows;
+if(!((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10)))){
+const err29 = {instancePath:instancePath+"/archives/" + i0+"/rows",schemaPath:"#/definitions/archive/else/properties/rows/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema25.else.properties.rows.type,parentSchema:schema25.else.properties.rows,data:data10};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -996,11 +1173,9 @@ vErrors.push(err29);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err30 = {instancePath:instancePath+"/archives/" + i0,schemaPath:"#/definitions/archive/else/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema25.else.type,parentSchema:schema25.else,data:data6};
+if(typeof data10 == "number"){
+if(data10 < 1 || isNaN(data10)){
+const err30 = {instancePath:instancePath+"/archives/" + i0+"/rows",schemaPath:"#/definitions/archive/else/properties/rows/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema25.else.properties.rows,data:data10};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1009,12 +1184,11 @@ vErrors.push(err30);
 }
 errors++;
 }
-var _valid1 = _errs33 === errors;
-valid7 = _valid1;
-ifClause1 = "else";
 }
-if(!valid7){
-const err31 = {instancePath:instancePath+"/archives/" + i0,schemaPath:"#/definitions/archive/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema25.if,parentSchema:schema25,data:data6};
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/archives/" + i0,schemaPath:"#/definitions/archive/else/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema25.else.type,parentSchema:schema25.else,data:data6};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1023,15 +1197,29 @@ vErrors.push(err31);
 }
 errors++;
 }
+var _valid1 = _errs33 === errors;
+valid7 = _valid1;
+ifClause1 = "else";
 }
-}
-else {
-const err32 = {instancePath:instancePath+"/archives",schemaPath:"#/properties/archives/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema21.properties.archives.type,parentSchema:schema21.properties.archives,data:data5};
+if(!valid7){
+const err32 = {instancePath:instancePath+"/archives/" + i0,schemaPath:"#/definitions/archive/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema25.if,parentSchema:schema25,data:data6};
 if(vErrors === null){
 vErrors = [err32];
 }
 else {
 vErrors.push(err32);
+}
+errors++;
+}
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/archives",schemaPath:"#/properties/archives/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema21.properties.archives.type,parentSchema:schema21.properties.archives,data:data5};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
 }
 errors++;
 }
@@ -1048,24 +1236,24 @@ errors = vErrors.length;
 }
 }
 else {
-const err33 = {instancePath:instancePath+"/graph",schemaPath:"#/properties/graph/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema21.properties.graph.type,parentSchema:schema21.properties.graph,data:data11};
+const err34 = {instancePath:instancePath+"/graph",schemaPath:"#/properties/graph/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema21.properties.graph.type,parentSchema:schema21.properties.graph,data:data11};
 if(vErrors === null){
-vErrors = [err33];
+vErrors = [err34];
 }
 else {
-vErrors.push(err33);
+vErrors.push(err34);
 }
 errors++;
 }
 }
 }
 else {
-const err34 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data};
+const err35 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema21.type,parentSchema:schema21,data};
 if(vErrors === null){
-vErrors = [err34];
+vErrors = [err35];
 }
 else {
-vErrors.push(err34);
+vErrors.push(err35);
 }
 errors++;
 }
@@ -1448,15 +1636,15 @@ validate19.errors = vErrors;
 return errors === 0;
 }
 
-const schema28 = {"x-name":"shell item","additionalProperties":false,"properties":{"shell":{"x-name":"shell","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"$ref":"#/definitions/shellObject"}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}};
-const schema29 = {"x-name":"shell","type":"object","required":["command"],"additionalProperties":false,"properties":{"command":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"env":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}};
+const schema29 = {"x-name":"shell item","additionalProperties":false,"properties":{"shell":{"x-name":"shell","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"$ref":"#/definitions/shellObject"}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}};
+const schema30 = {"x-name":"shell","type":"object","required":["command"],"additionalProperties":false,"properties":{"command":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"env":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}};
 
 function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.command === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "command"},message:"must have required property '"+"command"+"'",schema:schema29.required,parentSchema:schema29,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "command"},message:"must have required property '"+"command"+"'",schema:schema30.required,parentSchema:schema30,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1467,7 +1655,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "command") || (key0 === "cwd")) || (key0 === "env")) || (key0 === "timeout")) || (key0 === "fail_on_error"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema29,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema30,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1481,7 +1669,7 @@ if(data.command !== undefined){
 let data0 = data.command;
 if(typeof data0 === "string"){
 if(data0.length < 1){
-const err2 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema29.properties.command,data:data0};
+const err2 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema30.properties.command,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1492,7 +1680,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema29.properties.command.type,parentSchema:schema29.properties.command,data:data0};
+const err3 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema30.properties.command.type,parentSchema:schema30.properties.command,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1506,7 +1694,7 @@ if(data.cwd !== undefined){
 let data1 = data.cwd;
 if(typeof data1 === "string"){
 if(data1.length < 1){
-const err4 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema29.properties.cwd,data:data1};
+const err4 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema30.properties.cwd,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1517,7 +1705,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema29.properties.cwd.type,parentSchema:schema29.properties.cwd,data:data1};
+const err5 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema30.properties.cwd.type,parentSchema:schema30.properties.cwd,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1533,7 +1721,7 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key1 in data2){
 let data3 = data2[key1];
 if(((typeof data3 !== "string") && (!(typeof data3 == "number"))) && (typeof data3 !== "boolean")){
-const err6 = {instancePath:instancePath+"/env/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/type",keyword:"type",params:{type: schema29.properties.env.additionalProperties.type},message:"must be string,number,boolean",schema:schema29.properties.env.additionalProperties.type,parentSchema:schema29.properties.env.additionalProperties,data:data3};
+const err6 = {instancePath:instancePath+"/env/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/type",keyword:"type",params:{type: schema30.properties.env.additionalProperties.type},message:"must be string,number,boolean",schema:schema30.properties.env.additionalProperties.type,parentSchema:schema30.properties.env.additionalProperties,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1545,7 +1733,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema29.properties.env.type,parentSchema:schema29.properties.env,data:data2};
+const err7 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema30.properties.env.type,parentSchema:schema30.properties.env,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1641,7 +1829,7 @@ errors++;
 if(data.fail_on_error !== undefined){
 let data5 = data.fail_on_error;
 if(typeof data5 !== "boolean"){
-const err13 = {instancePath:instancePath+"/fail_on_error",schemaPath:"#/properties/fail_on_error/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema29.properties.fail_on_error.type,parentSchema:schema29.properties.fail_on_error,data:data5};
+const err13 = {instancePath:instancePath+"/fail_on_error",schemaPath:"#/properties/fail_on_error/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema30.properties.fail_on_error.type,parentSchema:schema30.properties.fail_on_error,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1653,7 +1841,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema29.type,parentSchema:schema29,data};
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema30.type,parentSchema:schema30,data};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1673,7 +1861,7 @@ let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((key0 === "shell") || (key0 === "timeout")) || (key0 === "fail_on_error"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema28,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema29,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1686,7 +1874,7 @@ errors++;
 if(data.shell !== undefined){
 let data0 = data.shell;
 if((typeof data0 !== "string") && (!(data0 && typeof data0 == "object" && !Array.isArray(data0)))){
-const err1 = {instancePath:instancePath+"/shell",schemaPath:"#/properties/shell/type",keyword:"type",params:{type: schema28.properties.shell.type},message:"must be string,object",schema:schema28.properties.shell.type,parentSchema:schema28.properties.shell,data:data0};
+const err1 = {instancePath:instancePath+"/shell",schemaPath:"#/properties/shell/type",keyword:"type",params:{type: schema29.properties.shell.type},message:"must be string,object",schema:schema29.properties.shell.type,parentSchema:schema29.properties.shell,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1723,7 +1911,7 @@ if(_valid0){
 const _errs7 = errors;
 if(typeof data0 === "string"){
 if(data0.length < 1){
-const err3 = {instancePath:instancePath+"/shell",schemaPath:"#/properties/shell/then/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema28.properties.shell.then,data:data0};
+const err3 = {instancePath:instancePath+"/shell",schemaPath:"#/properties/shell/then/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema29.properties.shell.then,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1748,7 +1936,7 @@ valid1 = _valid0;
 ifClause0 = "else";
 }
 if(!valid1){
-const err4 = {instancePath:instancePath+"/shell",schemaPath:"#/properties/shell/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema28.properties.shell.if,parentSchema:schema28.properties.shell,data:data0};
+const err4 = {instancePath:instancePath+"/shell",schemaPath:"#/properties/shell/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema29.properties.shell.if,parentSchema:schema29.properties.shell,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1844,7 +2032,7 @@ errors++;
 if(data.fail_on_error !== undefined){
 let data2 = data.fail_on_error;
 if(typeof data2 !== "boolean"){
-const err10 = {instancePath:instancePath+"/fail_on_error",schemaPath:"#/properties/fail_on_error/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema28.properties.fail_on_error.type,parentSchema:schema28.properties.fail_on_error,data:data2};
+const err10 = {instancePath:instancePath+"/fail_on_error",schemaPath:"#/properties/fail_on_error/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema29.properties.fail_on_error.type,parentSchema:schema29.properties.fail_on_error,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1994,7 +2182,7 @@ const _errs12 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(key0 === "set")){
-const err6 = {instancePath,schemaPath:"#/definitions/setItem/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema32,data};
+const err6 = {instancePath,schemaPath:"#/definitions/setItem/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema33,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2007,7 +2195,7 @@ errors++;
 if(data.set !== undefined){
 let data0 = data.set;
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-const err7 = {instancePath:instancePath+"/set",schemaPath:"#/definitions/setItem/properties/set/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema32.properties.set.type,parentSchema:schema32.properties.set,data:data0};
+const err7 = {instancePath:instancePath+"/set",schemaPath:"#/definitions/setItem/properties/set/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.properties.set.type,parentSchema:schema33.properties.set,data:data0};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2062,7 +2250,7 @@ const _errs21 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key1 in data){
 if(!(key1 === "cd")){
-const err10 = {instancePath,schemaPath:"#/definitions/cdItem/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema33,data};
+const err10 = {instancePath,schemaPath:"#/definitions/cdItem/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema34,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2076,7 +2264,7 @@ if(data.cd !== undefined){
 let data1 = data.cd;
 if(typeof data1 === "string"){
 if(data1.length < 1){
-const err11 = {instancePath:instancePath+"/cd",schemaPath:"#/definitions/cdItem/properties/cd/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema33.properties.cd,data:data1};
+const err11 = {instancePath:instancePath+"/cd",schemaPath:"#/definitions/cdItem/properties/cd/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.properties.cd,data:data1};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2087,7 +2275,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/cd",schemaPath:"#/definitions/cdItem/properties/cd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.cd.type,parentSchema:schema33.properties.cd,data:data1};
+const err12 = {instancePath:instancePath+"/cd",schemaPath:"#/definitions/cdItem/properties/cd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.cd.type,parentSchema:schema34.properties.cd,data:data1};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2295,7 +2483,7 @@ validate17.errors = vErrors;
 return errors === 0;
 }
 
-const schema34 = {"x-name":"run simultaneous","type":"object","additionalProperties":{"$ref":"#/definitions/runList"}};
+const schema35 = {"x-name":"run simultaneous","type":"object","additionalProperties":{"$ref":"#/definitions/runList"}};
 
 function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2309,7 +2497,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.type,parentSchema:schema34,data};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.type,parentSchema:schema35,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2322,15 +2510,15 @@ validate33.errors = vErrors;
 return errors === 0;
 }
 
-const schema36 = {"x-name":"require lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrZero"},"ttl":{"$ref":"#/definitions/seconds"},"timeout_exception":{"type":"boolean"},"timeout_block":{"$ref":"#/definitions/branch"}}};
-const schema37 = {"x-name":"seconds or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}};
+const schema37 = {"x-name":"require lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrZero"},"ttl":{"$ref":"#/definitions/seconds"},"timeout_exception":{"type":"boolean"},"timeout_block":{"$ref":"#/definitions/branch"}}};
+const schema38 = {"x-name":"seconds or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}};
 
 function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema36.required,parentSchema:schema36,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema37.required,parentSchema:schema37,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2341,7 +2529,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "name") || (key0 === "timeout")) || (key0 === "ttl")) || (key0 === "timeout_exception")) || (key0 === "timeout_block"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema36,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema37,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2355,7 +2543,7 @@ if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
 if(data0.length < 1){
-const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.name,data:data0};
+const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2366,7 +2554,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.name.type,parentSchema:schema36.properties.name,data:data0};
+const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.name.type,parentSchema:schema37.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2379,7 +2567,7 @@ errors++;
 if(data.timeout !== undefined){
 let data1 = data.timeout;
 if((!(typeof data1 == "number")) && (typeof data1 !== "string")){
-const err4 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/type",keyword:"type",params:{type: schema37.type},message:"must be number,string",schema:schema37.type,parentSchema:schema37,data:data1};
+const err4 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/type",keyword:"type",params:{type: schema38.type},message:"must be number,string",schema:schema38.type,parentSchema:schema38,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2416,7 +2604,7 @@ if(_valid0){
 const _errs11 = errors;
 if(typeof data1 == "number"){
 if(data1 < 0 || isNaN(data1)){
-const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/then/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema37.then,data:data1};
+const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/then/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema38.then,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2434,7 +2622,7 @@ else {
 const _errs13 = errors;
 if(typeof data1 === "string"){
 if(!pattern4.test(data1)){
-const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema37.else,data:data1};
+const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema38.else,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2449,7 +2637,7 @@ valid2 = _valid0;
 ifClause0 = "else";
 }
 if(!valid2){
-const err8 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema37.if,parentSchema:schema37,data:data1};
+const err8 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema38.if,parentSchema:schema38,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2545,7 +2733,7 @@ errors++;
 if(data.timeout_exception !== undefined){
 let data3 = data.timeout_exception;
 if(typeof data3 !== "boolean"){
-const err14 = {instancePath:instancePath+"/timeout_exception",schemaPath:"#/properties/timeout_exception/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema36.properties.timeout_exception.type,parentSchema:schema36.properties.timeout_exception,data:data3};
+const err14 = {instancePath:instancePath+"/timeout_exception",schemaPath:"#/properties/timeout_exception/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema37.properties.timeout_exception.type,parentSchema:schema37.properties.timeout_exception,data:data3};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2563,7 +2751,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data};
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2576,7 +2764,7 @@ validate36.errors = vErrors;
 return errors === 0;
 }
 
-const schema41 = {"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}};
+const schema42 = {"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}};
 
 function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2614,7 +2802,7 @@ var _valid0 = _errs3 === errors;
 valid0 = _valid0;
 }
 if(!valid0){
-const err1 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema41.if,parentSchema:schema41,data};
+const err1 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema42.if,parentSchema:schema42,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2703,7 +2891,7 @@ errors = vErrors.length;
 }
 }
 for(const key4 in data){
-if(pattern14.test(key4)){
+if(pattern15.test(key4)){
 if(!(validate33(data[key4], {instancePath:instancePath+"/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key4,rootData}))){
 vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
@@ -2711,11 +2899,11 @@ errors = vErrors.length;
 }
 }
 for(const key5 in data){
-if(pattern15.test(key5)){
+if(pattern16.test(key5)){
 let data7 = data[key5];
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(Object.keys(data7).length > 1){
-const err3 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema35,data:data7};
+const err3 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema36,data:data7};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2725,7 +2913,7 @@ vErrors.push(err3);
 errors++;
 }
 if(Object.keys(data7).length < 1){
-const err4 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema35,data:data7};
+const err4 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36,data:data7};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2736,7 +2924,7 @@ errors++;
 }
 for(const key6 in data7){
 if(!((key6 === "path") || (key6 === "text"))){
-const err5 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema35,data:data7};
+const err5 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema36,data:data7};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2750,7 +2938,7 @@ if(data7.path !== undefined){
 let data8 = data7.path;
 if(typeof data8 === "string"){
 if(data8.length < 1){
-const err6 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/template/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema35.properties.path,data:data8};
+const err6 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/template/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.path,data:data8};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2761,7 +2949,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/template/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.path.type,parentSchema:schema35.properties.path,data:data8};
+const err7 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/template/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.path.type,parentSchema:schema36.properties.path,data:data8};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2774,7 +2962,7 @@ errors++;
 if(data7.text !== undefined){
 let data9 = data7.text;
 if(typeof data9 !== "string"){
-const err8 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/text",schemaPath:"#/definitions/template/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.text.type,parentSchema:schema35.properties.text,data:data9};
+const err8 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/text",schemaPath:"#/definitions/template/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.text.type,parentSchema:schema36.properties.text,data:data9};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2786,7 +2974,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.type,parentSchema:schema35,data:data7};
+const err9 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data:data7};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2798,7 +2986,7 @@ errors++;
 }
 }
 for(const key7 in data){
-if(pattern16.test(key7)){
+if(pattern17.test(key7)){
 if(!(validate36(data[key7], {instancePath:instancePath+"/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key7,rootData}))){
 vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
 errors = vErrors.length;
@@ -2806,11 +2994,11 @@ errors = vErrors.length;
 }
 }
 for(const key8 in data){
-if(pattern19.test(key8)){
+if(pattern20.test(key8)){
 let data11 = data[key8];
 if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
 if(data11.name === undefined){
-const err10 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/releaseLock/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema39.required,parentSchema:schema39,data:data11};
+const err10 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/releaseLock/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema40.required,parentSchema:schema40,data:data11};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2821,7 +3009,7 @@ errors++;
 }
 for(const key9 in data11){
 if(!(key9 === "name")){
-const err11 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/releaseLock/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema39,data:data11};
+const err11 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/releaseLock/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema40,data:data11};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2835,7 +3023,7 @@ if(data11.name !== undefined){
 let data12 = data11.name;
 if(typeof data12 === "string"){
 if(data12.length < 1){
-const err12 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/name",schemaPath:"#/definitions/releaseLock/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.name,data:data12};
+const err12 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/name",schemaPath:"#/definitions/releaseLock/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.name,data:data12};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2846,7 +3034,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/name",schemaPath:"#/definitions/releaseLock/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.name.type,parentSchema:schema39.properties.name,data:data12};
+const err13 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/name",schemaPath:"#/definitions/releaseLock/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.name.type,parentSchema:schema40.properties.name,data:data12};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2858,7 +3046,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/releaseLock/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.type,parentSchema:schema39,data:data11};
+const err14 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/releaseLock/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data:data11};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2870,7 +3058,7 @@ errors++;
 }
 }
 for(const key10 in data){
-if(pattern20.test(key10)){
+if(pattern21.test(key10)){
 let data13 = data[key10];
 if(Array.isArray(data13)){
 const len0 = data13.length;
@@ -2878,7 +3066,7 @@ for(let i0=0; i0<len0; i0++){
 let data14 = data13[i0];
 if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
 if(data14.tag === undefined){
-const err15 = {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/definitions/putTagList/items/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema40.items.required,parentSchema:schema40.items,data:data14};
+const err15 = {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/definitions/putTagList/items/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema41.items.required,parentSchema:schema41.items,data:data14};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2888,7 +3076,7 @@ vErrors.push(err15);
 errors++;
 }
 if(data14.queue === undefined){
-const err16 = {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/definitions/putTagList/items/required",keyword:"required",params:{missingProperty: "queue"},message:"must have required property '"+"queue"+"'",schema:schema40.items.required,parentSchema:schema40.items,data:data14};
+const err16 = {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/definitions/putTagList/items/required",keyword:"required",params:{missingProperty: "queue"},message:"must have required property '"+"queue"+"'",schema:schema41.items.required,parentSchema:schema41.items,data:data14};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2899,7 +3087,7 @@ errors++;
 }
 for(const key11 in data14){
 if(!((key11 === "tag") || (key11 === "queue"))){
-const err17 = {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/definitions/putTagList/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema40.items,data:data14};
+const err17 = {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/definitions/putTagList/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema41.items,data:data14};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2913,7 +3101,7 @@ if(data14.tag !== undefined){
 let data15 = data14.tag;
 if(typeof data15 === "string"){
 if(data15.length < 1){
-const err18 = {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0+"/tag",schemaPath:"#/definitions/putTagList/items/properties/tag/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.items.properties.tag,data:data15};
+const err18 = {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0+"/tag",schemaPath:"#/definitions/putTagList/items/properties/tag/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema41.items.properties.tag,data:data15};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2924,7 +3112,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0+"/tag",schemaPath:"#/definitions/putTagList/items/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.items.properties.tag.type,parentSchema:schema40.items.properties.tag,data:data15};
+const err19 = {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0+"/tag",schemaPath:"#/definitions/putTagList/items/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.items.properties.tag.type,parentSchema:schema41.items.properties.tag,data:data15};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -2938,7 +3126,7 @@ if(data14.queue !== undefined){
 let data16 = data14.queue;
 if(typeof data16 === "string"){
 if(data16.length < 1){
-const err20 = {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0+"/queue",schemaPath:"#/definitions/putTagList/items/properties/queue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.items.properties.queue,data:data16};
+const err20 = {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0+"/queue",schemaPath:"#/definitions/putTagList/items/properties/queue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema41.items.properties.queue,data:data16};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -2949,7 +3137,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0+"/queue",schemaPath:"#/definitions/putTagList/items/properties/queue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.items.properties.queue.type,parentSchema:schema40.items.properties.queue,data:data16};
+const err21 = {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0+"/queue",schemaPath:"#/definitions/putTagList/items/properties/queue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.items.properties.queue.type,parentSchema:schema41.items.properties.queue,data:data16};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -2961,7 +3149,7 @@ errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/definitions/putTagList/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.items.type,parentSchema:schema40.items,data:data14};
+const err22 = {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/definitions/putTagList/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.items.type,parentSchema:schema41.items,data:data14};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -2973,7 +3161,7 @@ errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/putTagList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema40.type,parentSchema:schema40,data:data13};
+const err23 = {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/putTagList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema41.type,parentSchema:schema41,data:data13};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -2985,7 +3173,7 @@ errors++;
 }
 }
 for(const key12 in data){
-if(pattern21.test(key12)){
+if(pattern22.test(key12)){
 let data17 = data[key12];
 if((!(typeof data17 == "number")) && (data17 !== null)){
 const err24 = {instancePath:instancePath+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/patternProperties/%5E(increment%7Cdecrement)%5Cs%2B%5CS/type",keyword:"type",params:{type: schema13.patternProperties["^(increment|decrement)\\s+\\S"].type},message:"must be number,null",schema:schema13.patternProperties["^(increment|decrement)\\s+\\S"].type,parentSchema:schema13.patternProperties["^(increment|decrement)\\s+\\S"],data:data17};
@@ -3000,7 +3188,7 @@ errors++;
 }
 }
 for(const key13 in data){
-if(pattern22.test(key13)){
+if(pattern23.test(key13)){
 if(!(validate39(data[key13], {instancePath:instancePath+"/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key13,rootData}))){
 vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
 errors = vErrors.length;
@@ -3022,18 +3210,18 @@ validate12.errors = vErrors;
 return errors === 0;
 }
 
-const schema42 = {"x-name":"__usage","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"author":{"type":"string"},"info":{"type":"string"},"website":{"type":"string"},"longrunning":{"type":"boolean"},"daemon":{"type":"boolean"},"pidfile":{"type":"string","minLength":1},"logfile":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"args":{"type":"array","items":{"$ref":"#/definitions/usageArg"}},"options":{"x-name":"__usage.options","type":"object","additionalProperties":{"$ref":"#/definitions/usageOption"}}}};
-const schema43 = {"x-name":"__usage arg","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"info":{"type":"string"},"required":{"type":"boolean"},"default":{},"remaining":{"type":"boolean"}}};
-const schema44 = {"x-name":"__usage option","type":"object","additionalProperties":false,"properties":{"letter":{"type":"string","pattern":"^[A-Za-z0-9]$"},"type":{"enum":["flag","value"]},"info":{"type":"string"},"default":{}}};
-const pattern23 = new RegExp("^[A-Za-z0-9]$", "u");
+const schema43 = {"x-name":"__usage","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"author":{"type":"string"},"info":{"type":"string"},"website":{"type":"string"},"longrunning":{"type":"boolean"},"daemon":{"type":"boolean"},"pidfile":{"type":"string","minLength":1},"logfile":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"args":{"type":"array","items":{"$ref":"#/definitions/usageArg"}},"options":{"x-name":"__usage.options","type":"object","additionalProperties":{"$ref":"#/definitions/usageOption"}}}};
+const schema44 = {"x-name":"__usage arg","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"info":{"type":"string"},"required":{"type":"boolean"},"default":{},"remaining":{"type":"boolean"}}};
+const schema45 = {"x-name":"__usage option","type":"object","additionalProperties":false,"properties":{"letter":{"type":"string","pattern":"^[A-Za-z0-9]$"},"type":{"enum":["flag","value"]},"info":{"type":"string"},"default":{}}};
+const pattern24 = new RegExp("^[A-Za-z0-9]$", "u");
 
 function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(func2.call(schema42.properties, key0))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema42,data};
+if(!(func2.call(schema43.properties, key0))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema43,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3046,7 +3234,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.name.type,parentSchema:schema42.properties.name,data:data0};
+const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.name.type,parentSchema:schema43.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3059,7 +3247,7 @@ errors++;
 if(data.author !== undefined){
 let data1 = data.author;
 if(typeof data1 !== "string"){
-const err2 = {instancePath:instancePath+"/author",schemaPath:"#/properties/author/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.author.type,parentSchema:schema42.properties.author,data:data1};
+const err2 = {instancePath:instancePath+"/author",schemaPath:"#/properties/author/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.author.type,parentSchema:schema43.properties.author,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3072,7 +3260,7 @@ errors++;
 if(data.info !== undefined){
 let data2 = data.info;
 if(typeof data2 !== "string"){
-const err3 = {instancePath:instancePath+"/info",schemaPath:"#/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.info.type,parentSchema:schema42.properties.info,data:data2};
+const err3 = {instancePath:instancePath+"/info",schemaPath:"#/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.info.type,parentSchema:schema43.properties.info,data:data2};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3085,7 +3273,7 @@ errors++;
 if(data.website !== undefined){
 let data3 = data.website;
 if(typeof data3 !== "string"){
-const err4 = {instancePath:instancePath+"/website",schemaPath:"#/properties/website/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.website.type,parentSchema:schema42.properties.website,data:data3};
+const err4 = {instancePath:instancePath+"/website",schemaPath:"#/properties/website/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.website.type,parentSchema:schema43.properties.website,data:data3};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3098,7 +3286,7 @@ errors++;
 if(data.longrunning !== undefined){
 let data4 = data.longrunning;
 if(typeof data4 !== "boolean"){
-const err5 = {instancePath:instancePath+"/longrunning",schemaPath:"#/properties/longrunning/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema42.properties.longrunning.type,parentSchema:schema42.properties.longrunning,data:data4};
+const err5 = {instancePath:instancePath+"/longrunning",schemaPath:"#/properties/longrunning/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema43.properties.longrunning.type,parentSchema:schema43.properties.longrunning,data:data4};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3111,7 +3299,7 @@ errors++;
 if(data.daemon !== undefined){
 let data5 = data.daemon;
 if(typeof data5 !== "boolean"){
-const err6 = {instancePath:instancePath+"/daemon",schemaPath:"#/properties/daemon/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema42.properties.daemon.type,parentSchema:schema42.properties.daemon,data:data5};
+const err6 = {instancePath:instancePath+"/daemon",schemaPath:"#/properties/daemon/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema43.properties.daemon.type,parentSchema:schema43.properties.daemon,data:data5};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3125,7 +3313,7 @@ if(data.pidfile !== undefined){
 let data6 = data.pidfile;
 if(typeof data6 === "string"){
 if(data6.length < 1){
-const err7 = {instancePath:instancePath+"/pidfile",schemaPath:"#/properties/pidfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema42.properties.pidfile,data:data6};
+const err7 = {instancePath:instancePath+"/pidfile",schemaPath:"#/properties/pidfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43.properties.pidfile,data:data6};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3136,7 +3324,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/pidfile",schemaPath:"#/properties/pidfile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.pidfile.type,parentSchema:schema42.properties.pidfile,data:data6};
+const err8 = {instancePath:instancePath+"/pidfile",schemaPath:"#/properties/pidfile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.pidfile.type,parentSchema:schema43.properties.pidfile,data:data6};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3150,7 +3338,7 @@ if(data.logfile !== undefined){
 let data7 = data.logfile;
 if(typeof data7 === "string"){
 if(data7.length < 1){
-const err9 = {instancePath:instancePath+"/logfile",schemaPath:"#/properties/logfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema42.properties.logfile,data:data7};
+const err9 = {instancePath:instancePath+"/logfile",schemaPath:"#/properties/logfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43.properties.logfile,data:data7};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3161,7 +3349,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/logfile",schemaPath:"#/properties/logfile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.logfile.type,parentSchema:schema42.properties.logfile,data:data7};
+const err10 = {instancePath:instancePath+"/logfile",schemaPath:"#/properties/logfile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.logfile.type,parentSchema:schema43.properties.logfile,data:data7};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3175,7 +3363,7 @@ if(data.cwd !== undefined){
 let data8 = data.cwd;
 if(typeof data8 === "string"){
 if(data8.length < 1){
-const err11 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema42.properties.cwd,data:data8};
+const err11 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43.properties.cwd,data:data8};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3186,7 +3374,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.cwd.type,parentSchema:schema42.properties.cwd,data:data8};
+const err12 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.cwd.type,parentSchema:schema43.properties.cwd,data:data8};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3204,7 +3392,7 @@ for(let i0=0; i0<len0; i0++){
 let data10 = data9[i0];
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 if(data10.name === undefined){
-const err13 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema43.required,parentSchema:schema43,data:data10};
+const err13 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema44.required,parentSchema:schema44,data:data10};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3215,7 +3403,7 @@ errors++;
 }
 for(const key1 in data10){
 if(!(((((key1 === "name") || (key1 === "info")) || (key1 === "required")) || (key1 === "default")) || (key1 === "remaining"))){
-const err14 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema43,data:data10};
+const err14 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data:data10};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3229,7 +3417,7 @@ if(data10.name !== undefined){
 let data11 = data10.name;
 if(typeof data11 === "string"){
 if(data11.length < 1){
-const err15 = {instancePath:instancePath+"/args/" + i0+"/name",schemaPath:"#/definitions/usageArg/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43.properties.name,data:data11};
+const err15 = {instancePath:instancePath+"/args/" + i0+"/name",schemaPath:"#/definitions/usageArg/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema44.properties.name,data:data11};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3240,7 +3428,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/args/" + i0+"/name",schemaPath:"#/definitions/usageArg/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.name.type,parentSchema:schema43.properties.name,data:data11};
+const err16 = {instancePath:instancePath+"/args/" + i0+"/name",schemaPath:"#/definitions/usageArg/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.name.type,parentSchema:schema44.properties.name,data:data11};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3253,7 +3441,7 @@ errors++;
 if(data10.info !== undefined){
 let data12 = data10.info;
 if(typeof data12 !== "string"){
-const err17 = {instancePath:instancePath+"/args/" + i0+"/info",schemaPath:"#/definitions/usageArg/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.info.type,parentSchema:schema43.properties.info,data:data12};
+const err17 = {instancePath:instancePath+"/args/" + i0+"/info",schemaPath:"#/definitions/usageArg/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.info.type,parentSchema:schema44.properties.info,data:data12};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3266,7 +3454,7 @@ errors++;
 if(data10.required !== undefined){
 let data13 = data10.required;
 if(typeof data13 !== "boolean"){
-const err18 = {instancePath:instancePath+"/args/" + i0+"/required",schemaPath:"#/definitions/usageArg/properties/required/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema43.properties.required.type,parentSchema:schema43.properties.required,data:data13};
+const err18 = {instancePath:instancePath+"/args/" + i0+"/required",schemaPath:"#/definitions/usageArg/properties/required/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema44.properties.required.type,parentSchema:schema44.properties.required,data:data13};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3279,7 +3467,7 @@ errors++;
 if(data10.remaining !== undefined){
 let data14 = data10.remaining;
 if(typeof data14 !== "boolean"){
-const err19 = {instancePath:instancePath+"/args/" + i0+"/remaining",schemaPath:"#/definitions/usageArg/properties/remaining/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema43.properties.remaining.type,parentSchema:schema43.properties.remaining,data:data14};
+const err19 = {instancePath:instancePath+"/args/" + i0+"/remaining",schemaPath:"#/definitions/usageArg/properties/remaining/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema44.properties.remaining.type,parentSchema:schema44.properties.remaining,data:data14};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3291,7 +3479,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.type,parentSchema:schema43,data:data10};
+const err20 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data:data10};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3303,7 +3491,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/args",schemaPath:"#/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema42.properties.args.type,parentSchema:schema42.properties.args,data:data9};
+const err21 = {instancePath:instancePath+"/args",schemaPath:"#/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema43.properties.args.type,parentSchema:schema43.properties.args,data:data9};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3321,7 +3509,7 @@ let data16 = data15[key2];
 if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
 for(const key3 in data16){
 if(!((((key3 === "letter") || (key3 === "type")) || (key3 === "info")) || (key3 === "default"))){
-const err22 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/usageOption/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data:data16};
+const err22 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/usageOption/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema45,data:data16};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -3334,8 +3522,8 @@ errors++;
 if(data16.letter !== undefined){
 let data17 = data16.letter;
 if(typeof data17 === "string"){
-if(!pattern23.test(data17)){
-const err23 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/letter",schemaPath:"#/definitions/usageOption/properties/letter/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]$"},message:"must match pattern \""+"^[A-Za-z0-9]$"+"\"",schema:"^[A-Za-z0-9]$",parentSchema:schema44.properties.letter,data:data17};
+if(!pattern24.test(data17)){
+const err23 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/letter",schemaPath:"#/definitions/usageOption/properties/letter/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]$"},message:"must match pattern \""+"^[A-Za-z0-9]$"+"\"",schema:"^[A-Za-z0-9]$",parentSchema:schema45.properties.letter,data:data17};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -3346,7 +3534,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/letter",schemaPath:"#/definitions/usageOption/properties/letter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.letter.type,parentSchema:schema44.properties.letter,data:data17};
+const err24 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/letter",schemaPath:"#/definitions/usageOption/properties/letter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.letter.type,parentSchema:schema45.properties.letter,data:data17};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -3359,7 +3547,7 @@ errors++;
 if(data16.type !== undefined){
 let data18 = data16.type;
 if(!((data18 === "flag") || (data18 === "value"))){
-const err25 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/definitions/usageOption/properties/type/enum",keyword:"enum",params:{allowedValues: schema44.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.type.enum,parentSchema:schema44.properties.type,data:data18};
+const err25 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/definitions/usageOption/properties/type/enum",keyword:"enum",params:{allowedValues: schema45.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.type.enum,parentSchema:schema45.properties.type,data:data18};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -3372,7 +3560,7 @@ errors++;
 if(data16.info !== undefined){
 let data19 = data16.info;
 if(typeof data19 !== "string"){
-const err26 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/info",schemaPath:"#/definitions/usageOption/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.info.type,parentSchema:schema44.properties.info,data:data19};
+const err26 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/info",schemaPath:"#/definitions/usageOption/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.info.type,parentSchema:schema45.properties.info,data:data19};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -3384,7 +3572,7 @@ errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/usageOption/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data:data16};
+const err27 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/usageOption/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data:data16};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -3396,7 +3584,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.options.type,parentSchema:schema42.properties.options,data:data15};
+const err28 = {instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.properties.options.type,parentSchema:schema43.properties.options,data:data15};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -3408,7 +3596,7 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.type,parentSchema:schema42,data};
+const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.type,parentSchema:schema43,data};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -3421,8 +3609,8 @@ validate42.errors = vErrors;
 return errors === 0;
 }
 
-const schema45 = {"x-name":"__tags","type":"object","additionalProperties":{"$ref":"#/definitions/customTag"}};
-const schema46 = {"x-name":"custom tag","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"custom tag","required":["script"],"additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"priority":{"type":"number"}}}};
+const schema46 = {"x-name":"__tags","type":"object","additionalProperties":{"$ref":"#/definitions/customTag"}};
+const schema47 = {"x-name":"custom tag","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"custom tag","required":["script"],"additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"priority":{"type":"number"}}}};
 
 function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -3431,7 +3619,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 let data0 = data[key0];
 if((typeof data0 !== "string") && (!(data0 && typeof data0 == "object" && !Array.isArray(data0)))){
-const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/type",keyword:"type",params:{type: schema46.type},message:"must be string,object",schema:schema46.type,parentSchema:schema46,data:data0};
+const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/type",keyword:"type",params:{type: schema47.type},message:"must be string,object",schema:schema47.type,parentSchema:schema47,data:data0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3468,7 +3656,7 @@ if(_valid0){
 const _errs9 = errors;
 if(typeof data0 === "string"){
 if(data0.length < 1){
-const err2 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/then/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema46.then,data:data0};
+const err2 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/then/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema47.then,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3486,7 +3674,7 @@ else {
 const _errs10 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.script === undefined){
-const err3 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/else/required",keyword:"required",params:{missingProperty: "script"},message:"must have required property '"+"script"+"'",schema:schema46.else.required,parentSchema:schema46.else,data:data0};
+const err3 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/else/required",keyword:"required",params:{missingProperty: "script"},message:"must have required property '"+"script"+"'",schema:schema47.else.required,parentSchema:schema47.else,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3497,7 +3685,7 @@ errors++;
 }
 for(const key1 in data0){
 if(!((key1 === "script") || (key1 === "priority"))){
-const err4 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/else/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema46.else,data:data0};
+const err4 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/else/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema47.else,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3511,7 +3699,7 @@ if(data0.script !== undefined){
 let data1 = data0.script;
 if(typeof data1 === "string"){
 if(data1.length < 1){
-const err5 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/script",schemaPath:"#/definitions/customTag/else/properties/script/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema46.else.properties.script,data:data1};
+const err5 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/script",schemaPath:"#/definitions/customTag/else/properties/script/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema47.else.properties.script,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3522,7 +3710,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/script",schemaPath:"#/definitions/customTag/else/properties/script/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.else.properties.script.type,parentSchema:schema46.else.properties.script,data:data1};
+const err6 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/script",schemaPath:"#/definitions/customTag/else/properties/script/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.else.properties.script.type,parentSchema:schema47.else.properties.script,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3535,7 +3723,7 @@ errors++;
 if(data0.priority !== undefined){
 let data2 = data0.priority;
 if(!(typeof data2 == "number")){
-const err7 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/priority",schemaPath:"#/definitions/customTag/else/properties/priority/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema46.else.properties.priority.type,parentSchema:schema46.else.properties.priority,data:data2};
+const err7 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/priority",schemaPath:"#/definitions/customTag/else/properties/priority/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema47.else.properties.priority.type,parentSchema:schema47.else.properties.priority,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3551,7 +3739,7 @@ valid2 = _valid0;
 ifClause0 = "else";
 }
 if(!valid2){
-const err8 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema46.if,parentSchema:schema46,data:data0};
+const err8 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema47.if,parentSchema:schema47,data:data0};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3563,7 +3751,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data};
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data};
 if(vErrors === null){
 vErrors = [err9];
 }
