@@ -1,15 +1,16 @@
 /**
  * The script runner: block scripts run in a piscina pool of worker threads (SPEC §3.1).
  *
- * - One call per worker at a time (every task carries an AbortSignal, which piscina treats as
- *   "needs a dedicated worker"), so a timeout can terminate exactly the worker that ran it.
- * - A custom load balancer records which worker each call landed on, so a cooperative abort
- *   (call.signal, abortAll) goes only to that worker's channel, with no per-call message.
+ * - One call per worker at a time (our load balancer only picks idle workers), so a timeout can
+ *   terminate exactly the worker that ran it.
+ * - The load balancer records which worker each call landed on, so a cooperative abort
+ *   (call.signal, abortAll) goes only to that worker's channel, with no per-call message, and a
+ *   timeout terminates that thread (`pool.threads`), after which piscina replaces it.
  * - Each worker gets a BroadcastChannel `procblock:<runnerId>:<threadId>`, opened here on
  *   piscina's `workerCreate` (before the worker gets a task) and served by the unidist remote
  *   host; the same channel carries abort requests and log records.
- * - Timeout: ctx.signal is aborted, then the piscina task is aborted, which terminates and
- *   replaces the worker → PB_ERR_SCRIPT_TIMEOUT. A worker that exits or crashes fails only the
+ * - Timeout (counted from dispatch): ctx.signal is aborted, then the worker thread is
+ *   terminated and piscina replaces it → PB_ERR_SCRIPT_TIMEOUT. A worker that exits or crashes fails only the
  *   call it was running → PB_ERR_WORKER_EXIT; the pool keeps serving.
  * - Idle workers are unref'd by piscina and our channels are unref'd, so an idle runner never
  *   keeps the process alive.
@@ -52,6 +53,8 @@ interface InFlight {
   readonly payload: TaskPayload;
   done: Promise<unknown>;
   threadId: number | undefined;
+  /** Called by the load balancer when a worker takes the call. */
+  onDispatch: ((threadId: number) => void) | undefined;
 }
 
 interface WorkerLink {
@@ -97,7 +100,10 @@ class PiscinaScriptRunner implements ScriptRunner {
         const free = workers.find((w) => w.currentUsage === 0 && !w.terminating && !w.destroyed) ?? null;
         const callId = ((task as unknown as Record<symbol, unknown>)[Piscina.queueOptionsSymbol] as { callId?: number } | null)?.callId;
         const entry = callId === undefined ? undefined : this.calls.get(callId);
-        if (free && entry) entry.threadId = free.id;
+        if (free && entry) {
+          entry.threadId = free.id;
+          entry.onDispatch?.(free.id);
+        }
         return free;
       },
     });
@@ -132,31 +138,36 @@ class PiscinaScriptRunner implements ScriptRunner {
       [Piscina.queueOptionsSymbol]: { callId },
     };
     // Registered before execute(): piscina may pick a worker synchronously inside pool.run().
-    const entry: InFlight = { payload, done: Promise.resolve(), threadId: undefined };
+    const entry: InFlight = { payload, done: Promise.resolve(), threadId: undefined, onDispatch: undefined };
     this.calls.set(callId, entry);
-    const done = this.execute(call, payload);
+    const done = this.execute(call, entry);
     entry.done = done;
     return done;
   }
 
-  private async execute(call: ScriptCall, payload: TaskPayload): Promise<ScriptOutcome> {
+  private async execute(call: ScriptCall, entry: InFlight): Promise<ScriptOutcome> {
+    const payload = entry.payload;
     const callId = payload.callId;
     const timeoutMs = call.timeoutMs ?? this.defaultTimeoutMs;
-    const kill = new AbortController();
     let timedOut = false;
     let timer: TimerHandle | undefined;
     if (timeoutMs !== undefined && Number.isFinite(timeoutMs)) {
-      timer = this.clock.setTimeout(() => {
-        timedOut = true;
-        this.abortCall(callId, `timeout of ${timeoutMs} ms passed`);
-        kill.abort(new Error('timeout'));
-      }, timeoutMs);
+      // The clock starts when a worker takes the call (time queued does not count). No piscina
+      // AbortSignal: it costs ~8 µs per call inside piscina; terminating the thread does the same.
+      entry.onDispatch = (threadId) => {
+        timer = this.clock.setTimeout(() => {
+          timedOut = true;
+          this.abortCall(callId, `timeout of ${timeoutMs} ms passed`);
+          void this.pool.threads.find((w) => w.threadId === threadId)?.terminate();
+        }, timeoutMs);
+      };
     }
-    const onAbort = (): void => this.abortCall(callId, reasonText(call.signal?.reason));
-    call.signal?.addEventListener('abort', onAbort, { once: true });
+    const signal = call.signal;
+    const onAbort = signal ? (): void => this.abortCall(callId, reasonText(signal.reason)) : undefined;
+    if (signal && onAbort) signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const answer = (await this.pool.run(payload, { signal: kill.signal })) as WorkerAnswer;
-      if (answer.ok) return deserialize(answer.outcome) as ScriptOutcome;
+      const answer = (await this.pool.run(payload)) as WorkerAnswer;
+      if (answer.ok) return answer.outcome instanceof Uint8Array ? (deserialize(answer.outcome) as ScriptOutcome) : answer.outcome;
       throw failureToError(answer.failure);
     } catch (e) {
       if (e instanceof ProcblockError) throw e;
@@ -169,7 +180,7 @@ class PiscinaScriptRunner implements ScriptRunner {
       throw new RuntimeFailure('PB_ERR_WORKER_EXIT', `the worker running ${call.script} exited or crashed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     } finally {
       timer?.cancel();
-      call.signal?.removeEventListener('abort', onAbort);
+      if (signal && onAbort) signal.removeEventListener('abort', onAbort);
       this.calls.delete(callId);
     }
   }

@@ -31,7 +31,7 @@ import { canImportDirectly } from './direct-load.js';
 import { TransformCache } from './transform-cache.js';
 import { connectWorkerUnidist } from './worker-unidist.js';
 import type { ProcessBlock, ScriptContext, ScriptLog } from '../script-api.js';
-import type { PlainObject } from './types.js';
+import type { PlainObject, ScriptOutcome } from './types.js';
 
 const init = workerData as WorkerInit;
 
@@ -49,7 +49,29 @@ const channel = new BroadcastChannel(workerChannelName(init.runnerId, threadId))
 // Never keep the worker alive for the channel: piscina decides the worker's lifetime.
 (channel as unknown as { unref(): void }).unref();
 
-const controllers = new Map<number, AbortController>();
+/**
+ * ctx.signal of one call. The AbortController is made on first use of ctx.signal: most scripts
+ * never read it, and creating one per call is measurable on the no-op path.
+ */
+class CallState {
+  private controller: AbortController | undefined;
+  private reason: string | undefined;
+  constructor(readonly callId: number) {}
+  abort(reason: string): void {
+    if (this.reason !== undefined) return;
+    this.reason = reason;
+    this.controller?.abort(new Error(reason));
+  }
+  signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.reason !== undefined) this.controller.abort(new Error(this.reason));
+    }
+    return this.controller.signal;
+  }
+}
+
+const calls = new Map<number, CallState>();
 /** Aborts that arrived before their task (the channel and piscina's port are not ordered). */
 const earlyAborts = new Map<number, string>();
 let currentScript: string | undefined;
@@ -57,8 +79,8 @@ let currentScript: string | undefined;
 channel.addEventListener('message', (ev) => {
   const data: unknown = (ev as MessageEvent).data;
   if (!isChannelMessage(data) || data.pb !== 'abort') return;
-  const ctl = controllers.get(data.callId);
-  if (ctl) ctl.abort(new Error(data.reason));
+  const call = calls.get(data.callId);
+  if (call) call.abort(data.reason);
   else earlyAborts.set(data.callId, data.reason);
 });
 
@@ -102,6 +124,22 @@ let unidist: Unidist | undefined;
 const unidistReady: Promise<Unidist> = connectWorkerUnidist(channel).then((u) => (unidist = u));
 
 type Handler = ProcessBlock;
+
+interface ScriptInfo {
+  readonly name: string;
+  readonly log: ScriptLog;
+}
+const infos = new Map<string, ScriptInfo>();
+
+function scriptInfo(script: string): ScriptInfo {
+  let info = infos.get(script);
+  if (!info) {
+    const name = basename(script);
+    info = { name, log: scriptLogger(name) };
+    infos.set(script, info);
+  }
+  return info;
+}
 const handlers = new Map<string, Handler>();
 
 class LoadFailure extends Error {
@@ -215,82 +253,77 @@ function isPlainObject(v: unknown): v is PlainObject {
   return proto === Object.prototype || proto === null;
 }
 
-export type WorkerAnswer = { ok: true; outcome: Uint8Array } | { ok: false; failure: TaskFailure };
+/** The outcome goes as a plain object when trivially cloneable, else v8-serialized (checked here). */
+export type WorkerAnswer =
+  | { ok: true; outcome: ScriptOutcome | Uint8Array }
+  | { ok: false; failure: TaskFailure };
+
+const EMPTY_SNAPSHOT = snapshotPipeData({});
 
 /** The piscina task handler. Never throws: every failure is described as data. */
 export default async function runTask(task: TaskPayload): Promise<WorkerAnswer> {
   const start = performance.now();
-  const ctl = new AbortController();
+  const state = new CallState(task.callId);
   const early = earlyAborts.get(task.callId);
   if (early !== undefined) earlyAborts.delete(task.callId);
-  if (task.aborted || early !== undefined) ctl.abort(new Error(early ?? 'aborted before start'));
-  controllers.set(task.callId, ctl);
-  const name = basename(task.script);
-  currentScript = name;
+  if (task.aborted || early !== undefined) state.abort(early ?? 'aborted before start');
+  calls.set(task.callId, state);
+  const script = task.script;
+  const info = scriptInfo(script);
+  currentScript = info.name;
   try {
-    const handler = await loadHandler(task.script);
+    const handler = handlers.get(script) ?? (await loadHandler(script));
     const ud = unidist ?? (await unidistReady);
-    const before = snapshotPipeData(task.pipeData);
+    const pipeData = task.pipeData;
+    const before = isEmpty(pipeData) ? EMPTY_SNAPSHOT : snapshotPipeData(pipeData);
     const ctx: ScriptContext = {
       tag: task.tag,
       cwd: task.cwd,
       env: task.env,
       blockParent: task.blockParent,
-      signal: ctl.signal,
+      get signal() {
+        return state.signal();
+      },
       unidist: ud,
-      log: scriptLogger(name),
+      log: info.log,
     };
     let returned: unknown;
     try {
-      returned = await handler(task.pipeData, task.block, task.requestState, task.inputData, ctx);
+      returned = await handler(pipeData, task.block, task.requestState, task.inputData, ctx);
     } catch (e) {
-      const p = errorParts(e);
-      return {
-        ok: false,
-        failure: {
-          code: 'PB_ERR_SCRIPT_THROW',
-          message: `script ${task.script} threw: ${p.name}: ${p.message}`,
-          errorName: p.name,
-          errorMessage: p.message,
-          stack: p.stack,
-          file: task.script,
-        },
-      };
+      return fail('PB_ERR_SCRIPT_THROW', script, e, (p) => `script ${script} threw: ${p.name}: ${p.message}`);
     }
     try {
-      const changes = diffPipeData(before, task.pipeData);
+      const changes = diffPipeData(before, pipeData);
       const plain = isPlainObject(returned);
-      const outcome = {
-        returned: plain ? returned : undefined,
+      const outcome: ScriptOutcome = {
+        returned: plain ? (returned as PlainObject) : undefined,
         returnedNonObject: !plain && returned !== undefined,
         pipeDataSet: changes.set,
         pipeDataDeleted: changes.deleted,
         durationMs: performance.now() - start,
       };
+      // Nothing script-made to clone: skip the serialization check.
+      if (!plain && changes.deleted.length === 0 && isEmpty(changes.set)) return { ok: true, outcome };
       return { ok: true, outcome: serialize(outcome) };
     } catch (e) {
-      const p = errorParts(e);
-      return {
-        ok: false,
-        failure: {
-          code: 'PB_ERR_SCRIPT_THROW',
-          message: `script ${task.script} returned or left in pipeData a value that cannot be passed between threads: ${p.message}`,
-          errorName: p.name,
-          errorMessage: p.message,
-          stack: p.stack,
-          file: task.script,
-        },
-      };
+      return fail('PB_ERR_SCRIPT_THROW', script, e, (p) => `script ${script} returned or left in pipeData a value that cannot be passed between threads: ${p.message}`);
     }
   } catch (e) {
     if (e instanceof LoadFailure) return { ok: false, failure: e.failure };
-    const p = errorParts(e);
-    return {
-      ok: false,
-      failure: { code: 'PB_ERR_SCRIPT_THROW', message: `script ${task.script} failed: ${p.message}`, errorName: p.name, errorMessage: p.message, stack: p.stack, file: task.script },
-    };
+    return fail('PB_ERR_SCRIPT_THROW', script, e, (p) => `script ${script} failed: ${p.message}`);
   } finally {
-    controllers.delete(task.callId);
+    calls.delete(task.callId);
     currentScript = undefined;
   }
+}
+
+function fail(code: TaskFailure['code'], script: string, e: unknown, message: (p: ReturnType<typeof errorParts>) => string): WorkerAnswer {
+  const p = errorParts(e);
+  return { ok: false, failure: { code, message: message(p), errorName: p.name, errorMessage: p.message, stack: p.stack, file: script } };
+}
+
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
 }
