@@ -12,6 +12,8 @@ export interface LockAcquireOptions {
   readonly ttl?: number | undefined;
   /** Abort the wait. */
   readonly signal?: AbortSignal | undefined;
+  /** Who holds it (shown in `list()`); the remote host sets its client id here. */
+  readonly owner?: string | undefined;
 }
 
 export interface LockHandle {
