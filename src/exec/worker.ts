@@ -119,9 +119,7 @@ for (const [method, level] of [
   console[method] = (...args: unknown[]): void => post(level, format(...args), undefined, currentScript);
 }
 
-let unidist: Unidist | undefined;
-// Started at boot, awaited only by the first task.
-const unidistReady: Promise<Unidist> = connectWorkerUnidist(channel).then((u) => (unidist = u));
+const unidist: Unidist = connectWorkerUnidist(channel);
 
 type Handler = ProcessBlock;
 
@@ -273,7 +271,6 @@ export default async function runTask(task: TaskPayload): Promise<WorkerAnswer> 
   currentScript = info.name;
   try {
     const handler = handlers.get(script) ?? (await loadHandler(script));
-    const ud = unidist ?? (await unidistReady);
     const pipeData = task.pipeData;
     const before = isEmpty(pipeData) ? EMPTY_SNAPSHOT : snapshotPipeData(pipeData);
     const ctx: ScriptContext = {
@@ -284,7 +281,7 @@ export default async function runTask(task: TaskPayload): Promise<WorkerAnswer> 
       get signal() {
         return state.signal();
       },
-      unidist: ud,
+      unidist,
       log: info.log,
     };
     let returned: unknown;
