@@ -64,7 +64,7 @@ export async function loadBlock(file: string, options: LoadBlockOptions = {}): P
 
   if (validate) {
     problems.push(...semanticProblems(rest, tags, locate));
-    if (problems.length > 0) throwProblems(absFile, problems);
+    if (problems.length > 0) throwProblems(absFile, problems, tree.files);
   }
 
   return Object.freeze({

@@ -23,10 +23,15 @@ export function codeFor(problems: readonly ValidationProblem[]): ErrorCode {
   return 'PB_ERR_VALIDATION';
 }
 
-/** Sorted by file, line, column, so reports read top to bottom. */
-export function throwProblems(file: string, problems: readonly ValidationProblem[]): never {
+/** Sorted by file (in load order: the top file first), line, column, so reports read top to bottom. */
+export function throwProblems(file: string, problems: readonly ValidationProblem[], fileOrder: readonly string[] = [file]): never {
+  const rank = (f: string): number => {
+    const i = fileOrder.indexOf(f);
+    return i === -1 ? fileOrder.length : i;
+  };
   const sorted = [...problems].sort(
     (a, b) =>
+      rank(a.location.file) - rank(b.location.file) ||
       a.location.file.localeCompare(b.location.file) ||
       (a.location.line ?? 0) - (b.location.line ?? 0) ||
       (a.location.col ?? 0) - (b.location.col ?? 0),

@@ -172,3 +172,14 @@ describe('timeseries collect and graph options', () => {
     expect(messages[9]).toMatch(/missing required option 'fields'/);
   });
 });
+
+describe('report order', () => {
+  it('lists the top file first, then imported files in load order', async () => {
+    const err = await inputError(() => checkBlock(fixture('bad', 'z-top-with-bad-import.yaml')));
+    expect(summarize(err).map((p) => [p.file, p.line])).toEqual([
+      ['bad/z-top-with-bad-import.yaml', 2],
+      ['bad/sub/inner-bad.yaml', 4],
+      ['bad/sub/inner-bad.yaml', 5],
+    ]);
+  });
+});
