@@ -1,0 +1,172 @@
+/**
+ * `timeseries collect` (SPEC §6): turns each tick's result into round-robin updates, and keeps
+ * the item's graphs re-rendered. One collector per RunThread; one `CollectFile` per file (one per
+ * result entry with `key:`).
+ *
+ * `record()` returns a promise that settles when the sample is written (callers may ignore it:
+ * it is never an unhandled rejection). The runtime awaits it in the RunThread's `onTick`, so a
+ * failed write counts as that tick's error and a first-tick failure reaches the CLI.
+ *
+ * Choices where the spec is silent:
+ * - The sample time is the tick's time (`tickTimeMs / 1000`, sub-second kept).
+ * - A field value that does not fit its type becomes unknown; the first such problem per field
+ *   is a warning, later ones are debug lines.
+ * - With `key:`, an entry name is made safe for a file name: characters outside
+ *   `[A-Za-z0-9._-]` become `_`, and `.`/`..`/empty become `_` (no path escapes the folder).
+ *   A missing or non-mapping `result[key]` writes nothing (debug line).
+ */
+import { resolve } from 'node:path';
+import type { Clock } from '../core/clock.js';
+import { RuntimeFailure, type SourceLocation } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { GraphOptions } from '../graph/options.js';
+import { KEY_PLACEHOLDER, parseCollectConfig, type CollectConfig } from './collect-config.js';
+import { CollectFile, type CollectFileStats } from './collect-file.js';
+import { sampleValues } from './collect-values.js';
+
+export type { CollectConfig } from './collect-config.js';
+export type { CollectFileStats } from './collect-file.js';
+
+export interface CollectorOptions {
+  /** Folder that `path` (and graph paths) resolve against: the block's folder. */
+  readonly baseDir: string;
+  /** Key path of the `timeseries collect` value, for error messages. */
+  readonly keyPath: string;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** The block file (and position) the config came from, for error messages. */
+  readonly source?: { readonly file: string; readonly line?: number | undefined; readonly col?: number | undefined } | undefined;
+}
+
+export interface DueGraph {
+  /** Absolute path of the round-robin file. */
+  readonly file: string;
+  readonly graph: GraphOptions;
+}
+
+export interface Collector {
+  readonly config: CollectConfig;
+  /** Queue the declared fields of `result` as one sample at the tick's time. */
+  record(result: Readonly<Record<string, unknown>>, tickTimeMs: number): Promise<void>;
+  /** Graphs whose re-render interval has passed and that have new data. */
+  graphsDue(nowMs: number): readonly DueGraph[];
+  /** Write every pending sample, then every graph with new data. */
+  flush(): Promise<void>;
+  /** Flush, then close the files. Idempotent (same promise). Later records reject PB_ERR_CLOSED. */
+  close(): Promise<void>;
+  stats(): readonly CollectFileStats[];
+}
+
+/**
+ * Check `config` (throws InputError: PB_ERR_VALIDATION, or PB_ERR_RRD_INVALID for definition
+ * rules) and return a collector. Files are opened or created on first use.
+ */
+export function createCollector(config: unknown, options: CollectorOptions): Collector {
+  const source = { file: options.source?.file ?? '<block>', line: options.source?.line, col: options.source?.col };
+  const parsed = parseCollectConfig(config, { ...source, keyPath: options.keyPath });
+  return new TimeSeriesCollector(parsed, options, { ...source, keyPath: options.keyPath });
+}
+
+class TimeSeriesCollector implements Collector {
+  private readonly files = new Map<string, CollectFile>();
+  private readonly warnedFields = new Set<string>();
+  private closePromise: Promise<void> | undefined;
+
+  constructor(
+    readonly config: CollectConfig,
+    private readonly options: CollectorOptions,
+    private readonly location: SourceLocation,
+  ) {}
+
+  record(result: Readonly<Record<string, unknown>>, tickTimeMs: number): Promise<void> {
+    const p = this.closePromise
+      ? Promise.reject(new RuntimeFailure('PB_ERR_CLOSED', `time-series collector ${this.options.keyPath} is closed`))
+      : Promise.all(this.entries(result).map(([entry, data]) => this.recordOne(entry, data, tickTimeMs))).then(() => undefined);
+    // Marked handled here; a caller that awaits `p` still sees the rejection.
+    p.catch(() => undefined);
+    return p;
+  }
+
+  graphsDue(nowMs: number): readonly DueGraph[] {
+    return [...this.files.values()].flatMap((f) => f.graphsDue(nowMs).map((graph) => ({ file: f.path, graph })));
+  }
+
+  async flush(): Promise<void> {
+    const results = await Promise.allSettled([...this.files.values()].map((f) => f.flush()));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  close(): Promise<void> {
+    this.closePromise ??= Promise.all([...this.files.values()].map((f) => f.close())).then(() => undefined);
+    return this.closePromise;
+  }
+
+  stats(): readonly CollectFileStats[] {
+    return [...this.files.values()].map((f) => f.snapshot());
+  }
+
+  /** [entry name or undefined, the object holding the fields] pairs for one result. */
+  private entries(result: Readonly<Record<string, unknown>>): [string | undefined, Readonly<Record<string, unknown>>][] {
+    const key = this.config.key;
+    if (key === undefined) return [[undefined, result]];
+    const map = result[key];
+    if (!isMapping(map)) {
+      this.options.logger.debug('result has no mapping under the collect key; nothing written', { key });
+      return [];
+    }
+    const out: [string, Readonly<Record<string, unknown>>][] = [];
+    for (const [entry, value] of Object.entries(map)) {
+      if (isMapping(value)) out.push([entry, value]);
+      else this.warnOnce(`${key}.${entry}`, `entry ${key}.${entry} is not a mapping of fields; skipped`);
+    }
+    return out;
+  }
+
+  private recordOne(entry: string | undefined, data: Readonly<Record<string, unknown>>, tickTimeMs: number): Promise<void> {
+    const { values, problems } = sampleValues(this.config.fields, data);
+    for (const p of problems) {
+      this.warnOnce(`${entry ?? ''}\0${p.field}`, `field ${p.field}${entry === undefined ? '' : ` of ${entry}`} recorded as unknown: ${p.reason}`);
+    }
+    return this.fileFor(entry).write(values, tickTimeMs / 1000);
+  }
+
+  private fileFor(entry: string | undefined): CollectFile {
+    const name = entry === undefined ? undefined : safeFileName(entry);
+    const path = this.resolvePath(this.config.path, name);
+    let file = this.files.get(path);
+    if (!file) {
+      file = new CollectFile({
+        path,
+        config: this.config,
+        graphs: this.config.graphs.map((g) => Object.freeze({ ...g, path: this.resolvePath(g.path, name) })),
+        clock: this.options.clock,
+        logger: this.options.logger,
+        location: this.location,
+      });
+      this.files.set(path, file);
+    }
+    return file;
+  }
+
+  private resolvePath(template: string, entry: string | undefined): string {
+    return resolve(this.options.baseDir, entry === undefined ? template : template.split(KEY_PLACEHOLDER).join(entry));
+  }
+
+  private warnOnce(id: string, msg: string): void {
+    if (this.warnedFields.has(id)) this.options.logger.debug(msg);
+    else {
+      this.warnedFields.add(id);
+      this.options.logger.warn(msg);
+    }
+  }
+}
+
+function safeFileName(entry: string): string {
+  const s = entry.replace(/[^A-Za-z0-9._-]/g, '_');
+  return s === '' || s === '.' || s === '..' ? '_' : s;
+}
+
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
