@@ -61,7 +61,14 @@ export function parseYamlText(text: string, file: string): YamlFile {
   const at = (offset: number): { file: string; line: number; col: number } => ({ file, ...lineCounter.linePos(offset) });
   positions.set([], doc.contents?.range ? at(doc.contents.range[0]) : { file, line: 1, col: 1 });
   if (doc.contents) walk(doc.contents as Node, [], positions, at);
-  return { file, data: doc.toJS({ maxAliasCount: 10_000 }) as unknown, positions };
+  let data: unknown;
+  try {
+    // The alias limit stops "billion laughs" expansion; yaml throws when it is exceeded.
+    data = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  } catch (e) {
+    throw new InputError('PB_ERR_YAML_SYNTAX', `YAML error: ${(e as Error).message}`, { cause: e, location: { file, line: 1, col: 1 } });
+  }
+  return { file, data, positions };
 }
 
 function walk(

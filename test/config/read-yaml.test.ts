@@ -53,3 +53,18 @@ describe('parseYamlText', () => {
     expect((err as InputError).location?.col).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe('parseYamlText: resource limits', () => {
+  it('rejects exponential alias expansion as PB_ERR_YAML_SYNTAX instead of hanging', () => {
+    const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+    let err: unknown;
+    try {
+      parseYamlText(lines.join('\n'), '/bomb.yaml');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).code).toBe('PB_ERR_YAML_SYNTAX');
+  });
+});
