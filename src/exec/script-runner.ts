@@ -15,7 +15,6 @@
  * - Idle workers are unref'd by piscina and our channels are unref'd, so an idle runner never
  *   keeps the process alive.
  */
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { deserialize } from 'node:v8';
 import { BroadcastChannel } from 'node:worker_threads';
@@ -69,7 +68,7 @@ export function createScriptRunner(options: ScriptRunnerOptions): ScriptRunner {
 }
 
 class PiscinaScriptRunner implements ScriptRunner {
-  private readonly runnerId = `${process.pid}-${++runnerSeq}-${randomBytes(3).toString('hex')}`;
+  private readonly runnerId = `${process.pid}-${++runnerSeq}-${Math.random().toString(36).slice(2, 8)}`;
   private readonly pool: Piscina;
   private readonly clock: Clock;
   private readonly logger: Logger;

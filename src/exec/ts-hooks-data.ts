@@ -1,13 +1,14 @@
 /**
  * Resolved once per runner: what the TypeScript loader hooks in each worker need.
- * Cache directory, first writable wins: `<our package>/node_modules/.cache/procblock/ts`
- * (the convention of babel/eslint caches), then `$XDG_CACHE_HOME/procblock/ts` or
- * `~/.cache/procblock/ts`. `cacheDir: false` disables the disk cache.
+ * Cache directory, first writable wins: `node_modules/.cache/procblock/ts` in the node_modules
+ * that holds our package (or in our own checkout's node_modules; the babel/eslint convention),
+ * then `$XDG_CACHE_HOME/procblock/ts` or `~/.cache/procblock/ts`. `cacheDir: false` disables
+ * the disk cache.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TsHooksData } from './ts-hooks.js';
 
@@ -26,7 +27,7 @@ export function tsHooksData(cacheDir: string | false | undefined): TsHooksData {
   else {
     const xdg = process.env.XDG_CACHE_HOME;
     cacheDirs = [
-      join(packageRoot, 'node_modules', '.cache', 'procblock', 'ts'),
+      join(nodeModulesOf(packageRoot), '.cache', 'procblock', 'ts'),
       join(xdg !== undefined && xdg !== '' ? xdg : join(homedir(), '.cache'), 'procblock', 'ts'),
     ];
   }
@@ -47,4 +48,11 @@ function readSucraseVersion(resolveFrom: string): string {
   } catch {
     return 'unknown';
   }
+}
+
+/** The node_modules folder our package is installed in, or our checkout's own. */
+function nodeModulesOf(packageRoot: string): string {
+  let dir = dirname(packageRoot.replace(/\/$/, ''));
+  if (basename(dir).startsWith('@')) dir = dirname(dir);
+  return basename(dir) === 'node_modules' ? dir : join(packageRoot, 'node_modules');
 }

@@ -9,7 +9,6 @@
  * a `TaskResult` whose outcome is v8-serialized here, so a return value that cannot cross
  * threads fails this call with a clear error instead of crashing the worker.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { register } from 'node:module';
 import { basename } from 'node:path';
@@ -153,7 +152,7 @@ async function loadHandler(script: string): Promise<Handler> {
   try {
     mod = await importScript(script);
   } catch (e) {
-    throw new LoadFailure(describeLoadError(script, e));
+    throw new LoadFailure(await describeLoadError(script, e));
   }
   const fn = mod.processBlock ?? (mod.default as { processBlock?: unknown } | undefined)?.processBlock;
   if (typeof fn !== 'function') {
@@ -202,7 +201,7 @@ function errorParts(e: unknown): { name: string; message: string; stack: string 
   return { name: typeof e, message: format(e), stack: undefined, code: undefined };
 }
 
-function describeLoadError(script: string, e: unknown): TaskFailure {
+async function describeLoadError(script: string, e: unknown): Promise<TaskFailure> {
   const p = errorParts(e);
   const base = { errorName: p.name, errorMessage: p.message, stack: p.stack };
   if (p.code === 'ERR_MODULE_NOT_FOUND' || p.code === 'ENOENT' || p.code === 'ERR_UNKNOWN_FILE_EXTENSION') {
@@ -215,7 +214,7 @@ function describeLoadError(script: string, e: unknown): TaskFailure {
     };
   }
   if (p.name === 'SyntaxError') {
-    const loc = syntaxLocation(p.message, p.stack) ?? checkedLocation(script);
+    const loc = syntaxLocation(p.message, p.stack) ?? (await checkedLocation(script));
     const file = loc?.file ?? script;
     const where = loc?.line === undefined ? file : `${file}:${loc.line}${loc.col === undefined ? '' : `:${loc.col}`}`;
     const what = p.message.replace(/^.*?:\d+:\d+: /, '');
@@ -237,8 +236,9 @@ function syntaxLocation(message: string, stack: string | undefined): { file: str
  * V8 keeps the position of a module's parse error out of `error.stack` (Node prints it only for
  * uncaught errors), so ask `node --check` once; this runs only on the error path.
  */
-function checkedLocation(script: string): { file: string; line?: number; col?: number } | undefined {
+async function checkedLocation(script: string): Promise<{ file: string; line?: number; col?: number } | undefined> {
   if (TS_FILE.test(script)) return undefined;
+  const { spawnSync } = await import('node:child_process');
   const r = spawnSync(process.execPath, ['--check', script], { encoding: 'utf8', timeout: 10_000 });
   const m = /^(.+):(\d+)\r?$/m.exec(r.stderr ?? '');
   if (!m) return undefined;
