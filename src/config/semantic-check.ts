@@ -78,11 +78,23 @@ function checkLevel(level: Record<string, unknown>, at: Path, inBranch: boolean,
         }
         break;
       case 'data':
+        checkLookalike(key, keyPath, ctx);
         if (isPlainObject(value)) checkLevel(value, keyPath, false, ctx);
         break;
       default:
         break; // tag values that are data, internal keys, custom tags
     }
+  }
+}
+
+/** Keys that look like a condition tag but are not one would silently become data. */
+function checkLookalike(key: string, keyPath: Path, ctx: Ctx): void {
+  if (/^(if|elif)\s*$/.test(key)) {
+    push(ctx, 'PB_ERR_CONDITION_SYNTAX', keyPath, `'${key.trim()}' needs a condition, e.g. '${key.trim()} host == "web1"'`);
+  } else if (/^else\s+if\s/.test(key)) {
+    push(ctx, 'PB_ERR_CONDITION_SYNTAX', keyPath, `'${key}' is not a tag; write 'elif ${key.replace(/^else\s+if\s+/, '')}'`);
+  } else if (/^else\s+\S/.test(key)) {
+    push(ctx, 'PB_ERR_CONDITION_SYNTAX', keyPath, `'${key}' is not a tag: 'else' takes no condition; write 'else' or 'elif <condition>'`);
   }
 }
 

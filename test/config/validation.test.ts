@@ -183,3 +183,16 @@ describe('report order', () => {
     ]);
   });
 });
+
+describe('condition look-alikes that would silently become data', () => {
+  it('flags a bare if, `else if`, and `else <something>`', async () => {
+    const err = await inputError(() => checkBlock(fixture('bad', 'lookalikes.yaml')));
+    expect(err.code).toBe('PB_ERR_CONDITION_SYNTAX');
+    expect(summarize(err).map((p) => [p.line, p.keyPath])).toEqual([
+      [1, 'if'],
+      [5, 'else if x == 2'],
+      [7, 'else x'],
+    ]);
+    expect(err.problems[1]!.message).toMatch(/write 'elif x == 2'/);
+  });
+});
