@@ -77,12 +77,43 @@ function checkLevel(level: Record<string, unknown>, at: Path, inBranch: boolean,
           checkLevel(value['timeout_block'], [...keyPath, 'timeout_block'], false, ctx);
         }
         break;
+      case 'put tag':
+        checkPutTag(level, tag.tag, value, keyPath, ctx);
+        break;
       case 'data':
         checkLookalike(key, keyPath, ctx);
         if (isPlainObject(value)) checkLevel(value, keyPath, false, ctx);
         break;
       default:
         break; // tag values that are data, internal keys, custom tags
+    }
+  }
+}
+
+/**
+ * `put tag T in queue Q` posts the value of sibling key T: T must be a key of this mapping or of
+ * one of its `if`/`elif`/`else` branches (whose keys merge into this level).
+ */
+function checkPutTag(level: Record<string, unknown>, named: string | undefined, value: unknown, keyPath: Path, ctx: Ctx): void {
+  const targets: { tag: string; path: Path }[] = [];
+  if (named !== undefined) targets.push({ tag: named, path: keyPath });
+  else if (Array.isArray(value)) {
+    value.forEach((e, i) => {
+      if (isPlainObject(e) && typeof e['tag'] === 'string') targets.push({ tag: e['tag'], path: [...keyPath, i, 'tag'] });
+    });
+  } else if (isPlainObject(value) && typeof value['tag'] === 'string') targets.push({ tag: value['tag'], path: [...keyPath, 'tag'] });
+  if (targets.length === 0) return;
+  const keys = new Set(Object.keys(level));
+  for (const [k, v] of Object.entries(level)) {
+    const kind = classifyKey(k, ctx.tags).kind;
+    if ((kind === 'if' || kind === 'elif' || kind === 'else') && isPlainObject(v)) {
+      for (const branchKey of Object.keys(v)) keys.add(branchKey);
+    }
+  }
+  for (const t of targets) {
+    if (!keys.has(t.tag)) {
+      const known = [...keys].filter((k) => !k.startsWith('__') && classifyKey(k, ctx.tags).kind === 'data');
+      push(ctx, 'PB_ERR_VALIDATION', t.path, `put tag: no sibling key '${t.tag}' to post${known.length ? `; keys here: ${known.join(', ')}` : ''}`);
     }
   }
 }

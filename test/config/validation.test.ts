@@ -196,3 +196,16 @@ describe('condition look-alikes that would silently become data', () => {
     expect(err.problems[1]!.message).toMatch(/write 'elif x == 2'/);
   });
 });
+
+describe('put tag … in queue …', () => {
+  it('needs a sibling key (or a key of a sibling if/elif/else branch) to post', async () => {
+    const err = await inputError(() => checkBlock(fixture('bad', 'put-tag.yaml')));
+    expect(err.code).toBe('PB_ERR_VALIDATION');
+    expect(summarize(err).map((p) => [p.line, p.keyPath])).toEqual([
+      [6, 'put tag reprot in queue reports'],
+      [9, 'put tag in queue[1].tag'],
+      [11, 'nested.put_tag_in_queue.tag'],
+    ]);
+    expect(err.problems[0]!.message).toBe("put tag: no sibling key 'reprot' to post; keys here: report, nested, summary");
+  });
+});

@@ -4,12 +4,11 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://procblock.dev/schemas/block.schema.json","title":"procblock block file","description":"A block is a mapping; each key is a tag (SPEC §2). Keys matching no built-in tag are data: a mapping value is a nested level, anything else is copied. x-name names a construct for error messages.","$ref":"#/definitions/topLevel","definitions":{"seconds":{"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}},"topLevel":{"x-name":"block","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"__usage":{"$ref":"#/definitions/usage"},"__tags":{"$ref":"#/definitions/customTags"}}},"level":{"x-name":"mapping","type":"object","properties":{"__priority":{"x-name":"__priority","type":"number"},"__return_tag":{"x-name":"__return_tag","type":"string","minLength":1}},"patternProperties":{"^if\\s+\\S":{"$ref":"#/definitions/branch"},"^elif\\s+\\S":{"$ref":"#/definitions/branch"},"^else$":{"$ref":"#/definitions/branch"},"^run$":{"$ref":"#/definitions/runList"},"^run[ _]+simultaneous$":{"$ref":"#/definitions/runSimultaneous"},"^template$":{"$ref":"#/definitions/template"},"^require[ _]+lock$":{"$ref":"#/definitions/requireLock"},"^release[ _]+lock$":{"$ref":"#/definitions/releaseLock"},"^put[ _]+tag[ _]+in[ _]+queue$":{"$ref":"#/definitions/putTagList"},"^(increment|decrement)\\s+\\S":{"x-name":"increment/decrement","type":["number","null"]},"^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)":{"$ref":"#/definitions/data"}}},"data":{"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"branch":{"x-name":"condition branch","type":["object","null"],"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"usage":{"x-name":"__usage","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"author":{"type":"string"},"info":{"type":"string"},"website":{"type":"string"},"longrunning":{"type":"boolean"},"daemon":{"type":"boolean"},"pidfile":{"type":"string","minLength":1},"logfile":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"args":{"type":"array","items":{"$ref":"#/definitions/usageArg"}},"options":{"x-name":"__usage.options","type":"object","additionalProperties":{"$ref":"#/definitions/usageOption"}}}},"usageArg":{"x-name":"__usage arg","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"info":{"type":"string"},"required":{"type":"boolean"},"default":{},"remaining":{"type":"boolean"}}},"usageOption":{"x-name":"__usage option","type":"object","additionalProperties":false,"properties":{"letter":{"type":"string","pattern":"^[A-Za-z0-9]$"},"type":{"enum":["flag","value"]},"info":{"type":"string"},"default":{}}},"customTags":{"x-name":"__tags","type":"object","additionalProperties":{"$ref":"#/definitions/customTag"}},"customTag":{"x-name":"custom tag","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"custom tag","required":["script"],"additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"priority":{"type":"number"}}}},"runList":{"x-name":"run","type":"array","items":{"$ref":"#/definitions/runItem"}},"runItem":{"x-name":"run item","x-rule":"runItem","type":"object","allOf":[{"if":{"required":["script"]},"then":{"$ref":"#/definitions/scriptItem"}},{"if":{"required":["shell"]},"then":{"$ref":"#/definitions/shellItem"}},{"if":{"required":["set"]},"then":{"$ref":"#/definitions/setItem"}},{"if":{"required":["cd"]},"then":{"$ref":"#/definitions/cdItem"}},{"if":{"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]}]}},"then":{"x-rule":"runItemKind","not":{}}}]},"scriptItem":{"x-name":"script item","additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/seconds"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/seconds"}},"interval":{"$ref":"#/definitions/seconds"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"}}},"shellItem":{"x-name":"shell item","additionalProperties":false,"properties":{"shell":{"x-name":"shell","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"$ref":"#/definitions/shellObject"}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"shellObject":{"x-name":"shell","type":"object","required":["command"],"additionalProperties":false,"properties":{"command":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"env":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"setItem":{"x-name":"set item","additionalProperties":false,"properties":{"set":{"type":"object"}}},"cdItem":{"x-name":"cd item","additionalProperties":false,"properties":{"cd":{"type":"string","minLength":1}}},"runSimultaneous":{"x-name":"run simultaneous","type":"object","additionalProperties":{"$ref":"#/definitions/runList"}},"template":{"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}},"requireLock":{"x-name":"require lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrZero"},"ttl":{"$ref":"#/definitions/seconds"},"timeout_exception":{"type":"boolean"},"timeout_block":{"$ref":"#/definitions/branch"}}},"releaseLock":{"x-name":"release lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1}}},"putTagList":{"x-name":"put tag in queue","type":"array","items":{"x-name":"put tag in queue entry","type":"object","required":["tag","queue"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1},"queue":{"type":"string","minLength":1}}}},"timeseriesCollect":{"x-name":"timeseries collect","type":"object","required":["path","interval","fields"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"interval":{"$ref":"#/definitions/duration"},"key":{"type":"string","minLength":1},"fields":{"x-name":"timeseries fields","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/timeseriesField"}},"archives":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/archive"}},"graph":{"type":"array","items":{"$ref":"#/definitions/graph"}}}},"timeseriesField":{"x-name":"timeseries field","type":"object","additionalProperties":false,"properties":{"type":{"enum":["GAUGE","COUNTER","DERIVE","ABSOLUTE"]},"heartbeat":{"$ref":"#/definitions/duration"},"min":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}},"max":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}}},"required":["type"]},"archive":{"x-name":"archive","type":["string","object"],"if":{"type":"string"},"then":{"x-name":"archive","pattern":"^\\s*(?:(?:AVERAGE|MIN|MAX|LAST)\\s+(?:0|1|0?\\.\\d+|0\\.|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*|RRA:(?:AVERAGE|MIN|MAX|LAST):(?:0|1|0?\\.\\d+|0\\.|1\\.0*):[1-9]\\d*:[1-9]\\d*)\\s*$"},"else":{"type":"object","required":["cf","steps","rows"],"additionalProperties":false,"properties":{"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]},"xff":{"type":"number","minimum":0,"maximum":1},"steps":{"type":"integer","minimum":1},"rows":{"type":"integer","minimum":1}},"x-name":"archive"}},"graph":{"x-name":"graph","type":"object","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"title":{"type":["string","number"]},"vertical label":{"type":["string","number"]},"fields":{"type":"array","items":{"type":"string"}},"method":{"enum":["LINE","AREA","STACK"]},"period":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"},"width":{"type":"integer","minimum":1},"height":{"type":"integer","minimum":1},"colors":{"type":"array","items":{"type":"string","pattern":"^#?([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$"}},"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]}}},"secondsOrZero":{"x-name":"seconds or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}},"duration":{"x-name":"duration","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://procblock.dev/schemas/block.schema.json","title":"procblock block file","description":"A block is a mapping; each key is a tag (SPEC §2). Keys matching no built-in tag are data: a mapping value is a nested level, anything else is copied. x-name names a construct for error messages.","$ref":"#/definitions/topLevel","definitions":{"seconds":{"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}},"topLevel":{"x-name":"block","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"__usage":{"$ref":"#/definitions/usage"},"__tags":{"$ref":"#/definitions/customTags"}}},"level":{"x-name":"mapping","type":"object","properties":{"__priority":{"x-name":"__priority","type":"number"},"__return_tag":{"x-name":"__return_tag","type":"string","minLength":1}},"patternProperties":{"^if\\s+\\S":{"$ref":"#/definitions/branch"},"^elif\\s+\\S":{"$ref":"#/definitions/branch"},"^else$":{"$ref":"#/definitions/branch"},"^run$":{"$ref":"#/definitions/runList"},"^run[ _]+simultaneous$":{"$ref":"#/definitions/runSimultaneous"},"^template$":{"$ref":"#/definitions/template"},"^require[ _]+lock$":{"$ref":"#/definitions/requireLock"},"^release[ _]+lock$":{"$ref":"#/definitions/releaseLock"},"^put[ _]+tag[ _]+in[ _]+queue$":{"$ref":"#/definitions/putTagList"},"^(increment|decrement)\\s+\\S":{"x-name":"increment/decrement","type":["number","null"]},"^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)":{"$ref":"#/definitions/data"}}},"data":{"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"branch":{"x-name":"condition branch","type":["object","null"],"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"usage":{"x-name":"__usage","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"author":{"type":"string"},"info":{"type":"string"},"website":{"type":"string"},"longrunning":{"type":"boolean"},"daemon":{"type":"boolean"},"pidfile":{"type":"string","minLength":1},"logfile":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"args":{"type":"array","items":{"$ref":"#/definitions/usageArg"}},"options":{"x-name":"__usage.options","type":"object","additionalProperties":{"$ref":"#/definitions/usageOption"}}}},"usageArg":{"x-name":"__usage arg","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"info":{"type":"string"},"required":{"type":"boolean"},"default":{},"remaining":{"type":"boolean"}}},"usageOption":{"x-name":"__usage option","type":"object","additionalProperties":false,"properties":{"letter":{"type":"string","pattern":"^[A-Za-z0-9]$"},"type":{"enum":["flag","value"]},"info":{"type":"string"},"default":{}}},"customTags":{"x-name":"__tags","type":"object","additionalProperties":{"$ref":"#/definitions/customTag"}},"customTag":{"x-name":"custom tag","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"custom tag","required":["script"],"additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"priority":{"type":"number"}}}},"runList":{"x-name":"run","type":"array","items":{"$ref":"#/definitions/runItem"}},"runItem":{"x-name":"run item","x-rule":"runItem","type":"object","allOf":[{"if":{"required":["script"]},"then":{"$ref":"#/definitions/scriptItem"}},{"if":{"required":["shell"]},"then":{"$ref":"#/definitions/shellItem"}},{"if":{"required":["set"]},"then":{"$ref":"#/definitions/setItem"}},{"if":{"required":["cd"]},"then":{"$ref":"#/definitions/cdItem"}},{"if":{"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]}]}},"then":{"x-rule":"runItemKind","not":{}}}]},"scriptItem":{"x-name":"script item","additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/seconds"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/seconds"}},"interval":{"$ref":"#/definitions/seconds"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"}}},"shellItem":{"x-name":"shell item","additionalProperties":false,"properties":{"shell":{"x-name":"shell","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"$ref":"#/definitions/shellObject"}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"shellObject":{"x-name":"shell","type":"object","required":["command"],"additionalProperties":false,"properties":{"command":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"env":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"setItem":{"x-name":"set item","additionalProperties":false,"properties":{"set":{"type":"object"}}},"cdItem":{"x-name":"cd item","additionalProperties":false,"properties":{"cd":{"type":"string","minLength":1}}},"runSimultaneous":{"x-name":"run simultaneous","type":"object","additionalProperties":{"$ref":"#/definitions/runList"}},"template":{"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}},"requireLock":{"x-name":"require lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrZero"},"ttl":{"$ref":"#/definitions/seconds"},"timeout_exception":{"type":"boolean"},"timeout_block":{"$ref":"#/definitions/branch"}}},"releaseLock":{"x-name":"release lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1}}},"putTagList":{"x-name":"put tag in queue","type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/definitions/putTagEntry"}},"else":{"$ref":"#/definitions/putTagEntry"}},"timeseriesCollect":{"x-name":"timeseries collect","type":"object","required":["path","interval","fields"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"interval":{"$ref":"#/definitions/duration"},"key":{"type":"string","minLength":1},"fields":{"x-name":"timeseries fields","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/timeseriesField"}},"archives":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/archive"}},"graph":{"type":"array","items":{"$ref":"#/definitions/graph"}}}},"timeseriesField":{"x-name":"timeseries field","type":"object","additionalProperties":false,"properties":{"type":{"enum":["GAUGE","COUNTER","DERIVE","ABSOLUTE"]},"heartbeat":{"$ref":"#/definitions/duration"},"min":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}},"max":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}}},"required":["type"]},"archive":{"x-name":"archive","type":["string","object"],"if":{"type":"string"},"then":{"x-name":"archive","pattern":"^\\s*(?:(?:AVERAGE|MIN|MAX|LAST)\\s+(?:0|1|0?\\.\\d+|0\\.|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*|RRA:(?:AVERAGE|MIN|MAX|LAST):(?:0|1|0?\\.\\d+|0\\.|1\\.0*):[1-9]\\d*:[1-9]\\d*)\\s*$"},"else":{"type":"object","required":["cf","steps","rows"],"additionalProperties":false,"properties":{"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]},"xff":{"type":"number","minimum":0,"maximum":1},"steps":{"type":"integer","minimum":1},"rows":{"type":"integer","minimum":1}},"x-name":"archive"}},"graph":{"x-name":"graph","type":"object","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"title":{"type":["string","number"]},"vertical label":{"type":["string","number"]},"fields":{"type":"array","items":{"type":"string"}},"method":{"enum":["LINE","AREA","STACK"]},"period":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"},"width":{"type":"integer","minimum":1},"height":{"type":"integer","minimum":1},"colors":{"type":"array","items":{"type":"string","pattern":"^#?([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$"}},"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]}}},"secondsOrZero":{"x-name":"seconds or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}},"duration":{"x-name":"duration","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"}},"putTagEntry":{"x-name":"put tag in queue entry","type":"object","required":["tag","queue"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1},"queue":{"type":"string","minLength":1}}}}};
 const schema12 = {"x-name":"block","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"__usage":{"$ref":"#/definitions/usage"},"__tags":{"$ref":"#/definitions/customTags"}}};
 const schema13 = {"x-name":"mapping","type":"object","properties":{"__priority":{"x-name":"__priority","type":"number"},"__return_tag":{"x-name":"__return_tag","type":"string","minLength":1}},"patternProperties":{"^if\\s+\\S":{"$ref":"#/definitions/branch"},"^elif\\s+\\S":{"$ref":"#/definitions/branch"},"^else$":{"$ref":"#/definitions/branch"},"^run$":{"$ref":"#/definitions/runList"},"^run[ _]+simultaneous$":{"$ref":"#/definitions/runSimultaneous"},"^template$":{"$ref":"#/definitions/template"},"^require[ _]+lock$":{"$ref":"#/definitions/requireLock"},"^release[ _]+lock$":{"$ref":"#/definitions/releaseLock"},"^put[ _]+tag[ _]+in[ _]+queue$":{"$ref":"#/definitions/putTagList"},"^(increment|decrement)\\s+\\S":{"x-name":"increment/decrement","type":["number","null"]},"^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)":{"$ref":"#/definitions/data"}}};
 const schema36 = {"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}};
 const schema40 = {"x-name":"release lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1}}};
-const schema41 = {"x-name":"put tag in queue","type":"array","items":{"x-name":"put tag in queue entry","type":"object","required":["tag","queue"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1},"queue":{"type":"string","minLength":1}}}};
 const pattern0 = new RegExp("^if\\s+\\S", "u");
 const pattern1 = new RegExp("^elif\\s+\\S", "u");
 const pattern2 = new RegExp("^else$", "u");
@@ -2764,9 +2763,269 @@ validate36.errors = vErrors;
 return errors === 0;
 }
 
-const schema42 = {"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}};
+const schema41 = {"x-name":"put tag in queue","type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/definitions/putTagEntry"}},"else":{"$ref":"#/definitions/putTagEntry"}};
+const schema42 = {"x-name":"put tag in queue entry","type":"object","required":["tag","queue"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1},"queue":{"type":"string","minLength":1}}};
 
 function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!data || typeof data != "object"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema41.type},message:"must be array,object",schema:schema41.type,parentSchema:schema41,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs1 = errors;
+let valid0 = true;
+const _errs2 = errors;
+if(!(Array.isArray(data))){
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs2 === errors;
+errors = _errs1;
+if(vErrors !== null){
+if(_errs1){
+vErrors.length = _errs1;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause0;
+if(_valid0){
+const _errs4 = errors;
+if(Array.isArray(data)){
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.tag === undefined){
+const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema42.required,parentSchema:schema42,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data0.queue === undefined){
+const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "queue"},message:"must have required property '"+"queue"+"'",schema:schema42.required,parentSchema:schema42,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+for(const key0 in data0){
+if(!((key0 === "tag") || (key0 === "queue"))){
+const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema42,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data0.tag !== undefined){
+let data1 = data0.tag;
+if(typeof data1 === "string"){
+if(data1.length < 1){
+const err5 = {instancePath:instancePath+"/" + i0+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema42.properties.tag,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/" + i0+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.tag.type,parentSchema:schema42.properties.tag,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data0.queue !== undefined){
+let data2 = data0.queue;
+if(typeof data2 === "string"){
+if(data2.length < 1){
+const err7 = {instancePath:instancePath+"/" + i0+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema42.properties.queue,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/" + i0+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.queue.type,parentSchema:schema42.properties.queue,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.type,parentSchema:schema42,data:data0};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+var _valid0 = _errs4 === errors;
+valid0 = _valid0;
+ifClause0 = "then";
+}
+else {
+const _errs14 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.tag === undefined){
+const err10 = {instancePath,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema42.required,parentSchema:schema42,data};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(data.queue === undefined){
+const err11 = {instancePath,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "queue"},message:"must have required property '"+"queue"+"'",schema:schema42.required,parentSchema:schema42,data};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+for(const key1 in data){
+if(!((key1 === "tag") || (key1 === "queue"))){
+const err12 = {instancePath,schemaPath:"#/definitions/putTagEntry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema42,data};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.tag !== undefined){
+let data3 = data.tag;
+if(typeof data3 === "string"){
+if(data3.length < 1){
+const err13 = {instancePath:instancePath+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema42.properties.tag,data:data3};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.tag.type,parentSchema:schema42.properties.tag,data:data3};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.queue !== undefined){
+let data4 = data.queue;
+if(typeof data4 === "string"){
+if(data4.length < 1){
+const err15 = {instancePath:instancePath+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema42.properties.queue,data:data4};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.queue.type,parentSchema:schema42.properties.queue,data:data4};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+else {
+const err17 = {instancePath,schemaPath:"#/definitions/putTagEntry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.type,parentSchema:schema42,data};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+var _valid0 = _errs14 === errors;
+valid0 = _valid0;
+ifClause0 = "else";
+}
+if(!valid0){
+const err18 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema41.if,parentSchema:schema41,data};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+validate39.errors = vErrors;
+return errors === 0;
+}
+
+const schema44 = {"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}};
+
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2802,7 +3061,7 @@ var _valid0 = _errs3 === errors;
 valid0 = _valid0;
 }
 if(!valid0){
-const err1 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema42.if,parentSchema:schema42,data};
+const err1 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema44.if,parentSchema:schema44,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2811,7 +3070,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate39.errors = vErrors;
+validate41.errors = vErrors;
 return errors === 0;
 }
 
@@ -3059,14 +3318,17 @@ errors++;
 }
 for(const key10 in data){
 if(pattern21.test(key10)){
-let data13 = data[key10];
-if(Array.isArray(data13)){
-const len0 = data13.length;
-for(let i0=0; i0<len0; i0++){
-let data14 = data13[i0];
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-if(data14.tag === undefined){
-const err15 = {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/definitions/putTagList/items/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema41.items.required,parentSchema:schema41.items,data:data14};
+if(!(validate39(data[key10], {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key10,rootData}))){
+vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+errors = vErrors.length;
+}
+}
+}
+for(const key11 in data){
+if(pattern22.test(key11)){
+let data14 = data[key11];
+if((!(typeof data14 == "number")) && (data14 !== null)){
+const err15 = {instancePath:instancePath+"/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/patternProperties/%5E(increment%7Cdecrement)%5Cs%2B%5CS/type",keyword:"type",params:{type: schema13.patternProperties["^(increment|decrement)\\s+\\S"].type},message:"must be number,null",schema:schema13.patternProperties["^(increment|decrement)\\s+\\S"].type,parentSchema:schema13.patternProperties["^(increment|decrement)\\s+\\S"],data:data14};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3075,8 +3337,19 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data14.queue === undefined){
-const err16 = {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/definitions/putTagList/items/required",keyword:"required",params:{missingProperty: "queue"},message:"must have required property '"+"queue"+"'",schema:schema41.items.required,parentSchema:schema41.items,data:data14};
+}
+}
+for(const key12 in data){
+if(pattern23.test(key12)){
+if(!(validate41(data[key12], {instancePath:instancePath+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key12,rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+else {
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.type,parentSchema:schema13,data};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3085,143 +3358,22 @@ vErrors.push(err16);
 }
 errors++;
 }
-for(const key11 in data14){
-if(!((key11 === "tag") || (key11 === "queue"))){
-const err17 = {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/definitions/putTagList/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema41.items,data:data14};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-if(data14.tag !== undefined){
-let data15 = data14.tag;
-if(typeof data15 === "string"){
-if(data15.length < 1){
-const err18 = {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0+"/tag",schemaPath:"#/definitions/putTagList/items/properties/tag/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema41.items.properties.tag,data:data15};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-else {
-const err19 = {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0+"/tag",schemaPath:"#/definitions/putTagList/items/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.items.properties.tag.type,parentSchema:schema41.items.properties.tag,data:data15};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-if(data14.queue !== undefined){
-let data16 = data14.queue;
-if(typeof data16 === "string"){
-if(data16.length < 1){
-const err20 = {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0+"/queue",schemaPath:"#/definitions/putTagList/items/properties/queue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema41.items.properties.queue,data:data16};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-else {
-const err21 = {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0+"/queue",schemaPath:"#/definitions/putTagList/items/properties/queue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.items.properties.queue.type,parentSchema:schema41.items.properties.queue,data:data16};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-}
-}
-else {
-const err22 = {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/definitions/putTagList/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.items.type,parentSchema:schema41.items,data:data14};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-}
-}
-else {
-const err23 = {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/putTagList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema41.type,parentSchema:schema41,data:data13};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-}
-}
-for(const key12 in data){
-if(pattern22.test(key12)){
-let data17 = data[key12];
-if((!(typeof data17 == "number")) && (data17 !== null)){
-const err24 = {instancePath:instancePath+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/patternProperties/%5E(increment%7Cdecrement)%5Cs%2B%5CS/type",keyword:"type",params:{type: schema13.patternProperties["^(increment|decrement)\\s+\\S"].type},message:"must be number,null",schema:schema13.patternProperties["^(increment|decrement)\\s+\\S"].type,parentSchema:schema13.patternProperties["^(increment|decrement)\\s+\\S"],data:data17};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-}
-for(const key13 in data){
-if(pattern23.test(key13)){
-if(!(validate39(data[key13], {instancePath:instancePath+"/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key13,rootData}))){
-vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
-errors = vErrors.length;
-}
-}
-}
-}
-else {
-const err25 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.type,parentSchema:schema13,data};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
 validate12.errors = vErrors;
 return errors === 0;
 }
 
-const schema43 = {"x-name":"__usage","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"author":{"type":"string"},"info":{"type":"string"},"website":{"type":"string"},"longrunning":{"type":"boolean"},"daemon":{"type":"boolean"},"pidfile":{"type":"string","minLength":1},"logfile":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"args":{"type":"array","items":{"$ref":"#/definitions/usageArg"}},"options":{"x-name":"__usage.options","type":"object","additionalProperties":{"$ref":"#/definitions/usageOption"}}}};
-const schema44 = {"x-name":"__usage arg","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"info":{"type":"string"},"required":{"type":"boolean"},"default":{},"remaining":{"type":"boolean"}}};
-const schema45 = {"x-name":"__usage option","type":"object","additionalProperties":false,"properties":{"letter":{"type":"string","pattern":"^[A-Za-z0-9]$"},"type":{"enum":["flag","value"]},"info":{"type":"string"},"default":{}}};
+const schema45 = {"x-name":"__usage","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"author":{"type":"string"},"info":{"type":"string"},"website":{"type":"string"},"longrunning":{"type":"boolean"},"daemon":{"type":"boolean"},"pidfile":{"type":"string","minLength":1},"logfile":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"args":{"type":"array","items":{"$ref":"#/definitions/usageArg"}},"options":{"x-name":"__usage.options","type":"object","additionalProperties":{"$ref":"#/definitions/usageOption"}}}};
+const schema46 = {"x-name":"__usage arg","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"info":{"type":"string"},"required":{"type":"boolean"},"default":{},"remaining":{"type":"boolean"}}};
+const schema47 = {"x-name":"__usage option","type":"object","additionalProperties":false,"properties":{"letter":{"type":"string","pattern":"^[A-Za-z0-9]$"},"type":{"enum":["flag","value"]},"info":{"type":"string"},"default":{}}};
 const pattern24 = new RegExp("^[A-Za-z0-9]$", "u");
 
-function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(func2.call(schema43.properties, key0))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema43,data};
+if(!(func2.call(schema45.properties, key0))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema45,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3234,7 +3386,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.name.type,parentSchema:schema43.properties.name,data:data0};
+const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.name.type,parentSchema:schema45.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3247,7 +3399,7 @@ errors++;
 if(data.author !== undefined){
 let data1 = data.author;
 if(typeof data1 !== "string"){
-const err2 = {instancePath:instancePath+"/author",schemaPath:"#/properties/author/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.author.type,parentSchema:schema43.properties.author,data:data1};
+const err2 = {instancePath:instancePath+"/author",schemaPath:"#/properties/author/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.author.type,parentSchema:schema45.properties.author,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3260,7 +3412,7 @@ errors++;
 if(data.info !== undefined){
 let data2 = data.info;
 if(typeof data2 !== "string"){
-const err3 = {instancePath:instancePath+"/info",schemaPath:"#/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.info.type,parentSchema:schema43.properties.info,data:data2};
+const err3 = {instancePath:instancePath+"/info",schemaPath:"#/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.info.type,parentSchema:schema45.properties.info,data:data2};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3273,7 +3425,7 @@ errors++;
 if(data.website !== undefined){
 let data3 = data.website;
 if(typeof data3 !== "string"){
-const err4 = {instancePath:instancePath+"/website",schemaPath:"#/properties/website/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.website.type,parentSchema:schema43.properties.website,data:data3};
+const err4 = {instancePath:instancePath+"/website",schemaPath:"#/properties/website/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.website.type,parentSchema:schema45.properties.website,data:data3};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3286,7 +3438,7 @@ errors++;
 if(data.longrunning !== undefined){
 let data4 = data.longrunning;
 if(typeof data4 !== "boolean"){
-const err5 = {instancePath:instancePath+"/longrunning",schemaPath:"#/properties/longrunning/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema43.properties.longrunning.type,parentSchema:schema43.properties.longrunning,data:data4};
+const err5 = {instancePath:instancePath+"/longrunning",schemaPath:"#/properties/longrunning/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema45.properties.longrunning.type,parentSchema:schema45.properties.longrunning,data:data4};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3299,7 +3451,7 @@ errors++;
 if(data.daemon !== undefined){
 let data5 = data.daemon;
 if(typeof data5 !== "boolean"){
-const err6 = {instancePath:instancePath+"/daemon",schemaPath:"#/properties/daemon/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema43.properties.daemon.type,parentSchema:schema43.properties.daemon,data:data5};
+const err6 = {instancePath:instancePath+"/daemon",schemaPath:"#/properties/daemon/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema45.properties.daemon.type,parentSchema:schema45.properties.daemon,data:data5};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3313,7 +3465,7 @@ if(data.pidfile !== undefined){
 let data6 = data.pidfile;
 if(typeof data6 === "string"){
 if(data6.length < 1){
-const err7 = {instancePath:instancePath+"/pidfile",schemaPath:"#/properties/pidfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43.properties.pidfile,data:data6};
+const err7 = {instancePath:instancePath+"/pidfile",schemaPath:"#/properties/pidfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema45.properties.pidfile,data:data6};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3324,7 +3476,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/pidfile",schemaPath:"#/properties/pidfile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.pidfile.type,parentSchema:schema43.properties.pidfile,data:data6};
+const err8 = {instancePath:instancePath+"/pidfile",schemaPath:"#/properties/pidfile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.pidfile.type,parentSchema:schema45.properties.pidfile,data:data6};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3338,7 +3490,7 @@ if(data.logfile !== undefined){
 let data7 = data.logfile;
 if(typeof data7 === "string"){
 if(data7.length < 1){
-const err9 = {instancePath:instancePath+"/logfile",schemaPath:"#/properties/logfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43.properties.logfile,data:data7};
+const err9 = {instancePath:instancePath+"/logfile",schemaPath:"#/properties/logfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema45.properties.logfile,data:data7};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3349,7 +3501,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/logfile",schemaPath:"#/properties/logfile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.logfile.type,parentSchema:schema43.properties.logfile,data:data7};
+const err10 = {instancePath:instancePath+"/logfile",schemaPath:"#/properties/logfile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.logfile.type,parentSchema:schema45.properties.logfile,data:data7};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3363,7 +3515,7 @@ if(data.cwd !== undefined){
 let data8 = data.cwd;
 if(typeof data8 === "string"){
 if(data8.length < 1){
-const err11 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43.properties.cwd,data:data8};
+const err11 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema45.properties.cwd,data:data8};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3374,7 +3526,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.cwd.type,parentSchema:schema43.properties.cwd,data:data8};
+const err12 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.cwd.type,parentSchema:schema45.properties.cwd,data:data8};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3392,7 +3544,7 @@ for(let i0=0; i0<len0; i0++){
 let data10 = data9[i0];
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 if(data10.name === undefined){
-const err13 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema44.required,parentSchema:schema44,data:data10};
+const err13 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema46.required,parentSchema:schema46,data:data10};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3403,7 +3555,7 @@ errors++;
 }
 for(const key1 in data10){
 if(!(((((key1 === "name") || (key1 === "info")) || (key1 === "required")) || (key1 === "default")) || (key1 === "remaining"))){
-const err14 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data:data10};
+const err14 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema46,data:data10};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3417,7 +3569,7 @@ if(data10.name !== undefined){
 let data11 = data10.name;
 if(typeof data11 === "string"){
 if(data11.length < 1){
-const err15 = {instancePath:instancePath+"/args/" + i0+"/name",schemaPath:"#/definitions/usageArg/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema44.properties.name,data:data11};
+const err15 = {instancePath:instancePath+"/args/" + i0+"/name",schemaPath:"#/definitions/usageArg/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema46.properties.name,data:data11};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3428,7 +3580,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/args/" + i0+"/name",schemaPath:"#/definitions/usageArg/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.name.type,parentSchema:schema44.properties.name,data:data11};
+const err16 = {instancePath:instancePath+"/args/" + i0+"/name",schemaPath:"#/definitions/usageArg/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.name.type,parentSchema:schema46.properties.name,data:data11};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3441,7 +3593,7 @@ errors++;
 if(data10.info !== undefined){
 let data12 = data10.info;
 if(typeof data12 !== "string"){
-const err17 = {instancePath:instancePath+"/args/" + i0+"/info",schemaPath:"#/definitions/usageArg/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.info.type,parentSchema:schema44.properties.info,data:data12};
+const err17 = {instancePath:instancePath+"/args/" + i0+"/info",schemaPath:"#/definitions/usageArg/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.info.type,parentSchema:schema46.properties.info,data:data12};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3454,7 +3606,7 @@ errors++;
 if(data10.required !== undefined){
 let data13 = data10.required;
 if(typeof data13 !== "boolean"){
-const err18 = {instancePath:instancePath+"/args/" + i0+"/required",schemaPath:"#/definitions/usageArg/properties/required/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema44.properties.required.type,parentSchema:schema44.properties.required,data:data13};
+const err18 = {instancePath:instancePath+"/args/" + i0+"/required",schemaPath:"#/definitions/usageArg/properties/required/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema46.properties.required.type,parentSchema:schema46.properties.required,data:data13};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3467,7 +3619,7 @@ errors++;
 if(data10.remaining !== undefined){
 let data14 = data10.remaining;
 if(typeof data14 !== "boolean"){
-const err19 = {instancePath:instancePath+"/args/" + i0+"/remaining",schemaPath:"#/definitions/usageArg/properties/remaining/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema44.properties.remaining.type,parentSchema:schema44.properties.remaining,data:data14};
+const err19 = {instancePath:instancePath+"/args/" + i0+"/remaining",schemaPath:"#/definitions/usageArg/properties/remaining/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema46.properties.remaining.type,parentSchema:schema46.properties.remaining,data:data14};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3479,7 +3631,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data:data10};
+const err20 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data:data10};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3491,7 +3643,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/args",schemaPath:"#/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema43.properties.args.type,parentSchema:schema43.properties.args,data:data9};
+const err21 = {instancePath:instancePath+"/args",schemaPath:"#/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema45.properties.args.type,parentSchema:schema45.properties.args,data:data9};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3509,7 +3661,7 @@ let data16 = data15[key2];
 if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
 for(const key3 in data16){
 if(!((((key3 === "letter") || (key3 === "type")) || (key3 === "info")) || (key3 === "default"))){
-const err22 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/usageOption/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema45,data:data16};
+const err22 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/usageOption/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data:data16};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -3523,7 +3675,7 @@ if(data16.letter !== undefined){
 let data17 = data16.letter;
 if(typeof data17 === "string"){
 if(!pattern24.test(data17)){
-const err23 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/letter",schemaPath:"#/definitions/usageOption/properties/letter/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]$"},message:"must match pattern \""+"^[A-Za-z0-9]$"+"\"",schema:"^[A-Za-z0-9]$",parentSchema:schema45.properties.letter,data:data17};
+const err23 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/letter",schemaPath:"#/definitions/usageOption/properties/letter/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]$"},message:"must match pattern \""+"^[A-Za-z0-9]$"+"\"",schema:"^[A-Za-z0-9]$",parentSchema:schema47.properties.letter,data:data17};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -3534,7 +3686,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/letter",schemaPath:"#/definitions/usageOption/properties/letter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.letter.type,parentSchema:schema45.properties.letter,data:data17};
+const err24 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/letter",schemaPath:"#/definitions/usageOption/properties/letter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.letter.type,parentSchema:schema47.properties.letter,data:data17};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -3547,7 +3699,7 @@ errors++;
 if(data16.type !== undefined){
 let data18 = data16.type;
 if(!((data18 === "flag") || (data18 === "value"))){
-const err25 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/definitions/usageOption/properties/type/enum",keyword:"enum",params:{allowedValues: schema45.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema45.properties.type.enum,parentSchema:schema45.properties.type,data:data18};
+const err25 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/definitions/usageOption/properties/type/enum",keyword:"enum",params:{allowedValues: schema47.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema47.properties.type.enum,parentSchema:schema47.properties.type,data:data18};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -3560,7 +3712,7 @@ errors++;
 if(data16.info !== undefined){
 let data19 = data16.info;
 if(typeof data19 !== "string"){
-const err26 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/info",schemaPath:"#/definitions/usageOption/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.info.type,parentSchema:schema45.properties.info,data:data19};
+const err26 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/info",schemaPath:"#/definitions/usageOption/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.info.type,parentSchema:schema47.properties.info,data:data19};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -3572,7 +3724,7 @@ errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/usageOption/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data:data16};
+const err27 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/usageOption/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data:data16};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -3584,7 +3736,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.properties.options.type,parentSchema:schema43.properties.options,data:data15};
+const err28 = {instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.options.type,parentSchema:schema45.properties.options,data:data15};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -3596,7 +3748,7 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.type,parentSchema:schema43,data};
+const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -3605,21 +3757,21 @@ vErrors.push(err29);
 }
 errors++;
 }
-validate42.errors = vErrors;
+validate44.errors = vErrors;
 return errors === 0;
 }
 
-const schema46 = {"x-name":"__tags","type":"object","additionalProperties":{"$ref":"#/definitions/customTag"}};
-const schema47 = {"x-name":"custom tag","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"custom tag","required":["script"],"additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"priority":{"type":"number"}}}};
+const schema48 = {"x-name":"__tags","type":"object","additionalProperties":{"$ref":"#/definitions/customTag"}};
+const schema49 = {"x-name":"custom tag","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"custom tag","required":["script"],"additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"priority":{"type":"number"}}}};
 
-function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 let data0 = data[key0];
 if((typeof data0 !== "string") && (!(data0 && typeof data0 == "object" && !Array.isArray(data0)))){
-const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/type",keyword:"type",params:{type: schema47.type},message:"must be string,object",schema:schema47.type,parentSchema:schema47,data:data0};
+const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/type",keyword:"type",params:{type: schema49.type},message:"must be string,object",schema:schema49.type,parentSchema:schema49,data:data0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3656,7 +3808,7 @@ if(_valid0){
 const _errs9 = errors;
 if(typeof data0 === "string"){
 if(data0.length < 1){
-const err2 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/then/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema47.then,data:data0};
+const err2 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/then/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema49.then,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3674,7 +3826,7 @@ else {
 const _errs10 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.script === undefined){
-const err3 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/else/required",keyword:"required",params:{missingProperty: "script"},message:"must have required property '"+"script"+"'",schema:schema47.else.required,parentSchema:schema47.else,data:data0};
+const err3 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/else/required",keyword:"required",params:{missingProperty: "script"},message:"must have required property '"+"script"+"'",schema:schema49.else.required,parentSchema:schema49.else,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3685,7 +3837,7 @@ errors++;
 }
 for(const key1 in data0){
 if(!((key1 === "script") || (key1 === "priority"))){
-const err4 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/else/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema47.else,data:data0};
+const err4 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/else/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema49.else,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3699,7 +3851,7 @@ if(data0.script !== undefined){
 let data1 = data0.script;
 if(typeof data1 === "string"){
 if(data1.length < 1){
-const err5 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/script",schemaPath:"#/definitions/customTag/else/properties/script/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema47.else.properties.script,data:data1};
+const err5 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/script",schemaPath:"#/definitions/customTag/else/properties/script/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema49.else.properties.script,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3710,7 +3862,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/script",schemaPath:"#/definitions/customTag/else/properties/script/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.else.properties.script.type,parentSchema:schema47.else.properties.script,data:data1};
+const err6 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/script",schemaPath:"#/definitions/customTag/else/properties/script/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.else.properties.script.type,parentSchema:schema49.else.properties.script,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3723,7 +3875,7 @@ errors++;
 if(data0.priority !== undefined){
 let data2 = data0.priority;
 if(!(typeof data2 == "number")){
-const err7 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/priority",schemaPath:"#/definitions/customTag/else/properties/priority/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema47.else.properties.priority.type,parentSchema:schema47.else.properties.priority,data:data2};
+const err7 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/priority",schemaPath:"#/definitions/customTag/else/properties/priority/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema49.else.properties.priority.type,parentSchema:schema49.else.properties.priority,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3739,7 +3891,7 @@ valid2 = _valid0;
 ifClause0 = "else";
 }
 if(!valid2){
-const err8 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema47.if,parentSchema:schema47,data:data0};
+const err8 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema49.if,parentSchema:schema49,data:data0};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3751,7 +3903,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data};
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema48.type,parentSchema:schema48,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3760,7 +3912,7 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate44.errors = vErrors;
+validate46.errors = vErrors;
 return errors === 0;
 }
 
@@ -3774,14 +3926,14 @@ errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.__usage !== undefined){
-if(!(validate42(data.__usage, {instancePath:instancePath+"/__usage",parentData:data,parentDataProperty:"__usage",rootData}))){
-vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+if(!(validate44(data.__usage, {instancePath:instancePath+"/__usage",parentData:data,parentDataProperty:"__usage",rootData}))){
+vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
 errors = vErrors.length;
 }
 }
 if(data.__tags !== undefined){
-if(!(validate44(data.__tags, {instancePath:instancePath+"/__tags",parentData:data,parentDataProperty:"__tags",rootData}))){
-vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+if(!(validate46(data.__tags, {instancePath:instancePath+"/__tags",parentData:data,parentDataProperty:"__tags",rootData}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
 errors = vErrors.length;
 }
 }
