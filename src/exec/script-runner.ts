@@ -15,12 +15,14 @@
  * - Idle workers are unref'd by piscina and our channels are unref'd, so an idle runner never
  *   keeps the process alive.
  */
+import { availableParallelism } from 'node:os';
+import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize } from 'node:v8';
 import { BroadcastChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { systemClock, type Clock, type TimerHandle } from '../core/clock.js';
-import { ProcblockError, RuntimeFailure } from '../core/errors.js';
+import { InputError, ProcblockError, RuntimeFailure } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Unidist } from '../unidist/types.js';
 import { isChannelMessage, workerChannelName, type AbortMessage, type TaskPayload, type WorkerInit } from './protocol.js';
@@ -35,7 +37,7 @@ export interface ScriptRunnerOptions {
   readonly logger: Logger;
   /** Milliseconds a call may run when the call sets no timeout; undefined = no limit. */
   readonly defaultTimeoutMs?: number | undefined;
-  /** Default: max(1, available cores). */
+  /** Default: the number of available cores.  */
   readonly maxThreads?: number | undefined;
   /** Workers started at once and kept while idle. Default 1 (start-up latency of the first call). */
   readonly minThreads?: number | undefined;
@@ -86,7 +88,7 @@ class PiscinaScriptRunner implements ScriptRunner {
     this.unidist = options.unidist;
     this.defaultTimeoutMs = options.defaultTimeoutMs;
     const workerData: WorkerInit = { runnerId: this.runnerId, tsHooks: tsHooksData(options.cacheDir) };
-    const maxThreads = options.maxThreads ?? Math.max(1, (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1);
+    const maxThreads = options.maxThreads ?? Math.max(1, availableParallelism());
     this.pool = new Piscina({
       filename: fileURLToPath(new URL('./worker.js', import.meta.url)),
       workerData,
@@ -119,6 +121,9 @@ class PiscinaScriptRunner implements ScriptRunner {
   run(call: ScriptCall): Promise<ScriptOutcome> {
     if (this.closing) {
       return Promise.reject(new RuntimeFailure('PB_ERR_CLOSED', `script runner is closed; cannot run ${call.script}`));
+    }
+    if (typeof call.script !== 'string' || !isAbsolute(call.script)) {
+      return Promise.reject(new InputError('PB_ERR_INVALID_ARGUMENT', `ScriptCall.script must be an absolute path, got ${JSON.stringify(call.script)}`));
     }
     const callId = ++this.callSeq;
     const payload: TaskPayload & { [k: symbol]: unknown } = {

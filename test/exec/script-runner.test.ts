@@ -116,6 +116,11 @@ describe('script runner: errors', () => {
   });
   afterAll(() => runner.close());
 
+  it('a relative script path → PB_ERR_INVALID_ARGUMENT', async () => {
+    const e = await rejection(runner.run({ ...call('plain.mjs'), script: 'plain.mjs' }));
+    expect(e.code).toBe('PB_ERR_INVALID_ARGUMENT');
+  });
+
   it('missing script → PB_ERR_SCRIPT_NOT_FOUND', async () => {
     const e = await rejection(runner.run(call('does-not-exist.ts')));
     expect(e.code).toBe('PB_ERR_SCRIPT_NOT_FOUND');

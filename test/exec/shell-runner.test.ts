@@ -73,6 +73,15 @@ describe('shell runner', () => {
     expect(out.timedOut).toBe(false);
   });
 
+  it('SIGKILLs a command that ignores SIGTERM after the grace period', async () => {
+    const own = createShellRunner({ killGraceMs: 200 });
+    const out = await own.run({ command: "trap '' TERM; echo ready; while :; do :; done", cwd: dir, timeoutMs: 100 });
+    expect(out.timedOut).toBe(true);
+    expect(out.exitCode).toBe(128 + 9);
+    expect(out.stdout).toBe('ready\n');
+    await own.close();
+  });
+
   it('close() kills running children and refuses new work; same promise twice', async () => {
     const own = createShellRunner({ killGraceMs: 500 });
     const running = own.run({ command: 'exec sleep 300', cwd: dir });
