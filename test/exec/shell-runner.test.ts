@@ -56,7 +56,7 @@ describe('shell runner', () => {
   it('a timeout kills the whole process group, grandchildren included', async () => {
     const pidFile = join(dir, 'grandchild.pid');
     // The grandchild keeps stdout open: run() can only finish once it is dead too.
-    const out = await shell.run({ command: `sh -c 'sleep 300 & echo $! > ${pidFile}; wait' ; echo unreachable`, cwd: dir, timeoutMs: 300 });
+    const out = await shell.run({ command: `sh -c 'sleep 300 & echo $! > ${pidFile}; wait' ; echo unreachable`, cwd: dir, timeoutMs: 1000 });
     expect(out.timedOut).toBe(true);
     expect(out.exitCode).toBe(128 + 15);
     expect(out.stdout).toBe('');
@@ -75,7 +75,8 @@ describe('shell runner', () => {
 
   it('SIGKILLs a command that ignores SIGTERM after the grace period', async () => {
     const own = createShellRunner({ killGraceMs: 200 });
-    const out = await own.run({ command: "trap '' TERM; echo ready; while :; do :; done", cwd: dir, timeoutMs: 100 });
+    // The timeout leaves the shell ample time to set its trap first.
+    const out = await own.run({ command: "trap '' TERM; echo ready; while :; do :; done", cwd: dir, timeoutMs: 1000 });
     expect(out.timedOut).toBe(true);
     expect(out.exitCode).toBe(128 + 9);
     expect(out.stdout).toBe('ready\n');
