@@ -122,6 +122,7 @@ describe('bad input, case by case', () => {
     expect(r.stderr).toMatch(/schema-errors\.yaml:2:\d+ at run\[0\]\.shell.*timout/);
     expect(r.stderr).toMatch(/schema-errors\.yaml:4:\d+ at run\[1\].*bogus/);
     expect(r.stderr).toMatch(/schema-errors\.yaml:7:\d+ at require lock.*wait/);
+    expect(r.stderr).toMatch(/schema-errors\.yaml:9:\d+ at nested\.__priority.*high/);
   });
 
   it('malformed condition → exit 2 naming the key', async () => {
@@ -219,7 +220,7 @@ describe('bad input, case by case', () => {
   it('require lock timing out: with timeout_exception exit 1; with timeout_block that block', async () => {
     const hard = await cli([fx('lock-timeout-exception.yaml')]);
     expect(hard.code).toBe(1);
-    expect(errorLine(hard.stderr)).toMatch(/^error\[PB_ERR_LOCK_TIMEOUT\]: .*lock-timeout-exception\.yaml:4:\d+ at inner\.require lock/);
+    expect(errorLine(hard.stderr)).toMatch(/^error\[PB_ERR_LOCK_TIMEOUT\]: .*lock-timeout-exception\.yaml:5:\d+ at inner\.require lock/);
     const soft = await cli([fx('lock-timeout-block.yaml')]);
     expect(soft.code).toBe(0);
     expect(JSON.parse(soft.stdout)).toMatchObject({ inner: { gave_up: true } });
