@@ -60,7 +60,8 @@ async function resolveFile(
     if (data === null || data === undefined) data = {};
     if (isPlainObject(data)) {
       const { __usage: _ignored, __tags: tags, ...rest } = data;
-      if (tags !== undefined) {
+      // A file imported twice (a diamond) declares its tags once.
+      if (tags !== undefined && !importedTags.some((t) => t.file === file)) {
         importedTags.push({ file, raw: tags, positions: out });
       }
       data = rest;

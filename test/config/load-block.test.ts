@@ -121,6 +121,13 @@ describe('loadBlock: imports', () => {
     expect(block.locate(['later', 'value'])).toMatchObject({ file: fixture('imports', 'diamond', 'shared.yaml'), line: 1 });
   });
 
+  it('a file imported twice declares its custom tags once', async () => {
+    const block = await checkBlock(fixture('imports', 'diamond', 'tagged-twice.yaml'));
+    expect(block.tags.map((t) => t.pattern)).toEqual(['shout .*']);
+    expect(block.tags[0]!.script).toBe(fixture('good', 'lib', 'notify.ts'));
+    expect(block.data).toEqual({ a: { t: { loud: true } }, b: { t: { loud: true } }, 'shout hello': { x: 1 } });
+  });
+
   it('keeps positions in the file that holds each node', async () => {
     const block = await loadBlock(fixture('imports', 'main.yaml'));
     expect(block.locate(['hosts', 'keep'])).toMatchObject({ file: fixture('imports', 'main.yaml'), line: 4, col: 3 });
