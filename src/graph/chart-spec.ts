@@ -6,6 +6,9 @@
  * Choices the spec leaves open (see also docs/graphs.md):
  * - Each consolidated value is drawn as a flat step over the interval it covers (two points per
  *   bucket), as rrdtool does; an unknown bucket breaks the line and the fill (a gap, never 0).
+ *   Buckets narrower than 2 px are one point at their middle (a step would not show).
+ * - LINE is 1 px wide, like rrdtool's LINE1: dense data stays readable (and Skia draws hairlines
+ *   several times faster than wider strokes).
  * - STACK is summed here, not by Chart.js, so steps line up exactly; an unknown value leaves a
  *   gap in its own layer and counts as 0 for the layers above it.
  * - Later fields are drawn over earlier ones, as rrdtool does (Chart.js's default is the reverse).
@@ -126,10 +129,10 @@ export function buildChartSpec(
       if (v > dataMax) dataMax = v;
     }
 
-    const points = stepPoints(px.edges, values, from, to);
+    const points = stepPoints(px.edges, values, from, to, opts.width / opts.period);
     legend.push({ name, color: opts.method === 'LINE' ? colors.line : colors.area, stats });
     if (opts.method === 'LINE') {
-      datasets.push({ label: name, data: points, order: -i, borderColor: colors.line, borderWidth: 1.5, fill: false });
+      datasets.push({ label: name, data: points, order: -i, borderColor: colors.line, borderWidth: 1, fill: false });
     } else if (opts.method === 'AREA') {
       datasets.push({
         label: name,
@@ -259,9 +262,17 @@ interface PixelStack {
 
 /**
  * Each bucket as a flat step: (start, v) → (end, v), clipped to the window. Unknown buckets
- * become one NaN point, which Chart.js treats as a break in both line and fill.
+ * become one NaN point, which Chart.js treats as a break in both line and fill. When a bucket is
+ * under 2 px wide a step is invisible, so it is drawn as one point at its middle: half the points
+ * for Chart.js to lay out, the same picture.
  */
-export function stepPoints(edges: Float64Array, values: Float64Array, from: number, to: number): ChartPoint[] {
+export function stepPoints(
+  edges: Float64Array,
+  values: Float64Array,
+  from: number,
+  to: number,
+  pxPerSecond = Number.POSITIVE_INFINITY,
+): ChartPoint[] {
   const points: ChartPoint[] = [];
   let lastWasGap = true;
   for (let b = 0; b < values.length; b++) {
@@ -274,7 +285,8 @@ export function stepPoints(edges: Float64Array, values: Float64Array, from: numb
       lastWasGap = true;
       continue;
     }
-    points.push({ x: x0, y }, { x: x1, y });
+    if ((x1 - x0) * pxPerSecond < 2) points.push({ x: (x0 + x1) / 2, y });
+    else points.push({ x: x0, y }, { x: x1, y });
     lastWasGap = false;
   }
   return points;

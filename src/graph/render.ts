@@ -11,7 +11,7 @@ import { RuntimeFailure } from '../core/errors.js';
 import { GRAPH_COLORS } from './chart-spec.js';
 import type { ChartSpec } from './chart-spec.js';
 import { formatSi } from './format-number.js';
-import { encodeRgbPng } from './png-encode.js';
+import { encodeRgbaPng } from './png-encode.js';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Filler);
 
@@ -46,7 +46,7 @@ export async function renderChartSpec(spec: ChartSpec): Promise<RenderedChart> {
     });
     const area = chart.chartArea;
     const chartArea = { left: area.left, top: area.top, right: area.right, bottom: area.bottom };
-    const png = await encodeRgbPng(canvas.data(), canvasWidth, canvasHeight);
+    const png = await encodeRgbaPng(canvas.data(), canvasWidth, canvasHeight);
     return { png, chartArea };
   } catch (e) {
     throw new RuntimeFailure('PB_ERR_GRAPH', `rendering the graph failed: ${(e as Error).message}`, { cause: e });

@@ -1,7 +1,8 @@
 /**
  * Time-axis ticks for a window of `period` seconds: a step from a fixed ladder so that at most
  * `maxLabels` fit, aligned to local wall-clock boundaries (ticks on :00, :30, midnight…), and a
- * label format that suits the span: `HH:MM` up to a day, `Ddd HH:MM` up to a week, dates beyond.
+ * label format that suits the span: `HH:MM` under a day (a full day would show 00:00 at both
+ * ends), `Ddd HH:MM` up to three days, `Ddd D` up to two weeks, `Mon D` beyond.
  * Local time of the process (its TZ), as rrdtool does.
  */
 const STEPS = [
@@ -24,8 +25,8 @@ export interface TimeTicks {
 export function timeTicks(from: number, to: number, plotWidth: number): TimeTicks {
   const span = Math.max(1, to - from);
   const style: TimeLabelStyle =
-    span <= 86_400 ? 'clock' : span <= 3 * 86_400 ? 'weekday-clock' : span <= 14 * 86_400 ? 'weekday-date' : 'date';
-  const labelPx = style === 'clock' ? 60 : style === 'weekday-clock' ? 90 : 70;
+    span < 86_400 ? 'clock' : span <= 3 * 86_400 ? 'weekday-clock' : span <= 14 * 86_400 ? 'weekday-date' : 'date';
+  const labelPx = style === 'clock' ? 60 : style === 'weekday-clock' ? 80 : 70;
   const maxLabels = Math.max(2, Math.floor(plotWidth / labelPx));
   let step: number = STEPS[STEPS.length - 1] ?? 31_536_000;
   for (const s of STEPS) {

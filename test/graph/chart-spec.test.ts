@@ -49,21 +49,37 @@ describe('buildChartSpec', () => {
     expect(stack.config.options?.scales?.y).toMatchObject({ beginAtZero: true });
   });
 
-  it('consolidates to at most the pixel width and draws each bucket as a flat step', () => {
-    // 17,280 five-second rows (a day) into 600 pixels: 29 rows per bucket.
+  it('consolidates to at most the pixel width; sub-2px buckets are one point each', () => {
+    // 17,280 five-second rows (a day) into 600 pixels: 29 rows (~1 px) per bucket.
     const data = table(NOW - 86_400, 5, { v: range(17_280, (i) => i) });
     const spec = buildChartSpec(opts({ period: '1d' }), data, NOW);
     const pts = spec.config.data.datasets[0]?.data ?? [];
-    expect(pts.length / 2).toBeLessThanOrEqual(601);
-    expect(pts.length / 2).toBeGreaterThan(590);
-    for (let i = 0; i < pts.length; i += 2) {
-      expect(pts[i]?.y).toBe(pts[i + 1]?.y); // flat over the bucket
-      expect(pts[i + 1]!.x).toBeGreaterThan(pts[i]!.x);
+    expect(pts.length).toBeLessThanOrEqual(601);
+    expect(pts.length).toBeGreaterThan(590);
+    for (let i = 1; i < pts.length; i++) {
+      expect(pts[i]!.x).toBeGreaterThan(pts[i - 1]!.x);
+      expect(pts[i]!.y).toBeGreaterThan(pts[i - 1]!.y); // averages follow the ramp
     }
-    expect(pts[0]?.x).toBe(NOW - 86_400);
-    expect(pts.at(-1)?.x).toBe(NOW);
-    // Averages increase with the ramp.
-    expect(pts[2]!.y).toBeGreaterThan(pts[0]!.y);
+    expect(pts[0]!.x).toBeGreaterThanOrEqual(NOW - 86_400);
+    expect(pts.at(-1)!.x).toBeLessThanOrEqual(NOW);
+    // Buckets are 29 rows (145 s) aligned to multiples of 145 s in epoch time; the first one holds
+    // the rows before the first such boundary and shows their mean.
+    const firstEnd = Math.ceil((NOW - 86_400 + 1) / 145) * 145;
+    const count = (firstEnd - (NOW - 86_400)) / 5;
+    expect(pts[0]!.y).toBe((count - 1) / 2);
+  });
+
+  it('wide buckets are drawn as flat steps over exactly their interval', () => {
+    const data = table(NOW - 3600, 60, { v: range(60, (i) => i) }); // 10 px per row
+    const pts = buildChartSpec(opts({}), data, NOW).config.data.datasets[0]?.data ?? [];
+    expect(pts).toHaveLength(120);
+    expect(pts.slice(0, 4)).toEqual([
+      { x: NOW - 3600, y: 0 },
+      { x: NOW - 3540, y: 0 },
+      { x: NOW - 3540, y: 1 },
+      { x: NOW - 3480, y: 1 },
+    ]);
+    expect(pts.at(-1)).toEqual({ x: NOW, y: 59 });
   });
 
   it('leaves unknown rows as gaps (NaN breaks), never zeros, and keeps their neighbours', () => {

@@ -1,0 +1,148 @@
+// Graph rendering vs rrdtool 1.7 `graph`, measured in the same run.
+// One day of 5-second data (17,280 samples, one GAUGE) in a file with SPEC §6's default archives,
+// made by our store for us and by rrdtool for rrdtool; both draw a 600×200 plot with a title,
+// a vertical label, a LINE and a last/min/max/avg legend, and write the PNG to disk.
+// Ours: open + fetch + chart + PNG + atomic write + close. rrdtool: one `graph` command in pipe
+// mode (`rrdtool -`), which also opens the file and writes the PNG.
+// Usage: npm run build && node bench/graph.bench.mjs [iterations]
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultArchives, RrdFile } from '../dist/timeseries/rrd/index.js';
+import { parseGraphOptions, renderGraph, writeGraph } from '../dist/graph/index.js';
+
+const ITER = Number(process.argv[2] ?? 40);
+const WARMUP = 5;
+const STEP = 5;
+const SAMPLES = 17_280;
+const END = 1_700_006_400; // a multiple of 300 s, so every archive ends on a row boundary
+const START = END - SAMPLES * STEP;
+const dir = mkdtempSync(join(tmpdir(), 'pb-graph-bench-'));
+
+const fmt = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+function line(name, ours, peerName, peer, unit, target) {
+  console.log(`${name}: ours ${fmt(ours)} ${unit} | ${peerName} ${fmt(peer)} ${unit} | ratio ${(ours / peer).toFixed(2)} | target ${target}`);
+}
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** `rrdtool -` (pipe mode): commands on stdin, one OK/ERROR line each. */
+function rrdtoolPipe() {
+  const p = spawn('rrdtool', ['-'], { cwd: dir });
+  p.stdout.setEncoding('utf8');
+  let buf = '';
+  const waiting = [];
+  p.stdout.on('data', (d) => {
+    buf += d;
+    let nl;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const l = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      if (l.startsWith('OK u:')) waiting.shift().resolve();
+      else if (l.startsWith('ERROR')) waiting.shift().reject(new Error(l));
+    }
+  });
+  return {
+    run(cmd) {
+      return new Promise((resolve, reject) => {
+        waiting.push({ resolve, reject });
+        p.stdin.write(`${cmd}\n`);
+      });
+    },
+    close: () => new Promise((r) => (p.once('exit', r), p.stdin.end('quit\n'))),
+  };
+}
+
+// A day that looks like a real metric: a slow wave, noise, and a 20-minute outage (unknown).
+function value(i) {
+  if (i >= 9000 && i < 9240) return undefined;
+  return 40 + 25 * Math.sin(i / 1400) + 8 * Math.sin(i / 37) + ((i * 7919) % 101) / 20;
+}
+
+const oursPath = join(dir, 'ours.rrd');
+const refPath = join(dir, 'ref.rrd');
+const ours = await RrdFile.create(oursPath, {
+  step: STEP,
+  start: START,
+  ds: [{ name: 'value', type: 'GAUGE', heartbeat: 2 * STEP }],
+  rra: defaultArchives(),
+});
+const batch = [];
+for (let i = 1; i <= SAMPLES; i++) {
+  const v = value(i);
+  batch.push({ time: START + i * STEP, values: { value: v ?? null } });
+  if (batch.length === 1000 || i === SAMPLES) {
+    await ours.update(batch.splice(0));
+  }
+}
+await ours.close();
+
+const rt = rrdtoolPipe();
+const rras = defaultArchives().map((a) => `RRA:${a.cf}:${a.xff}:${a.steps}:${a.rows}`).join(' ');
+await rt.run(`create ${refPath} --start ${START} --step ${STEP} DS:value:GAUGE:${2 * STEP}:U:U ${rras}`);
+let args = [];
+for (let i = 1; i <= SAMPLES; i++) {
+  const v = value(i);
+  args.push(`${START + i * STEP}:${v === undefined ? 'U' : v}`);
+  if (args.length === 500 || i === SAMPLES) {
+    await rt.run(`update ${refPath} ${args.join(' ')}`);
+    args = [];
+  }
+}
+
+const options = parseGraphOptions(
+  { path: join(dir, 'ours.png'), title: 'Bench: one day of 5 s data', 'vertical label': 'value', period: '1d', method: 'LINE' },
+  'bench',
+);
+const refPng = join(dir, 'ref.png');
+const rrdGraph =
+  `graph ${refPng} --start ${END - 86_400} --end ${END} --width 600 --height 200 ` +
+  `--title "Bench: one day of 5 s data" --vertical-label value ` +
+  `DEF:v=${refPath}:value:AVERAGE VDEF:vl=v,LAST VDEF:vmin=v,MINIMUM VDEF:vmax=v,MAXIMUM VDEF:vavg=v,AVERAGE ` +
+  `LINE1:v#CA442A:value GPRINT:vl:"last %6.2lf%s" GPRINT:vmin:"min %6.2lf%s" GPRINT:vmax:"max %6.2lf%s" GPRINT:vavg:"avg %6.2lf%s"`;
+
+async function oursOnce() {
+  const t0 = performance.now();
+  const file = await RrdFile.open(oursPath);
+  try {
+    await writeGraph(options.path, await renderGraph(file, options, END));
+  } finally {
+    await file.close();
+  }
+  return performance.now() - t0;
+}
+async function peerOnce() {
+  const t0 = performance.now();
+  await rt.run(rrdGraph);
+  return performance.now() - t0;
+}
+
+for (let i = 0; i < WARMUP; i++) {
+  await oursOnce();
+  await peerOnce();
+}
+const tOurs = [];
+const tPeer = [];
+// Interleaved, so background load on the shared machine hits both alike.
+for (let i = 0; i < ITER; i++) {
+  tOurs.push(await oursOnce());
+  tPeer.push(await peerOnce());
+}
+await rt.close();
+
+const oursSize = statSync(options.path).size;
+const peerSize = statSync(refPng).size;
+line(
+  `graph 600x200 LINE, 1 day of 5 s data (median of ${ITER})`,
+  median(tOurs),
+  'rrdtool 1.7 graph (pipe mode)',
+  median(tPeer),
+  'ms/render',
+  '≤ 1.00',
+);
+line('graph PNG size', oursSize / 1024, 'rrdtool', peerSize / 1024, 'KiB', 'informational');
+if (process.env.PB_BENCH_KEEP) console.log(`kept: ${dir}`);
+else rmSync(dir, { recursive: true, force: true });
