@@ -71,11 +71,17 @@ class ConditionParser {
   }
 
   private operator(): BinaryOperator | UnaryOperator {
-    for (const op of SYMBOL_OPS) {
-      if (this.text.startsWith(op, this.pos)) {
+    // The whole run of operator characters, so `>>` or `=<` is reported as such.
+    const symbols = /^[=!<>]+/.exec(this.text.slice(this.pos))?.[0];
+    if (symbols !== undefined) {
+      const op = SYMBOL_OPS.find((o) => o === symbols);
+      if (op) {
         this.pos += op.length;
         return op;
       }
+      const fix: Record<string, string> = { '=': '==', '===': '==', '=<': '<=', '=>': '>=', '<>': '!=', '!==': '!=' };
+      const hint = fix[symbols] ? `use '${fix[symbols]}'` : `expected one of ${OPERATOR_LIST}`;
+      return this.fail(`unknown operator '${symbols}'`, hint);
     }
     const rest = this.text.slice(this.pos);
     for (const { words, op } of WORD_OPS) {
@@ -86,8 +92,7 @@ class ConditionParser {
       }
     }
     const word = /^\S+/.exec(rest)?.[0] ?? rest;
-    const hint = word.startsWith('=') ? "use '==' to compare" : `expected one of ${OPERATOR_LIST}`;
-    return this.fail(`unknown operator '${word}'`, hint);
+    return this.fail(`unknown operator '${word}'`, `expected one of ${OPERATOR_LIST}`);
   }
 
   private operand(which: string): Operand {

@@ -40,7 +40,11 @@ describe('parseCondition: malformed → PB_ERR_CONDITION_SYNTAX', () => {
   const cases: [string, RegExp][] = [
     ['', /empty/],
     ['x', /no operator/],
-    ['x = 1', /use '=='/],
+    ['x = 1', /unknown operator '='; use '=='/],
+    ['x >> 5', /unknown operator '>>'/],
+    ['x => 5', /use '>='/],
+    ['x <> 5', /use '!='/],
+    ['x === 5', /use '=='/],
     ['x ~ 1', /unknown operator '~'/],
     ['x like 1', /unknown operator 'like'/],
     ['x ==', /no right side/],
