@@ -3,7 +3,7 @@
  * the renderer draws around it (title, legend table). No canvas, no I/O, no clock: tests call it
  * with tables they build by hand.
  *
- * Choices the spec leaves open (see also docs/graphs.md):
+ * Choices the spec leaves open (all listed in docs/graphs.md):
  * - Each consolidated value is drawn as a flat step over the interval it covers (two points per
  *   bucket), as rrdtool does; an unknown bucket breaks the line and the fill (a gap, never 0).
  *   Buckets narrower than 2 px are one point at their middle (a step would not show).
