@@ -56,12 +56,20 @@ export class RunThreadManager implements RunThreadHost {
         }),
       );
     }
+    if (this.set.get(spec.id)) return this.set.start(spec);
+    this.logger.info(`Starting RunThread: ${spec.id} (${spec.script} every ${spec.intervalMs / 1000} s); waiting for its first result`);
     return this.set.start(spec);
   }
 
   /** Stop scheduling and wait for in-flight ticks up to the deadline. */
-  stopAll(deadlineMs: number): Promise<void> {
-    return this.set.stopAll(deadlineMs);
+  async stopAll(deadlineMs: number): Promise<void> {
+    const running = this.set.statuses().filter((s) => s.running);
+    if (running.length === 0) return this.set.stopAll(deadlineMs);
+    const busy = running.filter((s) => this.set.get(s.id)?.busy).map((s) => s.id);
+    this.logger.info(
+      `Stopping RunThread(s): ${running.map((s) => s.id).join(', ')}${busy.length ? `; waiting for the tick in flight in ${busy.join(', ')}` : ''}`,
+    );
+    await this.set.stopAll(deadlineMs);
   }
 
   /** Write every pending sample and a final graph, then close the files. */
@@ -69,6 +77,9 @@ export class RunThreadManager implements RunThreadHost {
     for (const [id, c] of this.collectors) {
       try {
         await c.close();
+        for (const f of c.stats()) {
+          this.logger.info(`Time series ${f.path}: ${f.written} sample(s) written${f.graphsRendered ? `, ${f.graphsRendered} graph render(s)` : ''}`);
+        }
       } catch (e) {
         this.logger.error(`could not write the time series of RunThread ${id}: ${(e as Error).message}`);
       }
