@@ -63,7 +63,7 @@ export async function loadBlock(file: string, options: LoadBlockOptions = {}): P
   const { __usage: _usage, __tags: _tags, ...rest } = data;
 
   if (validate) {
-    problems.push(...semanticProblems(rest, tags, locate));
+    problems.push(...semanticProblems(rest, tags, locate, (p) => positions.get(p)));
     if (problems.length > 0) throwProblems(absFile, problems, tree.files);
   }
 

@@ -85,7 +85,10 @@ function walk(
       const key = keyNode && isScalar(keyNode) ? String(keyNode.value ?? '') : String(keyNode ?? '');
       const childPath = [...path, key];
       const range = keyNode?.range ?? (pair.value as Node | null)?.range;
-      if (range) positions.set(childPath, at(range[0]));
+      if (range) {
+        const quotedKey = keyNode !== null && isScalar(keyNode) && (keyNode.type === 'QUOTE_DOUBLE' || keyNode.type === 'QUOTE_SINGLE');
+        positions.set(childPath, quotedKey ? { ...at(range[0]), quotedKey } : at(range[0]));
+      }
       if (pair.value) walk(pair.value as Node, childPath, positions, at);
     }
   } else if (isSeq(node)) {

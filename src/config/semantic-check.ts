@@ -11,6 +11,7 @@ import { ConditionSyntaxError, parseCondition } from '../engine/conditions/index
 import { classifyKey } from '../engine/tag-key.js';
 import { isPlainObject } from './plain-object.js';
 import type { ValidationProblem } from './problems.js';
+import type { Position } from './source-map.js';
 import type { CustomTagSpec, KeyPath } from './types.js';
 
 type Path = (string | number)[];
@@ -18,6 +19,8 @@ type Path = (string | number)[];
 interface Ctx {
   readonly tags: readonly CustomTagSpec[];
   readonly locate: (p: KeyPath) => SourceLocation;
+  /** The exact position of a node (no ancestor fallback), when recorded. */
+  readonly position: (p: KeyPath) => Position | undefined;
   readonly problems: ValidationProblem[];
 }
 
@@ -25,8 +28,9 @@ export function semanticProblems(
   data: Record<string, unknown>,
   tags: readonly CustomTagSpec[],
   locate: (p: KeyPath) => SourceLocation,
+  position: (p: KeyPath) => Position | undefined = () => undefined,
 ): ValidationProblem[] {
-  const ctx: Ctx = { tags, locate, problems: [] };
+  const ctx: Ctx = { tags, locate, position, problems: [] };
   checkLevel(data, [], false, ctx);
   for (const tag of tags) {
     if (!isFile(tag.script)) {
@@ -135,8 +139,9 @@ function checkCondition(key: string, condition: string, keyPath: Path, ctx: Ctx)
   } catch (e) {
     if (!(e instanceof ConditionSyntaxError)) throw e;
     const loc = ctx.locate(keyPath);
-    // Point at the offending character inside the key when the key is on one line.
-    const col = loc.col === undefined ? undefined : loc.col + key.indexOf(condition) + e.column - 1;
+    // Point at the offending character inside the key (plain or quoted without escapes).
+    const pos = ctx.position(keyPath);
+    const col = pos === undefined ? loc.col : pos.col + (pos.quotedKey ? 1 : 0) + key.indexOf(condition) + e.column - 1;
     ctx.problems.push({ code: 'PB_ERR_CONDITION_SYNTAX', message: e.message, location: { ...loc, col } });
   }
 }

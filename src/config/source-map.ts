@@ -10,6 +10,8 @@ export interface Position {
   readonly file: string;
   readonly line: number;
   readonly col: number;
+  /** The key was written quoted (`"if a == 1":`), so its text starts one column later. */
+  readonly quotedKey?: boolean | undefined;
 }
 
 const encode = (path: KeyPath): string => JSON.stringify(path.map(String));

@@ -57,8 +57,10 @@ describe('checkBlock: every problem at once, each located', () => {
     expect(summarize(err)).toEqual([
       { code: 'PB_ERR_CONDITION_SYNTAX', file: 'bad/condition.yaml', line: 2, keyPath: 'if host = "web1"' },
       { code: 'PB_ERR_CONDITION_SYNTAX', file: 'bad/condition.yaml', line: 5, keyPath: 'nested.if x' },
+      { code: 'PB_ERR_CONDITION_SYNTAX', file: 'bad/condition.yaml', line: 7, keyPath: 'if y <> 2' },
     ]);
     expect(err.problems[0]!.location?.col).toBe(9); // the '=' of `if host = "web1"`
+    expect(err.problems[2]!.location?.col).toBe(7); // the '<>' of `"if y <> 2"` (quoted key)
     expect(err.problems[0]!.message).toMatch(/use '=='/);
   });
 
