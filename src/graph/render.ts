@@ -46,8 +46,12 @@ export async function renderChartSpec(spec: ChartSpec): Promise<RenderedChart> {
     });
     const area = chart.chartArea;
     const chartArea = { left: area.left, top: area.top, right: area.right, bottom: area.bottom };
-    const png = await encodeRgbaPng(canvas.data(), canvasWidth, canvasHeight);
-    return { png, chartArea };
+    // encodeRgbaPng copies the pixels before its first await; the chart is destroyed right after,
+    // so the shared canvas is free for the next render while this one compresses.
+    const encoding = encodeRgbaPng(canvas.data(), canvasWidth, canvasHeight);
+    chart.destroy();
+    chart = undefined;
+    return { png: await encoding, chartArea };
   } catch (e) {
     throw new RuntimeFailure('PB_ERR_GRAPH', `rendering the graph failed: ${(e as Error).message}`, { cause: e });
   } finally {

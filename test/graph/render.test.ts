@@ -8,7 +8,8 @@ import { graphFontFamily } from '../../src/graph/fonts.js';
 import { parseGraphOptions } from '../../src/graph/options.js';
 import { hexToRgb } from '../../src/graph/palette.js';
 import { renderChartSpec } from '../../src/graph/render.js';
-import { renderGraph } from '../../src/graph/render-graph.js';
+import { fetchWindow, renderGraph } from '../../src/graph/render-graph.js';
+import { RrdFile } from '../../src/timeseries/rrd/index.js';
 import { writeGraph } from '../../src/graph/write-graph.js';
 import type { FetchedSeries, GraphDataSource } from '../../src/graph/series.js';
 import { range, table } from './table.js';
@@ -145,18 +146,46 @@ describe('renderChartSpec / renderGraph', () => {
     expect(legendText.size).toBeGreaterThan(30);
   });
 
-  it('renderGraph asks the source for the period at one row per pixel', async () => {
+  it('renderGraph reads a real round-robin file at one row per pixel and draws its data', async () => {
+    // Two hours of 10 s data with the middle 20 minutes of the last hour unknown.
+    const file = await RrdFile.create(join(dir, 'real.rrd'), {
+      step: 10,
+      start: NOW - 7200,
+      ds: [{ name: 'load', type: 'GAUGE', heartbeat: 20 }],
+      rra: [
+        { cf: 'AVERAGE', xff: 0.5, steps: 1, rows: 1000 },
+        { cf: 'AVERAGE', xff: 0.5, steps: 30, rows: 100 },
+      ],
+    });
+    const samples = [];
+    for (let t = NOW - 7190; t <= NOW; t += 10) {
+      const unknown = t > NOW - 2400 && t <= NOW - 1200;
+      samples.push({ time: t, values: { load: unknown ? null : 5 + Math.sin(t / 300) } });
+    }
+    await file.update(samples);
     const calls: unknown[] = [];
-    const data = table(NOW - 86_400, 300, { v: range(288, () => 3) });
-    const source: GraphDataSource = {
+    const recording: GraphDataSource = {
       fetch(o) {
         calls.push(o);
-        return data;
+        return file.fetch(o);
       },
     };
-    const png = await renderGraph(source, opts({ period: '1d' }), NOW + 0.7);
-    expect(calls).toEqual([{ cf: 'AVERAGE', start: NOW - 86_400, end: NOW, resolution: 144 }]);
-    expect(decode(png).width).toBeGreaterThan(600);
+    const o = opts({ period: '1h' });
+    const spec = buildChartSpec(o, fetchWindow(recording, o, NOW + 0.7), NOW, graphFontFamily());
+    expect(calls).toEqual([{ cf: 'AVERAGE', start: NOW - 3600, end: NOW, resolution: 6 }]);
+    const { png, chartArea } = await renderChartSpec(spec);
+    const img = decode(png);
+    const cols = columnsWith(img, hexToRgb('#CA442A'), chartArea.left, chartArea.right, chartArea.top, chartArea.bottom, 0, true);
+    const xOf = (t: number) => chartArea.left + ((t - (NOW - 3600)) / 3600) * 600;
+    for (let x = Math.ceil(xOf(NOW - 2400)) + 3; x < Math.floor(xOf(NOW - 1200)) - 3; x++) expect(cols.has(x)).toBe(false);
+    expect(cols.size).toBeGreaterThan(600 * (2 / 3) * 0.95);
+    expect(spec.legend[0]!.stats.max).toBeLessThanOrEqual(6);
+    expect(spec.legend[0]!.stats.min).toBeGreaterThanOrEqual(4);
+    await file.close();
+    // renderGraph is the same path end to end.
+    const reopened = await RrdFile.open(join(dir, 'real.rrd'));
+    expect(decode(await renderGraph(reopened, o, NOW)).width).toBe(spec.layout.canvasWidth);
+    await reopened.close();
   });
 
   it('renderGraph rejects fields the file does not have', async () => {
@@ -196,5 +225,18 @@ describe('writeGraph', () => {
     await writeFile(join(blocked, 'keep'), 'x');
     await expect(writeGraph(blocked, Buffer.from('png'))).rejects.toMatchObject({ code: 'PB_ERR_GRAPH' });
     expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('concurrent renders', () => {
+  it('share a canvas safely: each PNG equals the same render done alone', async () => {
+    const specs = [0, 1, 2, 3].map((k) =>
+      buildChartSpec(opts({ title: `series ${k}` }), table(NOW - 3600, 60, { v: range(60, (i) => (i * (k + 1)) % 17) }), NOW, graphFontFamily()),
+    );
+    const alone: Buffer[] = [];
+    for (const s of specs) alone.push((await renderChartSpec(s)).png);
+    const together = await Promise.all(specs.map((s) => renderChartSpec(s)));
+    together.forEach((r, k) => expect(r.png.equals(alone[k]!)).toBe(true));
+    expect(alone[0]!.equals(alone[1]!)).toBe(false);
   });
 });
