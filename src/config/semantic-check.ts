@@ -16,6 +16,13 @@ import type { CustomTagSpec, KeyPath } from './types.js';
 
 type Path = (string | number)[];
 
+/** What the worker can load without a build step (SPEC §3.1). */
+const SCRIPT_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
+
+function unsupportedScript(script: string): string {
+  return `script '${script}' is not a block script: procblock loads .ts, .mts, .js or .mjs modules exporting processBlock`;
+}
+
 interface Ctx {
   readonly tags: readonly CustomTagSpec[];
   readonly locate: (p: KeyPath) => SourceLocation;
@@ -33,12 +40,15 @@ export function semanticProblems(
   const ctx: Ctx = { tags, locate, position, problems: [] };
   checkLevel(data, [], false, ctx);
   for (const tag of tags) {
+    const location = tag.location ?? { file: tag.script };
     if (!isFile(tag.script)) {
       ctx.problems.push({
         code: 'PB_ERR_SCRIPT_NOT_FOUND',
         message: `custom tag '${tag.pattern}': script not found: ${tag.script} (paths are relative to the file that declares the tag)`,
-        location: tag.location ?? { file: tag.script },
+        location,
       });
+    } else if (!SCRIPT_EXTENSIONS.includes(path.extname(tag.script))) {
+      ctx.problems.push({ code: 'PB_ERR_VALIDATION', message: `custom tag '${tag.pattern}': ${unsupportedScript(tag.script)}`, location });
     }
   }
   return ctx.problems;
@@ -158,6 +168,8 @@ function checkRunList(list: unknown, at: Path, ctx: Ctx): void {
       const resolved = path.resolve(path.dirname(holder), script);
       if (!isFile(resolved)) {
         push(ctx, 'PB_ERR_SCRIPT_NOT_FOUND', scriptPath, `script not found: '${script}' (looked for ${resolved}; paths are relative to ${path.basename(holder)})`);
+      } else if (!SCRIPT_EXTENSIONS.includes(path.extname(resolved))) {
+        push(ctx, 'PB_ERR_VALIDATION', scriptPath, unsupportedScript(script));
       }
     }
     if (item['cache'] === true && item['interval'] === undefined) {

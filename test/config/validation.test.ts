@@ -211,3 +211,15 @@ describe('put tag … in queue …', () => {
     expect(err.problems[0]!.message).toBe("put tag: no sibling key 'reprot' to post; keys here: report, nested, summary");
   });
 });
+
+describe('script kinds', () => {
+  it("rejects the original's Python scripts (existing files that are not .ts/.mts/.js/.mjs)", async () => {
+    const err = await inputError(() => checkBlock(fixture('bad', 'python-script.yaml')));
+    expect(err.code).toBe('PB_ERR_VALIDATION');
+    expect(summarize(err).map((p) => [p.line, p.keyPath])).toEqual([
+      [2, '__tags.legacy .*'],
+      [4, 'run[0].script'],
+    ]);
+    expect(err.problems[1]!.message).toMatch(/loads \.ts, \.mts, \.js or \.mjs/);
+  });
+});
