@@ -67,6 +67,27 @@ line('no-op script call p50', pct(ours, 50), 'piscina no-op task', pct(peer, 50)
 line('no-op script call p99', pct(ours, 99), 'piscina no-op task', pct(peer, 99), 'µs', 'report');
 await pool.destroy();
 
+// (a2) a typical small call (20-key pipe data in, one key set, an object returned) vs a piscina
+// task that receives the same data and returns the same object.
+const typicalWorker = join(tmp, 'typical-task.mjs');
+writeFileSync(
+  typicalWorker,
+  'export default function t(p) { p.seen = (p.seen ?? 0) + 1; return { ret: { host: p.host, ok: true, value: Number(p.n) * 2 }, set: { seen: p.seen } }; }\n',
+);
+const tpool = new Piscina({ filename: typicalWorker, maxThreads: 1, minThreads: 1 });
+const data = { host: 'web1', n: 21 };
+for (let i = 0; i < 18; i++) data[`key${i}`] = i % 2 ? `value ${i}` : [i, { nested: i }];
+await runner.run(call('bench-typical.mjs', data));
+await tpool.run(data);
+const tOurs = [];
+const tPeer = [];
+for (let r = 0; r < ROUNDS; r++) {
+  tOurs.push(...(await timeEach(CALLS / ROUNDS / 2, () => runner.run(call('bench-typical.mjs', data)))));
+  tPeer.push(...(await timeEach(CALLS / ROUNDS / 2, () => tpool.run(data))));
+}
+line('typical small script call p50', pct(tOurs, 50), 'piscina task, same data', pct(tPeer, 50), 'µs', 'report');
+await tpool.destroy();
+
 // (b) ctx.unidist.counter.increment from a script vs a raw worker→main→worker postMessage.
 if (unidist) {
   const N = Math.min(CALLS, 5000);

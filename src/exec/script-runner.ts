@@ -18,7 +18,6 @@
 import { availableParallelism } from 'node:os';
 import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deserialize } from 'node:v8';
 import { BroadcastChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { systemClock, type Clock, type TimerHandle } from '../core/clock.js';
@@ -171,7 +170,7 @@ class PiscinaScriptRunner implements ScriptRunner {
     if (signal && onAbort) signal.addEventListener('abort', onAbort, { once: true });
     try {
       const answer = (await this.pool.run(payload)) as WorkerAnswer;
-      if (answer.ok) return answer.outcome instanceof Uint8Array ? (deserialize(answer.outcome) as ScriptOutcome) : answer.outcome;
+      if (answer.ok) return answer.outcome;
       throw failureToError(answer.failure);
     } catch (e) {
       if (e instanceof ProcblockError) throw e;

@@ -6,17 +6,17 @@
  * route console output to the runtime log, since stdout carries only the CLI result.
  *
  * Each task: load the script (cached per worker by path), call `processBlock`, and answer with
- * a `TaskResult` whose outcome is v8-serialized here, so a return value that cannot cross
- * threads fails this call with a clear error instead of crashing the worker.
+ * a `WorkerAnswer`; the outcome is checked for values that cannot cross threads first, so such a
+ * return value fails this call with a clear error instead of crashing the worker.
  */
 import { existsSync } from 'node:fs';
 import { register } from 'node:module';
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { serialize } from 'node:v8';
 import { BroadcastChannel, threadId, workerData } from 'node:worker_threads';
 import { format } from 'node:util';
 import type { Unidist } from '../unidist/types.js';
+import { findUncloneable } from './clone-check.js';
 import { diffPipeData, snapshotPipeData } from './pipe-data-diff.js';
 import {
   isChannelMessage,
@@ -251,12 +251,11 @@ function isPlainObject(v: unknown): v is PlainObject {
   return proto === Object.prototype || proto === null;
 }
 
-/** The outcome goes as a plain object when trivially cloneable, else v8-serialized (checked here). */
 export type WorkerAnswer =
-  | { ok: true; outcome: ScriptOutcome | Uint8Array }
+  | { ok: true; outcome: ScriptOutcome }
   | { ok: false; failure: TaskFailure };
 
-const EMPTY_SNAPSHOT = snapshotPipeData({});
+const EMPTY_SNAPSHOT = {};
 
 /** The piscina task handler. Never throws: every failure is described as data. */
 export default async function runTask(task: TaskPayload): Promise<WorkerAnswer> {
@@ -300,9 +299,9 @@ export default async function runTask(task: TaskPayload): Promise<WorkerAnswer> 
         pipeDataDeleted: changes.deleted,
         durationMs: performance.now() - start,
       };
-      // Nothing script-made to clone: skip the serialization check.
-      if (!plain && changes.deleted.length === 0 && isEmpty(changes.set)) return { ok: true, outcome };
-      return { ok: true, outcome: serialize(outcome) };
+      const bad = findUncloneable(outcome.returned, 'returned') ?? findUncloneable(changes.set, 'pipeData');
+      if (bad !== undefined) throw new TypeError(`${bad} cannot be cloned`);
+      return { ok: true, outcome };
     } catch (e) {
       return fail('PB_ERR_SCRIPT_THROW', script, e, (p) => `script ${script} returned or left in pipeData a value that cannot be passed between threads: ${p.message}`);
     }
