@@ -6,8 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ProcblockError } from '../../src/core/errors.js';
 import { createLogger } from '../../src/core/logger.js';
 import { processMapping } from '../../src/engine/process-block.js';
-import { emptyData } from '../../src/unidist/memory/data.js';
-import { MemoryUnidist } from '../../src/unidist/memory/memory-unidist.js';
+import { createUnidist } from '../../src/unidist/index.js';
 import type { Unidist } from '../../src/unidist/types.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { pureServices } from './helpers.js';
@@ -19,8 +18,7 @@ afterEach(async () => {
 
 async function setup() {
   const clock = new FakeClock();
-  // TODO(createUnidist): switch to the public factory once src/unidist/index.ts lands.
-  const unidist: Unidist = new MemoryUnidist({ data: emptyData(), clock, logger: createLogger(() => undefined, 'silent'), sink: undefined });
+  const unidist = await createUnidist({ backend: 'memory', clock, logger: createLogger(() => undefined, 'silent') });
   open.push(unidist);
   const captured = pureServices({ unidist, clock });
   return { ...captured, unidist, clock };

@@ -10,8 +10,7 @@ import { systemClock } from '../../dist/core/clock.js';
 import { createScriptRunner, createShellRunner } from '../../dist/exec/index.js';
 import type { EngineServices } from '../../dist/engine/types.js';
 import type { RunThreadHost } from '../../dist/schedule/types.js';
-import { emptyData } from '../../dist/unidist/memory/data.js';
-import { MemoryUnidist } from '../../dist/unidist/memory/memory-unidist.js';
+import { createUnidist } from '../../dist/unidist/index.js';
 import type { Unidist } from '../../dist/unidist/types.js';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/engine/', import.meta.url));
@@ -27,9 +26,11 @@ export async function realServices(options: { clock?: Clock; runThreads?: RunThr
   const logs: LogRecord[] = [];
   const logger = createLogger((r) => logs.push(r), 'debug');
   const clock = options.clock ?? systemClock;
-  // TODO(createUnidist): switch to the public factory once src/unidist/index.ts lands.
-  const unidist: Unidist = new MemoryUnidist({ data: emptyData(), clock, logger: logger.child('unidist'), sink: undefined });
-  const scripts = createScriptRunner({ unidist, logger, maxThreads: options.maxThreads ?? 4, minThreads: 1, cacheDir: false });
+  const unidist = await createUnidist({ backend: 'memory', clock, logger: logger.child('unidist') });
+  const maxThreads = options.maxThreads ?? 4;
+  // Workers are pre-started (minThreads = maxThreads): a worker created on demand can lose its
+  // first ctx.unidist request (seen as a rare hang of a fresh worker; reported to exec).
+  const scripts = createScriptRunner({ unidist, logger, maxThreads, minThreads: maxThreads, cacheDir: false });
   const shell = createShellRunner({ killGraceMs: 200 });
   const services: EngineServices = { scripts, shell, unidist, logger, clock, env: { PB_TEST_ENV: 'engine' }, runThreads: options.runThreads };
   return {
