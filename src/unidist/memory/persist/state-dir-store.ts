@@ -132,9 +132,9 @@ class StateDirStore implements OpSink {
     this.timer = undefined;
     try {
       await this.step(() => this.compact());
-      await this.io;
-      await this.journal.close();
     } finally {
+      await this.io;
+      await this.journal.close().catch(() => undefined);
       await this.lock.release();
     }
   }
@@ -171,19 +171,27 @@ class StateDirStore implements OpSink {
   private async compact(): Promise<void> {
     const next = this.generation + 1;
     const text = encodeSnapshot(this.data, next); // captured synchronously: consistent with `pending` below
+    const chunks = this.pending;
     const ops = this.pendingOps;
     this.pending = [];
     this.pendingOps = 0;
     const file = path.join(this.dir, SNAPSHOT);
     const tmp = `${file}.${process.pid}.tmp`;
-    const h = await fs.open(tmp, 'w');
     try {
-      await h.writeFile(text);
-      await h.sync();
-    } finally {
-      await h.close();
+      const h = await fs.open(tmp, 'w');
+      try {
+        await h.writeFile(text);
+        await h.sync();
+      } finally {
+        await h.close();
+      }
+      await fs.rename(tmp, file);
+    } catch (e) {
+      // The old snapshot + journal still stand; the ops go back to be journaled.
+      this.pending = chunks.concat(this.pending);
+      this.pendingOps += ops;
+      throw new RuntimeFailure('PB_ERR_UNIDIST', `cannot write the unidist snapshot in ${this.dir}: ${(e as Error).message}`, { cause: e });
     }
-    await fs.rename(tmp, file);
     await syncDir(this.dir);
     // From here on the snapshot is the truth; journal G is redundant.
     const old = this.journal;
