@@ -84,7 +84,9 @@ function rewrite(err: AjvError, path: (string | number)[], locate: (p: KeyPath) 
     case 'type': {
       const expected = String(err.params['type']).split(',').map(typeName).join(' or ');
       const yaml11 = typeof err.data === 'string' && /^(yes|no|on|off|y|n)$/i.test(err.data) && expected.includes('true or false');
-      return schemaProblem(`${subject} must be ${expected}, got ${value}${yaml11 ? ' (YAML 1.2: write true or false)' : ''}`);
+      const shape = construct !== undefined ? SHAPES[construct] : undefined;
+      const hint = yaml11 ? ' (YAML 1.2: write true or false)' : shape ? ` (e.g. ${shape})` : '';
+      return schemaProblem(`${subject} must be ${expected}, got ${value}${hint}`);
     }
     case 'not':
       if (schema['x-rule'] === 'runItemKind') {
@@ -146,10 +148,25 @@ function patternMessage(construct: string | undefined, path: (string | number)[]
   return `${subjectFor(path)} has the wrong format, got ${value}`;
 }
 
+/** What a construct looks like, for messages about a value of the wrong shape. */
+const SHAPES: Readonly<Record<string, string>> = {
+  run: '[{script: check.ts}, {shell: "uptime"}]',
+  'run simultaneous': '{poller: [{script: poll.ts}], server: [{script: serve.ts}]}',
+  template: '{path: page.html} or {text: "Hello %(name)s"}',
+  'require lock': '{name: my-lock, timeout: 5}',
+  'release lock': '{name: my-lock}',
+  'put tag in queue': '[{tag: report, queue: reports}]',
+  'timeseries collect': '{path: x.rrd, interval: 5, fields: {random: {type: GAUGE}}}',
+  'run item': '{script: check.ts}',
+  'custom tag': '{script: notify.ts, priority: 700}',
+};
+
 function example(construct: string | undefined, missing: string): string {
   if (construct === 'require lock' || construct === 'release lock') return ` (e.g. {name: my-lock})`;
   if (construct === 'shell') return ` (e.g. {command: "ls -l"})`;
   if (construct === 'timeseries collect' && missing === 'fields') return ` (e.g. fields: {random: {type: GAUGE}})`;
+  if (construct === 'timeseries collect' && missing === 'interval') return ` (the RRD step in seconds, e.g. interval: 5)`;
+  if (construct === 'timeseries field' && missing === 'type') return ` (one of GAUGE, COUNTER, DERIVE, ABSOLUTE)`;
   return '';
 }
 
