@@ -9,7 +9,7 @@ import { endianness } from 'node:os';
 import { crc32 } from 'node:zlib';
 import { InputError } from '../../core/errors.js';
 import { CFS, DS_TYPES, resolveDefinition, type ResolvedDefinition } from './definition.js';
-import type { RrdState } from './state.js';
+import { lastDsText, type RrdState } from './state.js';
 
 export const MAGIC = Buffer.from('PBRRD\0\r\n', 'latin1');
 export const FORMAT_VERSION = 1;
@@ -131,7 +131,7 @@ export function encodeState(def: ResolvedDefinition, st: RrdState, seq: number, 
   b.writeDoubleLE(st.lastUpUsec, o + 24);
   let p = o + 32;
   for (let i = 0; i < def.ds.length; i++) {
-    const s = st.lastDs[i]!;
+    const s = lastDsText(st, i);
     b.writeUInt8(s.length, p);
     b.write(s, p + 1, 31, 'latin1');
     b.writeDoubleLE(st.pdpVal[i]!, p + 32);
@@ -232,6 +232,8 @@ export function encodeJournal(def: ResolvedDefinition, layout: Layout, st: RrdSt
 
 export interface DecodedJournal {
   seq: number;
+  /** Bytes of the whole record. */
+  length: number;
   /** Offset of the state image inside the file buffer. */
   stateOffset: number;
   segments: { seg: Segment; offset: number }[];
@@ -255,5 +257,5 @@ export function decodeJournal(def: ResolvedDefinition, layout: Layout, b: Buffer
     segments.push({ seg, offset: p + 16 });
     p += 16 + seg.rowCount * nd * 8;
   }
-  return { seq: b.readDoubleLE(o + 8), stateOffset: o + 16, segments };
+  return { seq: b.readDoubleLE(o + 8), length: len, stateOffset: o + 16, segments };
 }

@@ -1,10 +1,11 @@
 /**
  * An open round-robin file: the whole file lives in memory (fetch is a memory read); each
- * update writes only what changed, crash-safely (see docs/rrd-format.md, "Crash safety"):
- *   - no rows changed: the new state goes to the older of two checksummed state slots;
- *   - rows changed: one journal record (new state + changed rows) is written first, then the
- *     rows in place, then the state slot. Opening replays a complete journal newer than both slots.
- * One writer per file (as rrdtool without locking); readers see a snapshot taken at open.
+ * update is ONE positional write, crash-safely (see docs/rrd-format.md, "Crash safety"):
+ *   - an update appends a checksummed log record (new state + the rows it changed) after the rows;
+ *   - now and then (log over `logLimitBytes`, and at close) a checkpoint writes the changed rows in
+ *     place and the state into the older of two checksummed slots, then restarts the log;
+ *   - opening takes the newer valid slot and replays the log records that follow it, in memory.
+ * One writer per file; readers never write and see a snapshot taken at open.
  */
 import { closeSync, existsSync, fstatSync, linkSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { systemClock, type Clock } from '../../core/clock.js';
@@ -26,8 +27,8 @@ import {
 import { resolveDefinition, type ResolvedDefinition } from './definition.js';
 import { fetchRows } from './fetch-engine.js';
 import { rrdStrtod } from './rrd-strtod.js';
-import { sampleStrings } from './sample-values.js';
-import { initialState, type RrdState } from './state.js';
+import { sampleValues, type EngineValues } from './sample-values.js';
+import { initialState, lastDsText, type RrdState } from './state.js';
 import type { CreateOptions, FetchOptions, FetchResult, OpenOptions, RrdDefinition, RrdInfo, RrdSample } from './types.js';
 import { UpdateEngine } from './update-engine.js';
 
@@ -38,29 +39,22 @@ function ioError(path: string, what: string, cause: unknown): RuntimeFailure {
   });
 }
 
+/** Log size that triggers a checkpoint. */
+const DEFAULT_LOG_LIMIT = 256 * 1024;
+
 function writeAll(fd: number, b: Buffer, pos: number): void {
   let done = 0;
   while (done < b.length) done += writeSync(fd, b, done, b.length - done, pos + done);
-}
-
-function cloneState(st: RrdState): RrdState {
-  return {
-    ...st,
-    lastDs: [...st.lastDs],
-    pdpVal: st.pdpVal.slice(),
-    pdpUnknSec: st.pdpUnknSec.slice(),
-    cdpVal: st.cdpVal.slice(),
-    cdpUnkn: st.cdpUnkn.slice(),
-    cdpPrimary: st.cdpPrimary.slice(),
-    cdpSecondary: st.cdpSecondary.slice(),
-    curRow: st.curRow.slice(),
-  };
 }
 
 export class RrdFile {
   private closed = false;
   private readonly engine: UpdateEngine;
   private readonly slotBuf: Buffer;
+  private readonly names: ReadonlySet<string>;
+  /** Rows written per archive since the last checkpoint (capped at the ring size). */
+  private readonly dirty: number[];
+  private readonly logLimit: number;
 
   private constructor(
     readonly path: string,
@@ -69,11 +63,20 @@ export class RrdFile {
     readonly definition: ResolvedDefinition,
     private readonly layout: Layout,
     /** @internal */ readonly state: RrdState,
+    /** Seq of the last committed update. */
     private seq: number,
+    /** Slot (0/1) holding the latest checkpoint; the next checkpoint goes to the other. */
+    private activeSlot: number,
+    /** Where the next log record goes. */
+    private logTail: number,
     private readonly clock: Clock,
+    logLimit: number | undefined,
   ) {
+    this.dirty = definition.rra.map(() => 0);
+    this.logLimit = logLimit ?? DEFAULT_LOG_LIMIT;
     this.engine = new UpdateEngine(definition);
     this.slotBuf = Buffer.alloc(layout.slotLen);
+    this.names = new Set(definition.ds.map((d) => d.name));
   }
 
   /** Create a file; an existing file is an error (PB_ERR_RRD_INVALID) unless `overwrite`. */
@@ -128,7 +131,7 @@ export class RrdFile {
       }
       throw ioError(path, 'cannot create', e);
     }
-    return RrdFile.openSync(path, { clock: opts.clock });
+    return RrdFile.openSync(path, { clock: opts.clock, logLimitBytes: opts.logLimitBytes });
   }
 
   static open(path: string, opts: OpenOptions = {}): Promise<RrdFile> {
@@ -167,15 +170,16 @@ export class RrdFile {
       const seqA = decodeState(def, b, layout.slotOffset[0], layout.slotLen, probe);
       const seqB = decodeState(def, b, layout.slotOffset[1], layout.slotLen, st);
       let seq = seqB;
+      let active = 1;
       if (seqA > seqB) {
         decodeState(def, b, layout.slotOffset[0], layout.slotLen, st);
         seq = seqA;
+        active = 0;
       }
       if (seq < 0) throw new InputError('PB_ERR_RRD_FORMAT', `${path}: no valid state slot (corrupt file)`, { location: { file: path } });
       def.rra.forEach((r, i) => readF64(b, layout.rraOffset[i]!, st.data[i]!, 0, r.rows * def.ds.length));
-      const file = new RrdFile(path, fd, def, layout, st, seq, opts.clock ?? systemClock);
-      const j = decodeJournal(def, layout, b, layout.journalOffset);
-      if (j && j.seq > seq) file.replay(b, j);
+      const file = new RrdFile(path, fd, def, layout, st, seq, active, layout.journalOffset, opts.clock ?? systemClock, opts.logLimitBytes);
+      file.replayLog(b.subarray(0, got));
       return file;
     } catch (e) {
       closeSync(fd);
@@ -183,16 +187,53 @@ export class RrdFile {
     }
   }
 
-  /** Finish an update that was interrupted after its journal record was written. */
-  private replay(b: Buffer, j: NonNullable<ReturnType<typeof decodeJournal>>): void {
+  /**
+   * Apply, in memory, the log records that follow the checkpoint: consecutive seqs starting at
+   * checkpoint + 1, each complete and checksummed. A torn or stale record ends the log. Nothing
+   * is written here, so readers never modify the file.
+   */
+  private replayLog(b: Buffer): void {
     const nd = this.definition.ds.length;
-    decodeState(this.definition, b, j.stateOffset, this.layout.slotLen, this.state);
-    for (const { seg, offset } of j.segments) {
-      readF64(b, offset, this.state.data[seg.rra]!, seg.startRow * nd, seg.rowCount * nd);
+    let p = this.layout.journalOffset;
+    for (;;) {
+      const j = decodeJournal(this.definition, this.layout, b, p);
+      if (!j || j.seq !== this.seq + 1) break;
+      decodeState(this.definition, b, j.stateOffset, this.layout.slotLen, this.state);
+      for (const { seg, offset } of j.segments) {
+        readF64(b, offset, this.state.data[seg.rra]!, seg.startRow * nd, seg.rowCount * nd);
+        this.dirty[seg.rra] = Math.min(this.definition.rra[seg.rra]!.rows, this.dirty[seg.rra]! + seg.rowCount);
+      }
+      this.seq = j.seq;
+      p += j.length;
+      this.logTail = p;
     }
-    this.seq = j.seq;
-    this.persistRows(j.segments.map((s) => s.seg));
-    this.persistState();
+  }
+
+  /** Rows of each archive written since the last checkpoint, as 1–2 contiguous runs per archive. */
+  private dirtySegments(counts: readonly number[]): Segment[] {
+    const segs: Segment[] = [];
+    this.definition.rra.forEach((r, i) => {
+      const n = Math.min(counts[i]!, r.rows);
+      if (n === 0) return;
+      const first = (this.state.curRow[i]! - n + 1 + r.rows) % r.rows;
+      if (first + n <= r.rows) segs.push({ rra: i, startRow: first, rowCount: n });
+      else {
+        segs.push({ rra: i, startRow: first, rowCount: r.rows - first });
+        segs.push({ rra: i, startRow: 0, rowCount: n - (r.rows - first) });
+      }
+    });
+    return segs;
+  }
+
+  /** Rows in place, then the state into the other slot, then restart the log. */
+  private checkpoint(): void {
+    this.persistRows(this.dirtySegments(this.dirty));
+    const slot = 1 - this.activeSlot;
+    encodeState(this.definition, this.state, this.seq, this.slotBuf, 0, this.layout.slotLen);
+    writeAll(this.fd, this.slotBuf, this.layout.slotOffset[slot]!);
+    this.activeSlot = slot;
+    this.dirty.fill(0);
+    this.logTail = this.layout.journalOffset;
   }
 
   private persistRows(segs: readonly Segment[]): void {
@@ -201,11 +242,6 @@ export class RrdFile {
       const bytes = f64Bytes(this.state.data[s.rra]!, s.startRow * nd, (s.startRow + s.rowCount) * nd);
       writeAll(this.fd, bytes, this.layout.rraOffset[s.rra]! + s.startRow * nd * 8);
     }
-  }
-
-  private persistState(): void {
-    encodeState(this.definition, this.state, this.seq, this.slotBuf, 0, this.layout.slotLen);
-    writeAll(this.fd, this.slotBuf, this.layout.slotOffset[this.seq % 2]!);
   }
 
   private checkOpen(): void {
@@ -231,9 +267,18 @@ export class RrdFile {
     // Parse and check everything before touching the state.
     let lastSec = this.state.lastUp;
     let lastUsec = this.state.lastUpUsec;
-    const parsed = samples.map((s, i) => {
-      // Times go through rrdtool's own parser, as `rrdtool update <time>:…` would (see rrd-strtod.ts).
-      const t = s.time === 'now' ? this.clock.now() / 1000 : typeof s.time === 'number' ? rrdStrtod(String(s.time)) : NaN;
+    const n = samples.length;
+    if (n === 0) return;
+    const nd = def.ds.length;
+    const secs = new Float64Array(n);
+    const usecs = new Float64Array(n);
+    const vals: EngineValues = { nums: new Float64Array(n * nd), strs: undefined };
+    for (let i = 0; i < n; i++) {
+      const s = samples[i]!;
+      // Times go through rrdtool's own parser, as `rrdtool update <time>:…` would (see rrd-strtod.ts);
+      // whole seconds parse exactly, so they skip it.
+      const t =
+        s.time === 'now' ? this.clock.now() / 1000 : typeof s.time !== 'number' ? NaN : Number.isInteger(s.time) ? s.time : rrdStrtod(String(s.time));
       if (typeof t !== 'number' || !Number.isFinite(t) || t < 0) {
         throw new InputError('PB_ERR_RRD_UPDATE', `time must be epoch seconds or 'now'; got ${String(s.time)}`, {
           location: { file: this.path, keyPath: `samples[${i}].time` },
@@ -251,33 +296,21 @@ export class RrdFile {
       }
       lastSec = sec;
       lastUsec = usec;
-      return { sec, usec, vals: sampleStrings(def, s.values ?? {}, this.path, i) };
-    });
-    if (parsed.length === 0) return;
-    const written: number[] = def.rra.map(() => 0);
-    const backup = cloneState(this.state);
-    try {
-      for (const p of parsed) this.engine.apply(this.state, p.sec, p.usec, p.vals, written);
-    } catch (e) {
-      Object.assign(this.state, backup);
-      throw e;
+      secs[i] = sec;
+      usecs[i] = usec;
+      sampleValues(def, this.names, s.values ?? {}, this.path, i, vals, i * nd);
     }
-    const segs: Segment[] = [];
-    def.rra.forEach((r, i) => {
-      const n = Math.min(written[i]!, r.rows);
-      if (n === 0) return;
-      const first = (this.state.curRow[i]! - n + 1 + r.rows) % r.rows;
-      if (first + n <= r.rows) segs.push({ rra: i, startRow: first, rowCount: n });
-      else {
-        segs.push({ rra: i, startRow: first, rowCount: r.rows - first });
-        segs.push({ rra: i, startRow: 0, rowCount: n - (r.rows - first) });
-      }
-    });
-    this.seq++;
+    const written: number[] = def.rra.map(() => 0);
+    // Everything was checked above; the engine itself does not fail.
+    for (let i = 0; i < n; i++) this.engine.apply(this.state, secs[i]!, usecs[i]!, vals, i * nd, written);
+    const record = encodeJournal(def, this.layout, this.state, this.seq + 1, this.dirtySegments(written));
     try {
-      if (segs.length > 0) writeAll(this.fd, encodeJournal(def, this.layout, this.state, this.seq, segs), this.layout.journalOffset);
-      this.persistRows(segs);
-      this.persistState();
+      // The commit point: once this record is complete, the update survives a crash.
+      writeAll(this.fd, record, this.logTail);
+      this.seq++;
+      this.logTail += record.length;
+      for (let r = 0; r < written.length; r++) this.dirty[r] = Math.min(def.rra[r]!.rows, this.dirty[r]! + written[r]!);
+      if (this.logTail - this.layout.journalOffset > this.logLimit) this.checkpoint();
     } catch (e) {
       throw ioError(this.path, 'write failed', e);
     }
@@ -326,7 +359,7 @@ export class RrdFile {
         heartbeat: d.heartbeat,
         min: Number.isNaN(d.min) ? undefined : d.min,
         max: Number.isNaN(d.max) ? undefined : d.max,
-        lastDs: st.lastDs[i]!,
+        lastDs: lastDsText(st, i),
         value: st.pdpVal[i]!,
         unknownSec: st.pdpUnknSec[i]!,
       })),
@@ -347,8 +380,14 @@ export class RrdFile {
   close(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
-      closeSync(this.fd);
-      this.fd = -1;
+      try {
+        if (this.logTail > this.layout.journalOffset) this.checkpoint();
+      } catch (e) {
+        return Promise.reject(ioError(this.path, 'checkpoint at close failed', e));
+      } finally {
+        closeSync(this.fd);
+        this.fd = -1;
+      }
     }
     return Promise.resolve();
   }

@@ -8,42 +8,84 @@ const SIGNED = /^-?[0-9]+$/;
 const FLOAT = /^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/;
 
 /**
- * Turn one sample's values into the strings rrdtool's update would see ('U' = unknown).
- * Stricter than rrdtool in one way: values are checked even when the heartbeat has passed.
+ * Readings for the update engine, flat (sample * dsCount + ds): `nums` holds the value (NaN =
+ * unknown); `strs` (created on demand) holds COUNTER/DERIVE integers beyond 2^53 as text.
  */
-export function sampleStrings(def: ResolvedDefinition, values: Record<string, RrdValue>, path: string, index: number): string[] {
-  for (const k of Object.keys(values)) {
-    if (!def.ds.some((d) => d.name === k)) {
+export interface EngineValues {
+  nums: Float64Array;
+  strs: (string | undefined)[] | undefined;
+}
+
+/**
+ * Check and convert one sample's values. Stricter than rrdtool in one way: values are checked
+ * even when the heartbeat has passed (rrdtool then ignores them unread).
+ */
+export function sampleValues(
+  def: ResolvedDefinition,
+  names: ReadonlySet<string>,
+  values: Record<string, RrdValue>,
+  path: string,
+  index: number,
+  out: EngineValues,
+  at: number,
+): void {
+  const nums = out.nums;
+  for (const k in values) {
+    if (!names.has(k)) {
       throw new InputError('PB_ERR_RRD_UPDATE', `unknown data source ${JSON.stringify(k)}`, {
         location: { file: path, keyPath: `samples[${index}].values.${k}` },
       });
     }
   }
-  return def.ds.map((d) => {
+  for (let i = 0; i < def.ds.length; i++) {
+    const d = def.ds[i]!;
     const v = values[d.name];
-    const where = { file: path, keyPath: `samples[${index}].values.${d.name}` };
-    if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) || v === 'U') return 'U';
-    const integral = d.type === 'COUNTER' || d.type === 'DERIVE';
-    let s: string;
-    if (typeof v === 'bigint') s = v.toString();
-    else if (typeof v === 'number') {
-      if (!Number.isFinite(v)) throw new InputError('PB_ERR_RRD_UPDATE', `value must be finite; got ${v}`, { location: where });
-      s = integral && Number.isInteger(v) ? BigInt(v).toString() : String(v);
-    } else if (typeof v === 'string') s = v.trim();
-    else throw new InputError('PB_ERR_RRD_UPDATE', `value must be a number, bigint, numeric string or null; got ${typeof v}`, { location: where });
-    const ok = d.type === 'COUNTER' ? UNSIGNED.test(s) : d.type === 'DERIVE' ? SIGNED.test(s) : FLOAT.test(s);
-    if (!ok) {
-      const rule = d.type === 'COUNTER' ? 'an unsigned integer' : d.type === 'DERIVE' ? 'a signed integer' : 'a number';
-      throw new InputError('PB_ERR_RRD_UPDATE', `${d.type} value must be ${rule}; got ${JSON.stringify(String(v))}`, { location: where });
+    if (v === null || v === undefined || v === 'U' || (typeof v === 'number' && Number.isNaN(v))) {
+      nums[at + i] = NaN;
+      continue;
     }
-    return s;
-  });
+    const integral = d.type === 'COUNTER' || d.type === 'DERIVE';
+    if (typeof v === 'number' && Number.isFinite(v)) {
+      if (!integral) {
+        // Numbers are used as given; rrdtool would read their decimal text with its own
+        // (inexact) parser, a difference of at most a few ULPs. Strings go through that parser.
+        nums[at + i] = v;
+        continue;
+      }
+      if (Number.isInteger(v) && (d.type === 'DERIVE' || v >= 0) && Math.abs(v) <= Number.MAX_SAFE_INTEGER) {
+        nums[at + i] = v;
+        continue;
+      }
+    }
+    let s: string | undefined;
+    if (typeof v === 'bigint') s = v.toString();
+    else if (typeof v === 'number' && Number.isInteger(v)) s = BigInt(v).toString();
+    else if (typeof v === 'string') s = v.trim();
+    const ok = s !== undefined && (d.type === 'COUNTER' ? UNSIGNED.test(s) : d.type === 'DERIVE' ? SIGNED.test(s) : FLOAT.test(s));
+    if (!ok || s === undefined) {
+      const rule = d.type === 'COUNTER' ? 'an unsigned integer' : d.type === 'DERIVE' ? 'a signed integer' : 'a finite number';
+      throw new InputError('PB_ERR_RRD_UPDATE', `${d.type} value must be ${rule}; got ${typeof v === 'string' ? JSON.stringify(v) : String(v)}`, {
+        location: { file: path, keyPath: `samples[${index}].values.${d.name}` },
+      });
+    }
+    if (!integral) nums[at + i] = rrdStrtod(s);
+    else if (s.replace('-', '').length <= 15) nums[at + i] = Number(s);
+    else {
+      nums[at + i] = 0;
+      (out.strs ??= [])[at + i] = s;
+    }
+  }
+}
+
+/** Counter delta new − old of two safe integers as rrd_diff computes it: exact, NaN across signs. */
+export function safeCounterDiff(a: number, b: number): number {
+  return a < 0 !== b < 0 ? NaN : a - b;
 }
 
 /**
  * rrdtool's rrd_diff: the exact difference of two decimal integer strings, converted with
- * rrdtool's own parser; NaN when the signs differ (rrdtool "can not handle numbers with different signs")
- * or either is longer than 30 characters.
+ * rrdtool's own parser; NaN when the signs differ (rrdtool "can not handle numbers with different
+ * signs") or either is longer than 30 characters.
  */
 export function rrdDiff(a: string, b: string): number {
   const an = a.startsWith('-');

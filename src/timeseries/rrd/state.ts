@@ -10,7 +10,12 @@ export const LAST_DS_LEN = 29;
 export interface RrdState {
   lastUp: number;
   lastUpUsec: number;
-  lastDs: string[];
+  /**
+   * rrdtool's last_ds: the last value given as text, 'U' when unknown, or undefined when it was a
+   * number, kept unformatted in `lastDsNum` (formatting every sample would cost more than the update).
+   */
+  lastDs: (string | undefined)[];
+  lastDsNum: Float64Array;
   pdpVal: Float64Array;
   pdpUnknSec: Float64Array;
   cdpVal: Float64Array;
@@ -22,6 +27,11 @@ export interface RrdState {
 }
 
 /** The state `rrdtool create --start start` writes (rrd_create.c), cur_row = last row. */
+/** last_ds of DS `i` as rrdtool prints it. */
+export function lastDsText(st: RrdState, i: number): string {
+  return st.lastDs[i] ?? String(st.lastDsNum[i]);
+}
+
 export function initialState(def: ResolvedDefinition, start: number): RrdState {
   const nd = def.ds.length;
   const nr = def.rra.length;
@@ -30,6 +40,7 @@ export function initialState(def: ResolvedDefinition, start: number): RrdState {
     lastUp: start,
     lastUpUsec: 0,
     lastDs: def.ds.map(() => 'U'),
+    lastDsNum: new Float64Array(nd),
     pdpVal: new Float64Array(nd).fill(NaN),
     pdpUnknSec: new Float64Array(nd).fill(unkn),
     cdpVal: new Float64Array(nr * nd).fill(NaN),

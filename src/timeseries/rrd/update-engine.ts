@@ -4,8 +4,7 @@
  * floating-point expressions is kept so results are bit-identical.
  */
 import type { ResolvedDefinition } from './definition.js';
-import { rrdStrtod } from './rrd-strtod.js';
-import { rrdDiff } from './sample-values.js';
+import { rrdDiff, safeCounterDiff, type EngineValues } from './sample-values.js';
 import { LAST_DS_LEN, type RrdState } from './state.js';
 
 const WRAP32 = 4294967295; // rrdtool 1.7 adds 2^32-1 (sic) on a negative counter delta
@@ -30,12 +29,12 @@ export class UpdateEngine {
    * Apply one reading at `sec`+`usec` (already checked to be after the last update).
    * `written[rra]` is increased by the number of rows written.
    */
-  apply(st: RrdState, sec: number, usec: number, vals: readonly string[], written: number[]): void {
+  apply(st: RrdState, sec: number, usec: number, vals: EngineValues, at: number, written: number[]): void {
     const def = this.def;
     const step = def.step;
     const pdpNew = this.pdpNew;
     let interval = sec - st.lastUp + (usec - st.lastUpUsec) / 1e6;
-    this.updatePdpPrep(st, vals, interval);
+    this.updatePdpPrep(st, vals, at, interval);
 
     // calculate_elapsed_steps
     const procPdpSt = st.lastUp - (st.lastUp % step);
@@ -89,21 +88,27 @@ export class UpdateEngine {
     st.lastUpUsec = usec;
   }
 
-  private updatePdpPrep(st: RrdState, vals: readonly string[], interval: number): void {
+  private updatePdpPrep(st: RrdState, vals: EngineValues, at: number, interval: number): void {
     const ds = this.def.ds;
     for (let i = 0; i < ds.length; i++) {
       const d = ds[i]!;
-      const v = vals[i]!;
+      const v = vals.nums[at + i]!;
+      const vs = vals.strs?.[at + i];
+      const unknown = vs === undefined && Number.isNaN(v);
       if (d.heartbeat < interval) st.lastDs[i] = 'U';
       let pdp = NaN;
-      if (v[0] !== 'U' && d.heartbeat >= interval) {
+      if (!unknown && d.heartbeat >= interval) {
         let rate = NaN;
         switch (d.type) {
           case 'COUNTER':
           case 'DERIVE': {
-            const last = st.lastDs[i]!;
-            if (last[0] !== 'U') {
-              pdp = rrdDiff(v, last);
+            const last = st.lastDs[i];
+            if (last !== 'U') {
+              // Both below 2^53 (the usual case): exact in doubles, as rrdtool's digit-wise diff.
+              pdp =
+                vs === undefined && last === undefined
+                  ? safeCounterDiff(v, st.lastDsNum[i]!)
+                  : rrdDiff(vs ?? String(v), last ?? String(st.lastDsNum[i]));
               if (d.type === 'COUNTER') {
                 if (pdp < 0) pdp += WRAP32;
                 if (pdp < 0) pdp += WRAP64;
@@ -113,11 +118,11 @@ export class UpdateEngine {
             break;
           }
           case 'ABSOLUTE':
-            pdp = rrdStrtod(v);
+            pdp = v;
             rate = pdp / interval;
             break;
           case 'GAUGE': {
-            const nv = rrdStrtod(v);
+            const nv = v;
             pdp = nv * interval;
             rate = nv;
             break;
@@ -128,7 +133,12 @@ export class UpdateEngine {
         }
       }
       this.pdpNew[i] = pdp;
-      st.lastDs[i] = v.length > LAST_DS_LEN ? v.slice(0, LAST_DS_LEN) : v;
+      if (unknown) st.lastDs[i] = 'U';
+      else if (vs !== undefined) st.lastDs[i] = vs.length > LAST_DS_LEN ? vs.slice(0, LAST_DS_LEN) : vs;
+      else {
+        st.lastDs[i] = undefined;
+        st.lastDsNum[i] = v;
+      }
     }
   }
 

@@ -3,7 +3,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { InputError } from '../../core/errors.js';
 import { CFS, DS_TYPES, resolveDefinition } from './definition.js';
 import { RrdFile } from './rrd-file.js';
-import { initialState } from './state.js';
+import { initialState, lastDsText } from './state.js';
 import type { ConsolidationFn, DsType, ImportOptions } from './types.js';
 
 /** C's `%0.10e`, and rrdtool's NaN/Inf spellings. */
@@ -45,7 +45,7 @@ export function exportXml(file: RrdFile): string {
       `\t\t<max>${num(d.max)}</max>`,
       '',
       '\t\t<!-- PDP Status -->',
-      `\t\t<last_ds>${st.lastDs[i]}</last_ds>`,
+      `\t\t<last_ds>${lastDsText(st, i)}</last_ds>`,
       `\t\t<value>${num(st.pdpVal[i]!)}</value>`,
       `\t\t<unknown_sec> ${st.pdpUnknSec[i]} </unknown_sec>`,
       '\t</ds>',

@@ -4,7 +4,8 @@ import { crashSample } from './crash-samples.mjs';
 
 const [, , distIndex, path, seedArg] = process.argv;
 const { RrdFile } = await import(distIndex);
-const file = await RrdFile.open(path);
+// A small log limit makes checkpoints (rows in place + slot flip) frequent, so kills land in them too.
+const file = await RrdFile.open(path, { logLimitBytes: Number(process.env.CRASH_LOG_LIMIT ?? 4096) });
 const info = file.info();
 const T0 = Number(process.env.CRASH_T0);
 let k = Math.round((info.lastUpdate + info.lastUpdateUsec / 1e6 - T0) / 0.75) + 1;

@@ -21,7 +21,7 @@ const child = fileURLToPath(new URL('./crash-child.mjs', import.meta.url));
 /** Run the child until it has reported `reports` returned updates, then SIGKILL it. */
 function runAndKill(path: string, reports: number, seed: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [child, dist, path, String(seed)], { env: { ...process.env, CRASH_T0: String(T0) } });
+    const p = spawn(process.execPath, [child, dist, path, String(seed)], { env: { ...process.env, CRASH_T0: String(T0), CRASH_LOG_LIMIT: String(2048 + ((seed * 977) % 8192)) } });
     let buf = '';
     let seen = 0;
     let last = -1;

@@ -1,0 +1,128 @@
+// Round-robin store vs rrdtool 1.7, measured in the same run.
+// Usage: npm run build && node bench/rrd.bench.mjs [singleUpdates]
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultArchives, RrdFile } from '../dist/timeseries/rrd/index.js';
+
+const SINGLE = Number(process.argv[2] ?? 20000);
+const BATCH = 1000;
+const BATCHES = 100;
+const T0 = 1_700_000_000;
+const dir = mkdtempSync(join(tmpdir(), 'pb-rrd-bench-'));
+
+const fmt = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+function line(name, ours, peerName, peer, unit, target) {
+  console.log(`${name}: ours ${fmt(ours)} ${unit} | ${peerName} ${fmt(peer)} ${unit} | ratio ${(ours / peer).toFixed(2)} | target ${target}`);
+}
+
+/** `rrdtool -` (pipe mode): commands on stdin, one OK/ERROR line each. */
+function rrdtoolPipe() {
+  const p = spawn('rrdtool', ['-'], { cwd: dir });
+  p.stdout.setEncoding('utf8');
+  let buf = '';
+  const waiting = [];
+  p.stdout.on('data', (d) => {
+    buf += d;
+    let nl;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const l = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      if (l.startsWith('OK u:')) waiting.shift().resolve();
+      else if (l.startsWith('ERROR')) waiting.shift().reject(new Error(l));
+    }
+  });
+  return {
+    run(cmd) {
+      return new Promise((resolve, reject) => {
+        waiting.push({ resolve, reject });
+        p.stdin.write(`${cmd}\n`);
+      });
+    },
+    close: () => new Promise((r) => (p.once('exit', r), p.stdin.end('quit\n'))),
+  };
+}
+
+const ds = [
+  { name: 'a', type: 'GAUGE', heartbeat: 20 },
+  { name: 'b', type: 'COUNTER', heartbeat: 20 },
+];
+const rrdCreate = (f, step, start) =>
+  `create ${f} --start ${start} --step ${step} ${ds.map((d) => `DS:${d.name}:${d.type}:${d.heartbeat}:U:U`).join(' ')} ${defaultArchives()
+    .map((r) => `RRA:${r.cf}:${r.xff}:${r.steps}:${r.rows}`)
+    .join(' ')}`;
+const sample = (k) => ({ time: T0 + k, values: { a: (k % 100) * 1.5, b: k * 1000 } });
+const rrdSample = (k) => `${T0 + k}:${(k % 100) * 1.5}:${k * 1000}`;
+
+const pipe = rrdtoolPipe();
+try {
+  // Warm-up (not timed): let the JIT compile the update path, as any long-running collector has.
+  {
+    const w = await RrdFile.create(join(dir, 'warm.pbrrd'), { step: 1, start: T0, ds, rra: defaultArchives() });
+    for (let k = 1; k <= 5000; k++) await w.update(sample(k));
+    for (let b = 0; b < 20; b++) await w.update(Array.from({ length: BATCH }, (_, i) => sample(5001 + b * BATCH + i)));
+    await w.close();
+  }
+  // 1. Single-sample updates, step 1 (every update closes a PDP and writes a row: our slow path).
+  {
+    const ours = await RrdFile.create(join(dir, 'single.pbrrd'), { step: 1, start: T0, ds, rra: defaultArchives() });
+    let t = performance.now();
+    for (let k = 1; k <= SINGLE; k++) await ours.update(sample(k));
+    const oursRate = SINGLE / ((performance.now() - t) / 1000);
+    await ours.close();
+    await pipe.run(rrdCreate('single.rrd', 1, T0));
+    t = performance.now();
+    const all = [];
+    for (let k = 1; k <= SINGLE; k++) all.push(pipe.run(`update single.rrd ${rrdSample(k)}`));
+    await Promise.all(all);
+    const refRate = SINGLE / ((performance.now() - t) / 1000);
+    line('rrd single-sample updates', oursRate, 'rrdtool - (pipe)', refRate, 'updates/s', '≥ 4');
+  }
+  // 2. Batches of 1000 samples per update call.
+  {
+    const ours = await RrdFile.create(join(dir, 'batch.pbrrd'), { step: 1, start: T0, ds, rra: defaultArchives() });
+    const batches = Array.from({ length: BATCHES }, (_, b) => Array.from({ length: BATCH }, (_, i) => sample(1 + b * BATCH + i)));
+    let t = performance.now();
+    for (const b of batches) await ours.update(b);
+    const oursRate = (BATCHES * BATCH) / ((performance.now() - t) / 1000);
+    await ours.close();
+    await pipe.run(rrdCreate('batch.rrd', 1, T0));
+    const cmds = Array.from({ length: BATCHES }, (_, b) => `update batch.rrd ${Array.from({ length: BATCH }, (_, i) => rrdSample(1 + b * BATCH + i)).join(' ')}`);
+    t = performance.now();
+    for (const c of cmds) await pipe.run(c);
+    const refRate = (BATCHES * BATCH) / ((performance.now() - t) / 1000);
+    line('rrd 1000-sample batch update', oursRate, 'rrdtool update (batch, pipe)', refRate, 'samples/s', '≥ 1');
+  }
+  // 3. One-day fetch from a file holding a day at step 5 (AVERAGE 1-step archive, 17280 rows).
+  {
+    const p = join(dir, 'day.pbrrd');
+    const ours = await RrdFile.create(p, { step: 5, start: T0, ds, rra: defaultArchives() });
+    const day = Array.from({ length: 17280 }, (_, i) => ({ time: T0 + 5 * (i + 1), values: { a: i % 50, b: i * 100 } }));
+    await ours.update(day);
+    await ours.close();
+    await pipe.run(rrdCreate('day.rrd', 5, T0));
+    for (let i = 0; i < day.length; i += 1000) {
+      await pipe.run(`update day.rrd ${day.slice(i, i + 1000).map((s) => `${s.time}:${s.values.a}:${s.values.b}`).join(' ')}`);
+    }
+    const end = T0 + 5 * 17280;
+    const N = 200;
+    // ours: open + fetch + close per call, like `rrdtool fetch` opening the file each time
+    let t = performance.now();
+    let rows = 0;
+    for (let i = 0; i < N; i++) {
+      const f = await RrdFile.open(p);
+      rows += f.fetch({ cf: 'AVERAGE', start: end - 86400, end }).rows;
+      await f.close();
+    }
+    const oursRate = N / ((performance.now() - t) / 1000);
+    t = performance.now();
+    for (let i = 0; i < N; i++) await pipe.run(`fetch day.rrd AVERAGE -s ${end - 86400} -e ${end}`);
+    const refRate = N / ((performance.now() - t) / 1000);
+    if (rows !== N * 17281) throw new Error(`unexpected fetch size ${rows / N}`);
+    line('rrd one-day fetch (open+fetch+close)', oursRate, 'rrdtool fetch (pipe)', refRate, 'fetches/s', '≥ 1');
+  }
+} finally {
+  await pipe.close();
+  rmSync(dir, { recursive: true, force: true });
+}
