@@ -223,3 +223,31 @@ describe('script kinds', () => {
     expect(err.problems[1]!.message).toMatch(/loads \.ts, \.mts, \.js or \.mjs/);
   });
 });
+
+describe('wrong shapes across the block', () => {
+  it('reports each with the construct, the rule, the value and an example', async () => {
+    const err = await inputError(() => checkBlock(fixture('bad', 'shapes.yaml')));
+    expect(err.code).toBe('PB_ERR_SCHEMA');
+    expect(summarize(err).map((p) => [p.code, p.line, p.keyPath])).toEqual([
+      ['PB_ERR_SCHEMA', 1, 'run'],
+      ['PB_ERR_SCHEMA', 2, 'run simultaneous'],
+      ['PB_ERR_UNKNOWN_TAG_OPTION', 4, '__usage.nmae'],
+      ['PB_ERR_UNKNOWN_TAG_OPTION', 5, '__usage.args[0].defualt'],
+      ['PB_ERR_SCHEMA', 5, '__usage.args[1]'],
+      ['PB_ERR_SCHEMA', 7, '__usage.options.verbose.type'],
+      ['PB_ERR_SCHEMA', 7, '__usage.options.verbose.letter'],
+      ['PB_ERR_SCHEMA', 8, '__usage.options.out'],
+      ['PB_ERR_SCHEMA', 10, 'require lock.name'],
+      ['PB_ERR_SCHEMA', 13, 'require lock.timeout_block.run[0].cd'],
+      ['PB_ERR_SCHEMA', 14, 'if a == 1'],
+      ['PB_ERR_SCHEMA', 16, 'template'],
+      ['PB_ERR_SCHEMA', 17, '__priority'],
+      ['PB_ERR_SCHEMA', 18, '__return_tag'],
+    ]);
+    const byPath = new Map(err.problems.map((p) => [p.location?.keyPath, p.message]));
+    expect(byPath.get('run')).toBe('run must be a list, got a mapping ({"script":"x"}) (e.g. [{script: check.ts}, {shell: "uptime"}])');
+    expect(byPath.get('template')).toMatch(/^template must be a mapping, got string "text" \(e\.g\. \{path: page\.html\}/);
+    expect(byPath.get('__usage.nmae')).toMatch(/^unknown option 'nmae' for __usage; expected one of name, author,/);
+    expect(byPath.get('if a == 1')).toMatch(/must be a mapping or empty, got a list/);
+  });
+});
