@@ -54,6 +54,8 @@ export interface ChartSpec {
   readonly title: string;
   /** Right-hand side of the header: span and end time. */
   readonly subtitle: string;
+  /** Drawn rotated, just left of the y tick labels (the renderer knows how wide they came out). */
+  readonly verticalLabel: string | undefined;
   readonly legend: readonly LegendRow[];
   /** Nothing known in the window: the renderer says so over the plot. */
   readonly noData: boolean;
@@ -228,13 +230,6 @@ export function buildChartSpec(
             padding: 3,
             callback: (value) => formatTick(Number(value)),
           },
-          title: {
-            display: opts.verticalLabel !== undefined,
-            text: opts.verticalLabel ?? '',
-            color: GRAPH_COLORS.text,
-            font: font(11),
-            padding: { top: 0, bottom: 2 },
-          },
           afterFit: (scale: Scale) => {
             scale.width = layout.plot.left - PAD;
           },
@@ -248,6 +243,7 @@ export function buildChartSpec(
     layout,
     title: opts.title ?? '',
     subtitle: `last ${formatDuration(opts.period)} to ${formatStamp(to)}`,
+    verticalLabel: opts.verticalLabel,
     legend,
     noData: !anyKnown,
     fontFamily,

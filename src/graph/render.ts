@@ -75,6 +75,7 @@ function decorPlugin(spec: ChartSpec): Plugin<'line'> {
       ctx.save();
       drawHeader(ctx, spec, chart.width);
       if (spec.noData) drawNoData(ctx, spec, chart.chartArea);
+      drawVerticalLabel(ctx, spec, chart);
       drawLegend(ctx, spec);
       ctx.restore();
     },
@@ -106,6 +107,28 @@ function drawNoData(ctx: SKRSContext2D, spec: ChartSpec, area: { left: number; r
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
   ctx.fillText('no data in this period', (area.left + area.right) / 2, (area.top + area.bottom) / 2);
+}
+
+/** The y-axis label, rotated, a few pixels left of the widest tick label. */
+function drawVerticalLabel(ctx: SKRSContext2D, spec: ChartSpec, chart: Chart<'line'>): void {
+  if (!spec.verticalLabel) return;
+  const y = chart.scales.y;
+  if (!y) return;
+  ctx.font = `10px "${spec.fontFamily}"`;
+  let widest = 0;
+  for (const t of y.ticks) widest = Math.max(widest, ctx.measureText(String(t.label ?? '')).width);
+  // Tick mark (4) + tick padding (3) + labels + a gap of 6; never into the canvas margin.
+  const x = Math.max(8, chart.chartArea.left - 4 - 3 - widest - 6 - 6);
+  const mid = (chart.chartArea.top + chart.chartArea.bottom) / 2;
+  ctx.save();
+  ctx.translate(x, mid);
+  ctx.rotate(-Math.PI / 2);
+  ctx.fillStyle = GRAPH_COLORS.text;
+  ctx.font = `11px "${spec.fontFamily}"`;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  ctx.fillText(ellipsize(ctx, spec.verticalLabel, chart.chartArea.bottom - chart.chartArea.top), 0, 0);
+  ctx.restore();
 }
 
 const STAT_KEYS = ['last', 'min', 'max', 'avg'] as const;
