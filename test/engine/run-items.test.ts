@@ -55,6 +55,14 @@ describe('script items', () => {
     expect(e?.location?.keyPath).toBe('run[0]');
   });
 
+  it('ends a script at the item timeout (seconds) with PB_ERR_SCRIPT_TIMEOUT at the item', async () => {
+    const e = await failure(run({ run: [{ script: 'forever.mjs', timeout: 0.3 }] }));
+    expect(e?.code).toBe('PB_ERR_SCRIPT_TIMEOUT');
+    expect(e?.location?.keyPath).toBe('run[0]');
+    // The runner replaced the worker: the next call works.
+    expect((await run({ run: [{ set: { a: 1, b: 1 } }, { script: 'add.ts' }] })).pipeData.sum).toBe(2);
+  });
+
   it('warns and ignores a non-object return', async () => {
     const before = real.logs.length;
     const { pipeData } = await run({ run: [{ script: 'returns-number.mjs' }] }, { x: 1 });
