@@ -12,7 +12,7 @@ import type {
   UnidistLog,
   UnidistLogLevel,
 } from '../types.js';
-import { isPbu, type MethodName, type ResponseMessage, type UnidistEndpoint } from './protocol.js';
+import { isPbu, messageData, type MethodName, type ResponseMessage, type UnidistEndpoint } from './protocol.js';
 import { fromWire } from './wire-error.js';
 
 interface Pending {
@@ -98,8 +98,8 @@ class Channel {
     }
   }
 
-  private readonly onMessage = (event: { data?: unknown }): void => {
-    const d = event.data;
+  private readonly onMessage = (event: Event): void => {
+    const d = messageData(event);
     if (!isPbu(d)) return;
     if (d.bye === 1) {
       this.shutdown(new RuntimeFailure('PB_ERR_UNIDIST', 'the unidist host went away'), false);

@@ -1,6 +1,6 @@
 import { InputError, RuntimeFailure } from '../../core/errors.js';
 import type { LockHandle, Unidist, UnidistLogLevel } from '../types.js';
-import { isPbu, type MethodName, type ResponseMessage, type UnidistEndpoint } from './protocol.js';
+import { isPbu, messageData, type MethodName, type ResponseMessage, type UnidistEndpoint } from './protocol.js';
 import { toWire } from './wire-error.js';
 
 type Args = readonly unknown[];
@@ -88,8 +88,8 @@ export function serveUnidist(unidist: Unidist, endpoint: UnidistEndpoint, client
     }
   };
 
-  const onMessage = (event: { data?: unknown }): void => {
-    const d = event.data;
+  const onMessage = (event: Event): void => {
+    const d = messageData(event);
     if (!isPbu(d)) return;
     if (d.bye === 1) {
       cleanUp(scope, 'the client said goodbye');

@@ -17,8 +17,14 @@ export const PBU_TAG = 1;
 /** Anything with postMessage and message events: a Node MessagePort, a BroadcastChannel, a worker's parentPort. */
 export interface UnidistEndpoint {
   postMessage(message: unknown): void;
-  addEventListener(type: 'message' | 'close', listener: (event: { data?: unknown }) => void): void;
-  removeEventListener(type: 'message' | 'close', listener: (event: { data?: unknown }) => void): void;
+  /** 'message' events carry `data` (a MessageEvent); 'close' is optional (MessagePort has it). */
+  addEventListener(type: 'message' | 'close', listener: (event: Event) => void): void;
+  removeEventListener(type: 'message' | 'close', listener: (event: Event) => void): void;
+}
+
+/** The payload of a 'message' event. */
+export function messageData(event: Event): unknown {
+  return (event as Event & { data?: unknown }).data;
 }
 
 export type MethodName =
