@@ -26,6 +26,21 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
+// Scanline buffers are ~1 MB each; reusing them spares the garbage collector a large share of
+// a render's work. A buffer is only reused once its deflate has finished.
+const spare: Buffer[] = [];
+
+function takeBuffer(size: number): Buffer {
+  const i = spare.findIndex((b) => b.length === size);
+  if (i >= 0) return spare.splice(i, 1)[0] as Buffer;
+  return Buffer.allocUnsafeSlow(size);
+}
+
+function giveBack(buf: Buffer): void {
+  if (spare.length >= 4) spare.shift();
+  spare.push(buf);
+}
+
 /** CRC-32 (PNG/zlib polynomial) without the final inversion. */
 export function crc32(buf: Uint8Array, crc = 0xffffffff): number {
   let c = crc;
@@ -51,7 +66,7 @@ function chunk(type: string, data: Uint8Array): Buffer {
 export async function encodeRgbaPng(rgba: Uint8Array, width: number, height: number): Promise<Buffer> {
   const rowBytes = width * 4;
   const stride = rowBytes + 1;
-  const raw = Buffer.allocUnsafe(stride * height);
+  const raw = takeBuffer(stride * height);
   for (let y = 0; y < height; y++) {
     raw[y * stride] = 0; // filter type None
     raw.set(rgba.subarray(y * rowBytes, (y + 1) * rowBytes), y * stride + 1);
@@ -61,6 +76,11 @@ export async function encodeRgbaPng(rgba: Uint8Array, width: number, height: num
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8; // bit depth
   ihdr[9] = 6; // colour type: RGBA
-  const idat = await deflateAsync(raw, { level: 3 });
+  let idat: Buffer;
+  try {
+    idat = await deflateAsync(raw, { level: 3 });
+  } finally {
+    giveBack(raw);
+  }
   return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))]);
 }
