@@ -64,6 +64,16 @@ describe('procblock CLI basics', () => {
   });
 });
 
+describe('concurrency', () => {
+  it('four simultaneous lists: 4 x 1,000 increments = 4,000; lock-guarded read-modify-writes lose nothing', async () => {
+    const r = await cli([fx('concurrency.yaml')]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, Record<string, Record<string, unknown>>>;
+    expect(out['run simultaneous']).toMatchObject({ a: { status: 'ok' }, b: { status: 'ok' }, c: { status: 'ok' }, d: { status: 'ok' } });
+    expect(out.totals?.run).toMatchObject({ hits: 4000, value: 1000 });
+  });
+});
+
 describe('__usage: the block command line', () => {
   it('--help after the file prints the usage text to stdout', async () => {
     const r = await cli([fx('usage.yaml'), '--help']);
