@@ -1,0 +1,28 @@
+// `npm run lint`: ESLint (typescript-eslint's recommended rules) and `tsc --noEmit`.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'src/config/generated/**', 'bench/.tmp*/**', 'demos/**/.procblock/**', 'test/fixtures/**/syntax-*'], // deliberately broken scripts },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      globals: {
+        process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly',
+        clearInterval: 'readonly', setImmediate: 'readonly', clearImmediate: 'readonly', performance: 'readonly', URL: 'readonly',
+        Buffer: 'readonly', structuredClone: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', queueMicrotask: 'readonly',
+        BroadcastChannel: 'readonly', MessageChannel: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly',
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      'no-constant-condition': ['error', { checkLoops: false }],
+    },
+  },
+  {
+    // Fixtures are deliberately odd scripts (infinite loops, exits, syntax errors).
+    files: ['test/fixtures/**'],
+    rules: { 'no-empty': 'off', '@typescript-eslint/no-unused-vars': 'off', 'no-unreachable': 'off' },
+  },
+);
