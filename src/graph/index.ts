@@ -8,6 +8,6 @@ export type { FetchedSeries, GraphDataSource, SeriesStats } from './series.js';
 export { LINE_COLORS, AREA_COLORS } from './palette.js';
 export { renderChartSpec } from './render.js';
 export type { RenderedChart } from './render.js';
-export { renderGraph, fetchWindow } from './render-graph.js';
+export { renderGraph, renderGraphFile, fetchWindow } from './render-graph.js';
 export { writeGraph } from './write-graph.js';
 export { graphFontFamily } from './fonts.js';

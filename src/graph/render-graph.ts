@@ -4,6 +4,7 @@
  * (epoch seconds; pass `clock.now() / 1000`).
  */
 import { InputError } from '../core/errors.js';
+import { writeGraph } from './write-graph.js';
 import { buildChartSpec } from './chart-spec.js';
 import { graphFontFamily } from './fonts.js';
 import type { GraphOptions } from './options.js';
@@ -15,6 +16,7 @@ export async function renderGraph(
   options: GraphOptions,
   nowSeconds: number,
 ): Promise<Buffer> {
+  checkNow(nowSeconds);
   const data = fetchWindow(source, options, nowSeconds);
   const spec = buildChartSpec(options, data, nowSeconds, graphFontFamily());
   return (await renderChartSpec(spec)).png;
@@ -46,4 +48,23 @@ export function fetchWindow(
     }
   }
   return data;
+}
+
+/** Render and write atomically to `options.path`: what a re-render tick does. */
+export async function renderGraphFile(
+  source: GraphDataSource | FetchedSeries,
+  options: GraphOptions,
+  nowSeconds: number,
+): Promise<void> {
+  await writeGraph(options.path, await renderGraph(source, options, nowSeconds));
+}
+
+// Epoch seconds are ~1.7e9 today; milliseconds (Clock.now()) are ~1.7e12. Catch the mix-up early.
+function checkNow(nowSeconds: number): void {
+  if (!Number.isFinite(nowSeconds) || nowSeconds <= 0 || nowSeconds > 1e11) {
+    throw new InputError(
+      'PB_ERR_INVALID_ARGUMENT',
+      `renderGraph: nowSeconds must be epoch seconds (pass clock.now() / 1000); got ${nowSeconds}`,
+    );
+  }
 }

@@ -8,7 +8,7 @@ import { graphFontFamily } from '../../src/graph/fonts.js';
 import { parseGraphOptions } from '../../src/graph/options.js';
 import { hexToRgb } from '../../src/graph/palette.js';
 import { renderChartSpec } from '../../src/graph/render.js';
-import { fetchWindow, renderGraph } from '../../src/graph/render-graph.js';
+import { fetchWindow, renderGraph, renderGraphFile } from '../../src/graph/render-graph.js';
 import { RrdFile } from '../../src/timeseries/rrd/index.js';
 import { writeGraph } from '../../src/graph/write-graph.js';
 import type { FetchedSeries, GraphDataSource } from '../../src/graph/series.js';
@@ -186,6 +186,17 @@ describe('renderChartSpec / renderGraph', () => {
     const reopened = await RrdFile.open(join(dir, 'real.rrd'));
     expect(decode(await renderGraph(reopened, o, NOW)).width).toBe(spec.layout.canvasWidth);
     await reopened.close();
+  });
+
+  it('renderGraph rejects a time in milliseconds (a Clock.now() passed as is)', async () => {
+    const data = table(NOW - 3600, 60, { v: [1] });
+    await expect(renderGraph(data, opts({}), NOW * 1000)).rejects.toMatchObject({ code: 'PB_ERR_INVALID_ARGUMENT' });
+  });
+
+  it('renderGraphFile writes the PNG to options.path', async () => {
+    const o = opts({ title: 'file' });
+    await renderGraphFile(table(NOW - 3600, 60, { v: range(60, (i) => i) }), o, NOW);
+    expect(decode(await readFile(o.path)).width).toBeGreaterThan(600);
   });
 
   it('renderGraph rejects fields the file does not have', async () => {
