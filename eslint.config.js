@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'src/config/generated/**', 'bench/.tmp*/**', 'demos/**/.procblock/**', 'test/fixtures/**/syntax-*'], // deliberately broken scripts },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'src/config/generated/**', 'bench/.tmp*/**', 'demos/**/.procblock/**', 'test/fixtures/**/syntax-*'] }, // syntax-*: deliberately broken scripts
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
