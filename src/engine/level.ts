@@ -3,10 +3,10 @@
  * tag function; results assembled in document order; `__` keys dropped; `__return_tag`;
  * deferred queue posts; locks released when the level ends, even on error.
  */
-import type { KeyPath } from '../config/types.js';
+import type { CustomTagSpec, KeyPath } from '../config/types.js';
 import type { EngineContext } from './context.js';
 import { LevelScope } from './level-scope.js';
-import { planLevel, type PlannedKey, type Unit } from './level-plan.js';
+import { planLevel, type LevelPlan, type PlannedKey, type Unit } from './level-plan.js';
 import { invalidBlock, runtimeFailure, withLocation } from './located-error.js';
 import type { TagCall, TagOutcome } from './tag-call.js';
 import type { TagRegistry } from './tag-registry.js';
@@ -26,7 +26,7 @@ export async function processLevel(
   parentScope: LevelScope | undefined,
 ): Promise<unknown> {
   const { block } = ctx;
-  const plan = planLevel(mapping, (key) => registry.classify(key, block.tags));
+  const plan = planFor(mapping, block.tags, registry);
   const firstProblem = plan.problems[0];
   if (firstProblem) throw invalidBlock(block, [...path, firstProblem.key], firstProblem.message);
 
@@ -54,6 +54,20 @@ export async function processLevel(
   } finally {
     await scope.releaseAll(ctx.logger);
   }
+}
+
+/**
+ * Block data is deeply frozen, so a mapping's plan never changes: blocks processed again and
+ * again (web pages, hot paths) plan each mapping once.
+ */
+const plans = new WeakMap<object, { tags: readonly CustomTagSpec[]; registry: TagRegistry; plan: LevelPlan }>();
+
+function planFor(mapping: Readonly<Record<string, unknown>>, tags: readonly CustomTagSpec[], registry: TagRegistry): LevelPlan {
+  const hit = plans.get(mapping);
+  if (hit && hit.tags === tags && hit.registry === registry) return hit.plan;
+  const plan = planLevel(mapping, (key) => registry.classify(key, tags));
+  if (Object.isFrozen(mapping)) plans.set(mapping, { tags, registry, plan });
+  return plan;
 }
 
 function headOf(unit: Unit): PlannedKey {

@@ -32,7 +32,7 @@ export async function ifChain(
   const checked: { entry: PlannedKey; path: KeyPath; mapping: Readonly<Record<string, unknown>> }[] = [];
   for (const entry of links) {
     const path = [...levelPath, entry.key];
-    const mapping = branchMapping(entry, path, base);
+    const mapping = asMapping(entry.value, path, base);
     if (entry.tag.kind === 'else') {
       if (fallback) throw invalidBlock(block, path, 'this if-chain already has an inner "else"; keep only one');
       fallback = { mapping, path };
@@ -48,7 +48,7 @@ export async function ifChain(
   }
   let taken: Branch | undefined;
   for (const c of checked) {
-    const cond = 'condition' in c.entry.tag ? (c.entry.tag.condition as string) : '';
+    const cond = 'condition' in c.entry.tag ? c.entry.tag.condition : '';
     let truth: boolean;
     try {
       truth = test(cond, pipeData);
@@ -70,18 +70,22 @@ export async function ifChain(
   return { type: 'merge', values: result };
 }
 
-function branchMapping(entry: PlannedKey, path: KeyPath, base: Omit<TagCall, 'key' | 'tag' | 'value' | 'path'>): Readonly<Record<string, unknown>> {
-  return asMapping(entry.value, path, base);
-}
-
 function asMapping(value: unknown, path: KeyPath, base: Omit<TagCall, 'key' | 'tag' | 'value' | 'path'>): Readonly<Record<string, unknown>> {
   if (value === null || value === undefined) return {};
   if (isPlainObject(value)) return value;
   throw invalidBlock(base.ctx.block, path, `a condition branch takes a mapping, got ${JSON.stringify(value)}`);
 }
 
+/** Same object for the same (frozen) branch every time, so the level's plan cache applies. */
+const stripped = new WeakMap<object, Readonly<Record<string, unknown>>>();
+
 function withoutElse(m: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
   if (!Object.hasOwn(m, 'else')) return m;
-  const { else: _dropped, ...rest } = m;
+  let rest = stripped.get(m);
+  if (!rest) {
+    const { else: _dropped, ...others } = m;
+    rest = Object.freeze(others);
+    if (Object.isFrozen(m)) stripped.set(m, rest);
+  }
   return rest;
 }
