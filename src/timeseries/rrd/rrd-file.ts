@@ -55,6 +55,8 @@ export class RrdFile {
   /** Rows written per archive since the last checkpoint (capped at the ring size). */
   private readonly dirty: number[];
   private readonly logLimit: number;
+  /** Whether this handle appended to the log (only writers checkpoint at close). */
+  private wrote = false;
 
   private constructor(
     readonly path: string,
@@ -308,6 +310,7 @@ export class RrdFile {
       // The commit point: once this record is complete, the update survives a crash.
       writeAll(this.fd, record, this.logTail);
       this.seq++;
+      this.wrote = true;
       this.logTail += record.length;
       for (let r = 0; r < written.length; r++) this.dirty[r] = Math.min(def.rra[r]!.rows, this.dirty[r]! + written[r]!);
       if (this.logTail - this.layout.journalOffset > this.logLimit) this.checkpoint();
@@ -381,7 +384,7 @@ export class RrdFile {
     if (!this.closed) {
       this.closed = true;
       try {
-        if (this.logTail > this.layout.journalOffset) this.checkpoint();
+        if (this.wrote && this.logTail > this.layout.journalOffset) this.checkpoint();
       } catch (e) {
         return Promise.reject(ioError(this.path, 'checkpoint at close failed', e));
       } finally {

@@ -1,5 +1,5 @@
 /** The public API's own behaviour: clock-driven 'now', defaults, first/last/info, fetch rules. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -50,6 +50,23 @@ describe('RrdFile API', () => {
     expect(() => g.first(3)).toThrow(expect.objectContaining({ code: 'PB_ERR_INVALID_ARGUMENT' }));
     expect(() => g.fetch({ cf: 'MAX', start: 1_600_000_000, end: 1_599_000_000 })).toThrow(expect.objectContaining({ code: 'PB_ERR_INVALID_ARGUMENT' }));
     await g.close();
+  });
+
+  it('readers see the log a live writer appended, and never write to the file', async () => {
+    const p = fresh();
+    const w = await RrdFile.create(p, { step: 10, start: 1_600_000_000, ds: [{ name: 'x', type: 'GAUGE', heartbeat: 30 }], rra: [{ cf: 'AVERAGE', xff: 0.5, steps: 1, rows: 6 }] });
+    await w.update({ time: 1_600_000_010, values: { x: 3 } });
+    await w.update({ time: 1_600_000_020, values: { x: 5 } });
+    const bytes = readFileSync(p);
+    const r = await RrdFile.open(p);
+    expect(r.lastUpdate()).toBe(1_600_000_020);
+    expect(Array.from(r.fetch({ cf: 'AVERAGE', start: 1_600_000_000, end: 1_600_000_010 }).columns[0]!)).toEqual([3, 5]);
+    await r.close();
+    expect(readFileSync(p).equals(bytes)).toBe(true);
+    await w.close();
+    const again = await RrdFile.open(p);
+    expect(again.info().ds[0]!.lastDs).toBe('5');
+    await again.close();
   });
 
   it('a 1-PDP archive of any CF answers a fetch for another CF (as rrdtool); a missing CF is an error', async () => {

@@ -92,6 +92,9 @@ describe.skipIf(!haveRrdtool)('rrd store vs rrdtool 1.7 (differential)', () => {
       const outs = await Promise.all(fetches);
       ws.forEach((w, i) => sameFetch(ours.fetch(w), parseFetch(outs[i]!), `seed ${seed} fetch ${JSON.stringify(w)}`));
       expect(ours.lastUpdate()).toBe(Number((await pipe.run(`last ${ref}`)).trim()));
+      for (let i = 0; i < s.rra.length; i++) {
+        expect(ours.first(i), `seed ${seed} first(${i})`).toBe(Number((await pipe.run(`first ${ref} --rraindex ${i}`)).trim()));
+      }
       await ours.close();
       rmSync(join(dir, `ours${seed}.pbrrd`));
       rmSync(join(dir, ref));
