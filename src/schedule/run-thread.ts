@@ -15,7 +15,9 @@
  * - `tickTimeMs` handed to `onTick` is the slot's ideal time (`start + k·interval`), so samples
  *   line up on the interval regardless of timer jitter.
  * - `onTick` runs inside the tick (a slow hook delays, and may skip, the next tick, but never
- *   overlaps it). A throwing hook counts as an error of that tick.
+ *   overlaps it). A throwing hook counts as an error of that tick; on the first tick it fails
+ *   `start()` like a failing script would (e.g. a time-series file that does not match its
+ *   declaration reaches the CLI instead of being counted behind a result).
  * - A tick that fails because `stop()` aborted its signal is logged at debug and not counted.
  * - A tick still running when `stop()`'s deadline passes is left behind: its outcome, if it ever
  *   comes, is not delivered to `onTick` (the runtime has flushed collectors by then).
@@ -205,6 +207,7 @@ export class RunThread {
             await this.hooks.onTick(result.outcome, tickTimeMs);
           } catch (error) {
             this.recordError(error, tickTimeMs, 'onTick hook failed');
+            result = { ok: false, error };
           }
         }
       } else if (controller.signal.aborted && this.state !== 'running') {

@@ -204,6 +204,19 @@ describe('RunThread errors', () => {
     await thread.stop();
   });
 
+  it('rejects start() when the first tick’s onTick hook fails', async () => {
+    const clock = new FakeClock();
+    const thread = new RunThread({
+      spec: spec('hook-first', SECOND, () => Promise.resolve(outcome())),
+      clock,
+      logger: silentLogger,
+      onTick: () => Promise.reject(new RuntimeFailure('PB_ERR_RRD_IO', 'disk full')),
+    });
+    await expect(thread.start()).rejects.toMatchObject({ code: 'PB_ERR_RRD_IO' });
+    expect(thread.status()).toMatchObject({ running: false, runs: 1, errors: 1 });
+    expect(clock.timers).toBe(0);
+  });
+
   it('refuses a non-positive interval with PB_ERR_INVALID_ARGUMENT', () => {
     const make = (ms: number) => () =>
       new RunThread({ spec: spec('x', ms, () => Promise.resolve(outcome())), clock: new FakeClock(), logger: silentLogger });

@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sleep } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/logger.js';
+import type { ScriptOutcome } from '../../src/exec/types.js';
+import { RunThreadSet } from '../../src/schedule/run-thread-set.js';
+import type { RunThreadSpec } from '../../src/schedule/types.js';
 import { createCollector, type Collector } from '../../src/timeseries/collect.js';
 import { defaultArchives, RrdFile } from '../../src/timeseries/rrd/index.js';
 import { FakeClock } from '../helpers/fake-clock.js';
@@ -224,6 +228,52 @@ describe('timeseries collect: rrdtool as the reference', () => {
     } finally {
       await ours.close();
     }
+  });
+});
+
+describe('timeseries collect: attached to a RunThread', () => {
+  const tickSpec = (tick: () => Promise<ScriptOutcome>): RunThreadSpec => ({
+    id: 'simplest',
+    intervalMs: 5000,
+    script: 'simplest.ts',
+    item: {},
+    baseDir: dir,
+    tick,
+  });
+  const outcome = (returned: Record<string, unknown>): ScriptOutcome => ({
+    returned,
+    returnedNonObject: false,
+    pipeDataSet: {},
+    pipeDataDeleted: [],
+    durationMs: 0,
+  });
+
+  it('writes every tick at its slot time, even when runs take most of the interval', async () => {
+    const clock = new FakeClock(T0);
+    const c = collector({ path: 'simplest.rrd', interval: 5, fields: { random: { type: 'GAUGE' } } }, clock);
+    let n = 0;
+    const set = new RunThreadSet({ clock, logger: silentLogger, hooks: () => ({ onTick: (o, t) => c.record(o.returned ?? {}, t) }) });
+    const started = set.start(tickSpec(() => sleep(clock, 100 + (n % 4) * 1000).then(() => outcome({ random: ++n }))));
+    await clock.advance(5000);
+    await started;
+    await clock.advance(94_000); // slots 0 … 19 have run; the next is due at 100 s
+    await set.stopAll(5000);
+    await c.flush();
+    expect(c.stats()[0]).toMatchObject({ written: 20, dropped: 0 });
+    const t = T0 / 1000;
+    expect(await fetchColumn(join(dir, 'simplest.rrd'), 'random', t - 5, t + 95)).toEqual([
+      ...Array.from({ length: 20 }, (_, k) => k + 1),
+      NaN,
+    ]);
+  });
+
+  it('makes a file that does not match the declaration fail the first tick, so start() rejects', async () => {
+    const clock = new FakeClock(T0);
+    await collector({ path: 'm.rrd', interval: 5, fields: { a: { type: 'GAUGE' } } }, clock).record({ a: 1 }, T0 - 60_000);
+    const c = collector({ path: 'm.rrd', interval: 5, fields: { b: { type: 'GAUGE' } } }, clock);
+    const set = new RunThreadSet({ clock, logger: silentLogger, hooks: () => ({ onTick: (o, t) => c.record(o.returned ?? {}, t) }) });
+    await expect(set.start(tickSpec(() => Promise.resolve(outcome({ b: 1 }))))).rejects.toMatchObject({ code: 'PB_ERR_RRD_INVALID' });
+    expect(set.statuses()).toHaveLength(0);
   });
 });
 
