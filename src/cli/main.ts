@@ -1,13 +1,17 @@
 /**
  * `procblock [runtime options] <block.yaml> [block options] [block args]` (SPEC §1, §4).
  * stdout carries only the result; everything else goes to stderr.
+ *
+ * Start-up order matters (a one-shot block should cost little more than Node itself): the
+ * script runner's first worker is started before the engine and the block are loaded, so the
+ * two threads boot side by side. Heavy modules are therefore imported dynamically here.
  */
 import path from 'node:path';
 import { formatError, isProcblockError } from '../core/errors.js';
+import { stringEnv } from '../core/env.js';
 import { createLogger, formatLogRecord, type Logger } from '../core/logger.js';
-import { checkBlock } from '../config/index.js';
 import type { LoadedBlock } from '../config/types.js';
-import { Runtime } from '../runtime/runtime.js';
+import type { EarlyScriptRunner } from '../runtime/early-runner.js';
 import { defaultLogFile, defaultPidFile, defaultStateDir } from '../runtime/state-dir.js';
 import { detach, isDaemonChild, stopDaemon, writePidFile } from '../runtime/daemon.js';
 import { parseBlockArgs } from './block-args.js';
@@ -52,6 +56,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     return runRrdCommand([...argv.slice(1)], { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd });
   }
   let options: RuntimeCliOptions | undefined;
+  let early: EarlyScriptRunner | undefined;
   try {
     const cmd = parseCommandLine(argv);
     options = cmd.options;
@@ -68,6 +73,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       io.stderr(`${text}\nerror: no block file given\n`);
       return 2;
     }
+    const level = options.quiet && options.logLevel === 'info' ? 'warn' : options.logLevel;
+    const logger = createLogger((r) => io.stderr(`${formatLogRecord(r)}\n`), level, 'procblock');
+    if (!options.check && !options.stop) {
+      const { startScriptRunner } = await import('../runtime/early-runner.js');
+      early = startScriptRunner({ logger, scriptTimeoutMs: options.scriptTimeout > 0 ? options.scriptTimeout * 1000 : undefined, env: stringEnv(io.env) });
+    }
+    const { checkBlock } = await import('../config/index.js');
     const file = path.resolve(io.cwd, cmd.file);
     const block = await checkBlock(file);
     if (options.check) {
@@ -88,30 +100,53 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       return 0;
     }
     if (block.usage?.daemon && !isDaemonChild(io.env)) {
+      await early?.runner.close(0);
+      early = undefined;
       const logFile = block.usage.logfile ?? defaultLogFile(block.file);
       const pid = detach({ argv: [process.argv[1] as string, ...argv], logFile, cwd: io.cwd, env: io.env });
       io.stderr(`procblock: started daemon pid ${pid}; log: ${logFile}; stop it with: procblock --stop ${cmd.file}\n`);
       return 0;
     }
-    return await run(block, parsed.input, options, io);
+    const scripts = early;
+    early = undefined; // the runtime owns it from here
+    return await run(block, parsed.input, options, io, logger, scripts);
   } catch (e) {
     return reportError(e, io, options);
+  } finally {
+    await early?.runner.close(0);
   }
 }
 
-async function run(block: LoadedBlock, inputData: Record<string, unknown>, options: RuntimeCliOptions, io: CliIo): Promise<number> {
-  const level = options.quiet && options.logLevel === 'info' ? 'warn' : options.logLevel;
-  const logger = createLogger((r) => io.stderr(`${formatLogRecord(r)}\n`), level, 'procblock');
+async function run(
+  block: LoadedBlock,
+  inputData: Record<string, unknown>,
+  options: RuntimeCliOptions,
+  io: CliIo,
+  logger: Logger,
+  early: EarlyScriptRunner | undefined,
+): Promise<number> {
   const banner = bannerText(block.usage);
   if (banner && !options.quiet) io.stderr(`${banner}\n`);
 
   const removePid = block.usage?.daemon && isDaemonChild(io.env) ? writePidFile(block.usage.pidfile ?? defaultPidFile(block.file)) : undefined;
-  const runtime = await Runtime.create({
-    logger,
-    stateDir: options.stateDir ? path.resolve(io.cwd, options.stateDir) : defaultStateDir(block.file),
-    scriptTimeoutMs: options.scriptTimeout > 0 ? options.scriptTimeout * 1000 : undefined,
-    stopTimeoutMs: options.stopTimeout * 1000,
-  });
+  const { Runtime } = await import('../runtime/runtime.js');
+  let runtime;
+  try {
+    runtime = await Runtime.create({
+      logger,
+      stateDir: options.stateDir ? path.resolve(io.cwd, options.stateDir) : defaultStateDir(block.file),
+      scriptTimeoutMs: options.scriptTimeout > 0 ? options.scriptTimeout * 1000 : undefined,
+      stopTimeoutMs: options.stopTimeout * 1000,
+      scripts: early?.runner,
+      env: stringEnv(io.env),
+    });
+  } catch (e) {
+    await early?.runner.close(0);
+    removePid?.();
+    throw e;
+  }
+  early?.connect(runtime.unidist);
+  const rt = runtime;
   let signals = 0;
   const removeSignals = io.onSignal((signal) => {
     signals++;
@@ -121,32 +156,32 @@ async function run(block: LoadedBlock, inputData: Record<string, unknown>, optio
     }
     io.stderr(`\n`);
     logger.info(`${signal} received: stopping gracefully (press Ctrl-C again to force)`);
-    void runtime.stop(signal);
+    void rt.stop(signal);
   });
   try {
     const longrunning = block.usage?.longrunning === true;
-    if (longrunning) await runtime.holdRunningLock();
+    if (longrunning) await rt.holdRunningLock();
     let processed;
     try {
-      processed = await runtime.run(block, { inputData });
+      processed = await rt.run(block, { inputData });
     } catch (e) {
       // A run cut short by Ctrl-C is a clean stop, not a failure.
-      if (runtime.isStopping && isProcblockError(e) && e.code === 'PB_ERR_ABORTED') {
-        await runtime.stop();
+      if (rt.isStopping && isProcblockError(e) && e.code === 'PB_ERR_ABORTED') {
+        await rt.stop();
         return 0;
       }
       throw e;
     }
     io.stdout(formatResult(processed.result, options.format));
-    if (longrunning && !runtime.isStopping) {
+    if (longrunning && !rt.isStopping) {
       logger.info('Long-running block: running until Ctrl-C (SIGINT) or SIGTERM');
-      await runtime.stopped;
+      await rt.stopped;
     } else {
-      await runtime.stop('processing finished');
+      await rt.stop('processing finished');
     }
     return 0;
   } catch (e) {
-    await runtime.stop('error');
+    await rt.stop('error');
     throw e;
   } finally {
     removeSignals();
@@ -171,5 +206,3 @@ function reportError(e: unknown, io: CliIo, options: RuntimeCliOptions | undefin
   io.stderr(`${formatError(e, { stack: true })}\n`);
   return 1;
 }
-
-export type { Logger };

@@ -10,6 +10,7 @@
 import path from 'node:path';
 import type { Clock } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';
+import { stringEnv } from '../core/env.js';
 import type { Logger } from '../core/logger.js';
 import { silentLogger } from '../core/logger.js';
 import { RuntimeFailure } from '../core/errors.js';
@@ -37,6 +38,8 @@ export interface RuntimeOptions {
   /** Environment for scripts and shell items. Default: process.env. */
   readonly env?: Readonly<Record<string, string>> | undefined;
   readonly maxThreads?: number | undefined;
+  /** A script runner started earlier (see `startScriptRunner`); the runtime owns it from now on. */
+  readonly scripts?: ScriptRunner | undefined;
 }
 
 export interface RunInput {
@@ -73,13 +76,15 @@ export class Runtime {
     this.clock = options.clock ?? systemClock;
     this.stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
     this.env = options.env ?? stringEnv(process.env);
-    this.scripts = createScriptRunner({
-      unidist,
-      logger: this.logger,
-      defaultTimeoutMs: options.scriptTimeoutMs,
-      maxThreads: options.maxThreads,
-      env: this.env,
-    });
+    this.scripts =
+      options.scripts ??
+      createScriptRunner({
+        unidist,
+        logger: this.logger,
+        defaultTimeoutMs: options.scriptTimeoutMs,
+        maxThreads: options.maxThreads,
+        env: this.env,
+      });
     this.shell = createShellRunner();
     this.threads = new RunThreadManager({ clock: this.clock, logger: this.logger });
     this.stopped = new Promise((r) => (this.resolveStopped = r));
@@ -183,10 +188,4 @@ async function settleWithin(promises: readonly Promise<unknown>[], ms: number, c
     }),
   ]);
   timer?.cancel();
-}
-
-function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
-  return out;
 }
