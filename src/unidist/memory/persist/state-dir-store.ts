@@ -32,6 +32,13 @@ export interface StateDirStoreOptions {
   readonly onFlushed?: ((stats: { durableOps: number }) => void) | undefined;
 }
 
+interface PendingBatch {
+  readonly chunks: Buffer[];
+  readonly counters: Map<string, number>;
+  readonly tokens: Map<string, number>;
+  readonly ops: number;
+}
+
 const SNAPSHOT = 'snapshot.json';
 const journalName = (gen: number): string => `journal-${gen}.log`;
 
@@ -96,7 +103,16 @@ async function load(dir: string, logger: Logger): Promise<{ data: UnidistData; g
 }
 
 class StateDirStore implements OpSink {
+  /** Encoded records not yet written, in commit order. */
   private pending: Buffer[] = [];
+  /**
+   * Counter and token ops are "set to value" and touch nothing else, so only the last value per
+   * name since the last flush needs writing: a counter bumped 10,000 times a second costs one
+   * record per flush, not 10,000.
+   */
+  private dirtyCounters = new Map<string, number>();
+  private dirtyTokens = new Map<string, number>();
+  /** Ops committed since the last flush (each counts, coalesced or not). */
   private pendingOps = 0;
   private durableOps = 0;
   private timer: TimerHandle | undefined;
@@ -113,7 +129,9 @@ class StateDirStore implements OpSink {
   ) {}
 
   record(op: UnidistOp): void {
-    this.pending.push(encodeRecord(op));
+    if (op.o === 'c') this.dirtyCounters.set(op.n, op.v);
+    else if (op.o === 't') this.dirtyTokens.set(op.n, op.v);
+    else this.pending.push(encodeRecord(op));
     this.pendingOps++;
     this.timer ??= this.options.clock
       .setTimeout(() => {
@@ -147,20 +165,20 @@ class StateDirStore implements OpSink {
   }
 
   private async writePending(): Promise<void> {
-    if (this.pending.length === 0) return;
-    const chunks = this.pending;
-    const ops = this.pendingOps;
-    this.pending = [];
-    this.pendingOps = 0;
+    if (this.pendingOps === 0) return;
+    const batch = this.takePending();
+    const ops = batch.ops;
     try {
+      const chunks = [...batch.chunks];
+      for (const [n, v] of batch.counters) chunks.push(encodeRecord({ o: 'c', n, v }));
+      for (const [n, v] of batch.tokens) chunks.push(encodeRecord({ o: 't', n, v }));
       const buf = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
       await this.journal.write(buf);
       await this.journal.datasync();
       this.journalBytes += buf.length;
     } catch (e) {
       // Keep them for the next attempt; nothing after them was written either.
-      this.pending = chunks.concat(this.pending);
-      this.pendingOps += ops;
+      this.restorePending(batch);
       throw new RuntimeFailure('PB_ERR_UNIDIST', `cannot write the unidist journal in ${this.dir}: ${(e as Error).message}`, { cause: e });
     }
     this.durable(ops);
@@ -171,10 +189,7 @@ class StateDirStore implements OpSink {
   private async compact(): Promise<void> {
     const next = this.generation + 1;
     const text = encodeSnapshot(this.data, next); // captured synchronously: consistent with `pending` below
-    const chunks = this.pending;
-    const ops = this.pendingOps;
-    this.pending = [];
-    this.pendingOps = 0;
+    const batch = this.takePending();
     const file = path.join(this.dir, SNAPSHOT);
     const tmp = `${file}.${process.pid}.tmp`;
     try {
@@ -188,8 +203,7 @@ class StateDirStore implements OpSink {
       await fs.rename(tmp, file);
     } catch (e) {
       // The old snapshot + journal still stand; the ops go back to be journaled.
-      this.pending = chunks.concat(this.pending);
-      this.pendingOps += ops;
+      this.restorePending(batch);
       throw new RuntimeFailure('PB_ERR_UNIDIST', `cannot write the unidist snapshot in ${this.dir}: ${(e as Error).message}`, { cause: e });
     }
     await syncDir(this.dir);
@@ -202,7 +216,24 @@ class StateDirStore implements OpSink {
     this.journalBytes = JOURNAL_MAGIC.length;
     await old.close();
     await fs.rm(oldName, { force: true });
-    this.durable(ops);
+    this.durable(batch.ops);
+  }
+
+  private takePending(): PendingBatch {
+    const batch: PendingBatch = { chunks: this.pending, counters: this.dirtyCounters, tokens: this.dirtyTokens, ops: this.pendingOps };
+    this.pending = [];
+    this.dirtyCounters = new Map();
+    this.dirtyTokens = new Map();
+    this.pendingOps = 0;
+    return batch;
+  }
+
+  /** Put a batch that failed to write back in front of what came since (newer values win). */
+  private restorePending(batch: PendingBatch): void {
+    this.pending = batch.chunks.concat(this.pending);
+    for (const [n, v] of batch.counters) if (!this.dirtyCounters.has(n)) this.dirtyCounters.set(n, v);
+    for (const [n, v] of batch.tokens) this.dirtyTokens.set(n, Math.max(v, this.dirtyTokens.get(n) ?? 0));
+    this.pendingOps += batch.ops;
   }
 
   private durable(ops: number): void {
