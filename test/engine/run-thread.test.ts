@@ -8,7 +8,26 @@ import { FakeClock } from '../helpers/fake-clock.js';
 import { FIXTURES, realServices, type RealServices } from './real-services.js';
 
 const clock = new FakeClock();
-const threads = new RunThreadSet({ clock, logger: createLogger(() => undefined, 'silent') });
+/** Tick results per thread id, in order; `nextTick(id)` resolves on that thread's next tick. */
+const ticks = new Map<string, Record<string, unknown>[]>();
+const waiters: { id: string; count: number; resolve: () => void }[] = [];
+const threads = new RunThreadSet({
+  clock,
+  logger: createLogger(() => undefined, 'silent'),
+  hooks: (spec) => ({
+    onTick: (outcome) => {
+      const list = ticks.get(spec.id) ?? [];
+      list.push(outcome.returned ?? {});
+      ticks.set(spec.id, list);
+      for (const w of waiters.filter((x) => x.id === spec.id && list.length >= x.count)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    },
+  }),
+});
+const tickCount = (id: string, count: number): Promise<void> =>
+  (ticks.get(id)?.length ?? 0) >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ id, count, resolve }));
 let real: RealServices;
 beforeAll(async () => {
   real = await realServices({ clock, runThreads: threads, maxThreads: 2 });
@@ -19,12 +38,6 @@ afterAll(async () => {
 });
 
 const file = path.join(FIXTURES, 'block.yaml');
-
-async function waitFor(cond: () => Promise<boolean>): Promise<void> {
-  // Synchronise on the observable effect; each round lets worker messages arrive.
-  for (let i = 0; i < 2000 && !(await cond()); i++) await new Promise((r) => setImmediate(r));
-  expect(await cond()).toBe(true);
-}
 
 describe('cache: run items', () => {
   it('starts a RunThread, merges its first result, stores its status, and ticks on the clock', async () => {
@@ -37,10 +50,13 @@ describe('cache: run items', () => {
     expect(status).toMatchObject({ id: 'tick', running: true, intervalSeconds: 5, scripts: ['tick.mjs'] });
     expect((result as { run: Record<string, unknown> }).run['run_thread.tick']).toEqual(status);
 
+    // Later ticks run on the clock, each on the pipe data as it was when the thread started.
     await clock.advance(5000);
-    await waitFor(async () => (await real.unidist.counter.get('ticks')) >= 2);
+    await tickCount('tick', 2);
     await clock.advance(5000);
-    await waitFor(async () => (await real.unidist.counter.get('ticks')) >= 3);
+    await tickCount('tick', 3);
+    expect(ticks.get('tick')?.map((r) => r.sawLabel)).toEqual(['first', 'first', 'first']);
+    expect(await real.unidist.counter.get('ticks')).toBe(3);
   });
 
   it('accepts cache: true + interval and a thread_id; without a host it runs once with a warning', async () => {
