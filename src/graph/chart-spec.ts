@@ -20,6 +20,8 @@
 import type { ChartConfiguration, Scale } from 'chart.js';
 import { formatTick } from './format-number.js';
 import type { GraphOptions } from './options.js';
+import { PAD, RIGHT_PAD, X_AXIS_HEIGHT, computeLayout } from './layout.js';
+import type { ChartLayout } from './layout.js';
 import { seriesColors, withAlpha } from './palette.js';
 import { formatDuration } from './period.js';
 import { consolidateToPixels, seriesStats } from './series.js';
@@ -36,16 +38,6 @@ export interface LegendRow {
   /** Swatch colour. */
   readonly color: string;
   readonly stats: SeriesStats;
-}
-
-/** Fixed layout so the plot area is exactly `width × height`, like rrdtool's --width/--height. */
-export interface ChartLayout {
-  readonly canvasWidth: number;
-  readonly canvasHeight: number;
-  readonly plot: { readonly left: number; readonly top: number; readonly width: number; readonly height: number };
-  readonly titleHeight: number;
-  readonly legendTop: number;
-  readonly rowHeight: number;
 }
 
 export interface ChartSpec {
@@ -66,14 +58,6 @@ export interface ChartSpec {
 }
 
 export const DEFAULT_FONT_FAMILY = 'DejaVu Sans';
-
-const PAD = 10;
-const TITLE_HEIGHT = 30;
-const X_AXIS_HEIGHT = 22;
-const Y_TICKS_WIDTH = 48;
-const Y_LABEL_WIDTH = 16;
-const RIGHT_PAD = 26;
-const ROW_HEIGHT = 16;
 
 export const GRAPH_COLORS = Object.freeze({
   background: '#FFFFFF',
@@ -286,20 +270,4 @@ export function stepPoints(
     lastWasGap = false;
   }
   return points;
-}
-
-export function computeLayout(opts: GraphOptions, legendRows: number): ChartLayout {
-  const yAxisWidth = Y_TICKS_WIDTH + (opts.verticalLabel !== undefined ? Y_LABEL_WIDTH : 0);
-  const plotLeft = PAD + yAxisWidth;
-  const plotTop = TITLE_HEIGHT;
-  const legendTop = plotTop + opts.height + X_AXIS_HEIGHT + 6;
-  const legendHeight = legendRows > 0 ? (legendRows + 1) * ROW_HEIGHT : 0;
-  return {
-    canvasWidth: plotLeft + opts.width + RIGHT_PAD,
-    canvasHeight: legendTop + legendHeight + PAD,
-    plot: { left: plotLeft, top: plotTop, width: opts.width, height: opts.height },
-    titleHeight: TITLE_HEIGHT,
-    legendTop,
-    rowHeight: ROW_HEIGHT,
-  };
 }

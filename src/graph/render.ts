@@ -73,7 +73,7 @@ function decorPlugin(spec: ChartSpec): Plugin<'line'> {
     afterDraw(chart) {
       const ctx = chart.ctx as unknown as SKRSContext2D;
       ctx.save();
-      drawHeader(ctx, spec, chart.width);
+      drawHeader(ctx, spec);
       if (spec.noData) drawNoData(ctx, spec, chart.chartArea);
       drawVerticalLabel(ctx, spec, chart);
       drawLegend(ctx, spec);
@@ -82,7 +82,7 @@ function decorPlugin(spec: ChartSpec): Plugin<'line'> {
   };
 }
 
-function drawHeader(ctx: SKRSContext2D, spec: ChartSpec, width: number): void {
+function drawHeader(ctx: SKRSContext2D, spec: ChartSpec): void {
   const y = 19;
   ctx.textBaseline = 'alphabetic';
   ctx.fillStyle = GRAPH_COLORS.muted;
@@ -98,7 +98,6 @@ function drawHeader(ctx: SKRSContext2D, spec: ChartSpec, width: number): void {
     const maxWidth = Math.max(40, right - spec.layout.plot.left - subWidth - 16);
     ctx.fillText(ellipsize(ctx, spec.title, maxWidth), spec.layout.plot.left, y);
   }
-  void width;
 }
 
 function drawNoData(ctx: SKRSContext2D, spec: ChartSpec, area: { left: number; right: number; top: number; bottom: number }): void {
