@@ -44,6 +44,23 @@ describe('run simultaneous', () => {
   });
 });
 
+describe('run simultaneous and the abort signal', () => {
+  it('forwards the signal to running scripts and stops before the next item', async () => {
+    const ac = new AbortController();
+    const looping = [{ script: 'until-aborted.mjs' }, { script: 'count.mjs' }];
+    const p = processMapping({ 'run simultaneous': { a: looping, b: looping } }, { services: real.services, file, signal: ac.signal }).then(
+      () => undefined,
+      (e: unknown) => e as ProcblockError,
+    );
+    await real.unidist.queue.wait('started');
+    await real.unidist.queue.wait('started');
+    ac.abort(new Error('stopping'));
+    const e = await p;
+    expect(e?.code).toBe('PB_ERR_ABORTED');
+    expect(e?.location?.keyPath).toMatch(/^run simultaneous\.[ab]\[1\]$/);
+  });
+});
+
 describe('require lock across concurrent pipelines', () => {
   const rmw = (locked: boolean) => ({
     ...(locked ? { 'require lock': { name: 'rmw' } } : {}),
