@@ -80,7 +80,23 @@ channel.addEventListener('message', (ev) => {
   if (!isChannelMessage(data) || data.pb !== 'abort') return;
   const call = calls.get(data.callId);
   if (call) call.abort(data.reason);
-  else earlyAborts.set(data.callId, data.reason);
+  else rememberEarlyAbort(data.callId, data.reason);
+});
+
+/** An abort can also arrive just after its call finished here; keep only the newest few. */
+function rememberEarlyAbort(callId: number, reason: string): void {
+  earlyAborts.set(callId, reason);
+  if (earlyAborts.size > 256) {
+    const oldest = earlyAborts.keys().next();
+    if (!oldest.done) earlyAborts.delete(oldest.value);
+  }
+}
+
+// A promise a script left rejected (fire-and-forget) would otherwise crash this worker and
+// whichever call it is running at the time: log it instead.
+process.on('unhandledRejection', (reason) => {
+  const text = reason instanceof Error ? (reason.stack ?? reason.message) : format(reason);
+  post('error', `unhandled promise rejection in a script: ${text}`, undefined, currentScript);
 });
 
 function post(level: LogMessage['level'], msg: string, fields: Record<string, unknown> | undefined, script: string | undefined): void {

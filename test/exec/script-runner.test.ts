@@ -91,6 +91,17 @@ describe('script runner: loading and results', () => {
     expect(fromConsole).toMatchObject({ level: 'info', source: 'script:logs.ts' });
   });
 
+  it('logs a promise a script left rejected instead of crashing the worker', async () => {
+    const own = recordingLogger();
+    const one = createScriptRunner({ unidist: noUnidist, logger: own.logger, maxThreads: 1, cacheDir: false });
+    const before = (await one.run(call('thread-id.mjs'))).returned?.threadId;
+    expect((await one.run(call('rejects-later.mjs'))).returned).toEqual({ fine: true });
+    const rec = await own.waitFor((r) => r.msg.includes('forgotten rejection'));
+    expect(rec.level).toBe('error');
+    expect((await one.run(call('thread-id.mjs'))).returned?.threadId).toBe(before);
+    await one.close();
+  });
+
   it('caches transformed TypeScript on disk and picks up a changed file', async () => {
     expect(readdirSync(cacheDir).some((f) => f.endsWith('.mjs'))).toBe(true);
     const dir = mkdtempSync(join(tmpdir(), 'pb-exec-edit-'));
