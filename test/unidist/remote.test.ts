@@ -131,3 +131,26 @@ describe('remote unidist (MessageChannel)', () => {
     expect(await host.counter.get('n')).toBe(3);
   });
 });
+
+describe('remote unidist host input', () => {
+  it('answers an unknown method (even an Object.prototype name) with PB_ERR_INVALID_ARGUMENT', async () => {
+    const host = await createMemoryUnidist();
+    const { port1, port2 } = new MessageChannel();
+    cleanups.push(() => host.close(), () => port1.close(), () => port2.close());
+    serveUnidist(host, port1, 'x');
+    const replies: unknown[] = [];
+    const got = new Promise<void>((resolve) =>
+      port2.on('message', (m) => {
+        replies.push(m);
+        if (replies.length === 2) resolve();
+      }),
+    );
+    port2.postMessage({ pbu: 1, id: 1, m: 'toString', a: [] });
+    port2.postMessage({ pbu: 1, id: 2, m: 'counter.nope', a: [] });
+    await got;
+    expect(replies).toEqual([
+      { pbu: 1, id: 1, e: { c: 'PB_ERR_INVALID_ARGUMENT', msg: expect.any(String) as unknown } },
+      { pbu: 1, id: 2, e: { c: 'PB_ERR_INVALID_ARGUMENT', msg: expect.any(String) as unknown } },
+    ]);
+  });
+});

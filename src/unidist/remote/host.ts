@@ -101,7 +101,7 @@ export function serveUnidist(unidist: Unidist, endpoint: UnidistEndpoint, client
       if (d.x === 1) scope.waits.get(id)?.abort(new RuntimeFailure('PB_ERR_ABORTED', 'aborted by the client'));
       return;
     }
-    const handler = HANDLERS[d.m] as Handler | undefined;
+    const handler = Object.hasOwn(HANDLERS, d.m) ? HANDLERS[d.m] : undefined;
     if (!handler) {
       reply({ pbu: 1, id, e: toWire(new InputError('PB_ERR_INVALID_ARGUMENT', `unknown unidist method ${JSON.stringify(d.m)}`)) });
       return;

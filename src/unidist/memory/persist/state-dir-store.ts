@@ -238,7 +238,11 @@ class StateDirStore implements OpSink {
 
   private durable(ops: number): void {
     this.durableOps += ops;
-    this.options.onFlushed?.({ durableOps: this.durableOps });
+    try {
+      this.options.onFlushed?.({ durableOps: this.durableOps });
+    } catch (e) {
+      this.options.logger.warn('unidist onFlushed callback threw', { error: String(e) });
+    }
   }
 }
 
