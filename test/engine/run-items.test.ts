@@ -111,4 +111,21 @@ describe('custom tags', () => {
     expect(result).toEqual({ 'notify ops': { tag: 'notify ops', value: { channel: '#ops' } }, plain: 1 });
     expect(pipeData).toEqual({ notified: 1 });
   });
+
+  it('runs at its priority and names the key when its script fails', async () => {
+    const tags = [
+      { pattern: 'notify .*', regex: /^notify .*$/, script: path.join(FIXTURES, 'tagged.mjs'), priority: 10 },
+      { pattern: 'late .*', regex: /^late .*$/, script: path.join(FIXTURES, 'tagged.mjs'), priority: 700 },
+      { pattern: 'explode .*', regex: /^explode .*$/, script: path.join(FIXTURES, 'throws.mjs'), priority: 700 },
+    ];
+    // The `if` (600) sees notified = 1 only when the tag's script ran before it.
+    const early = await processMapping({ 'if notified == 1': { first: true }, 'notify a': null }, { services: real.services, file, tags });
+    expect(early.result).toMatchObject({ first: true });
+    const late = await processMapping({ 'if notified == 1': { first: true }, 'late a': null }, { services: real.services, file, tags });
+    expect(late.result).not.toHaveProperty('first');
+    expect(late.pipeData.notified).toBe(1);
+    const e = await failure(processMapping({ inner: { 'explode now': 1 } }, { services: real.services, file, tags }));
+    expect(e?.code).toBe('PB_ERR_SCRIPT_THROW');
+    expect(e?.location?.keyPath).toBe('inner.explode now');
+  });
 });
