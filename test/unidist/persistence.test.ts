@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger, type LogRecord } from '../../src/core/logger.js';
 import { createMemoryUnidist, type MemoryUnidist } from '../../src/unidist/memory/index.js';
@@ -212,5 +213,15 @@ describe('memory unidist persistence', () => {
     await fs.writeFile(path.join(dir, 'snapshot.json'), '{"format": "something else"}');
     await expect(createMemoryUnidist({ stateDir: dir })).rejects.toMatchObject({ code: 'PB_ERR_UNIDIST' });
     await expect(fs.access(path.join(dir, 'lock'))).rejects.toThrow();
+  });
+
+  it('pending flush and TTL timers do not keep the process alive', async () => {
+    const child = spawn(process.execPath, [fileURLToPath(new URL('./fixtures/idle-child.mjs', import.meta.url)), dir], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const [code, signal] = await new Promise<[number | null, string | null]>((r) => child.once('exit', (c, s) => r([c, s])));
+    expect([code, signal, out]).toEqual([0, null, 'ready\n']);
   });
 });
