@@ -85,7 +85,10 @@ class PiscinaScriptRunner implements ScriptRunner {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger;
     this.unidist = options.unidist;
-    this.defaultTimeoutMs = options.defaultTimeoutMs;
+    this.defaultTimeoutMs = checkCount('defaultTimeoutMs', options.defaultTimeoutMs, 0);
+    checkCount('maxThreads', options.maxThreads, 1);
+    checkCount('minThreads', options.minThreads, 0);
+    checkCount('idleTimeoutMs', options.idleTimeoutMs, 0);
     const workerData: WorkerInit = { runnerId: this.runnerId, tsHooks: tsHooksData(options.cacheDir) };
     const maxThreads = options.maxThreads ?? Math.max(1, availableParallelism());
     this.pool = new Piscina({
@@ -96,8 +99,11 @@ class PiscinaScriptRunner implements ScriptRunner {
       idleTimeout: options.idleTimeoutMs ?? 30_000,
       ...(options.env ? { env: options.env } : {}),
       loadBalancer: (task, workers) => {
-        // Same rule as piscina's LeastBusyBalancer for abortable tasks: a free worker or none.
-        const free = workers.find((w) => w.currentUsage === 0 && !w.terminating && !w.destroyed) ?? null;
+        // One call per worker: an idle worker, or none (piscina then keeps the call queued).
+        // Only workers whose channel is attached: piscina also offers workers that have not
+        // reported ready (no 'workerCreate' yet), and a script there would send its first unidist
+        // request before the main thread listens. Such a call waits for the worker's ready.
+        const free = workers.find((w) => w.currentUsage === 0 && !w.terminating && !w.destroyed && this.links.has(w.id)) ?? null;
         const callId = ((task as unknown as Record<symbol, unknown>)[Piscina.queueOptionsSymbol] as { callId?: number } | null)?.callId;
         const entry = callId === undefined ? undefined : this.calls.get(callId);
         if (free && entry) {
@@ -176,6 +182,9 @@ class PiscinaScriptRunner implements ScriptRunner {
       if (e instanceof ProcblockError) throw e;
       if (timedOut) {
         throw new RuntimeFailure('PB_ERR_SCRIPT_TIMEOUT', `script ${call.script} did not finish within ${timeoutMs} ms; its worker was terminated`, { cause: e });
+      }
+      if (e instanceof Error && e.name === 'DataCloneError') {
+        throw new InputError('PB_ERR_INVALID_ARGUMENT', `cannot pass the call's data to ${call.script}: ${e.message}`, { cause: e });
       }
       if (this.closing) {
         throw new RuntimeFailure('PB_ERR_CLOSED', `script ${call.script} was stopped: the script runner closed`, { cause: e });
@@ -258,6 +267,15 @@ class PiscinaScriptRunner implements ScriptRunner {
     }
     return logger;
   }
+}
+
+/** Validate a numeric option: undefined, or a number ≥ min. */
+function checkCount(name: string, value: number | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || Number.isNaN(value) || value < min) {
+    throw new InputError('PB_ERR_INVALID_ARGUMENT', `script runner option ${name} must be a number ≥ ${min}, got ${JSON.stringify(value)} (${typeof value})`);
+  }
+  return value;
 }
 
 function reasonText(reason: unknown): string {
