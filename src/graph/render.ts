@@ -36,6 +36,11 @@ function canvasFor(width: number, height: number): Canvas {
 }
 
 export async function renderChartSpec(spec: ChartSpec): Promise<RenderedChart> {
+  return renderChartSpecSync(spec);
+}
+
+/** The same, synchronously (the whole render is CPU work on this thread). */
+export function renderChartSpecSync(spec: ChartSpec): RenderedChart {
   const { canvasWidth, canvasHeight } = spec.layout;
   const canvas = canvasFor(canvasWidth, canvasHeight);
   let chart: Chart<'line', { x: number; y: number }[]> | undefined;
@@ -46,12 +51,9 @@ export async function renderChartSpec(spec: ChartSpec): Promise<RenderedChart> {
     });
     const area = chart.chartArea;
     const chartArea = { left: area.left, top: area.top, right: area.right, bottom: area.bottom };
-    // encodeRgbaPng copies the pixels before its first await; the chart is destroyed right after,
-    // so the shared canvas is free for the next render while this one compresses.
-    const encoding = encodeRgbaPng(canvas.data(), canvasWidth, canvasHeight);
-    chart.destroy();
-    chart = undefined;
-    return { png: await encoding, chartArea };
+    // All synchronous from construction to encoding, so renders sharing this canvas never interleave.
+    const png = encodeRgbaPng(canvas.data(), canvasWidth, canvasHeight);
+    return { png, chartArea };
   } catch (e) {
     throw new RuntimeFailure('PB_ERR_GRAPH', `rendering the graph failed: ${(e as Error).message}`, { cause: e });
   } finally {

@@ -12,7 +12,7 @@ describe('encodeRgbaPng', () => {
       seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff;
       rgba[i] = seed & 0xff;
     }
-    const png = await encodeRgbaPng(rgba, width, height);
+    const png = encodeRgbaPng(rgba, width, height);
     const img = PNG.sync.read(png);
     expect([img.width, img.height]).toEqual([width, height]);
     for (let p = 0; p < width * height; p++) {
