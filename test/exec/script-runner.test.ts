@@ -132,6 +132,17 @@ describe('script runner: errors', () => {
     expect(e.code).toBe('PB_ERR_INVALID_ARGUMENT');
   });
 
+  it('call data that cannot be cloned → PB_ERR_INVALID_ARGUMENT, the pool keeps serving', async () => {
+    const e = await rejection(runner.run(call('plain.mjs', { pipeData: { fn: () => 1 } })));
+    expect(e.code).toBe('PB_ERR_INVALID_ARGUMENT');
+    expect((await runner.run(call('plain.mjs'))).returned).toEqual({ kind: 'mjs' });
+  });
+
+  it('bad options → PB_ERR_INVALID_ARGUMENT naming the option', () => {
+    expect(() => createScriptRunner({ unidist: noUnidist, logger: log.logger, maxThreads: 0 })).toThrow(/maxThreads/);
+    expect(() => createScriptRunner({ unidist: noUnidist, logger: log.logger, defaultTimeoutMs: -1 })).toThrow(/defaultTimeoutMs/);
+  });
+
   it('missing script → PB_ERR_SCRIPT_NOT_FOUND', async () => {
     const e = await rejection(runner.run(call('does-not-exist.ts')));
     expect(e.code).toBe('PB_ERR_SCRIPT_NOT_FOUND');
