@@ -3,6 +3,10 @@
  * an abort or close() can kill the command together with everything it started
  * (SIGTERM to the group, then SIGKILL after a grace period). Output is read as it arrives into
  * chunk lists, so a command writing more than a pipe buffer never blocks; the result holds it whole.
+ *
+ * The item ends when the shell has exited AND its output pipes are closed, so nothing written is
+ * lost; a background process that inherits them (`server &`) holds the item until it exits or
+ * the timeout kills the group — redirect its output (`server > log 2>&1 &`) to detach it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
