@@ -9,6 +9,11 @@ type Args = readonly unknown[];
 interface ClientScope {
   readonly clientId: string;
   readonly handles: Map<number, LockHandle>;
+  /**
+   * The newest handle id per lock name. A new grant of a name means any older handle of this
+   * client for it has lost the lock (TTL), so it is dropped: the map stays one entry per name.
+   */
+  readonly byName: Map<string, number>;
   /** Blocking requests (lock.acquire, queue.wait) in flight, by request id. */
   readonly waits: Map<number, AbortController>;
   nextHandle: number;
@@ -26,13 +31,18 @@ const HANDLERS: Record<MethodName, Handler> = {
     const handle = await u.lock.acquire(str(a[0]), { timeout: opts.timeout, ttl: opts.ttl, signal, owner: scope.clientId });
     if (!handle) return null;
     const hid = ++scope.nextHandle;
+    const stale = scope.byName.get(handle.name);
+    if (stale !== undefined) scope.handles.delete(stale);
     scope.handles.set(hid, handle);
+    scope.byName.set(handle.name, hid);
     return [hid, handle.token];
   },
   'lock.release': async (_u, a, scope) => {
-    const handle = scope.handles.get(num(a[0]));
+    const hid = num(a[0]);
+    const handle = scope.handles.get(hid);
     if (!handle) return false;
-    scope.handles.delete(num(a[0]));
+    scope.handles.delete(hid);
+    if (scope.byName.get(handle.name) === hid) scope.byName.delete(handle.name);
     return handle.release();
   },
   'lock.isLocked': (u, a) => u.lock.isLocked(str(a[0])),
@@ -75,7 +85,7 @@ const BLOCKING: ReadonlySet<MethodName> = new Set(['lock.acquire', 'queue.wait']
  * Messages without the `pbu` tag are ignored, so the endpoint can carry other traffic.
  */
 export function serveUnidist(unidist: Unidist, endpoint: UnidistEndpoint, clientId: string): () => void {
-  const scope: ClientScope = { clientId, handles: new Map(), waits: new Map(), nextHandle: 0 };
+  const scope: ClientScope = { clientId, handles: new Map(), byName: new Map(), waits: new Map(), nextHandle: 0 };
   let detached = false;
 
   const reply = (msg: ResponseMessage): void => {
@@ -161,4 +171,5 @@ function cleanUp(scope: ClientScope, why: string): void {
   scope.waits.clear();
   for (const h of scope.handles.values()) void h.release().catch(() => false);
   scope.handles.clear();
+  scope.byName.clear();
 }
