@@ -40,7 +40,7 @@ function ioError(path: string, what: string, cause: unknown): RuntimeFailure {
 }
 
 /** Log size that triggers a checkpoint. */
-const DEFAULT_LOG_LIMIT = 256 * 1024;
+const DEFAULT_LOG_LIMIT = 1024 * 1024;
 
 function writeAll(fd: number, b: Buffer, pos: number): void {
   let done = 0;

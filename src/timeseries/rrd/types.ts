@@ -104,7 +104,7 @@ export interface RrdInfo {
 export interface OpenOptions {
   /** Clock for `time: 'now'` and the default create start (default: the system clock). */
   clock?: Clock | undefined;
-  /** @internal Log bytes that trigger a checkpoint (default 256 KiB); tests make it small. */
+  /** @internal Log bytes that trigger a checkpoint (default 1 MiB); tests make it small. */
   logLimitBytes?: number | undefined;
 }
 

@@ -185,6 +185,12 @@ export class UpdateEngine {
       const startOff = a.steps - (procPdpCnt % a.steps);
       const cnt = startOff <= elapsed ? Math.min(Math.floor((elapsed - startOff) / a.steps) + 1, a.rows) : 0;
       this.stepCnt[r] = cnt;
+      if (a.steps > 1 && cnt === 0) {
+        // The common case inside a consolidated row: only accumulate (update_cdp's else branch).
+        this.accumulateCdp(st, r * nd, nd, a.cf, elapsed);
+        continue;
+      }
+      if (a.steps === 1 && elapsed <= 2) continue;
       for (let i = 0; i < nd; i++) {
         const c = r * nd + i;
         const pt = this.pdpTemp[i]!;
@@ -248,6 +254,26 @@ export class UpdateEngine {
       else if (cf === 'MIN') st.cdpVal[c] = pt < v ? pt : v;
       else if (cf === 'MAX') st.cdpVal[c] = pt > v ? pt : v;
       else st.cdpVal[c] = pt;
+    }
+  }
+
+  /** update_cdp with no row to write: count unknown PDPs or fold the PDP into CDP_val (calculate_cdp_val). */
+  private accumulateCdp(st: RrdState, base: number, nd: number, cf: string, elapsed: number): void {
+    const pdpTemp = this.pdpTemp;
+    const cdpVal = st.cdpVal;
+    for (let i = 0; i < nd; i++) {
+      const c = base + i;
+      const pt = pdpTemp[i]!;
+      if (Number.isNaN(pt)) {
+        st.cdpUnkn[c] = st.cdpUnkn[c]! + elapsed;
+        continue;
+      }
+      const v = cdpVal[c]!;
+      if (Number.isNaN(v)) cdpVal[c] = cf === 'AVERAGE' ? pt * elapsed : pt;
+      else if (cf === 'AVERAGE') cdpVal[c] = v + pt * elapsed;
+      else if (cf === 'MIN') cdpVal[c] = pt < v ? pt : v;
+      else if (cf === 'MAX') cdpVal[c] = pt > v ? pt : v;
+      else cdpVal[c] = pt;
     }
   }
 
