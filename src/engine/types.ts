@@ -18,6 +18,12 @@ export interface EngineServices {
   readonly clock: Clock;
   /** Starts `cache:` run items as interval RunThreads; without it they run once (warned). */
   readonly runThreads?: RunThreadHost | undefined;
+  /**
+   * Long-running blocks (SPEC §4): when present, `run simultaneous` starts its lists and hands
+   * them here instead of waiting for them (pollers and servers loop until the runtime stops);
+   * the runtime drains them on stop.
+   */
+  readonly background?: ((work: Promise<unknown>, label: string) => void) | undefined;
   /** Environment for scripts (ctx.env) and shell items. */
   readonly env: Readonly<Record<string, string>>;
 }

@@ -130,6 +130,7 @@ export class Runtime {
         clock: this.clock,
         runThreads: this.threads,
         env: this.env,
+        background: block.usage?.longrunning ? (work) => this.track(work) : undefined,
       },
     });
     this.inFlight.add(p);
@@ -138,6 +139,13 @@ export class Runtime {
     } finally {
       this.inFlight.delete(p);
     }
+  }
+
+  /** Keep `work` in flight until it settles: stop() waits for it (up to the deadline). */
+  private track(work: Promise<unknown>): void {
+    const p = work.catch(() => undefined);
+    this.inFlight.add(p);
+    void p.then(() => this.inFlight.delete(p));
   }
 
   /** Stop gracefully. Idempotent: the same promise every time. */

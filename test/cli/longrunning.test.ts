@@ -90,6 +90,21 @@ describe('graceful stop', () => {
   });
 });
 
+describe('run simultaneous in a long-running block', () => {
+  it('prints the first result while a polling list keeps running; Ctrl-C ends the loop cleanly', async () => {
+    const p = startCli(['--state-dir', freshStateDir(), fx('poller.yaml')]);
+    await p.waitFor(/"run simultaneous"/, 'stdout');
+    const printed = JSON.parse(p.stdout()) as Record<string, Record<string, Record<string, unknown>>>;
+    expect(printed['run simultaneous']?.poller).toMatchObject({ status: 'running' });
+    await p.waitFor(/poll 3\b/, 'stderr'); // still polling after the result was printed
+    p.child.kill('SIGINT');
+    const r = await p.done;
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/poller stopping after \d+ polls/);
+    expect(r.stderr).not.toMatch(/failed/);
+  });
+});
+
 describe('kill -9', () => {
   it('never leaves an unreadable state dir; a restart continues from what was persisted', async () => {
     const stateDir = freshStateDir();

@@ -84,7 +84,7 @@ describe('demos/pushpull/pushpull.yaml', () => {
     const r = await p.done;
     expect(r.code).toBe(0);
     const printed = JSON.parse(r.stdout) as Record<string, Record<string, unknown>>;
-    expect(printed['run simultaneous']).toMatchObject({ pusher: { status: 'ok' }, puller: { status: 'ok' } });
+    expect(printed['run simultaneous']).toMatchObject({ pusher: { status: 'running' }, puller: { status: 'running' } });
 
     const u = await createUnidist({ backend: 'memory', stateDir });
     try {

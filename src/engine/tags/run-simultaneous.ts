@@ -5,6 +5,11 @@
  * waits until every list has finished. Stored result: name → `{status: 'ok', __start_time,
  * __duration}`. When a list fails, the others still run to their end; then the tag fails with
  * the first failed list's error (in document order), and every failure is logged.
+ *
+ * In a long-running block (`services.background` present) the tag does not wait: every list is
+ * handed to the runtime, which keeps it running after the first result is printed and drains it
+ * on stop. Stored result: name → `{status: 'running', __start_time}`; a list that fails later is
+ * logged (a failure caused by the stop itself is not).
  */
 import { ProcblockError } from '../../core/errors.js';
 import { invalidBlock } from '../located-error.js';
@@ -13,9 +18,10 @@ import { executeRunList } from '../run-list.js';
 import type { TagCall, TagOutcome } from '../tag-call.js';
 
 export interface SimultaneousStatus {
-  readonly status: 'ok';
+  readonly status: 'ok' | 'running';
   readonly __start_time: number;
-  readonly __duration: number;
+  /** Absent while the list is still running. */
+  readonly __duration?: number;
 }
 
 export async function runSimultaneousTag(call: TagCall): Promise<TagOutcome> {
@@ -26,20 +32,35 @@ export async function runSimultaneousTag(call: TagCall): Promise<TagOutcome> {
   const { clock } = ctx.services;
   const names = Object.keys(call.value);
   const lists = call.value;
-  const settled = await Promise.allSettled(
-    names.map(async (name): Promise<SimultaneousStatus> => {
-      const start = clock.now();
-      await executeRunList({
-        ctx,
-        items: lists[name],
-        path: [...call.path, name],
-        pipeData: structuredClone(ctx.pipeData),
-        tag: call.key,
-        blockParent: call.parent,
+  const runList = async (name: string): Promise<SimultaneousStatus> => {
+    const start = clock.now();
+    await executeRunList({
+      ctx,
+      items: lists[name],
+      path: [...call.path, name],
+      pipeData: structuredClone(ctx.pipeData),
+      tag: call.key,
+      blockParent: call.parent,
+    });
+    return { status: 'ok', __start_time: start / 1000, __duration: (clock.now() - start) / 1000 };
+  };
+
+  const background = ctx.services.background;
+  if (background) {
+    const statuses: Record<string, SimultaneousStatus> = {};
+    for (const name of names) {
+      const work = runList(name).catch((e: unknown) => {
+        if (ctx.signal?.aborted) return; // stopped with the runtime: not a failure
+        const code = e instanceof ProcblockError ? e.code : 'PB_ERR_RUNTIME';
+        ctx.logger.error(`run simultaneous list "${name}" failed: ${e instanceof Error ? e.message : String(e)}`, { list: name, code });
       });
-      return { status: 'ok', __start_time: start / 1000, __duration: (clock.now() - start) / 1000 };
-    }),
-  );
+      background(work, `run simultaneous list "${name}"`);
+      statuses[name] = { status: 'running', __start_time: clock.now() / 1000 };
+    }
+    return { type: 'store', value: statuses };
+  }
+
+  const settled = await Promise.allSettled(names.map(runList));
 
   const statuses: Record<string, SimultaneousStatus> = {};
   let firstError: unknown;
