@@ -7,45 +7,22 @@
  *   - opening takes the newer valid slot and replays the log records that follow it, in memory.
  * One writer per file; readers never write and see a snapshot taken at open.
  */
-import { closeSync, existsSync, fstatSync, linkSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { InputError, RuntimeFailure } from '../../core/errors.js';
-import {
-  decodeHeader,
-  decodeJournal,
-  decodeState,
-  encodeHeader,
-  encodeJournal,
-  encodeState,
-  f64Bytes,
-  FORMAT_VERSION,
-  layoutOf,
-  readF64,
-  type Layout,
-  type Segment,
-} from './binary-format.js';
+import { decodeHeader, decodeJournal, decodeState, encodeJournal, encodeState, f64Bytes, layoutOf, readF64, type Layout, type Segment } from './binary-format.js';
 import { resolveDefinition, type ResolvedDefinition } from './definition.js';
 import { fetchRows } from './fetch-engine.js';
+import { ioError, writeAll, writeNewFile } from './file-io.js';
+import { describe } from './rrd-info.js';
 import { rrdStrtod } from './rrd-strtod.js';
 import { sampleValues, type EngineValues } from './sample-values.js';
-import { initialState, lastDsText, type RrdState } from './state.js';
+import { initialState, type RrdState } from './state.js';
 import type { CreateOptions, FetchOptions, FetchResult, OpenOptions, RrdDefinition, RrdInfo, RrdSample } from './types.js';
 import { UpdateEngine } from './update-engine.js';
 
-function ioError(path: string, what: string, cause: unknown): RuntimeFailure {
-  return new RuntimeFailure('PB_ERR_RRD_IO', `${path}: ${what}: ${(cause as Error).message ?? String(cause)}`, {
-    cause,
-    location: { file: path },
-  });
-}
-
 /** Log size that triggers a checkpoint. */
 const DEFAULT_LOG_LIMIT = 1024 * 1024;
-
-function writeAll(fd: number, b: Buffer, pos: number): void {
-  let done = 0;
-  while (done < b.length) done += writeSync(fd, b, done, b.length - done, pos + done);
-}
 
 export class RrdFile {
   private closed = false;
@@ -98,41 +75,9 @@ export class RrdFile {
     }
   }
 
-  /** @internal Write a complete file atomically (temp + link/rename) and open it. */
+  /** @internal Write a complete file atomically (see `writeNewFile`) and open it. */
   static write(path: string, def: ResolvedDefinition, st: RrdState, opts: CreateOptions): RrdFile {
-    if (!opts.overwrite && existsSync(path)) {
-      throw new InputError('PB_ERR_RRD_INVALID', `${path} already exists (pass overwrite to replace it)`, { location: { file: path } });
-    }
-    const layout = layoutOf(def);
-    const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-    let fd = -1;
-    try {
-      fd = openSync(tmp, 'wx');
-      writeAll(fd, encodeHeader(def, layout), 0);
-      const slot = Buffer.alloc(layout.slotLen);
-      encodeState(def, st, 1, slot, 0, layout.slotLen);
-      writeAll(fd, slot, layout.slotOffset[1]);
-      def.rra.forEach((_, r) => writeAll(fd, f64Bytes(st.data[r]!, 0, st.data[r]!.length), layout.rraOffset[r]!));
-      closeSync(fd);
-      fd = -1;
-      if (opts.overwrite) renameSync(tmp, path);
-      else {
-        // link fails if someone created `path` meanwhile: never clobber without being asked.
-        linkSync(tmp, path);
-        unlinkSync(tmp);
-      }
-    } catch (e) {
-      if (fd >= 0) closeSync(fd);
-      try {
-        unlinkSync(tmp);
-      } catch {
-        /* already gone */
-      }
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
-        throw new InputError('PB_ERR_RRD_INVALID', `${path} already exists (pass overwrite to replace it)`, { location: { file: path } });
-      }
-      throw ioError(path, 'cannot create', e);
-    }
+    writeNewFile(path, def, st, opts.overwrite === true);
     return RrdFile.openSync(path, { clock: opts.clock, logLimitBytes: opts.logLimitBytes });
   }
 
@@ -345,38 +290,7 @@ export class RrdFile {
 
   info(): RrdInfo {
     this.checkOpen();
-    const def = this.definition;
-    const st = this.state;
-    const nd = def.ds.length;
-    return {
-      filename: this.path,
-      formatVersion: FORMAT_VERSION,
-      rrdVersion: '0003',
-      step: def.step,
-      lastUpdate: st.lastUp,
-      lastUpdateUsec: st.lastUpUsec,
-      headerSize: this.layout.headerLen,
-      ds: def.ds.map((d, i) => ({
-        name: d.name,
-        type: d.type,
-        heartbeat: d.heartbeat,
-        min: Number.isNaN(d.min) ? undefined : d.min,
-        max: Number.isNaN(d.max) ? undefined : d.max,
-        lastDs: lastDsText(st, i),
-        value: st.pdpVal[i]!,
-        unknownSec: st.pdpUnknSec[i]!,
-      })),
-      rra: def.rra.map((r, ri) => ({
-        ...r,
-        curRow: st.curRow[ri]!,
-        cdpPrep: def.ds.map((_, i) => ({
-          value: st.cdpVal[ri * nd + i]!,
-          unknownDatapoints: st.cdpUnkn[ri * nd + i]!,
-          primaryValue: st.cdpPrimary[ri * nd + i]!,
-          secondaryValue: st.cdpSecondary[ri * nd + i]!,
-        })),
-      })),
-    };
+    return describe(this.path, this.definition, this.state, this.layout.headerLen);
   }
 
   /** Idempotent. */
