@@ -80,8 +80,22 @@ export function formatTimeLabel(t: number, style: TimeLabelStyle): string {
   }
 }
 
-/** `2026-11-22 09:10` in local time: the "to" stamp in the graph's header. */
+/** `2026-11-22 09:10 UTC` in local time: the "to" stamp in the graph's header. */
 export function formatStamp(t: number): string {
   const d = new Date(t * 1000);
-  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
+  const zone = zoneName(d);
+  const stamp = `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
+  return zone ? `${stamp} ${zone}` : stamp;
+}
+
+// Building an Intl formatter costs far more than using one; keep one per TZ setting.
+let zoneFormatter: { tz: string | undefined; fmt: Intl.DateTimeFormat } | undefined;
+
+/** Short zone name (`UTC`, `CET`, `GMT+2`): servers and viewers often sit in different zones. */
+function zoneName(d: Date): string {
+  const tz = process.env.TZ;
+  if (!zoneFormatter || zoneFormatter.tz !== tz) {
+    zoneFormatter = { tz, fmt: new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }) };
+  }
+  return zoneFormatter.fmt.formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? '';
 }

@@ -192,6 +192,13 @@ describe('time axis', () => {
   });
 });
 
+describe('header stamp', () => {
+  it('names the end time with its zone', () => {
+    const spec = buildChartSpec(opts({ period: '2h' }), table(NOW - 7200, 60, { v: [1] }), NOW);
+    expect(spec.subtitle).toBe('last 2h to 2023-11-14 22:13 UTC');
+  });
+});
+
 describe('number formatting', () => {
   it.each([
     [0, '0'],
