@@ -1,6 +1,7 @@
 /**
- * Numbers for axis ticks and the legend, with SI prefixes like rrdtool's `%s`: `1.23 k`,
- * `456 m`. Three significant digits are enough to read a graph and keep columns narrow.
+ * Numbers for axis ticks and the legend, with SI prefixes like rrdtool's `%s` (`1.23 k`,
+ * `4.56 M`, `12.0 µ`), but plain decimals from 0.01 to 1 (`0.25`, not `250 m`). Three significant
+ * digits are enough to read a graph and keep columns narrow.
  */
 const PREFIXES: readonly [number, string][] = [
   [1e15, 'P'],
@@ -20,11 +21,17 @@ export function formatSi(v: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
   let [scale, prefix] = PREFIXES[PREFIXES.length - 1] ?? [1, ''];
-  for (const [s, p] of PREFIXES) {
-    if (a >= s * 0.9995) {
-      scale = s;
-      prefix = p;
-      break;
+  // Plain decimals from 0.01 up: `0.25` reads better than `250 m` on a 0–1 axis.
+  if (a >= 0.00995 && a < 1) {
+    scale = 1;
+    prefix = '';
+  } else {
+    for (const [s, p] of PREFIXES) {
+      if (a >= s * 0.9995) {
+        scale = s;
+        prefix = p;
+        break;
+      }
     }
   }
   const x = v / scale;

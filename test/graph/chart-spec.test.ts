@@ -202,7 +202,9 @@ describe('header stamp', () => {
 describe('number formatting', () => {
   it.each([
     [0, '0'],
-    [0.5, '500 m'],
+    [0.5, '0.50'],
+    [0.0042, '4.20 m'],
+    [0.000012, '12.0 µ'],
     [1, '1.00'],
     [12.345, '12.3'],
     [999, '999'],
@@ -217,7 +219,8 @@ describe('number formatting', () => {
   it('ticks drop trailing zeros', () => {
     expect(formatTick(2000)).toBe('2 k');
     expect(formatTick(1500)).toBe('1.5 k');
-    expect(formatTick(0.2)).toBe('200 m');
+    expect(formatTick(0.2)).toBe('0.2');
+    expect(formatTick(0.002)).toBe('2 m');
     expect(formatTick(40)).toBe('40');
   });
 });
