@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createCanvas } from '@napi-rs/canvas';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildChartSpec } from '../../src/graph/chart-spec.js';
@@ -131,6 +132,17 @@ describe('renderChartSpec / renderGraph', () => {
         expect(near(pixel(img, midX, bottom), [mix(r1, r2), mix(g1, g2), mix(b1, b2)], 4)).toBe(true);
       }
     }
+  });
+
+  it('uses a real font: glyphs have their own widths (missing-glyph boxes are all alike)', () => {
+    const family = graphFontFamily();
+    const ctx = createCanvas(10, 10).getContext('2d');
+    ctx.font = `12px "${family}"`;
+    const narrow = ctx.measureText('iiiiiiii').width;
+    const wide = ctx.measureText('WWWWWWWW').width;
+    expect(narrow).toBeGreaterThan(0);
+    expect(narrow).toBeLessThan(wide * 0.5);
+    expect(ctx.measureText('µ°…').width).toBeGreaterThan(0);
   });
 
   it('renders text (title, axes, legend) in dark pixels, not empty boxes', async () => {
