@@ -57,6 +57,11 @@ describe('script runner: loading and results', () => {
     expect(b.returned).toEqual({ base: 'tmp' });
   });
 
+  it('resolves npm packages from the script\'s location', async () => {
+    const out = await runner.run(call('imports-npm.ts'));
+    expect(out.returned).toEqual({ parsed: { a: [1, 2] } });
+  });
+
   it('lets a JavaScript script import a TypeScript helper', async () => {
     const out = await runner.run(call('js-imports-ts.mjs'));
     expect(out.returned).toEqual({ fromJs: 42 });
