@@ -172,6 +172,14 @@ export class RrdFile {
     return segs;
   }
 
+  /**
+   * Called after every update, so this call site always has type feedback (a rarely taken
+   * `this.checkpoint()` inside updateSync made V8 deoptimize it at each checkpoint).
+   */
+  private checkpointIfDue(): void {
+    if (this.logTail - this.layout.journalOffset > this.logLimit) this.checkpoint();
+  }
+
   /** Rows in place, then the state into the other slot, then restart the log. */
   private checkpoint(): void {
     this.persistRows(this.dirtySegments(this.dirty));
@@ -258,7 +266,7 @@ export class RrdFile {
       this.wrote = true;
       this.logTail += record.length;
       for (let r = 0; r < written.length; r++) this.dirty[r] = Math.min(def.rra[r]!.rows, this.dirty[r]! + written[r]!);
-      if (this.logTail - this.layout.journalOffset > this.logLimit) this.checkpoint();
+      this.checkpointIfDue();
     } catch (e) {
       throw ioError(this.path, 'write failed', e);
     }
