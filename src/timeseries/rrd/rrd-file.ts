@@ -232,16 +232,18 @@ export class RrdFile {
       const s = samples[i]!;
       // Times go through rrdtool's own parser, as `rrdtool update <time>:…` would (see rrd-strtod.ts);
       // whole seconds parse exactly, so they skip it.
+      const nowMs = s.time === 'now' ? this.clock.now() : NaN;
       const t =
-        s.time === 'now' ? this.clock.now() / 1000 : typeof s.time !== 'number' ? NaN : Number.isInteger(s.time) ? s.time : rrdStrtod(String(s.time));
+        s.time === 'now' ? nowMs / 1000 : typeof s.time !== 'number' ? NaN : Number.isInteger(s.time) ? s.time : rrdStrtod(String(s.time));
       if (typeof t !== 'number' || !Number.isFinite(t) || t < 0) {
         throw new InputError('PB_ERR_RRD_UPDATE', `time must be epoch seconds or 'now'; got ${String(s.time)}`, {
           location: { file: this.path, keyPath: `samples[${i}].time` },
         });
       }
-      // rrdtool: sec = floor(t), usec = (long)((t - sec) * 1e6)
+      // rrdtool: sec = floor(t), usec = (long)((t - sec) * 1e6); 'now' splits the clock's
+      // milliseconds directly, as rrdtool splits gettimeofday().
       const sec = Math.floor(t);
-      const usec = Math.trunc((t - sec) * 1e6);
+      const usec = s.time === 'now' ? Math.floor((nowMs - sec * 1000) * 1000) : Math.trunc((t - sec) * 1e6);
       if (sec < lastSec || (sec === lastSec && usec <= lastUsec)) {
         throw new InputError(
           'PB_ERR_RRD_UPDATE',
