@@ -97,6 +97,7 @@ class PiscinaScriptRunner implements ScriptRunner {
       maxThreads,
       minThreads: Math.min(options.minThreads ?? 1, maxThreads),
       idleTimeout: options.idleTimeoutMs ?? 30_000,
+      recordTiming: false,
       ...(options.env ? { env: options.env } : {}),
       loadBalancer: (task, workers) => {
         // One call per worker: an idle worker, or none (piscina then keeps the call queued).

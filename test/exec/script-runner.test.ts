@@ -213,6 +213,18 @@ describe('script runner: timeouts, crashes, aborts, close', () => {
     await runner.close();
   });
 
+  it('queues calls beyond maxThreads; queue time does not count against a timeout', async () => {
+    const log = recordingLogger();
+    const runner = createScriptRunner({ unidist: noUnidist, logger: log.logger, maxThreads: 1, cacheDir: false });
+    await runner.run(call('thread-id.mjs')); // the worker is up
+    const hang = rejection(runner.run(call('hangs.ts', { timeoutMs: 300 })));
+    const queued = [1, 2, 3].map((n) => runner.run(call('plain.js', { pipeData: { n }, timeoutMs: 300 })));
+    expect((await hang).code).toBe('PB_ERR_SCRIPT_TIMEOUT');
+    const outs = await Promise.all(queued);
+    expect(outs.map((o) => o.returned?.seen)).toEqual([1, 2, 3]);
+    await runner.close();
+  });
+
   it('process.exit() in a script fails only that call; the pool keeps serving', async () => {
     const log = recordingLogger();
     const runner = createScriptRunner({ unidist: noUnidist, logger: log.logger, maxThreads: 2, cacheDir: false });
