@@ -242,8 +242,13 @@ export class RrdFile {
       }
       // rrdtool: sec = floor(t), usec = (long)((t - sec) * 1e6); 'now' splits the clock's
       // milliseconds directly, as rrdtool splits gettimeofday().
-      const sec = Math.floor(t);
-      const usec = s.time === 'now' ? Math.floor((nowMs - sec * 1000) * 1000) : Math.trunc((t - sec) * 1e6);
+      let sec = Math.floor(t);
+      let usec = s.time === 'now' ? Math.floor((nowMs - sec * 1000) * 1000) : Math.trunc((t - sec) * 1e6);
+      if (usec < 0) {
+        // nowMs / 1000 rounded up to the next whole second
+        sec -= 1;
+        usec += 1e6;
+      }
       if (sec < lastSec || (sec === lastSec && usec <= lastUsec)) {
         throw new InputError(
           'PB_ERR_RRD_UPDATE',
