@@ -40,11 +40,22 @@ function sameFetch(ours: FetchResult, ref: ParsedFetch, label: string): void {
   }
 }
 
+/**
+ * Odd seeds pass values as the text rrdtool gets; even seeds as JS numbers (bigint beyond 2^53),
+ * the way a collector passes them.
+ */
+function toValue(text: string, asNumber: boolean): string | number | bigint | null {
+  if (text === 'U') return null;
+  if (!asNumber) return text;
+  if (/^-?[0-9]+$/.test(text) && !Number.isSafeInteger(Number(text))) return BigInt(text);
+  return Number(text);
+}
+
 async function feed(file: RrdFile, s: Scenario): Promise<void> {
   for (let i = 0; i < s.samples.length; i += CHUNK) {
     const chunk = s.samples.slice(i, i + CHUNK);
     await file.update(
-      chunk.map((x) => ({ time: x.time, values: Object.fromEntries(s.ds.map((d, j) => [d.name, x.values[j] === 'U' ? null : x.values[j]])) })),
+      chunk.map((x) => ({ time: x.time, values: Object.fromEntries(s.ds.map((d, j) => [d.name, toValue(x.values[j]!, s.seed % 2 === 0)])) })),
     );
   }
 }
