@@ -23,4 +23,11 @@ describe('ctx.unidist inside worker threads', () => {
     // Each script saw only increasing values, and one of them saw the final count.
     expect(Math.max(...outs.map((o) => Number(o.returned?.last)))).toBe(4000);
   });
+
+  it('works for a call made in the same tick as the runner was created', async () => {
+    const fresh = createScriptRunner({ unidist, logger: recordingLogger().logger, maxThreads: 1, cacheDir: false });
+    const out = await fresh.run(call('counter.ts', { pipeData: { name: 'same-tick', times: 3 } }));
+    expect(out.returned).toEqual({ last: 3 });
+    await fresh.close();
+  });
 });
