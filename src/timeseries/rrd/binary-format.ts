@@ -153,11 +153,17 @@ export function encodeState(def: ResolvedDefinition, st: RrdState, seq: number, 
   b.writeUInt32LE(crc32(b.subarray(o, crcAt)), crcAt);
 }
 
-/** Decode a slot image into `st` (rows untouched); returns its seq, or -1 when it fails its checksum. */
-export function decodeState(def: ResolvedDefinition, b: Buffer, o: number, slotLen: number, st: RrdState): number {
+/** The seq of the slot image at `o`, or -1 when it is missing or fails its checksum. */
+export function slotSeq(b: Buffer, o: number, slotLen: number): number {
   if (o + slotLen > b.length) return -1;
   const crcAt = o + slotLen - 8;
   if (b.readUInt32LE(o) !== STATE_MAGIC || b.readUInt32LE(crcAt) !== crc32(b.subarray(o, crcAt))) return -1;
+  return b.readDoubleLE(o + 8);
+}
+
+/** Decode a slot image into `st` (rows untouched); returns its seq, or -1 when it fails its checksum. */
+export function decodeState(def: ResolvedDefinition, b: Buffer, o: number, slotLen: number, st: RrdState): number {
+  if (slotSeq(b, o, slotLen) < 0) return -1;
   st.lastUp = b.readDoubleLE(o + 16);
   st.lastUpUsec = b.readDoubleLE(o + 24);
   let p = o + 32;

@@ -10,7 +10,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { InputError, RuntimeFailure } from '../../core/errors.js';
-import { decodeHeader, decodeJournal, decodeState, encodeJournal, encodeState, f64Bytes, layoutOf, readF64, type Layout, type Segment } from './binary-format.js';
+import { decodeHeader, decodeJournal, decodeState, encodeJournal, encodeState, f64Bytes, layoutOf, readF64, slotSeq, type Layout, type Segment } from './binary-format.js';
 import { resolveDefinition, type ResolvedDefinition } from './definition.js';
 import { fetchRows } from './fetch-engine.js';
 import { ioError, writeAll, writeNewFile } from './file-io.js';
@@ -34,6 +34,7 @@ export class RrdFile {
   private readonly logLimit: number;
   /** Whether this handle appended to the log (only writers checkpoint at close). */
   private wrote = false;
+  private readOnly = false;
 
   private constructor(
     readonly path: string,
@@ -91,12 +92,20 @@ export class RrdFile {
 
   private static openSync(path: string, opts: OpenOptions): RrdFile {
     let fd: number;
+    let readOnly = false;
     try {
       fd = openSync(path, 'r+');
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') throw new InputError('PB_ERR_FILE_NOT_FOUND', `${path}: no such file`, { location: { file: path }, cause: e });
-      throw ioError(path, 'cannot open', e);
+      if (code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS') throw ioError(path, 'cannot open', e);
+      // Not writable by us: still readable (fetch, info, dump); updates fail with PB_ERR_RRD_IO.
+      try {
+        fd = openSync(path, 'r');
+        readOnly = true;
+      } catch (e2) {
+        throw ioError(path, 'cannot open', e2);
+      }
     }
     try {
       const size = fstatSync(fd).size;
@@ -112,20 +121,16 @@ export class RrdFile {
       if (got < layout.journalOffset) {
         throw new InputError('PB_ERR_RRD_FORMAT', `${path}: truncated (${got} bytes, need ${layout.journalOffset})`, { location: { file: path } });
       }
-      const st = initialState(def, 0);
-      const probe = initialState(def, 0);
-      const seqA = decodeState(def, b, layout.slotOffset[0], layout.slotLen, probe);
-      const seqB = decodeState(def, b, layout.slotOffset[1], layout.slotLen, st);
-      let seq = seqB;
-      let active = 1;
-      if (seqA > seqB) {
-        decodeState(def, b, layout.slotOffset[0], layout.slotLen, st);
-        seq = seqA;
-        active = 0;
-      }
+      const seqA = slotSeq(b, layout.slotOffset[0], layout.slotLen);
+      const seqB = slotSeq(b, layout.slotOffset[1], layout.slotLen);
+      const active = seqA > seqB ? 0 : 1;
+      const seq = Math.max(seqA, seqB);
       if (seq < 0) throw new InputError('PB_ERR_RRD_FORMAT', `${path}: no valid state slot (corrupt file)`, { location: { file: path } });
+      const st = initialState(def, 0);
+      decodeState(def, b, layout.slotOffset[active]!, layout.slotLen, st);
       def.rra.forEach((r, i) => readF64(b, layout.rraOffset[i]!, st.data[i]!, 0, r.rows * def.ds.length));
       const file = new RrdFile(path, fd, def, layout, st, seq, active, layout.journalOffset, opts.clock ?? systemClock, opts.logLimitBytes);
+      file.readOnly = readOnly;
       file.replayLog(b.subarray(0, got));
       return file;
     } catch (e) {
@@ -224,6 +229,7 @@ export class RrdFile {
     let lastUsec = this.state.lastUpUsec;
     const n = samples.length;
     if (n === 0) return;
+    if (this.readOnly) throw new RuntimeFailure('PB_ERR_RRD_IO', `${this.path}: opened read-only (no write permission)`, { location: { file: this.path } });
     const nd = def.ds.length;
     const secs = new Float64Array(n);
     const usecs = new Float64Array(n);
