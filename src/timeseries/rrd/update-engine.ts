@@ -16,6 +16,8 @@ export class UpdateEngine {
   private readonly pdpTemp: Float64Array;
   private readonly openNew: Float64Array;
   private readonly stepCnt: Float64Array;
+  /** Archives with one PDP per row. */
+  private readonly oneStepRras: readonly number[];
 
   constructor(private readonly def: ResolvedDefinition) {
     const nd = def.ds.length;
@@ -23,6 +25,7 @@ export class UpdateEngine {
     this.pdpTemp = new Float64Array(nd);
     this.openNew = new Float64Array(nd);
     this.stepCnt = new Float64Array(def.rra.length);
+    this.oneStepRras = def.rra.flatMap((r, i) => (r.steps === 1 ? [i] : []));
   }
 
   /**
@@ -280,14 +283,10 @@ export class UpdateEngine {
   /** update_aberrant_cdps: for 1-PDP archives the first (and second) row is the PDP itself. */
   private updateAberrant(st: RrdState, elapsed: number): void {
     if (elapsed < 1 || elapsed > 2) return;
-    const { rra, ds } = this.def;
-    const nd = ds.length;
-    for (let r = 0; r < rra.length; r++) {
-      if (rra[r]!.steps !== 1) continue;
-      for (let i = 0; i < nd; i++) {
-        st.cdpPrimary[r * nd + i] = this.pdpTemp[i]!;
-        if (elapsed === 2) st.cdpSecondary[r * nd + i] = this.pdpTemp[i]!;
-      }
+    const nd = this.pdpTemp.length;
+    for (const r of this.oneStepRras) {
+      st.cdpPrimary.set(this.pdpTemp, r * nd);
+      if (elapsed === 2) st.cdpSecondary.set(this.pdpTemp, r * nd);
     }
   }
 
