@@ -172,7 +172,7 @@ async function run(
       }
       throw e;
     }
-    io.stdout(formatResult(processed.result, options.format));
+    io.stdout(await formatResult(processed.result, options.format));
     if (longrunning && !rt.isStopping) {
       logger.info('Long-running block: running until Ctrl-C (SIGINT) or SIGTERM');
       await rt.stopped;

@@ -1,9 +1,12 @@
 /** The result printed on stdout: pretty JSON (default) or YAML. */
-import { stringify } from 'yaml';
 import type { OutputFormat } from './runtime-options.js';
 
-export function formatResult(result: unknown, format: OutputFormat): string {
-  if (format === 'yaml') return stringify(result === undefined ? null : result, { lineWidth: 0 });
+export async function formatResult(result: unknown, format: OutputFormat): Promise<string> {
+  if (format === 'yaml') {
+    // Loaded on demand: the CLI imports nothing heavy before its first worker is started.
+    const { stringify } = await import('yaml');
+    return stringify(result === undefined ? null : result, { lineWidth: 0 });
+  }
   return `${JSON.stringify(result === undefined ? null : result, jsonReplacer, 2)}\n`;
 }
 

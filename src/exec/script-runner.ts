@@ -60,7 +60,14 @@ interface InFlight {
 interface WorkerLink {
   readonly channel: BroadcastChannel;
   readonly detach: () => void;
+  /** Log records received from this worker, and the most its answers said were sent. */
+  logsReceived: number;
+  logsSent: number;
+  onLog: (() => void) | undefined;
 }
+
+/** How long close() waits for log records still in flight from idle workers. */
+const LOG_DRAIN_MS = 250;
 
 let runnerSeq = 0;
 
@@ -177,6 +184,8 @@ class PiscinaScriptRunner implements ScriptRunner {
     if (signal && onAbort) signal.addEventListener('abort', onAbort, { once: true });
     try {
       const answer = (await this.pool.run(payload)) as WorkerAnswer;
+      const link = entry.threadId === undefined ? undefined : this.links.get(entry.threadId);
+      if (link && answer.logSeq !== undefined) link.logsSent = Math.max(link.logsSent, answer.logSeq);
       if (answer.ok) return answer.outcome;
       throw failureToError(answer.failure);
     } catch (e) {
@@ -231,8 +240,30 @@ class PiscinaScriptRunner implements ScriptRunner {
       await Promise.race([settled, deadline]);
       timer?.cancel();
     }
+    await this.awaitLogs(LOG_DRAIN_MS);
     await this.pool.destroy();
     for (const id of [...this.links.keys()]) this.detach(id);
+  }
+
+  /** Wait (up to `ms`) until every log record the workers' answers announced has arrived. */
+  private async awaitLogs(ms: number): Promise<void> {
+    const behind = [...this.links.values()].filter((l) => l.logsReceived < l.logsSent);
+    if (behind.length === 0) return;
+    let timer: TimerHandle | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = this.clock.setTimeout(resolve, ms).unref();
+    });
+    const caughtUp = behind.map(
+      (link) =>
+        new Promise<void>((resolve) => {
+          link.onLog = () => {
+            if (link.logsReceived >= link.logsSent) resolve();
+          };
+        }),
+    );
+    await Promise.race([Promise.all(caughtUp), timeout]);
+    timer?.cancel();
+    for (const link of behind) link.onLog = undefined;
   }
 
   private attach(threadId: number): void {
@@ -242,10 +273,13 @@ class PiscinaScriptRunner implements ScriptRunner {
       const data: unknown = (ev as MessageEvent).data;
       if (isChannelMessage(data) && data.pb === 'log') {
         this.scriptLogger(data.script)[data.level](data.msg, data.fields);
+        link.logsReceived++;
+        link.onLog?.();
       }
     });
     const detach = serveWorkerUnidist(this.unidist, channel, `worker:${threadId}`);
-    this.links.set(threadId, { channel, detach });
+    const link: WorkerLink = { channel, detach, logsReceived: 0, logsSent: 0, onLog: undefined };
+    this.links.set(threadId, link);
   }
 
   private detach(threadId: number): void {

@@ -14,6 +14,8 @@ export class WorkerLog {
   private readonly channel: BroadcastChannel;
   /** Base name of the script whose call is running, for console output and stray errors. */
   current: string | undefined;
+  /** Records posted so far; each task answer carries it so the runner can wait for the rest. */
+  sent = 0;
 
   constructor(channel: BroadcastChannel) {
     this.channel = channel;
@@ -21,6 +23,7 @@ export class WorkerLog {
 
   post(level: LogMessage['level'], msg: string, fields: Record<string, unknown> | undefined, script: string | undefined): void {
     const record: LogMessage = { pb: 'log', level, msg, fields, script };
+    this.sent++;
     try {
       this.channel.postMessage(record);
     } catch {

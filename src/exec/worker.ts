@@ -104,14 +104,23 @@ function isPlainObject(v: unknown): v is PlainObject {
   return proto === Object.prototype || proto === null;
 }
 
-export type WorkerAnswer =
-  | { ok: true; outcome: ScriptOutcome }
-  | { ok: false; failure: TaskFailure };
+/**
+ * `logSeq`: log records this worker has posted on its channel so far. The channel and piscina's
+ * port are not ordered, so the runner waits until it has received that many before closing the
+ * channel: a script's last log lines are not lost when the runtime stops right after the call.
+ */
+export type WorkerAnswer = ({ ok: true; outcome: ScriptOutcome } | { ok: false; failure: TaskFailure }) & { logSeq?: number };
 
 const EMPTY_SNAPSHOT = {};
 
 /** The piscina task handler. Never throws: every failure is described as data. */
 export default async function runTask(task: TaskPayload): Promise<WorkerAnswer> {
+  const answer = await runCall(task);
+  answer.logSeq = log.sent;
+  return answer;
+}
+
+async function runCall(task: TaskPayload): Promise<WorkerAnswer> {
   const start = performance.now();
   const state = new CallState(task.callId);
   const early = earlyAborts.get(task.callId);
