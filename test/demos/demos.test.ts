@@ -15,7 +15,11 @@ afterAll(() => tmp.cleanup());
 
 function copyDemo(name: string): string {
   const dir = path.join(tmp.dir, name);
-  cpSync(path.join(repoRoot, 'demos', name), dir, { recursive: true });
+  // Only the demo's own files: not what an earlier run left beside them (files, state, graphs).
+  cpSync(path.join(repoRoot, 'demos', name), dir, {
+    recursive: true,
+    filter: (src) => !/\.(rrd|png|pid|log)$|\.procblock/.test(src),
+  });
   return dir;
 }
 
@@ -42,9 +46,20 @@ describe('demos/simplest/simplest_monitor.yaml', () => {
       const info = rrd.info();
       // The last tick's sample is in the file.
       expect(info.lastUpdate + info.lastUpdateUsec / 1e6).toBeCloseTo(last, 5);
-      const f = rrd.fetch({ cf: 'AVERAGE', start: Math.floor(times[0] as number) - 5, end: Math.ceil(last) });
-      const known = [...(f.columns[0] as Float64Array)].filter((v) => !Number.isNaN(v));
-      expect(known.length).toBeGreaterThanOrEqual(11);
+      const first = times[0] as number;
+      const f = rrd.fetch({ cf: 'AVERAGE', start: Math.floor(first) - 10, end: Math.ceil(last) + 5 });
+      const column = f.columns[0] as Float64Array;
+      // Every 5-s step that the samples cover entirely (from one step before the first sample,
+      // where the file starts, to the last sample) holds a value.
+      const covered: number[] = [];
+      for (let i = 0; i < f.rows; i++) {
+        const end = f.start + (i + 1) * f.step;
+        if (end - f.step >= Math.floor(first) - 5 && end <= last) covered.push(i);
+      }
+      const diagnosis = JSON.stringify({ times, start: f.start, rows: [...column] });
+      expect(covered.length, diagnosis).toBeGreaterThanOrEqual(11);
+      for (const i of covered) expect(Number.isNaN(column[i]), diagnosis).toBe(false);
+      const known = [...column].filter((v) => !Number.isNaN(v));
       for (const v of known) expect(v).toBeGreaterThanOrEqual(0);
       for (const v of known) expect(v).toBeLessThanOrEqual(100);
     } finally {
