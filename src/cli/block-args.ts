@@ -23,50 +23,50 @@ export function parseBlockArgs(argv: readonly string[], usage: UsageSpec | undef
   return usage ? parseWithUsage(argv, usage) : parseGeneric(argv);
 }
 
-/** Without `__usage`: `--name value`, `--name=value`, bare `--name` → true; positionals → `args`. */
-function parseGeneric(argv: readonly string[]): ParsedBlockArgs {
-  const input: BlockInput = {};
-  const args: string[] = [];
+/**
+ * Walk argv: positionals (everything after `--` too) are collected, `-h`/`--help` noted, and each
+ * option token handed to `onOption`, which returns the index of the last argv entry it consumed.
+ */
+function scan(argv: readonly string[], onOption: (arg: string, index: number) => number): { positionals: string[]; help: boolean } {
+  const positionals: string[] = [];
   let help = false;
   let onlyPositionals = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    if (onlyPositionals || !arg.startsWith('-') || arg === '-') {
-      args.push(arg);
-      continue;
-    }
-    if (arg === '--') {
-      onlyPositionals = true;
-      continue;
-    }
-    if (arg === '-h' || arg === '--help') {
-      help = true;
-      continue;
-    }
+    if (onlyPositionals || !arg.startsWith('-') || arg === '-') positionals.push(arg);
+    else if (arg === '--') onlyPositionals = true;
+    else if (arg === '-h' || arg === '--help') help = true;
+    else i = onOption(arg, i);
+  }
+  return { positionals, help };
+}
+
+/** Without `__usage`: `--name value`, `--name=value`, bare `--name` → true; positionals → `args`. */
+function parseGeneric(argv: readonly string[]): ParsedBlockArgs {
+  const input: BlockInput = {};
+  const { positionals, help } = scan(argv, (arg, i) => {
     if (!arg.startsWith('--')) {
       throw new InputError('PB_ERR_BLOCK_USAGE', `unknown option '${arg}': this block has no __usage, so only --name[=value] options are accepted`);
     }
     const eq = arg.indexOf('=');
     if (eq !== -1) {
       input[arg.slice(2, eq)] = arg.slice(eq + 1);
-      continue;
+      return i;
     }
     const next = argv[i + 1];
-    if (next === undefined || (next.startsWith('-') && next !== '-')) input[arg.slice(2)] = true;
-    else {
-      input[arg.slice(2)] = next;
-      i++;
+    if (next === undefined || (next.startsWith('-') && next !== '-')) {
+      input[arg.slice(2)] = true;
+      return i;
     }
-  }
-  input.args = args;
+    input[arg.slice(2)] = next;
+    return i + 1;
+  });
+  input.args = positionals;
   return { help, input };
 }
 
 function parseWithUsage(argv: readonly string[], usage: UsageSpec): ParsedBlockArgs {
   const input: BlockInput = {};
-  const positionals: string[] = [];
-  let help = false;
-  let onlyPositionals = false;
   const errors: string[] = [];
   const byName = new Map(usage.options.map((o) => [o.name, o]));
   const byLetter = new Map(usage.options.filter((o) => o.letter).map((o) => [o.letter as string, o]));
@@ -90,30 +90,16 @@ function parseWithUsage(argv: readonly string[], usage: UsageSpec): ParsedBlockA
     return nextIndex;
   };
 
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (onlyPositionals || !arg.startsWith('-') || arg === '-') {
-      positionals.push(arg);
-      continue;
-    }
-    if (arg === '--') {
-      onlyPositionals = true;
-      continue;
-    }
-    if (arg === '-h' || arg === '--help') {
-      help = true;
-      continue;
-    }
+  const { positionals, help } = scan(argv, (arg, i) => {
     if (arg.startsWith('--')) {
       const eq = arg.indexOf('=');
       const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
       const opt = byName.get(name);
       if (!opt) {
         errors.push(`unknown option '--${name}'${known(usage)}`);
-        continue;
+        return i;
       }
-      i = take(opt, eq === -1 ? undefined : arg.slice(eq + 1), `--${name}`, i + 1);
-      continue;
+      return take(opt, eq === -1 ? undefined : arg.slice(eq + 1), `--${name}`, i + 1);
     }
     // Short options; flags may be bundled (-vq); a value letter takes the rest or the next arg.
     const letters = arg.slice(1);
@@ -122,16 +108,16 @@ function parseWithUsage(argv: readonly string[], usage: UsageSpec): ParsedBlockA
       const opt = byLetter.get(letter);
       if (!opt) {
         errors.push(`unknown option '-${letter}'${known(usage)}`);
-        break;
+        return i;
       }
       if (opt.type === 'value') {
         const rest = letters.slice(j + 1);
-        i = take(opt, rest === '' ? undefined : rest, `-${letter}`, i + 1);
-        break;
+        return take(opt, rest === '' ? undefined : rest, `-${letter}`, i + 1);
       }
       input[opt.name] = true;
     }
-  }
+    return i;
+  });
 
   // Defaults for options not given: flags default to their default or false; value options
   // to their default, else absent.
