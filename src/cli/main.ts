@@ -79,9 +79,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       const { startScriptRunner } = await import('../runtime/early-runner.js');
       early = startScriptRunner({ logger, scriptTimeoutMs: options.scriptTimeout > 0 ? options.scriptTimeout * 1000 : undefined, env: stringEnv(io.env) });
     }
-    const { checkBlock } = await import('../config/index.js');
     const file = path.resolve(io.cwd, cmd.file);
-    const block = await checkBlock(file);
+    // --check always validates for real; runs use the loaded-block cache (unchanged blocks skip
+    // the YAML parser and the validator, see src/config/loaded-block-cache.ts).
+    const block = options.check
+      ? await (await import('../config/index.js')).checkBlock(file)
+      : await (await import('../config/loaded-block-cache.js')).checkBlockCached(file);
     if (options.check) {
       io.stdout('ok\n');
       return 0;

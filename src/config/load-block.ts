@@ -20,6 +20,7 @@ import { throwProblems } from './problems.js';
 import type { ValidationProblem } from './problems.js';
 import { describe, schemaProblems } from './schema-check.js';
 import { semanticProblems } from './semantic-check.js';
+import type { SourceMap } from './source-map.js';
 import type { CustomTagSpec, KeyPath, LoadedBlock } from './types.js';
 import { extractUsage } from './usage.js';
 
@@ -29,6 +30,11 @@ export interface LoadBlockOptions {
 }
 
 export async function loadBlock(file: string, options: LoadBlockOptions = {}): Promise<LoadedBlock> {
+  return (await loadBlockWithPositions(file, options)).block;
+}
+
+/** `loadBlock`, also returning the position map (the loaded-block cache stores it). */
+export async function loadBlockWithPositions(file: string, options: LoadBlockOptions = {}): Promise<{ block: LoadedBlock; positions: SourceMap }> {
   const validate = options.validate ?? true;
   const absFile = path.resolve(file);
   const dir = path.dirname(absFile);
@@ -67,7 +73,7 @@ export async function loadBlock(file: string, options: LoadBlockOptions = {}): P
     if (problems.length > 0) throwProblems(absFile, problems, tree.files);
   }
 
-  return Object.freeze({
+  const block: LoadedBlock = Object.freeze({
     file: absFile,
     dir,
     data: deepFreeze(rest),
@@ -76,6 +82,7 @@ export async function loadBlock(file: string, options: LoadBlockOptions = {}): P
     files: Object.freeze([...tree.files]),
     locate,
   });
+  return { block, positions };
 }
 
 /** Load and validate (`procblock --check`): resolves when the block is valid, else throws every problem. */

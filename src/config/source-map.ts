@@ -35,6 +35,17 @@ export class SourceMap {
     }
   }
 
+  /** Every entry, for the loaded-block cache (`loaded-block-cache.ts`). */
+  entries(): [string, Position][] {
+    return [...this.positions];
+  }
+
+  static fromEntries(entries: Iterable<[string, Position]>): SourceMap {
+    const map = new SourceMap();
+    for (const [k, v] of entries) map.positions.set(k, v);
+    return map;
+  }
+
   /** The node's position, else its nearest located ancestor's; at least `{file: fallbackFile}`. */
   locate(path: KeyPath, fallbackFile: string): SourceLocation {
     const keyPath = formatKeyPath(path);

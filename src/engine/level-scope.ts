@@ -19,14 +19,12 @@ export class LevelScope {
 
   /** Take the held lock `name` from this level or the nearest enclosing one that holds it. */
   takeLock(name: string): LockHandle | undefined {
-    for (let s: LevelScope | undefined = this; s; s = s.parent) {
-      const h = s.locks.get(name);
-      if (h) {
-        s.locks.delete(name);
-        return h;
-      }
+    const h = this.locks.get(name);
+    if (h) {
+      this.locks.delete(name);
+      return h;
     }
-    return undefined;
+    return this.parent?.takeLock(name);
   }
 
   defer(fn: Deferred): void {
