@@ -17,17 +17,7 @@ export function memoryLogger(): { logger: Logger; records: LogRecord[] } {
   return { logger: createLogger((r) => records.push(r), 'debug'), records };
 }
 
-/** Deterministic PRNG (mulberry32) so random run lengths are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../helpers/seeded-random.js';
 
 /** A promise with its resolve/reject exposed. */
 export function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {

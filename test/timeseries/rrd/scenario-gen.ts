@@ -1,16 +1,9 @@
 /** Seeded random RRD scenarios for the differential tests against rrdtool. */
 import type { ConsolidationFn, DsDef, DsType, RraDef } from '../../../src/timeseries/rrd/index.js';
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as mulberry32 } from '../../helpers/seeded-random.js';
+
+export { mulberry32 };
 
 export interface Scenario {
   seed: number;
