@@ -5,12 +5,12 @@
 // Ours: open + fetch + chart + PNG + atomic write + close. rrdtool: one `graph` command in pipe
 // mode (`rrdtool -`), which also opens the file and writes the PNG.
 // Usage: npm run build && node bench/graph.bench.mjs [iterations]
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultArchives, RrdFile } from '../dist/timeseries/rrd/index.js';
 import { parseGraphOptions, renderGraph, writeGraph } from '../dist/graph/index.js';
+import { rrdtoolPipe } from './rrdtool-pipe.mjs';
 
 const ITER = Number(process.argv[2] ?? 40);
 const WARMUP = 5;
@@ -29,39 +29,6 @@ const median = (xs) => {
   return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-let cpuSeconds = 0;
-
-/** `rrdtool -` (pipe mode): commands on stdin, one OK/ERROR line each. */
-function rrdtoolPipe() {
-  const p = spawn('rrdtool', ['-'], { cwd: dir });
-  p.stdout.setEncoding('utf8');
-  let buf = '';
-  const waiting = [];
-  p.stdout.on('data', (d) => {
-    buf += d;
-    let nl;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      const l = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      if (l.startsWith('OK u:')) {
-        // `OK u:<user> s:<system> r:<real>`: the pipe process's cumulative CPU seconds.
-        const m = /u:([\d.]+) s:([\d.]+)/.exec(l);
-        if (m) cpuSeconds = Number(m[1]) + Number(m[2]);
-        waiting.shift().resolve();
-      }
-      else if (l.startsWith('ERROR')) waiting.shift().reject(new Error(l));
-    }
-  });
-  return {
-    run(cmd) {
-      return new Promise((resolve, reject) => {
-        waiting.push({ resolve, reject });
-        p.stdin.write(`${cmd}\n`);
-      });
-    },
-    close: () => new Promise((r) => (p.once('exit', r), p.stdin.end('quit\n'))),
-  };
-}
 
 // A day that looks like a real metric: a slow wave, noise, and a 20-minute outage (unknown).
 function value(i) {
@@ -87,7 +54,7 @@ for (let i = 1; i <= SAMPLES; i++) {
 }
 await ours.close();
 
-const rt = rrdtoolPipe();
+const rt = rrdtoolPipe(dir);
 const rras = defaultArchives().map((a) => `RRA:${a.cf}:${a.xff}:${a.steps}:${a.rows}`).join(' ');
 await rt.run(`create ${refPath} --start ${START} --step ${STEP} DS:value:GAUGE:${2 * STEP}:U:U ${rras}`);
 let args = [];
@@ -136,7 +103,7 @@ const tPeer = [];
 // CPU time as well as wall time: on a shared 2-core machine wall time swings with other work,
 // CPU time much less. Ours: this process (all threads) during our renders only.
 let oursCpuMicros = 0;
-const peerCpuStart = cpuSeconds;
+const peerCpuStart = rt.cpuSeconds();
 // Interleaved, so background load on the shared machine hits both alike.
 for (let i = 0; i < ITER; i++) {
   const c0 = process.cpuUsage();
@@ -145,7 +112,7 @@ for (let i = 0; i < ITER; i++) {
   oursCpuMicros += c1.user + c1.system;
   tPeer.push(await peerOnce());
 }
-const peerCpuMs = ((cpuSeconds - peerCpuStart) * 1000) / ITER;
+const peerCpuMs = ((rt.cpuSeconds() - peerCpuStart) * 1000) / ITER;
 await rt.close();
 
 const oursSize = statSync(options.path).size;

@@ -2,11 +2,11 @@
 // Usage: npm run build && node bench/rrd.bench.mjs [rounds]
 // Each figure is the best of `rounds` rounds for each side (the machine is shared; the best
 // round is the least disturbed one), after an untimed warm-up.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultArchives, RrdFile } from '../dist/timeseries/rrd/index.js';
+import { rrdtoolPipe } from './rrdtool-pipe.mjs';
 
 const ROUNDS = Number(process.argv[2] ?? 7);
 const SINGLE = 4000; // single-sample updates per round
@@ -21,32 +21,6 @@ function line(name, ours, peerName, peer, unit, target) {
   console.log(`${name}: ours ${fmt(ours)} ${unit} | ${peerName} ${fmt(peer)} ${unit} | ratio ${(ours / peer).toFixed(2)} | target ${target}`);
 }
 
-/** `rrdtool -` (pipe mode): commands on stdin, one OK/ERROR line each. */
-function rrdtoolPipe() {
-  const p = spawn('rrdtool', ['-'], { cwd: dir });
-  p.stdout.setEncoding('utf8');
-  let buf = '';
-  const waiting = [];
-  p.stdout.on('data', (d) => {
-    buf += d;
-    let nl;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      const l = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      if (l.startsWith('OK u:')) waiting.shift().resolve();
-      else if (l.startsWith('ERROR')) waiting.shift().reject(new Error(l));
-    }
-  });
-  return {
-    run(cmd) {
-      return new Promise((resolve, reject) => {
-        waiting.push({ resolve, reject });
-        p.stdin.write(`${cmd}\n`);
-      });
-    },
-    close: () => new Promise((r) => (p.once('exit', r), p.stdin.end('quit\n'))),
-  };
-}
 
 /** Best rate (units per second) over the rounds; `round(i)` does `units` units of work. */
 async function best(units, round) {
@@ -70,7 +44,7 @@ const rrdCreate = (f, step, start) =>
 const sample = (k) => ({ time: T0 + k, values: { a: (k % 100) * 1.5, b: k * 1000 } });
 const rrdSample = (k) => `${T0 + k}:${(k % 100) * 1.5}:${k * 1000}`;
 
-const pipe = rrdtoolPipe();
+const pipe = rrdtoolPipe(dir);
 try {
   // Warm-up (not timed): let the JIT compile the update path, as any long-running collector has.
   {
