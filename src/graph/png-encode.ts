@@ -5,22 +5,9 @@
  * (~40 KB for a busy 600×200 day graph), a fair trade for a file rewritten every few seconds.
  */
 import * as zlib from 'node:zlib';
-
-// zlib.crc32 exists from Node 20.15; the table below covers older 20.x.
-const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
-
+import { crc32 } from '../core/crc32.js';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
 
 // Scanline buffers are ~1 MB each; reusing them spares the garbage collector a large share of
 // a render's work. A buffer goes back once its deflate has finished.
@@ -37,21 +24,13 @@ function giveBack(buf: Buffer): void {
   spare.push(buf);
 }
 
-/** CRC-32 (PNG/zlib polynomial) without the final inversion. */
-export function crc32(buf: Uint8Array, crc = 0xffffffff): number {
-  let c = crc;
-  for (let i = 0; i < buf.length; i++) c = (CRC_TABLE[(c ^ (buf[i] ?? 0)) & 0xff] ?? 0) ^ (c >>> 8);
-  return c;
-}
-
 function chunk(type: string, data: Uint8Array): Buffer {
   const out = Buffer.allocUnsafe(12 + data.length);
   out.writeUInt32BE(data.length, 0);
   out.write(type, 4, 'latin1');
   out.set(data, 8);
   const body = out.subarray(4, 8 + data.length);
-  const crc = nativeCrc32 ? nativeCrc32(body) : crc32(body) ^ 0xffffffff;
-  out.writeUInt32BE(crc >>> 0, 8 + data.length);
+  out.writeUInt32BE(crc32(body), 8 + data.length);
   return out;
 }
 

@@ -1,6 +1,6 @@
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { crc32, encodeRgbaPng } from '../../src/graph/png-encode.js';
+import { encodeRgbaPng } from '../../src/graph/png-encode.js';
 
 describe('encodeRgbaPng', () => {
   it('round-trips every pixel exactly through a standard decoder', async () => {
@@ -22,19 +22,6 @@ describe('encodeRgbaPng', () => {
         rgba[p * 4 + 2],
         rgba[p * 4 + 3],
       ]);
-    }
-  });
-});
-
-describe('crc32 fallback', () => {
-  it('agrees with zlib for the PNG chunk types and random data', async () => {
-    const zlib = await import('node:zlib');
-    const native = (zlib as { crc32?: (d: Uint8Array) => number }).crc32;
-    // Known value: CRC of "IEND" is 0xAE426082 (every PNG ends with it).
-    expect((crc32(Buffer.from('IEND')) ^ 0xffffffff) >>> 0).toBe(0xae426082);
-    if (native) {
-      const data = Buffer.from(Array.from({ length: 1000 }, (_, i) => (i * 31) & 0xff));
-      expect((crc32(data) ^ 0xffffffff) >>> 0).toBe(native(data));
     }
   });
 });

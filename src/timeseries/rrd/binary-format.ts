@@ -6,7 +6,7 @@
  * This module only encodes and decodes; `rrd-file.ts` decides what is written when.
  */
 import { endianness } from 'node:os';
-import { crc32 } from 'node:zlib';
+import { crc32 } from '../../core/crc32.js';
 import { InputError } from '../../core/errors.js';
 import { CFS, DS_TYPES, resolveDefinition, type ResolvedDefinition } from './definition.js';
 import { lastDsText, type RrdState } from './state.js';

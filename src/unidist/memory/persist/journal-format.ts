@@ -1,6 +1,6 @@
 import { InputError } from '../../../core/errors.js';
 import type { UnidistOp } from '../ops.js';
-import { crc32 } from './crc32.js';
+import { crc32 } from '../../../core/crc32.js';
 
 /**
  * Journal file format (`journal-<generation>.log`):
