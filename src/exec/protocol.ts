@@ -4,7 +4,7 @@
  * the unidist remote protocol shares (our messages carry the `pb` tag, theirs their own).
  */
 import type { TsHooksData } from './ts-hooks.js';
-import type { PlainObject, ScriptOutcome } from './types.js';
+import type { ScriptCall, ScriptOutcome } from './types.js';
 
 /** Passed to every worker as piscina `workerData`. */
 export interface WorkerInit {
@@ -17,21 +17,12 @@ export function workerChannelName(runnerId: string, threadId: number): string {
   return `procblock:${runnerId}:${threadId}`;
 }
 
-/** One script call as the worker receives it (structured-cloned). */
-export interface TaskPayload {
+/** One script call as the worker receives it (structured-cloned): the call's data, no signal or timeout. */
+export type TaskPayload = Pick<ScriptCall, 'script' | 'pipeData' | 'block' | 'requestState' | 'inputData' | 'tag' | 'cwd' | 'env' | 'blockParent'> & {
   readonly callId: number;
-  readonly script: string;
-  readonly pipeData: PlainObject;
-  readonly block: unknown;
-  readonly requestState: PlainObject;
-  readonly inputData: PlainObject;
-  readonly tag: string;
-  readonly cwd: string;
-  readonly env: Readonly<Record<string, string>>;
-  readonly blockParent: unknown;
   /** Set by the runner when the call's signal aborted before the task reached a worker. */
   aborted: boolean;
-}
+};
 
 /** Why a call failed inside the worker, as plain data (errors do not clone faithfully). */
 export interface TaskFailure {

@@ -14,6 +14,7 @@ import type {
 } from '../types.js';
 import { isPbu, messageData, type MethodName, type ResponseMessage, type UnidistEndpoint } from './protocol.js';
 import { fromWire } from './wire-error.js';
+import { LeveledLog } from '../leveled-log.js';
 
 interface Pending {
   resolve(value: unknown): void;
@@ -224,22 +225,12 @@ class RemoteQueues implements Queues {
   }
 }
 
-class RemoteLog implements UnidistLog {
-  constructor(private readonly ch: Channel) {}
+class RemoteLog extends LeveledLog {
+  constructor(private readonly ch: Channel) {
+    super();
+  }
   write(level: UnidistLogLevel, msg: string, fields?: Record<string, unknown>): Promise<void> {
     return this.ch.call('log.write', [level, msg, fields]) as Promise<void>;
-  }
-  debug(msg: string, fields?: Record<string, unknown>): Promise<void> {
-    return this.write('debug', msg, fields);
-  }
-  info(msg: string, fields?: Record<string, unknown>): Promise<void> {
-    return this.write('info', msg, fields);
-  }
-  warn(msg: string, fields?: Record<string, unknown>): Promise<void> {
-    return this.write('warn', msg, fields);
-  }
-  error(msg: string, fields?: Record<string, unknown>): Promise<void> {
-    return this.write('error', msg, fields);
   }
 }
 
