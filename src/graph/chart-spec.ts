@@ -117,29 +117,10 @@ export function buildChartSpec(
 
     const points = stepPoints(px.edges, values, from, to, opts.width / opts.period);
     legend.push({ name, color: opts.method === 'LINE' ? colors.line : colors.area, stats });
-    if (opts.method === 'LINE') {
-      datasets.push({ label: name, data: points, order: -i, borderColor: colors.line, borderWidth: 1, fill: false });
-    } else if (opts.method === 'AREA') {
-      datasets.push({
-        label: name,
-        data: points,
-        order: -i,
-        borderColor: colors.line,
-        borderWidth: 1,
-        backgroundColor: withAlpha(colors.area, 0.55),
-        fill: 'origin',
-      });
-    } else {
-      datasets.push({
-        label: name,
-        data: points,
-        order: -i,
-        borderColor: colors.line,
-        borderWidth: 1,
-        backgroundColor: colors.area,
-        fill: i === 0 ? 'origin' : '-1',
-      });
-    }
+    const base = { label: name, data: points, order: -i, borderColor: colors.line, borderWidth: 1 };
+    if (opts.method === 'LINE') datasets.push({ ...base, fill: false });
+    else if (opts.method === 'AREA') datasets.push({ ...base, backgroundColor: withAlpha(colors.area, 0.55), fill: 'origin' });
+    else datasets.push({ ...base, backgroundColor: colors.area, fill: i === 0 ? 'origin' : '-1' });
   });
 
   const layout = computeLayout(opts, legend.length);
