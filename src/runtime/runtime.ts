@@ -101,11 +101,6 @@ export class Runtime {
     return this.state !== 'open';
   }
 
-  /** True when RunThreads are ticking (a long-running block has work left). */
-  get hasBackgroundWork(): boolean {
-    return this.threads.count > 0;
-  }
-
   /** Hold the `__running` lock while a long-running block is alive (SPEC §4). */
   async holdRunningLock(): Promise<void> {
     const handle = await this.unidist.lock.acquire('__running', { timeout: 0 });
