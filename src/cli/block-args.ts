@@ -10,7 +10,8 @@
  * - `-h`/`--help` anywhere before `--` asks for the usage text, even next to a usage error.
  */
 import { InputError } from '../core/errors.js';
-import type { UsageOption, UsageSpec } from '../config/types.js';
+import type { UsageSpec } from '../config/types.js';
+import { scanArgv } from './argv-scan.js';
 
 export type BlockInput = Record<string, unknown>;
 
@@ -23,45 +24,31 @@ export function parseBlockArgs(argv: readonly string[], usage: UsageSpec | undef
   return usage ? parseWithUsage(argv, usage) : parseGeneric(argv);
 }
 
-/**
- * Walk argv: positionals (everything after `--` too) are collected, `-h`/`--help` noted, and each
- * option token handed to `onOption`, which returns the index of the last argv entry it consumed.
- */
-function scan(argv: readonly string[], onOption: (arg: string, index: number) => number): { positionals: string[]; help: boolean } {
-  const positionals: string[] = [];
-  let help = false;
-  let onlyPositionals = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (onlyPositionals || !arg.startsWith('-') || arg === '-') positionals.push(arg);
-    else if (arg === '--') onlyPositionals = true;
-    else if (arg === '-h' || arg === '--help') help = true;
-    else i = onOption(arg, i);
-  }
-  return { positionals, help };
+const HELP = '\0help';
+
+function isHelp(name: string, long: boolean): boolean {
+  return long ? name === 'help' : name === 'h';
 }
 
 /** Without `__usage`: `--name value`, `--name=value`, bare `--name` → true; positionals → `args`. */
 function parseGeneric(argv: readonly string[]): ParsedBlockArgs {
   const input: BlockInput = {};
-  const { positionals, help } = scan(argv, (arg, i) => {
-    if (!arg.startsWith('--')) {
-      throw new InputError('PB_ERR_BLOCK_USAGE', `unknown option '${arg}': this block has no __usage, so only --name[=value] options are accepted`);
-    }
-    const eq = arg.indexOf('=');
-    if (eq !== -1) {
-      input[arg.slice(2, eq)] = arg.slice(eq + 1);
-      return i;
-    }
-    const next = argv[i + 1];
-    if (next === undefined || (next.startsWith('-') && next !== '-')) {
-      input[arg.slice(2)] = true;
-      return i;
-    }
-    input[arg.slice(2)] = next;
-    return i + 1;
+  const scan = scanArgv(argv, {
+    lookup: (name, long) => {
+      if (isHelp(name, long)) return { name: HELP, arity: 'none' };
+      return long ? { name, arity: 'optional' } : undefined;
+    },
   });
-  input.args = positionals;
+  const unknown = scan.problems.find((p) => p.kind === 'unknown');
+  if (unknown) {
+    throw new InputError('PB_ERR_BLOCK_USAGE', `unknown option '${unknown.arg}': this block has no __usage, so only --name[=value] options are accepted`);
+  }
+  let help = false;
+  for (const o of scan.options) {
+    if (o.name === HELP) help = true;
+    else input[o.name] = o.value;
+  }
+  input.args = [...scan.positionals];
   return { help, input };
 }
 
@@ -71,53 +58,25 @@ function parseWithUsage(argv: readonly string[], usage: UsageSpec): ParsedBlockA
   const byName = new Map(usage.options.map((o) => [o.name, o]));
   const byLetter = new Map(usage.options.filter((o) => o.letter).map((o) => [o.letter as string, o]));
 
-  const take = (opt: UsageOption, inline: string | undefined, shown: string, nextIndex: number): number => {
-    if (opt.type === 'flag') {
-      if (inline !== undefined) errors.push(`option ${shown} is a flag and takes no value (got '${inline}')`);
-      else input[opt.name] = true;
-      return nextIndex - 1;
-    }
-    if (inline !== undefined) {
-      input[opt.name] = inline;
-      return nextIndex - 1;
-    }
-    const value = argv[nextIndex];
-    if (value === undefined) {
-      errors.push(`option ${shown} needs a value`);
-      return nextIndex - 1;
-    }
-    input[opt.name] = value;
-    return nextIndex;
-  };
-
-  const { positionals, help } = scan(argv, (arg, i) => {
-    if (arg.startsWith('--')) {
-      const eq = arg.indexOf('=');
-      const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-      const opt = byName.get(name);
-      if (!opt) {
-        errors.push(`unknown option '--${name}'${known(usage)}`);
-        return i;
-      }
-      return take(opt, eq === -1 ? undefined : arg.slice(eq + 1), `--${name}`, i + 1);
-    }
-    // Short options; flags may be bundled (-vq); a value letter takes the rest or the next arg.
-    const letters = arg.slice(1);
-    for (let j = 0; j < letters.length; j++) {
-      const letter = letters[j] as string;
-      const opt = byLetter.get(letter);
-      if (!opt) {
-        errors.push(`unknown option '-${letter}'${known(usage)}`);
-        return i;
-      }
-      if (opt.type === 'value') {
-        const rest = letters.slice(j + 1);
-        return take(opt, rest === '' ? undefined : rest, `-${letter}`, i + 1);
-      }
-      input[opt.name] = true;
-    }
-    return i;
+  const scan = scanArgv(argv, {
+    bundle: true,
+    lookup: (name, long) => {
+      if (isHelp(name, long)) return { name: HELP, arity: 'none' };
+      const opt = long ? byName.get(name) : byLetter.get(name);
+      return opt && { name: opt.name, arity: opt.type === 'flag' ? 'none' : 'required' };
+    },
   });
+  let help = false;
+  for (const o of scan.options) {
+    if (o.name === HELP) help = true;
+    else input[o.name] = o.value;
+  }
+  for (const p of scan.problems) {
+    if (p.kind === 'unknown') errors.push(`unknown option '${p.shown}'${known(usage)}`);
+    else if (p.kind === 'takes-no-value') errors.push(`option ${p.shown} is a flag and takes no value (got '${p.value}')`);
+    else errors.push(`option ${p.shown} needs a value`);
+  }
+  const positionals = scan.positionals;
 
   // Defaults for options not given: flags default to their default or false; value options
   // to their default, else absent.
@@ -142,7 +101,7 @@ function parseWithUsage(argv: readonly string[], usage: UsageSpec): ParsedBlockA
     const extra = positionals.slice(p);
     errors.push(`unexpected argument${extra.length > 1 ? 's' : ''} ${extra.map((e) => `'${e}'`).join(' ')}: this block takes ${usage.args.length === 0 ? 'no arguments' : `${usage.args.length} (${usage.args.map((a) => a.name).join(', ')})`}`);
   }
-  input.args = positionals;
+  input.args = [...positionals];
   if (errors.length > 0 && !help) {
     throw new InputError('PB_ERR_BLOCK_USAGE', errors.join('; '));
   }

@@ -3,6 +3,7 @@
  * without a value, `--opt v` or `--opt=v`) and its positionals. Anything else is a usage error
  * (`RrdUsageError`, exit 2) naming the offending argument.
  */
+import { scanArgv } from './argv-scan.js';
 
 export class RrdUsageError extends Error {
   constructor(message: string) {
@@ -30,39 +31,21 @@ export function parseArgs(sub: string, argv: readonly string[], specs: readonly 
     byName.set(s.name, s);
     for (const a of s.aliases ?? []) byName.set(a, s);
   }
-  const positionals: string[] = [];
+  // `-s` and `--s`, `-start` and `--start` are the same option here, as in rrdtool.
+  const scan = scanArgv(argv, {
+    negativeNumbers: true,
+    lookup: (name) => {
+      const spec = byName.get(name);
+      return spec && { name: spec.name, arity: spec.takesValue ? 'required' : 'none' };
+    },
+  });
+  const problem = scan.problems[0];
+  if (problem?.kind === 'unknown') throw new RrdUsageError(`rrd ${sub}: unknown option ${problem.arg}`);
+  if (problem?.kind === 'takes-no-value') throw new RrdUsageError(`rrd ${sub}: option --${problem.name} takes no value`);
+  if (problem?.kind === 'needs-value') throw new RrdUsageError(`rrd ${sub}: option --${problem.name} needs a value`);
   const options = new Map<string, string | true>();
-  let onlyPositionals = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    if (onlyPositionals || !arg.startsWith('-') || arg === '-' || /^-\d/.test(arg)) {
-      positionals.push(arg);
-      continue;
-    }
-    if (arg === '--') {
-      onlyPositionals = true;
-      continue;
-    }
-    const body = arg.replace(/^--?/, '');
-    const eq = body.indexOf('=');
-    const name = eq >= 0 ? body.slice(0, eq) : body;
-    const spec = byName.get(name);
-    if (!spec) throw new RrdUsageError(`rrd ${sub}: unknown option ${arg}`);
-    if (!spec.takesValue) {
-      if (eq >= 0) throw new RrdUsageError(`rrd ${sub}: option --${spec.name} takes no value`);
-      options.set(spec.name, true);
-      continue;
-    }
-    let value: string | undefined;
-    if (eq >= 0) value = body.slice(eq + 1);
-    else {
-      value = argv[i + 1];
-      i++;
-    }
-    if (value === undefined) throw new RrdUsageError(`rrd ${sub}: option --${spec.name} needs a value`);
-    options.set(spec.name, value);
-  }
-  return { positionals, options };
+  for (const o of scan.options) options.set(o.name, o.value);
+  return { positionals: scan.positionals, options };
 }
 
 /** Exactly `min`..`max` positionals, named in the message by `names`. */

@@ -4,6 +4,7 @@
  */
 import { InputError } from '../core/errors.js';
 import { LOG_LEVELS, type LogLevel } from '../core/logger.js';
+import { scanArgv } from './argv-scan.js';
 
 export type OutputFormat = 'json' | 'yaml';
 
@@ -71,40 +72,26 @@ const DEFAULTS: RuntimeCliOptions = Object.freeze({
 
 export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   const opts: { -readonly [K in keyof RuntimeCliOptions]: RuntimeCliOptions[K] } = { ...DEFAULTS };
-  let i = 0;
-  for (; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--') {
-      i++;
-      break;
-    }
-    if (!arg.startsWith('-') || arg === '-') break;
-    let name: string;
-    let inline: string | undefined;
-    let def: OptionDef | undefined;
-    if (arg.startsWith('--')) {
-      const eq = arg.indexOf('=');
-      name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-      inline = eq === -1 ? undefined : arg.slice(eq + 1);
-      def = RUNTIME_OPTIONS.find((o) => o.name === name);
-    } else {
-      name = arg.slice(1);
-      def = RUNTIME_OPTIONS.find((o) => o.letter === name);
-    }
-    if (!def) {
-      throw new InputError('PB_ERR_USAGE', `unknown option '${arg}' before the block file; known options: ${RUNTIME_OPTIONS.map((o) => `--${o.name}`).join(', ')} (block options go after the file)`);
-    }
-    let value: string | undefined;
-    if (def.takesValue) {
-      value = inline ?? argv[++i];
-      if (value === undefined) throw new InputError('PB_ERR_USAGE', `option --${def.name} needs a value (${def.valueName ?? 'VALUE'})`);
-    } else if (inline !== undefined) {
-      throw new InputError('PB_ERR_USAGE', `option --${def.name} takes no value, got '${inline}'`);
-    }
-    apply(opts, def.name, value);
+  const scan = scanArgv(argv, {
+    stopAtPositional: true,
+    lookup: (name, long) => {
+      const def = RUNTIME_OPTIONS.find((o) => (long ? o.name === name : o.letter === name));
+      return def && { name: def.name, arity: def.takesValue ? 'required' : 'none' };
+    },
+  });
+  const problem = scan.problems[0];
+  if (problem?.kind === 'unknown') {
+    throw new InputError('PB_ERR_USAGE', `unknown option '${problem.arg}' before the block file; known options: ${RUNTIME_OPTIONS.map((o) => `--${o.name}`).join(', ')} (block options go after the file)`);
   }
-  const file = argv[i];
-  return { options: Object.freeze(opts), file, blockArgv: Object.freeze(argv.slice(i + 1)) };
+  if (problem?.kind === 'needs-value') {
+    const def = RUNTIME_OPTIONS.find((o) => o.name === problem.name);
+    throw new InputError('PB_ERR_USAGE', `option --${problem.name} needs a value (${def?.valueName ?? 'VALUE'})`);
+  }
+  if (problem?.kind === 'takes-no-value') {
+    throw new InputError('PB_ERR_USAGE', `option --${problem.name} takes no value, got '${problem.value}'`);
+  }
+  for (const o of scan.options) apply(opts, o.name, o.value === true ? undefined : o.value);
+  return { options: Object.freeze(opts), file: scan.positionals[0], blockArgv: Object.freeze([...scan.rest]) };
 }
 
 function apply(opts: { -readonly [K in keyof RuntimeCliOptions]: RuntimeCliOptions[K] }, name: string, value: string | undefined): void {

@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import type { SourceLocation } from '../core/errors.js';
-import { PRIORITY } from '../engine/tag-key.js';
+import { PRIORITY } from '../language/tag-key.js';
 import { isPlainObject } from './plain-object.js';
 import type { ValidationProblem } from './problems.js';
 import type { CustomTagSpec, KeyPath } from './types.js';

@@ -9,7 +9,7 @@ import type { SourceLocation } from '../core/errors.js';
 import { validate as generatedValidate } from './generated/block-validator.js';
 import { isPlainObject } from './plain-object.js';
 import type { ValidationProblem } from './problems.js';
-import { classifyKey } from '../engine/tag-key.js';
+import { classifyKey } from '../language/tag-key.js';
 import type { CustomTagSpec, KeyPath } from './types.js';
 
 interface AjvError {

@@ -7,8 +7,8 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { SourceLocation } from '../core/errors.js';
-import { ConditionSyntaxError, parseCondition } from '../engine/conditions/index.js';
-import { classifyKey } from '../engine/tag-key.js';
+import { ConditionSyntaxError, parseCondition } from '../language/conditions/index.js';
+import { classifyKey } from '../language/tag-key.js';
 import { isPlainObject } from './plain-object.js';
 import type { ValidationProblem } from './problems.js';
 import type { Position } from './source-map.js';

@@ -42,16 +42,8 @@ export interface UsageSpec {
   readonly options: readonly UsageOption[];
 }
 
-/** A custom tag function (SPEC §2.4). */
-export interface CustomTagSpec {
-  /** The key pattern, anchored: `notify .*` matches keys `notify ops`, ... */
-  readonly pattern: string;
-  readonly regex: RegExp;
-  /** Absolute script path. */
-  readonly script: string;
-  readonly priority: number;
-  readonly location?: SourceLocation | undefined;
-}
+export type { CustomTagSpec } from '../language/custom-tag.js';
+import type { CustomTagSpec } from '../language/custom-tag.js';
 
 export interface LoadedBlock {
   /** Absolute path of the top-level file. */

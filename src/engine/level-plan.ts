@@ -4,7 +4,7 @@
  * default. Sibling `elif`/`else` keys join the chain of the nearest preceding `if` and the chain
  * is processed as one unit at the `if`'s place.
  */
-import { priorityOf, type TagKey } from './tag-key.js';
+import { priorityOf, type TagKey } from '../language/tag-key.js';
 
 /** What a key means; the classifier (tag-key.ts) is shared with validation. */
 export type EngineTag = TagKey;

@@ -4,10 +4,10 @@
  * level itself (tags/if-chain.ts) because they span several keys.
  */
 import type { CustomTagSpec } from '../config/types.js';
-import { evaluateCondition, parseCondition, type Condition } from './conditions/index.js';
+import { evaluateCondition, parseCondition, type Condition } from '../language/conditions/index.js';
 import type { EngineTag } from './level-plan.js';
 import type { TagFunction } from './tag-call.js';
-import { classifyKey, type TagKey } from './tag-key.js';
+import { classifyKey, type TagKey } from '../language/tag-key.js';
 import { customTag } from './tags/custom.js';
 import { dataTag } from './tags/data.js';
 import type { ConditionTest } from './tags/if-chain.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkBlock, loadBlock } from '../../src/config/index.js';
-import { classifyKey } from '../../src/engine/tag-key.js';
+import { classifyKey } from '../../src/language/tag-key.js';
 import { fixture, inputError } from './helpers.js';
 
 describe('loadBlock: a valid block', () => {

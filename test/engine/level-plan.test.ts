@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planLevel, type Unit } from '../../src/engine/level-plan.js';
-import { classifyKey } from '../../src/engine/tag-key.js';
+import { classifyKey } from '../../src/language/tag-key.js';
 
 const classify = (key: string) => classifyKey(key, []);
 const order = (units: readonly Unit[]): string[] => units.map((u) => (u.type === 'key' ? u.entry.key : u.links.map((l) => l.key).join(' + ')));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateCondition, parseCondition } from '../../../src/engine/conditions/index.js';
+import { evaluateCondition, parseCondition } from '../../../src/language/conditions/index.js';
 
 const pipe = {
   host: 'web1',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CustomTagSpec } from '../../src/config/types.js';
-import { classifyKey, priorityOf } from '../../src/engine/tag-key.js';
+import type { CustomTagSpec } from '../../src/language/custom-tag.js';
+import { classifyKey, priorityOf } from '../../src/language/tag-key.js';
 
 const notify: CustomTagSpec = { pattern: 'notify .*', regex: /^(?:notify .*)$/, script: '/x/notify.ts', priority: 700 };
 const greedy: CustomTagSpec = { pattern: '.*', regex: /^(?:.*)$/, script: '/x/any.ts', priority: 500 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConditionSyntaxError, parseCondition } from '../../../src/engine/conditions/index.js';
+import { ConditionSyntaxError, parseCondition } from '../../../src/language/conditions/index.js';
 
 describe('parseCondition: well-formed', () => {
   const cases: [string, unknown][] = [

@@ -11,7 +11,7 @@
  * - `else` has the priority of `if` (600), so a sibling `else` stays after its `if` by document order.
  * - Internal `__` keys get priority 500 (processed with the data; removed from the result).
  */
-import type { CustomTagSpec } from '../config/types.js';
+import type { CustomTagSpec } from './custom-tag.js';
 
 export const PRIORITY = {
   requireLock: 0,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConditionSyntaxError, evaluateCondition, parseCondition } from '../../../src/engine/conditions/index.js';
+import { ConditionSyntaxError, evaluateCondition, parseCondition } from '../../../src/language/conditions/index.js';
 
 /** Small deterministic PRNG (mulberry32) so a failure reproduces. */
 function rng(seed: number): () => number {
