@@ -1,17 +1,14 @@
 /** Drives the real `rrdtool -` (pipe mode): one process, commands answered in order. */
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { requireSystemTool, systemToolAvailable } from '../../helpers/system-tool.js';
 
 export function rrdtoolAvailable(): boolean {
-  const r = spawnSync('rrdtool', ['--version'], { encoding: 'utf8' });
-  return r.status === 0 && r.stdout.includes('RRDtool');
+  return systemToolAvailable('rrdtool', ['--version']);
 }
 
 /** In CI a missing rrdtool must fail the suite, elsewhere it skips with a message. */
-export function requireRrdtool(): boolean {
-  if (rrdtoolAvailable()) return true;
-  if (process.env.CI === 'true') throw new Error('rrdtool is required for the RRD differential tests (CI=true) but was not found on PATH');
-  console.warn('SKIP: rrdtool not found on PATH; RRD differential tests skipped (they fail instead when CI=true)');
-  return false;
+export function requireRrdtool(purpose = 'the RRD differential tests'): boolean {
+  return requireSystemTool('rrdtool', ['--version'], purpose);
 }
 
 export class RrdtoolPipe {
