@@ -23,6 +23,7 @@ import type { ProcessResult } from '../engine/types.js';
 import type { LockHandle, Unidist } from '../unidist/types.js';
 import { createUnidist } from '../unidist/index.js';
 import { RunThreadManager } from './run-thread-manager.js';
+import { TrackedScriptRunner } from './tracked-scripts.js';
 
 export interface RuntimeOptions {
   readonly logger?: Logger | undefined;
@@ -54,7 +55,7 @@ export class Runtime {
   readonly unidist: Unidist;
   readonly logger: Logger;
   private readonly clock: Clock;
-  private readonly scripts: ScriptRunner;
+  private readonly scripts: TrackedScriptRunner;
   private readonly shell: ShellRunner;
   private readonly threads: RunThreadManager;
   private readonly ownsUnidist: boolean;
@@ -76,15 +77,16 @@ export class Runtime {
     this.clock = options.clock ?? systemClock;
     this.stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
     this.env = options.env ?? stringEnv(process.env);
-    this.scripts =
+    this.scripts = new TrackedScriptRunner(
       options.scripts ??
-      createScriptRunner({
-        unidist,
-        logger: this.logger,
-        defaultTimeoutMs: options.scriptTimeoutMs,
-        maxThreads: options.maxThreads,
-        env: this.env,
-      });
+        createScriptRunner({
+          unidist,
+          logger: this.logger,
+          defaultTimeoutMs: options.scriptTimeoutMs,
+          maxThreads: options.maxThreads,
+          env: this.env,
+        }),
+    );
     this.shell = createShellRunner();
     this.threads = new RunThreadManager({ clock: this.clock, logger: this.logger });
     this.stopped = new Promise((r) => (this.resolveStopped = r));
@@ -164,11 +166,13 @@ export class Runtime {
 
     const deadline = started + this.stopTimeoutMs;
     const waiting = this.scripts.inFlight + this.inFlight.size;
-    if (waiting > 0) log.info(`Waiting up to ${Math.round(this.stopTimeoutMs / 1000)} s for ${waiting} running item(s) to finish`);
+    if (waiting > 0) log.info(`Waiting up to ${seconds(this.stopTimeoutMs)} for ${waiting} running item(s) to finish`);
     await this.threads.stopAll(Math.max(0, deadline - this.clock.now()));
     await settleWithin([...this.inFlight], Math.max(0, deadline - this.clock.now()), this.clock);
-    const left = this.scripts.inFlight;
-    if (left > 0) log.warn(`Terminating ${left} script(s) still running after the ${Math.round(this.stopTimeoutMs / 1000)} s deadline`);
+    const left = this.scripts.runningScripts();
+    if (left.length > 0) {
+      log.warn(`Terminating ${this.scripts.inFlight} script(s) still running after the ${seconds(this.stopTimeoutMs)} stop deadline: ${left.join(', ')}`);
+    }
     await this.scripts.close(Math.max(0, deadline - this.clock.now()));
     await this.shell.close(1000);
 
@@ -179,6 +183,11 @@ export class Runtime {
     this.resolveStopped();
     log.debug(`Stopped after ${((this.clock.now() - started) / 1000).toFixed(2)} s`);
   }
+}
+
+/** `10 s`, `0.3 s`: the deadline as the user gave it (`--stop-timeout`). */
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
 }
 
 async function settleWithin(promises: readonly Promise<unknown>[], ms: number, clock: Clock): Promise<void> {
