@@ -24,6 +24,8 @@ export interface RuntimeCliOptions {
   readonly stopTimeout: number;
   /** Default per-script timeout in seconds (0 = none). */
   readonly scriptTimeout: number;
+  /** Daemon start: seconds to wait for the daemon's first result before giving up. */
+  readonly startTimeout: number;
 }
 
 export interface ParsedCommandLine {
@@ -54,6 +56,7 @@ export const RUNTIME_OPTIONS: readonly OptionDef[] = [
   { name: 'unidist', takesValue: true, valueName: 'URL', info: 'unidist back end (default memory)' },
   { name: 'stop-timeout', takesValue: true, valueName: 'SECONDS', info: 'On Ctrl-C, wait this long for running scripts before terminating them (default 10)' },
   { name: 'script-timeout', takesValue: true, valueName: 'SECONDS', info: 'Default timeout of a script call, 0 = none (default 0)' },
+  { name: 'start-timeout', takesValue: true, valueName: 'SECONDS', info: "Daemon start: wait this long for the daemon's first result (default 60)" },
 ];
 
 const DEFAULTS: RuntimeCliOptions = Object.freeze({
@@ -68,6 +71,7 @@ const DEFAULTS: RuntimeCliOptions = Object.freeze({
   unidist: 'memory',
   stopTimeout: 10,
   scriptTimeout: 0,
+  startTimeout: 60,
 });
 
 export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
@@ -135,6 +139,9 @@ function apply(opts: { -readonly [K in keyof RuntimeCliOptions]: RuntimeCliOptio
       return;
     case 'script-timeout':
       opts.scriptTimeout = seconds(name, value);
+      return;
+    case 'start-timeout':
+      opts.startTimeout = seconds(name, value);
       return;
   }
 }
