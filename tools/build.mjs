@@ -1,11 +1,21 @@
 #!/usr/bin/env node
 // Builds dist/ with tsc, unless dist/ was already built from exactly these sources: the stamp
-// dist/.build-hash is a SHA-256 over every file under src/ and the tsconfig files (content, not
-// mtimes). `npm ci` builds once (prepare); `npm test`'s global setup then finds the stamp current
-// and does not build again. `--force` always builds.
+// dist/.build-hash is a SHA-256 over every file under src/, the tsconfig files, the lock and this
+// script (content, not mtimes). `npm ci` builds once (prepare); `npm test`'s global setup then
+// finds the stamp current and does not build again. `--force` always builds.
+//
+// Then the two entry points whose start-up time matters are bundled with esbuild into
+// dist/bundle/: the CLI (bin/procblock.js runs dist/bundle/cli.js; lazily imported parts become
+// chunks, and the `yaml` package is bundled into the loader's chunk) and the script worker with
+// its TypeScript hooks (dist/bundle/worker.js, dist/bundle/ts-hooks.js, which the bundled script
+// runner finds beside itself). One file instead of ~80 small modules saves most of Node's
+// per-module loading cost (docs: ARCHITECTURE.md, Start-up). dist/bundle/ sits at the same depth
+// as every dist/<folder>/, so paths built from import.meta.url (`../../package.json`,
+// `../index.js`, `./worker.js`) mean the same from a bundle as from the module itself. The
+// library (dist/index.js) and dist/cli/rrd-main.js stay unbundled.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,7 +24,7 @@ const stampFile = join(root, 'dist', '.build-hash');
 
 function sourceHash() {
   const hash = createHash('sha256');
-  const files = ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map((f) => join(root, f));
+  const files = ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json', 'tools/build.mjs'].map((f) => join(root, f));
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const p = join(dir, entry.name);
@@ -29,17 +39,37 @@ function sourceHash() {
   return hash.digest('hex');
 }
 
-export function build({ force = false, quiet = false } = {}) {
+export async function build({ force = false, quiet = false } = {}) {
   const hash = sourceHash();
   if (!force && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === hash) {
     if (!quiet) console.error('build: dist/ is current');
     return false;
   }
   execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  await bundle();
   writeFileSync(stampFile, hash);
   return true;
 }
 
+async function bundle() {
+  const esbuild = await import('esbuild');
+  const outdir = join(root, 'dist', 'bundle');
+  rmSync(outdir, { recursive: true, force: true }); // no chunks left from earlier builds
+  const common = { bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning', absWorkingDir: root, outdir };
+  await esbuild.build({
+    ...common,
+    entryPoints: { cli: 'dist/cli/main.js' },
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
+    // Every package stays external except yaml (CommonJS, ~70 files: bundled it loads ~3x faster
+    // on a cache miss); its require() of Node built-ins needs a real require in ESM output.
+    external: Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies).filter((d) => d !== 'yaml'),
+    banner: { js: "import { createRequire as __pbCreateRequire } from 'node:module'; const require = __pbCreateRequire(import.meta.url);" },
+  });
+  // Standalone files (no shared chunks): each loads as one module in its thread.
+  await esbuild.build({ ...common, entryPoints: { worker: 'dist/exec/worker.js', 'ts-hooks': 'dist/exec/ts-hooks.js' }, packages: 'external' });
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  build({ force: process.argv.includes('--force') });
+  await build({ force: process.argv.includes('--force') });
 }

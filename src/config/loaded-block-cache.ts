@@ -149,12 +149,23 @@ function referencedScripts(block: LoadedBlock): string[] {
   return out;
 }
 
-/** Size and mtime of the loader's compiled modules: a rebuilt loader invalidates every entry. */
+/**
+ * The loader's identity, so that a rebuilt loader invalidates every entry: the build's content
+ * stamp (tools/build.mjs writes dist/.build-hash, a hash over all of src/, so a change in any
+ * module the loader uses counts) and the size and mtime of the loader's compiled modules. Paths
+ * go through dist/ (`../config/…`): they mean the same from dist/config/ and from the CLI bundle
+ * in dist/bundle/.
+ */
 function loaderStamp(): string {
   const parts: string[] = [String(FORMAT)];
-  for (const rel of ['./load-block.js', './schema-check.js', './semantic-check.js', './generated/block-validator.js', './imports.js', './read-yaml.js']) {
+  try {
+    parts.push(readFileSync(new URL('../.build-hash', import.meta.url), 'utf8').trim());
+  } catch {
+    parts.push('-');
+  }
+  for (const name of ['load-block.js', 'schema-check.js', 'semantic-check.js', 'generated/block-validator.js', 'imports.js', 'read-yaml.js']) {
     try {
-      const st = statSync(new URL(rel, import.meta.url));
+      const st = statSync(new URL(`../config/${name}`, import.meta.url));
       parts.push(`${st.size}:${st.mtimeMs}`);
     } catch {
       parts.push('-');

@@ -2,12 +2,13 @@
  * The runtime's RunThreads and the time-series collectors attached to them: a RunThreadSet
  * whose threads record each tick's result into their `timeseries collect` files.
  *
- * The collector module (and through it the RRD store and the graph renderer) is imported on
- * first use: a block without `timeseries collect` never pays for Chart.js and the canvas.
+ * The scheduler and the collector module (and through it the RRD store and the graph renderer)
+ * are imported on first use: a block without RunThreads loads neither, one without
+ * `timeseries collect` never pays for Chart.js and the canvas.
  */
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
-import { RunThreadSet } from '../schedule/run-thread-set.js';
+import type { RunThreadSet } from '../schedule/run-thread-set.js';
 import type { RunThreadHost, RunThreadSpec, StartedRunThread } from '../schedule/types.js';
 import type { Collector } from '../timeseries/collect.js';
 
@@ -19,7 +20,8 @@ function collectConfig(spec: RunThreadSpec): unknown {
 }
 
 export class RunThreadManager implements RunThreadHost {
-  private readonly set: RunThreadSet;
+  private set: RunThreadSet | undefined;
+  private loading: Promise<RunThreadSet> | undefined;
   private readonly collectors = new Map<string, Collector>();
   private readonly logger: Logger;
   private readonly clock: Clock;
@@ -27,24 +29,32 @@ export class RunThreadManager implements RunThreadHost {
   constructor(options: { clock: Clock; logger: Logger }) {
     this.logger = options.logger;
     this.clock = options.clock;
-    this.set = new RunThreadSet({
-      clock: options.clock,
-      logger: options.logger,
-      hooks: (spec) => {
-        const collector = this.collectors.get(spec.id);
-        if (!collector) return undefined;
-        return { onTick: (outcome, tickTimeMs) => collector.record({ ...outcome.pipeDataSet, ...outcome.returned }, tickTimeMs) };
-      },
+  }
+
+  private threadSet(): Promise<RunThreadSet> {
+    this.loading ??= import('../schedule/run-thread-set.js').then(({ RunThreadSet }) => {
+      this.set = new RunThreadSet({
+        clock: this.clock,
+        logger: this.logger,
+        hooks: (spec) => {
+          const collector = this.collectors.get(spec.id);
+          if (!collector) return undefined;
+          return { onTick: (outcome, tickTimeMs) => collector.record({ ...outcome.pipeDataSet, ...outcome.returned }, tickTimeMs) };
+        },
+      });
+      return this.set;
     });
+    return this.loading;
   }
 
   get count(): number {
-    return this.set.statuses().filter((s) => s.running).length;
+    return this.set?.statuses().filter((s) => s.running).length ?? 0;
   }
 
   async start(spec: RunThreadSpec): Promise<StartedRunThread> {
+    const set = await this.threadSet();
     const config = collectConfig(spec);
-    if (config !== undefined && !this.collectors.has(spec.id) && !this.set.get(spec.id)) {
+    if (config !== undefined && !this.collectors.has(spec.id) && !set.get(spec.id)) {
       const { createCollector } = await import('../timeseries/collect.js');
       this.collectors.set(
         spec.id,
@@ -56,20 +66,22 @@ export class RunThreadManager implements RunThreadHost {
         }),
       );
     }
-    if (this.set.get(spec.id)) return this.set.start(spec);
+    if (set.get(spec.id)) return set.start(spec);
     this.logger.info(`Starting RunThread: ${spec.id} (${spec.script} every ${spec.intervalMs / 1000} s); waiting for its first result`);
-    return this.set.start(spec);
+    return set.start(spec);
   }
 
   /** Stop scheduling and wait for in-flight ticks up to the deadline. */
   async stopAll(deadlineMs: number): Promise<void> {
-    const running = this.set.statuses().filter((s) => s.running);
-    if (running.length === 0) return this.set.stopAll(deadlineMs);
-    const busy = running.filter((s) => this.set.get(s.id)?.busy).map((s) => s.id);
+    const set = this.loading ? await this.loading : undefined;
+    if (!set) return;
+    const running = set.statuses().filter((s) => s.running);
+    if (running.length === 0) return set.stopAll(deadlineMs);
+    const busy = running.filter((s) => set.get(s.id)?.busy).map((s) => s.id);
     this.logger.info(
       `Stopping RunThread(s): ${running.map((s) => s.id).join(', ')}${busy.length ? `; waiting for the tick in flight in ${busy.join(', ')}` : ''}`,
     );
-    await this.set.stopAll(deadlineMs);
+    await set.stopAll(deadlineMs);
   }
 
   /** Write every pending sample and a final graph, then close the files. */

@@ -17,11 +17,11 @@ import { RuntimeFailure } from '../core/errors.js';
 import type { LoadedBlock } from '../config/types.js';
 import type { ScriptRunner, ShellRunner } from '../exec/types.js';
 import { createScriptRunner } from '../exec/script-runner.js';
-import { createShellRunner } from '../exec/shell-runner.js';
 import { processBlock } from '../engine/process-block.js';
 import type { ProcessResult } from '../engine/types.js';
 import type { LockHandle, Unidist } from '../unidist/types.js';
-import { createUnidist } from '../unidist/index.js';
+import { lazyUnidist } from './deferred-unidist.js';
+import { LazyShellRunner } from './lazy-shell-runner.js';
 import { RunThreadManager } from './run-thread-manager.js';
 import { TrackedScriptRunner } from './tracked-scripts.js';
 
@@ -87,15 +87,19 @@ export class Runtime {
           env: this.env,
         }),
     );
-    this.shell = createShellRunner();
+    this.shell = new LazyShellRunner();
     this.threads = new RunThreadManager({ clock: this.clock, logger: this.logger });
     this.stopped = new Promise((r) => (this.resolveStopped = r));
   }
 
   static async create(options: RuntimeOptions = {}): Promise<Runtime> {
+    // Opened on first use (deferred-unidist.ts): a block that never uses unidist never opens its state folder.
     const unidist =
       options.unidist ??
-      (await createUnidist({ backend: 'memory', stateDir: options.stateDir, clock: options.clock, logger: options.logger?.child('unidist') }));
+      lazyUnidist(async () => {
+        const { createUnidist } = await import('../unidist/index.js');
+        return createUnidist({ backend: 'memory', stateDir: options.stateDir, clock: options.clock, logger: options.logger?.child('unidist') });
+      });
     return new Runtime(unidist, options.unidist === undefined, options);
   }
 
