@@ -243,7 +243,10 @@ async function stoppedBeforeStart(logger: Logger, stop: StopRequest, early: Earl
 async function testHold(phase: string, io: CliIo, stop: StopRequest): Promise<void> {
   if (io.env.PROCBLOCK_TEST_HOLD !== phase) return;
   io.stderr(`procblock: test hold at ${phase}: waiting for a signal\n`);
+  // A signal handler does not keep Node's event loop alive; this timer does, until the signal.
+  const keepAlive = setInterval(() => undefined, 60_000);
   await new Promise<void>((resolve) => stop.onRequest(() => resolve()));
+  clearInterval(keepAlive);
 }
 
 function firstLine(e: unknown): string {
