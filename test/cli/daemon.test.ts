@@ -53,8 +53,8 @@ describe('starting a daemon', () => {
     const dir = folder('daemon.yaml', 'ticker.mjs');
     const block = path.join(dir, 'daemon.yaml');
     const start = await runCli(['--state-dir', path.join(dir, 'state'), block]);
-    expect(start.code, start.stderr).toBe(0);
     const pid = startedPid(start.stderr);
+    expect(start.code, start.stderr).toBe(0);
     expect(start.stderr).toMatch(/started daemon pid \d+/);
     // No waiting here: both must already be true when the starting command has returned.
     expect(Number(readFileSync(path.join(dir, 'daemon.pid'), 'utf8'))).toBe(pid);
@@ -72,10 +72,11 @@ describe('starting a daemon', () => {
     const dir = folder('daemon.yaml', 'ticker.mjs');
     const block = path.join(dir, 'daemon.yaml');
     const first = await runCli(['--state-dir', path.join(dir, 'state'), block]);
-    expect(first.code, first.stderr).toBe(0);
     const pid = startedPid(first.stderr);
+    expect(first.code, first.stderr).toBe(0);
     try {
       const second = await runCli(['--state-dir', path.join(dir, 'state'), block]);
+      if (/daemon pid \d+/.test(second.stderr)) startedPid(second.stderr); // cleaned up if this start went wrong
       expect(second.code).toBe(1);
       expect(second.stderr).toMatch(/error\[PB_ERR_ALREADY_RUNNING\]/);
       expect(second.stderr).not.toMatch(/started daemon/);
@@ -92,14 +93,14 @@ describe('starting a daemon', () => {
     const block = path.join(dir, 'daemon.yaml');
     const state = path.join(dir, 'state');
     const first = await runCli(['--state-dir', state, block]);
-    expect(first.code, first.stderr).toBe(0);
     const pid = startedPid(first.stderr);
+    expect(first.code, first.stderr).toBe(0);
     try {
       const other = path.join(dir, 'other.yaml');
       writeFileSync(other, readFileSync(block, 'utf8').replace('pidfile: daemon.pid', 'pidfile: other.pid'));
       const second = await runCli(['--state-dir', state, other]);
-      expect(second.code).toBe(1);
       const childPid = startedPid(second.stderr);
+      expect(second.code).toBe(1);
       expect(second.stderr).toMatch(/error\[PB_ERR_ALREADY_RUNNING\]/);
       expect(second.stderr).toMatch(/error\[PB_ERR_DAEMON\]/);
       expect(alive(childPid)).toBe(false);
@@ -113,8 +114,8 @@ describe('starting a daemon', () => {
   it('first tick throws: exits 1 with the script error on stderr; no pidfile, no process left', async () => {
     const dir = folder('daemon-throws.yaml', 'first-tick-throws.mjs');
     const r = await runCli(['--state-dir', path.join(dir, 'state'), path.join(dir, 'daemon-throws.yaml')]);
-    expect(r.code).toBe(1);
     const pid = startedPid(r.stderr);
+    expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/error\[PB_ERR_SCRIPT_THROW\]/);
     expect(r.stderr).toMatch(/the first tick failed on purpose/);
     expect(r.stderr).not.toMatch(/started daemon/);
@@ -125,8 +126,8 @@ describe('starting a daemon', () => {
   it('neither ready nor gone within --start-timeout: exits 1 with PB_ERR_DAEMON and stops the child', async () => {
     const dir = folder('daemon-hangs.yaml', 'ignores-signal.mjs');
     const r = await runCli(['--state-dir', path.join(dir, 'state'), '--start-timeout', '0.5', '--stop-timeout', '0.2', path.join(dir, 'daemon-hangs.yaml')]);
-    expect(r.code).toBe(1);
     const pid = startedPid(r.stderr);
+    expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/error\[PB_ERR_DAEMON\].*no first result within 0\.5 s/);
     expect(alive(pid)).toBe(false);
     expect(existsSync(path.join(dir, 'daemon-hangs.pid'))).toBe(false);
