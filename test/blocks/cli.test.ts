@@ -68,8 +68,10 @@ describe('importing collectors into a block in another folder (the real CLI)', (
     );
     // Started from another folder: relative data paths follow the block, not the shell.
     const p = startCli(['--log-level', 'debug', path.join(user, 'monitor.yaml')], { cwd: repoRoot });
-    const cpuSample = /sample written \{"file":"[^"]*\/data\/cpu\.rrd"/.source;
-    await p.waitFor(new RegExp(`${cpuSample}[^]*${cpuSample}[^]*${cpuSample}`), 'stderr');
+    // Under load a tick can run late and skip a slot; a rate needs samples one interval apart.
+    // Wait (on the collector's log lines) for three consecutive slots: the step between the
+    // first and the last is then a complete, known rate in the file.
+    await p.waitFor(threeConsecutive(/sample written \{"file":"[^"]*\/data\/cpu\.rrd","time":([0-9.]+)/g, 1), 'stderr');
     p.child.kill('SIGINT');
     const r = await p.done;
     expect(r.code, r.stderr).toBe(0);
@@ -90,7 +92,7 @@ describe('importing collectors into a block in another folder (the real CLI)', (
     // The file holds rates (procblock rrd fetch, as a user would look).
     const cpuRrd = path.join(user, 'data', 'cpu.rrd');
     const last = (await runCli(['rrd', 'last', cpuRrd])).stdout.trim();
-    const fetched = await runCli(['rrd', 'fetch', cpuRrd, '--end', last, '--start', 'end-5', '--format', 'json']);
+    const fetched = await runCli(['rrd', 'fetch', cpuRrd, '--end', last, '--start', 'end-120', '--format', 'json']);
     expect(fetched.code, fetched.stderr).toBe(0);
     const rows = (JSON.parse(fetched.stdout) as { rows: { values: Record<string, number | null> }[] }).rows;
     const known = rows.filter((row) => row.values.cpu_user !== null);
@@ -103,6 +105,19 @@ describe('importing collectors into a block in another folder (the real CLI)', (
     }
   }, 60_000);
 });
+
+/**
+ * A matcher for `waitFor`: true once the times captured by `re` hold three values `interval`
+ * apart in a row (ticks on consecutive slots).
+ */
+function threeConsecutive(re: RegExp, interval: number): RegExp {
+  return {
+    test: (text: string): boolean => {
+      const times = [...text.matchAll(re)].map((m) => Number(m[1]));
+      return times.some((t, i) => i >= 2 && Math.abs(t - (times[i - 1] as number) - interval) < 1e-6 && Math.abs((times[i - 1] as number) - (times[i - 2] as number) - interval) < 1e-6);
+    },
+  } as RegExp;
+}
 
 describe('coded errors', () => {
   /** The CLI with a module preloaded into it and its worker threads. */
