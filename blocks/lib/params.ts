@@ -5,11 +5,13 @@
  */
 import { CollectorError } from './collector-error.js';
 
-/** `true`, `"true"`, `"yes"`, `"1"` and `1` are on; anything else (missing too) is off. */
+/**
+ * On for `true` and `"true"`, off for anything else (missing too): exactly when the collector's
+ * YAML condition `if NAME == true` holds, so the script and the run item it picked agree.
+ */
 export function flagParam(pipeData: Readonly<Record<string, unknown>>, name: string): boolean {
   const v = pipeData[name];
-  if (typeof v === 'string') return ['true', 'yes', '1'].includes(v.trim().toLowerCase());
-  return v === true || v === 1;
+  return v === true || v === 'true';
 }
 
 /** A non-empty string parameter, or `fallback` when missing or empty. */

@@ -13,6 +13,7 @@ import { mountKeys, parseMountinfo, selectMounts } from '../../blocks/lib/mounts
 import { parseNetDev } from '../../blocks/lib/netdev.js';
 import { flagParam, patternParam } from '../../blocks/lib/params.js';
 import { requireLinux } from '../../blocks/lib/procfs.js';
+import { evaluateCondition, parseCondition } from '../../src/language/conditions/index.js';
 
 describe('/proc/stat', () => {
   const stat = [
@@ -166,9 +167,12 @@ describe("mounts: df's choice", () => {
 });
 
 describe('parameters and platform', () => {
-  it('flags accept booleans and the strings a command line gives', () => {
-    for (const v of [true, 'true', 'yes', '1', 1]) expect(flagParam({ p: v }, 'p')).toBe(true);
-    for (const v of [false, 'false', '', undefined, 0, 'no']) expect(flagParam({ p: v }, 'p')).toBe(false);
+  it('a flag is on exactly when the YAML condition `NAME == true` holds', () => {
+    const condition = parseCondition('p == true');
+    for (const v of [true, 'true', 'yes', '1', 1, 'True', false, 'false', '', undefined, 0, null]) {
+      expect(flagParam({ p: v }, 'p'), JSON.stringify(v)).toBe(evaluateCondition(condition, { p: v }));
+    }
+    expect(flagParam({ p: true }, 'p')).toBe(true);
   });
 
   it('patterns: missing → the default, "" → none, invalid → PB_ERR_VALIDATION', () => {
