@@ -3,7 +3,7 @@
  * (`--help`, `--check`), importing them into a block in another folder (the import story), and
  * the coded errors for a non-Linux system and bad parameters.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,12 @@ import { onlineCpus } from './system-readings.js';
 
 const COLLECTORS = ['cpu', 'load', 'memory', 'disk_space', 'disk_io', 'network', 'system'];
 const tmp = tempDir('pb-blocks-cli-');
-afterAll(() => tmp.cleanup());
+/** Processes this file started: a test that fails half-way must not leave a monitor running. */
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  tmp.cleanup();
+});
 
 describe('each collector block', () => {
   it('system.yaml (which imports the six others) passes --check', async () => {
@@ -68,6 +73,7 @@ describe('importing collectors into a block in another folder (the real CLI)', (
     );
     // Started from another folder: relative data paths follow the block, not the shell.
     const p = startCli(['--log-level', 'debug', path.join(user, 'monitor.yaml')], { cwd: repoRoot });
+    children.push(p.child);
     // Under load a tick can run late and skip a slot; a rate needs samples one interval apart.
     // Wait (on the collector's log lines) for three consecutive slots: the step between the
     // first and the last is then a complete, known rate in the file.
@@ -124,6 +130,7 @@ describe('coded errors', () => {
   function runWithPreload(preload: string, args: string[]): Promise<CliResult> {
     return new Promise((resolve) => {
       const child = spawn(process.execPath, ['-r', preload, cliPath, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+      children.push(child);
       let stdout = '';
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
