@@ -3,6 +3,8 @@
  * and where an imported item's data goes (the importer's working directory). The pure part runs
  * on src/; the imported-collector part uses the real loader, engine, RunThreadSet and a worker.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkBlock } from '../../dist/config/index.js';
@@ -76,6 +78,26 @@ describe('fillItemPlaceholders', () => {
     expect(err?.code).toBe('PB_ERR_VALIDATION');
     expect(err?.location).toMatchObject({ file: '/srv/blocks/b.yaml', keyPath: 'run[0].timeseries collect.path' });
     expect(err?.message).toContain('%(datadir)s');
+  });
+});
+
+describe('the schema', () => {
+  it('accepts one placeholder where seconds or a duration go, and still rejects anything else', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pb-placeholders-'));
+    try {
+      writeFileSync(path.join(dir, 'a.mjs'), 'export const processBlock = () => ({});\n');
+      const write = (cache: string, interval: string): string => {
+        const file = path.join(dir, 'b.yaml');
+        writeFileSync(file, `run:\n  - script: a.mjs\n    cache: "${cache}"\n    timeseries collect: {path: x.rrd, interval: "${interval}", fields: {v: {type: GAUGE}}}\n`);
+        return file;
+      };
+      await expect(checkBlock(write('%(every)s', '%(every)d'))).resolves.toBeDefined();
+      for (const [cache, interval] of [['%(every)', '5'], ['5', 'every %(x)s'], ['%(a)s%(b)s', '5']] as const) {
+        await expect(checkBlock(write(cache, interval)), `${cache} / ${interval}`).rejects.toMatchObject({ code: 'PB_ERR_SCHEMA' });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
