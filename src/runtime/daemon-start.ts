@@ -72,8 +72,9 @@ export function startDaemon(opts: DaemonStartOptions): DaemonStart {
   let report: { exitCode: number; report: string } | undefined;
   let stopping: 'timeout' | 'cancel' | undefined;
   let killTimer: NodeJS.Timeout | undefined;
+  let settled = false;
   const stop = (why: 'timeout' | 'cancel'): void => {
-    if (stopping) return;
+    if (stopping || settled) return; // a daemon that is ready is on its own
     stopping = why;
     child.kill('SIGTERM');
     killTimer = setTimeout(() => child.kill('SIGKILL'), opts.stopGraceMs);
@@ -82,9 +83,11 @@ export function startDaemon(opts: DaemonStartOptions): DaemonStart {
   const ready = new Promise<void>((resolve, reject) => {
     const readyTimer = setTimeout(() => stop('timeout'), opts.readyTimeoutMs);
     const done = (): void => {
+      settled = true;
       clearTimeout(readyTimer);
       clearTimeout(killTimer);
       child.removeAllListeners();
+      child.on('error', () => undefined); // the channel is ours no more; nothing may crash us later
     };
     child.on('message', (m: ReadinessMessage) => {
       if (m.procblock === 'failed') report = { exitCode: m.exitCode, report: m.report };
