@@ -6,7 +6,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot, runCli, tempDir } from '../helpers/cli.js';
+import { repoRoot, runCli, startCli, tempDir } from '../helpers/cli.js';
 
 const fx = (name: string): string => path.join(repoRoot, 'test', 'fixtures', 'cli', name);
 const tmp = tempDir('procblock-daemon-');
@@ -129,6 +129,19 @@ describe('starting a daemon', () => {
     const pid = startedPid(r.stderr);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/error\[PB_ERR_DAEMON\].*no first result within 0\.5 s/);
+    expect(alive(pid)).toBe(false);
+    expect(existsSync(path.join(dir, 'daemon-hangs.pid'))).toBe(false);
+  });
+
+  it('Ctrl-C while waiting for the first result stops the starting daemon and exits 0', async () => {
+    const dir = folder('daemon-hangs.yaml', 'ignores-signal.mjs');
+    const p = startCli(['--state-dir', path.join(dir, 'state'), '--stop-timeout', '0.2', path.join(dir, 'daemon-hangs.yaml')]);
+    await p.waitFor(/starting daemon pid \d+/, 'stderr');
+    const pid = startedPid(p.stderr());
+    p.child.kill('SIGINT');
+    const r = await p.done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/start interrupted/);
     expect(alive(pid)).toBe(false);
     expect(existsSync(path.join(dir, 'daemon-hangs.pid'))).toBe(false);
   });
