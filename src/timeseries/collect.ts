@@ -59,12 +59,16 @@ export interface Collector {
 
 /**
  * Check `config` (throws InputError: PB_ERR_VALIDATION, or PB_ERR_RRD_INVALID for definition
- * rules) and return a collector. Files are opened or created on first use.
+ * rules) and return a collector. A fixed path's writer lock is taken here (PB_ERR_RRD_LOCKED when
+ * another writer holds the file), so a second writer fails before its first tick; files are
+ * opened or created on first use.
  */
 export function createCollector(config: unknown, options: CollectorOptions): Collector {
   const source = { file: options.source?.file ?? '<block>', line: options.source?.line, col: options.source?.col };
   const parsed = parseCollectConfig(config, { ...source, keyPath: options.keyPath });
-  return new TimeSeriesCollector(parsed, options, { ...source, keyPath: options.keyPath });
+  const collector = new TimeSeriesCollector(parsed, options, { ...source, keyPath: options.keyPath });
+  if (parsed.key === undefined) collector.lockFixedFile();
+  return collector;
 }
 
 class TimeSeriesCollector implements Collector {
@@ -85,6 +89,11 @@ class TimeSeriesCollector implements Collector {
     // Marked handled here; a caller that awaits `p` still sees the rejection.
     p.catch(() => undefined);
     return p;
+  }
+
+  /** Take the writer lock of the file of a collector without `key:`. */
+  lockFixedFile(): void {
+    this.fileFor(undefined).lock();
   }
 
   graphsDue(nowMs: number): readonly DueGraph[] {
