@@ -121,6 +121,24 @@ describe('heartbeat', () => {
     expect(r.get(T0 + 80)).toEqual([10]);
   });
 
+  it('the late reading adds nothing to the step it lands in; the step is filled by the next one', async () => {
+    // 10 → 45 s is 35 s > heartbeat: what it reports (20/s for the counter, 20 for the gauge) is
+    // dropped, so 40–45 s is unknown and row 50 is the 10/s or 10 of 45 → 50 s alone (5 unknown
+    // seconds ≤ half a step); taking the late reading would give (20·5 + 10·5) / 10 = 15
+    const ds: DsDef[] = [
+      { name: 'c', type: 'COUNTER', heartbeat: 20 },
+      { name: 'g', type: 'GAUGE', heartbeat: 20 },
+    ];
+    const r = await rows(ds, [at(1, { c: 100, g: 5 }), { time: T0 + 45, values: { c: 800, g: 20 } }, at(5, { c: 850, g: 10 }), at(6, { c: 950, g: 10 })]);
+    expect([T0 + 20, T0 + 30, T0 + 40].map((t) => r.get(t))).toEqual([
+      [NaN, NaN],
+      [NaN, NaN],
+      [NaN, NaN],
+    ]);
+    expect(r.get(T0 + 50)).toEqual([10, 10]);
+    expect(r.get(T0 + 60)).toEqual([10, 10]);
+  });
+
   it('a gauge sample later than the heartbeat is unknown even though its value is fine', async () => {
     const r = await rows([{ name: 'g', type: 'GAUGE', heartbeat: 15 }], [at(1, { g: 5 }), at(3, { g: 7 }), at(4, { g: 9 })]);
     expect(r.get(T0 + 10)).toEqual([5]);
