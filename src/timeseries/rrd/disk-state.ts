@@ -92,7 +92,7 @@ export function readDiskState(fd: number, path: string, def: ResolvedDefinition,
     const rec = decodeRecord(def, layout, bytes);
     if (!rec) break;
     decodeState(def, bytes, rec.stateOffset, layout.slotLen, state);
-    overlay ??= new RowOverlay(def.rra.length, def.ds.length);
+    overlay ??= new RowOverlay(def.ds.length);
     for (const { seg, offset } of rec.segments) overlay.set(seg.rra, seg.startRow, seg.rowCount, bytes, offset);
     seq = rec.seq;
     p += rec.length;

@@ -1,11 +1,12 @@
 /**
- * An open round-robin file. Only the header and the state (a few hundred bytes) live in memory;
- * rows are read and written where they are on disk, as rrdtool does. Crash safety (see
- * docs/rrd-format.md, "Crash safety"), per `update()` call:
- *   1. a checksummed log record (the new state + the rows it wrote) is appended: the commit point;
- *   2. those rows are written in place;
- *   3. now and then (log over `logLimitBytes`, and at close) a checkpoint writes the state into
- *      the older of two checksummed slots and restarts the log.
+ * An open round-robin file. Only the header, the state and the rows of the current log live in
+ * memory (a few KB); rows are read and written where they are on disk, as rrdtool does. Crash
+ * safety (docs/rrd-format.md, "Crash safety"):
+ *   - each `update()` call appends one checksummed log record (the new state + the rows it
+ *     wrote): the commit point, and the only write of an update;
+ *   - now and then (log over `logLimitBytes`, at close, when a writer takes over) a checkpoint
+ *     writes the log's rows in place, then the state into the older of two checksummed slots,
+ *     and restarts the log.
  * Opening takes the newer valid slot and the log records after it (`disk-state.ts`).
  *
  * One writer per file, enforced by `<file>.lock` (`file-lock.ts`): a handle takes it at its
@@ -27,7 +28,7 @@ import { fetchRows } from './fetch-engine.js';
 import { encodeRecord } from './log-record.js';
 import { describe } from './rrd-info.js';
 import { readAgedRows, writeRingRows } from './row-io.js';
-import type { RowOverlay } from './row-overlay.js';
+import { RowOverlay } from './row-overlay.js';
 import { parseSamples } from './parse-samples.js';
 import { initialState, type RrdState } from './state.js';
 import type { CreateOptions, FetchOptions, FetchResult, OpenOptions, RrdDefinition, RrdInfo, RrdSample, WritePoint } from './types.js';
@@ -62,7 +63,7 @@ export class RrdFile {
   private activeSlot = 0;
   /** Where the next log record goes. */
   private logTail = 0;
-  /** The log's rows, for reads (a writer puts them in place when it takes over). */
+  /** The rows of the log records after the checkpoint: in place at the next checkpoint, patched into reads. */
   private overlay: RowOverlay | undefined;
 
   private constructor(
@@ -167,18 +168,14 @@ export class RrdFile {
     this.overlay = d.overlay;
   }
 
-  /** Become the writer with `lock`: put the log's rows in place and checkpoint, so the log starts empty. */
+  /** Become the writer with `lock`: checkpoint a log left by an earlier writer, so ours starts empty. */
   private takeOver(lock: RrdLock, owned: boolean, fresh = false): void {
     if (this.readOnly) throw new RuntimeFailure('PB_ERR_RRD_IO', `${this.path}: opened read-only (no write permission)`, { location: { file: this.path } });
     this.lock = lock;
     this.ownsLock = owned;
     // The state read at open is current when the lock was held before it.
     if (!fresh) this.adopt(readDiskState(this.fd, this.path, this.definition, this.layout));
-    if (this.overlay) {
-      const nd = this.definition.ds.length;
-      for (const [rra, row, values] of this.overlay.entries()) writeRingRows(this.fd, this.layout, nd, rra, row, values, 0, 1);
-      this.checkpoint();
-    }
+    if (this.overlay && this.overlay.size > 0) this.checkpoint();
   }
 
   private isWriter(): boolean {
@@ -218,8 +215,11 @@ export class RrdFile {
     return readAgedRows(this.fd, this.layout, this.definition.ds.length, rra, r.rows, this.state.curRow[rra]!, this.overlay, fromAge, count);
   };
 
-  /** The state into the other slot, then restart the log (its rows are already in place). */
+  /** The log's rows in place, then the state into the other slot, then restart the log. */
   private checkpoint(): void {
+    const nd = this.definition.ds.length;
+    if (this.overlay) for (const [rra, row, values] of this.overlay.runs()) writeRingRows(this.fd, this.layout, nd, rra, row, values, 0, values.length / nd);
+    this.hook?.('rows');
     const slot = 1 - this.activeSlot;
     const b = scratchOf(this.layout.slotLen).subarray(0, this.layout.slotLen);
     encodeState(this.definition, this.state, this.seq, b, 0, this.layout.slotLen);
@@ -227,7 +227,7 @@ export class RrdFile {
     this.hook?.('slot');
     this.activeSlot = slot;
     this.logTail = this.layout.journalOffset;
-    this.overlay = undefined;
+    this.overlay?.clear();
   }
 
   private checkOpen(): void {
@@ -270,13 +270,11 @@ export class RrdFile {
     for (let i = 0; i < samples.length; i++) this.engine.apply(this.state, secs[i]!, usecs[i]!, vals, i * nd, written);
     const { bytes, record } = encodeRecord(def, this.layout, this.state, this.seq + 1, written.segments(this.state.curRow), written, scratchOf(0));
     try {
-      // The commit point: once this record is complete, the update survives a crash.
+      // The commit point, and the update's only write: once this record is complete, it survives a crash.
       writeAll(this.fd, bytes, this.logTail);
       this.hook?.('record');
-      for (const { seg, offset } of record.segments) {
-        writeAll(this.fd, bytes.subarray(offset, offset + seg.rowCount * nd * 8), this.layout.rraOffset[seg.rra]! + seg.startRow * nd * 8);
-      }
-      this.hook?.('rows');
+      const overlay = (this.overlay ??= new RowOverlay(nd));
+      for (const { seg, offset } of record.segments) overlay.set(seg.rra, seg.startRow, seg.rowCount, bytes, offset);
       this.seq++;
       this.logTail += record.length;
       if (this.logTail - this.layout.journalOffset > this.logLimit) this.checkpoint();
@@ -284,7 +282,7 @@ export class RrdFile {
       // Memory is ahead of the file now: take the state back from the file.
       try {
         this.adopt(readDiskState(this.fd, this.path, def, this.layout));
-        if (this.overlay) this.takeOver(this.lock!, this.ownsLock);
+        this.takeOver(this.lock!, this.ownsLock);
       } catch {
         /* the file is unusable; later calls fail the same way */
       }

@@ -102,7 +102,7 @@ export interface RrdInfo {
   headerSize: number;
 }
 
-/** @internal The writes of an update, in order: the log record, the rows in place, a checkpoint slot. */
+/** @internal The writes, in order: an update's log record; a checkpoint's rows in place, then its slot. */
 export type WritePoint = 'record' | 'rows' | 'slot';
 
 export interface OpenOptions {
