@@ -17,6 +17,7 @@
  */
 import { closeSync, openSync, readFileSync, readlinkSync, renameSync, symlinkSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import { InputError, RuntimeFailure } from '../../core/errors.js';
 
 export interface RrdLock {
@@ -205,4 +206,13 @@ export function lockRrdFile(file: string): RrdLock {
     }
   }
   throw lockedError(file, lockPath, seen);
+}
+
+/** The lock handed in through `opts.lock`, checked to be `path`'s. */
+export function givenLock(path: string, opts: { lock?: boolean | RrdLock | undefined }): RrdLock | undefined {
+  const lock = typeof opts.lock === 'object' ? opts.lock : undefined;
+  if (lock && lock.file !== path && resolve(lock.file) !== resolve(path)) {
+    throw new InputError('PB_ERR_INVALID_ARGUMENT', `the lock given is for ${lock.file}, not ${path}`, { location: { file: path, keyPath: 'lock' } });
+  }
+  return lock;
 }

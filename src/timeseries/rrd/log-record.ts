@@ -25,6 +25,13 @@ export interface LogRecord {
   readonly segments: readonly { readonly seg: Segment; readonly offset: number }[];
 }
 
+/** Where records and slot images are encoded before their write (synchronous use, shared by every file). */
+let scratch = Buffer.allocUnsafeSlow(16384);
+export function scratchOf(len: number): Buffer {
+  if (scratch.length < len) scratch = Buffer.allocUnsafeSlow(len);
+  return scratch;
+}
+
 /** Smallest possible record: head, state, segment count, CRC. */
 export function minRecordLength(layout: Layout): number {
   return RECORD_HEAD + layout.slotLen + 16;

@@ -16,16 +16,15 @@
  * follow a live writer.
  */
 import { closeSync, openSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { InputError, isProcblockError, RuntimeFailure } from '../../core/errors.js';
 import { encodeState, type Layout } from './binary-format.js';
 import { resolveDefinition, type ResolvedDefinition } from './definition.js';
 import { readDiskState, readHeader, type DiskState } from './disk-state.js';
-import { lockRrdFile, type RrdLock } from './file-lock.js';
+import { givenLock, lockRrdFile, type RrdLock } from './file-lock.js';
 import { ioError, writeAll, writeNewFile } from './file-io.js';
 import { fetchRows } from './fetch-engine.js';
-import { encodeRecord } from './log-record.js';
+import { encodeRecord, scratchOf } from './log-record.js';
 import { describe } from './rrd-info.js';
 import { readAgedRows, writeRingRows } from './row-io.js';
 import { RowOverlay } from './row-overlay.js';
@@ -37,13 +36,6 @@ import { WrittenRows } from './written-rows.js';
 
 /** Log size that triggers a checkpoint (a reader replays at most this much). */
 const DEFAULT_LOG_LIMIT = 64 * 1024;
-
-/** Where records and slot images are encoded before their write (synchronous use, shared by every file). */
-let scratch = Buffer.allocUnsafeSlow(16384);
-function scratchOf(len: number): Buffer {
-  if (scratch.length < len) scratch = Buffer.allocUnsafeSlow(len);
-  return scratch;
-}
 
 export class RrdFile {
   private closed = false;
@@ -339,11 +331,3 @@ export class RrdFile {
   }
 }
 
-/** The lock handed in through `opts.lock`, checked to be `path`'s. */
-function givenLock(path: string, opts: OpenOptions): RrdLock | undefined {
-  const lock = typeof opts.lock === 'object' ? opts.lock : undefined;
-  if (lock && lock.file !== path && resolve(lock.file) !== resolve(path)) {
-    throw new InputError('PB_ERR_INVALID_ARGUMENT', `the lock given is for ${lock.file}, not ${path}`, { location: { file: path, keyPath: 'lock' } });
-  }
-  return lock;
-}
