@@ -37,11 +37,27 @@ import { WrittenRows } from './written-rows.js';
 /** Log size that triggers a checkpoint (a reader replays at most this much). */
 const DEFAULT_LOG_LIMIT = 64 * 1024;
 
+interface UpdateTools {
+  readonly engine: UpdateEngine;
+  readonly names: ReadonlySet<string>;
+  readonly written: WrittenRows;
+}
+
+/** Definitions are shared by files with the same header (disk-state.ts), and so are these. */
+const toolsByDefinition = new WeakMap<ResolvedDefinition, UpdateTools>();
+function updateTools(def: ResolvedDefinition): UpdateTools {
+  let t = toolsByDefinition.get(def);
+  if (!t) {
+    t = { engine: new UpdateEngine(def), names: new Set(def.ds.map((d) => d.name)), written: new WrittenRows(def) };
+    toolsByDefinition.set(def, t);
+  }
+  return t;
+}
+
 export class RrdFile {
   private closed = false;
-  private readonly engine: UpdateEngine;
-  private readonly names: ReadonlySet<string>;
-  private readonly written: WrittenRows;
+  /** Scratch of the update path, shared by every open file of the same definition (updates are synchronous). */
+  private readonly tools: UpdateTools;
   private readonly logLimit: number;
   private readonly clock: Clock;
   private readonly hook: ((point: WritePoint) => void) | undefined;
@@ -72,9 +88,7 @@ export class RrdFile {
     this.clock = opts.clock ?? systemClock;
     this.logLimit = opts.logLimitBytes ?? DEFAULT_LOG_LIMIT;
     this.hook = opts.writeHook;
-    this.engine = new UpdateEngine(definition);
-    this.written = new WrittenRows(definition);
-    this.names = new Set(definition.ds.map((d) => d.name));
+    this.tools = updateTools(definition);
   }
 
   /**
@@ -255,11 +269,11 @@ export class RrdFile {
     }
     const def = this.definition;
     // Parse and check everything before touching the state.
-    const { secs, usecs, vals } = parseSamples(def, this.names, samples, this.state, this.clock, this.path);
+    const { engine, names, written } = this.tools;
+    const { secs, usecs, vals } = parseSamples(def, names, samples, this.state, this.clock, this.path);
     const nd = def.ds.length;
-    const written = this.written;
     written.reset();
-    for (let i = 0; i < samples.length; i++) this.engine.apply(this.state, secs[i]!, usecs[i]!, vals, i * nd, written);
+    for (let i = 0; i < samples.length; i++) engine.apply(this.state, secs[i]!, usecs[i]!, vals, i * nd, written);
     const { bytes, record } = encodeRecord(def, this.layout, this.state, this.seq + 1, written.segments(this.state.curRow), written, scratchOf(0));
     try {
       // The commit point, and the update's only write: once this record is complete, it survives a crash.
