@@ -16,8 +16,8 @@
  * - Graphs re-render after a write when their `interval` (default: the collect interval) has
  *   passed since the last render, and once more on flush when data arrived since then.
  * - The file's writer lock (`<file>.lock`) is held from `lock()` — at the collector's creation
- *   for a fixed path, at the first sample for a `key:` path — until `close()`. Taking it fails
- *   with PB_ERR_RRD_LOCKED (exit 2) naming the holder's pid; a `key:` file retries at each sample.
+ *   for a fixed path whose folder exists, else at the first sample — until `close()`. Taking it
+ *   fails with PB_ERR_RRD_LOCKED (exit 2) naming the holder's pid, and is retried at each sample.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -85,9 +85,15 @@ export class CollectFile {
     }));
   }
 
-  /** Take the file's writer lock now (creating its folder), if not held yet. Throws PB_ERR_RRD_LOCKED. */
-  lock(): RrdLock {
+  /**
+   * Take the file's writer lock now, if not held yet (PB_ERR_RRD_LOCKED when another writer has
+   * it). `createFolder: false` leaves a missing folder alone (nothing to protect there yet, and a
+   * block that fails before its first sample leaves no trace); the lock is then taken, and the
+   * folder made, at the first sample.
+   */
+  lock(createFolder = true): RrdLock | undefined {
     if (!this.writerLock?.held) {
+      if (!createFolder && !existsSync(dirname(this.path))) return undefined;
       mkdirSync(dirname(this.path), { recursive: true });
       this.writerLock = lockRrdFile(this.path);
     }
@@ -165,7 +171,7 @@ export class CollectFile {
     if (this.failure) throw this.failure;
     if (this.file) return this.file;
     const { config, clock } = this.options;
-    const lock = this.lock();
+    const lock = this.lock()!;
     let file: RrdFile;
     if (existsSync(this.path)) {
       file = await RrdFile.open(this.path, { clock, lock });

@@ -60,9 +60,9 @@ export interface Collector {
 
 /**
  * Check `config` (throws InputError: PB_ERR_VALIDATION, or PB_ERR_RRD_INVALID for definition
- * rules) and return a collector. A fixed path's writer lock is taken here (PB_ERR_RRD_LOCKED when
- * another writer holds the file), so a second writer fails before its first tick; files are
- * opened or created on first use.
+ * rules) and return a collector. A fixed path's writer lock is taken here when its folder
+ * exists (PB_ERR_RRD_LOCKED when another writer holds the file), so a second writer fails before
+ * its first tick; files are opened or created, and other locks taken, on first use.
  */
 export function createCollector(config: unknown, options: CollectorOptions): Collector {
   const source = { file: options.source?.file ?? '<block>', line: options.source?.line, col: options.source?.col };
@@ -92,9 +92,9 @@ class TimeSeriesCollector implements Collector {
     return p;
   }
 
-  /** Take the writer lock of the file of a collector without `key:`. */
+  /** Take the writer lock of the file of a collector without `key:`, when its folder exists. */
   lockFixedFile(): void {
-    this.fileFor(undefined).lock();
+    this.fileFor(undefined).lock(false);
   }
 
   graphsDue(nowMs: number): readonly DueGraph[] {

@@ -3,7 +3,7 @@
  * naming the file and the first one's pid); after the first is killed with SIGKILL (its lock left
  * behind), a new writer takes the file over.
  */
-import { readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
@@ -51,13 +51,23 @@ const T0 = Date.UTC(2026, 0, 1);
 describe('one writer per time-series file, in one process', () => {
   const make = (config: unknown) => createCollector(config, { baseDir: dir, keyPath: 'run[0]["timeseries collect"]', logger: silentLogger, clock: new FakeClock(T0) });
 
-  it('a second collector of a fixed path fails at creation; of a key: path at its first sample, until the first closes', async () => {
+  it('a second collector of a fixed path fails at creation (at its first sample when the folder is still missing); of a key: path at its first sample, until the first closes', async () => {
     const first = make({ path: 'fixed.rrd', interval: 1, fields: { x: { type: 'GAUGE' } } });
     expect(() => make({ path: 'fixed.rrd', interval: 1, fields: { x: { type: 'GAUGE' } } })).toThrow(
       expect.objectContaining({ code: 'PB_ERR_RRD_LOCKED', location: { file: join(dir, 'fixed.rrd') } }),
     );
     await first.close();
     await make({ path: 'fixed.rrd', interval: 1, fields: { x: { type: 'GAUGE' } } }).close();
+
+    // a folder that does not exist yet is made, and locked in, at the first sample
+    const later = { path: 'not-yet/f.rrd', interval: 1, fields: { x: { type: 'GAUGE' } } };
+    const c1 = make(later);
+    const c2 = make(later);
+    expect(existsSync(join(dir, 'not-yet'))).toBe(false);
+    await c1.record({ x: 1 }, T0);
+    await expect(c2.record({ x: 2 }, T0 + 1000)).rejects.toMatchObject({ code: 'PB_ERR_RRD_LOCKED' });
+    await c1.close();
+    await c2.close();
 
     const config = { path: 'per-%(key)s.rrd', key: 'disks', interval: 1, fields: { x: { type: 'GAUGE' } } };
     const a = make(config);
