@@ -5,7 +5,7 @@
  *   <p>:lock:<name>      string  the holder: JSON [id, token, since, expires, owner]; PX = its TTL
  *   <p>:fences           hash    lock name → last fencing token issued (never expires)
  *   <p>:locks            set     names that may be held (list() prunes the free ones)
- *   <p>:unlocked         channel a lock name, published when that lock is released
+ *   <p>:unlocked         channel a lock name, published when a lock someone waited for is released
  *   <p>:counters         hash    counter name → value (a decimal number)
  *   <p>:state:<bucket>   hash    key → JSON value
  *   <p>:buckets          set     non-empty bucket names

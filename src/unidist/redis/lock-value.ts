@@ -1,6 +1,6 @@
 /**
  * A held lock as lock-acquire.lua stores it: JSON `[handle id, token, since, expires, owner]`,
- * numbers as decimal strings ('' for no expiry).
+ * numbers as decimal strings ('' for no expiry), plus `1` in sixth place once someone waits for it.
  */
 import type { LockInfo } from '../types.js';
 

@@ -1,7 +1,9 @@
 -- Acquire a lock, or report how long its holder may still hold it.
 -- Guarantees, atomically: at most one holder per name (a free or expired lock is taken with
 -- SET NX); every grant gets a fencing token from the per-name counter in the fences hash, so
--- tokens of one name strictly increase across all processes for as long as Redis keeps its data.
+-- tokens of one name strictly increase across all processes for as long as Redis keeps its data;
+-- a try that finds the lock held marks it as waited for (element 6), so its release is published
+-- (and only then: an uncontended lock costs no pub/sub traffic).
 -- KEYS: 1 lock key, 2 fences hash, 3 lock-names set
 -- ARGV: 1 name, 2 handle id, 3 ttl ms ('' = none), 4 now ms ('' = Redis TIME), 5 owner,
 --       6 '1' = let Redis expire the key (PX) / '' = expiry checked against ARGV[4] only
@@ -15,9 +17,15 @@ local now = now_ms()
 local cur = redis.call('GET', KEYS[1])
 if cur then
   local c = cjson.decode(cur)
-  if c[4] == '' then return {0, -1} end
-  local left = tonumber(c[4]) - now
-  if left > 0 then return {0, left} end
+  local left = -1
+  if c[4] ~= '' then left = tonumber(c[4]) - now end
+  if c[4] == '' or left > 0 then
+    if c[6] ~= 1 then
+      c[6] = 1
+      redis.call('SET', KEYS[1], cjson.encode(c), 'KEEPTTL')
+    end
+    return {0, left}
+  end
   redis.call('DEL', KEYS[1]) -- its TTL passed (by the caller's clock)
 end
 local token = redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
