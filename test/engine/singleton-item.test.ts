@@ -50,7 +50,7 @@ describe('singleton / lock run items', () => {
     const rt = await Runtime.create();
     try {
       const { result } = await rt.run(block, { inputData: { args: [] } });
-      const run = result.run as Record<string, unknown>;
+      const run = (result as { run: Record<string, unknown> }).run;
       const seen = run.seen as { thread_id: string; time: number };
       expect(seen.thread_id).toBe('t');
       expect(seen.time % 60).toBe(0); // the slot on the epoch grid, not "now"

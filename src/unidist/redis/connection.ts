@@ -79,7 +79,7 @@ export class RedisConnection {
     try {
       await c.client.connect();
     } catch (e) {
-      c.client.destroy();
+      if (c.client.isOpen) c.client.destroy();
       throw connectError(settings.target, c.lastError ?? (e as Error));
     }
     return c;

@@ -152,10 +152,9 @@ export class QueueWaiters {
         this.settle(q, head, e, undefined, true);
         return;
       }
-      if (head.cancel) {
+      if (head.settled) {
+        // It timed out or was aborted while the connection was being found.
         this.pool.give(b);
-        this.stop(q, head, head.cancel);
-        this.finishCancelled(q, head, null);
         return;
       }
       const answer = b.conn.send<[string, string] | null>(['BLPOP', q.key, '0'], Infinity);
