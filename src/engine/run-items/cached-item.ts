@@ -6,6 +6,8 @@
  * without extension. Every tick runs the script on a copy of the pipe data as it was when the
  * thread started, plus `run_thread_tick: {thread_id, time}` (the slot's epoch seconds). Without a
  * host the script runs once, with a warning.
+ * Relative data paths of the item (`timeseries collect` files and graphs) resolve against the
+ * working directory the item saw (the block's folder unless `__usage.cwd` or `cd:` moved it).
  *
  * `singleton: true` or `lock: NAME` makes the thread cluster-safe (SPEC §5): the runtime claims
  * each slot in unidist before running it, under NAME (default: the thread id).
@@ -43,13 +45,15 @@ export async function runCachedItem(item: Readonly<Record<string, unknown>>, ite
   const snapshot = structuredClone(state.pipeData);
   // Ticks outlive this list: pin the cwd this item saw (a later `cd:` must not move it).
   const tickState: RunListState = { ...state, cwd: state.cwd };
-  const baseDir = path.dirname(ctx.block.locate(itemPath).file);
   const spec: RunThreadSpec = {
     id,
     intervalMs,
     script,
     item,
-    baseDir,
+    // Data the item writes (time-series files, graphs) goes to the working directory, not
+    // beside the YAML that declares it: an item imported from a library (blocks/) writes into
+    // the importing block's folder. Scripts still resolve against their YAML file.
+    baseDir: tickState.cwd,
     exclusive: exclusiveOption(item, itemPath, state, id),
     tick: async (signal, tickTimeMs) => {
       // Each tick's script sees which thread and slot it runs for (epoch seconds).
