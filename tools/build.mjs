@@ -15,8 +15,8 @@
 // library (dist/index.js) and dist/cli/rrd-main.js stay unbundled.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -46,9 +46,25 @@ export async function build({ force = false, quiet = false } = {}) {
     return false;
   }
   execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  copyAssets(join(root, 'src'));
   await bundle();
   writeFileSync(stampFile, hash);
   return true;
+}
+
+/** Files tsc does not emit but the code reads beside itself (the Redis back end's Lua scripts). */
+const ASSET = /\.lua$/;
+
+function copyAssets(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) copyAssets(p);
+    else if (ASSET.test(entry.name)) {
+      const to = join(root, 'dist', relative(join(root, 'src'), p));
+      mkdirSync(dirname(to), { recursive: true });
+      copyFileSync(p, to);
+    }
+  }
 }
 
 async function bundle() {
@@ -68,7 +84,15 @@ async function bundle() {
   });
   // Standalone files (no shared chunks): each loads as one module in its thread.
   await esbuild.build({ ...common, entryPoints: { worker: 'dist/exec/worker.js', 'ts-hooks': 'dist/exec/ts-hooks.js' }, packages: 'external' });
+  // Files a bundled module reads beside itself must be beside the bundle too.
+  for (const [from, to] of BUNDLE_ASSETS) {
+    mkdirSync(join(outdir, to), { recursive: true });
+    for (const f of readdirSync(join(root, from))) if (ASSET.test(f)) copyFileSync(join(root, from, f), join(outdir, to, f));
+  }
 }
+
+/** [source folder, folder under dist/bundle/]: src/unidist/redis/lua-script.ts reads `./lua/<name>.lua`. */
+const BUNDLE_ASSETS = [['src/unidist/redis/lua', 'lua']];
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   await build({ force: process.argv.includes('--force') });

@@ -11,6 +11,8 @@ import type { Logger } from '../core/logger.js';
 import type { RunThreadSet } from '../schedule/run-thread-set.js';
 import type { RunThreadHost, RunThreadSpec, StartedRunThread } from '../schedule/types.js';
 import type { Collector } from '../timeseries/collect.js';
+import type { Unidist } from '../unidist/types.js';
+import { slotClaimer } from './slot-claim.js';
 
 const COLLECT_KEYS = ['timeseries collect', 'timeseries_collect'] as const;
 
@@ -25,10 +27,12 @@ export class RunThreadManager implements RunThreadHost {
   private readonly collectors = new Map<string, Collector>();
   private readonly logger: Logger;
   private readonly clock: Clock;
+  private readonly unidist: Unidist;
 
-  constructor(options: { clock: Clock; logger: Logger }) {
+  constructor(options: { clock: Clock; logger: Logger; unidist: Unidist }) {
     this.logger = options.logger;
     this.clock = options.clock;
+    this.unidist = options.unidist;
   }
 
   private threadSet(): Promise<RunThreadSet> {
@@ -38,8 +42,11 @@ export class RunThreadManager implements RunThreadHost {
         logger: this.logger,
         hooks: (spec) => {
           const collector = this.collectors.get(spec.id);
-          if (!collector) return undefined;
-          return { onTick: (outcome, tickTimeMs) => collector.record({ ...outcome.pipeDataSet, ...outcome.returned }, tickTimeMs) };
+          const claim = spec.exclusive ? slotClaimer(this.unidist, spec.exclusive.lock, spec.intervalMs) : undefined;
+          return {
+            onTick: collector && ((outcome, tickTimeMs) => collector.record({ ...outcome.pipeDataSet, ...outcome.returned }, tickTimeMs)),
+            claim,
+          };
         },
       });
       return this.set;
@@ -67,7 +74,8 @@ export class RunThreadManager implements RunThreadHost {
       );
     }
     if (set.get(spec.id)) return set.start(spec);
-    this.logger.info(`Starting RunThread: ${spec.id} (${spec.script} every ${spec.intervalMs / 1000} s); waiting for its first result`);
+    const once = spec.exclusive ? `; each slot runs in one process only (claims named ${JSON.stringify(spec.exclusive.lock)})` : '';
+    this.logger.info(`Starting RunThread: ${spec.id} (${spec.script} every ${spec.intervalMs / 1000} s${once}); waiting for its first result`);
     return set.start(spec);
   }
 
