@@ -83,7 +83,14 @@ async function bundle() {
     banner: { js: "import { createRequire as __pbCreateRequire } from 'node:module'; const require = __pbCreateRequire(import.meta.url);" },
   });
   // Standalone files (no shared chunks): each loads as one module in its thread.
-  await esbuild.build({ ...common, entryPoints: { worker: 'dist/exec/worker.js', 'ts-hooks': 'dist/exec/ts-hooks.js' }, packages: 'external' });
+  await esbuild.build({ ...common, entryPoints: { 'ts-hooks': 'dist/exec/ts-hooks.js' }, packages: 'external' });
+  // piscina loads a worker file with require() first, which Node 20 turns into require(esm) for
+  // an ES module; a worker terminated during that (a runner closed while its first worker boots:
+  // `block.yaml --help`, a daemon's parent, Ctrl-C before the runtime exists) once aborted the
+  // whole process with a native assertion (CreateRequiredModuleFacade). A top-level await makes
+  // require() refuse the file before evaluating it (ERR_REQUIRE_ASYNC_MODULE), so piscina takes
+  // its import() path instead.
+  await esbuild.build({ ...common, entryPoints: { worker: 'dist/exec/worker.js' }, packages: 'external', footer: { js: 'await undefined; // load through import(), see tools/build.mjs' } });
   // Files a bundled module reads beside itself must be beside the bundle too.
   for (const [from, to] of BUNDLE_ASSETS) {
     mkdirSync(join(outdir, to), { recursive: true });
