@@ -14,6 +14,11 @@
  *   call it was running → PB_ERR_WORKER_EXIT; the pool keeps serving.
  * - Idle workers are unref'd by piscina and our channels are unref'd, so an idle runner never
  *   keeps the process alive.
+ * - A deeply frozen `block` or `blockParent` (the engine's run lists and the mappings holding
+ *   them) is sent to each worker once; later calls carry only its content key (kept-value.ts),
+ *   so a call's cost does not grow with the block.
+ * - `reloadScripts` gives scripts a new generation: each worker loads them afresh on its next
+ *   call of them (script-loader.ts).
  */
 import { availableParallelism } from 'node:os';
 import { isAbsolute } from 'node:path';
@@ -24,6 +29,7 @@ import { systemClock, type Clock, type TimerHandle } from '../core/clock.js';
 import { InputError, ProcblockError, RuntimeFailure } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Unidist } from '../unidist/types.js';
+import { keptValue, MAX_KEPT_PER_WORKER } from './kept-value.js';
 import { isChannelMessage, workerChannelName, type AbortMessage, type TaskPayload, type WorkerInit } from './protocol.js';
 import { failureToError } from './script-failure.js';
 import { tsHooksData } from './ts-hooks-data.js';
@@ -51,6 +57,9 @@ export interface ScriptRunnerOptions {
 
 interface InFlight {
   readonly payload: TaskPayload;
+  /** The worker this call's payload told to keep values, and their keys. */
+  keptBy: WorkerLink | undefined;
+  keptKeys: string[];
   done: Promise<unknown>;
   threadId: number | undefined;
   /** Called by the load balancer when a worker takes the call. */
@@ -64,6 +73,8 @@ interface WorkerLink {
   logsReceived: number;
   logsSent: number;
   onLog: (() => void) | undefined;
+  /** Content keys of the values this worker keeps (it was sent them). */
+  readonly kept: Set<string>;
 }
 
 /** How long close() waits for log records still in flight from idle workers. */
@@ -86,6 +97,10 @@ class PiscinaScriptRunner implements ScriptRunner {
   private readonly calls = new Map<number, InFlight>();
   private readonly scriptLoggers = new Map<string, Logger>();
   private callSeq = 0;
+  /** Reload generations (see reloadScripts): per script, and for scripts not named since the last reload of all. */
+  private readonly scriptGens = new Map<string, number>();
+  private allScriptsGen = 0;
+  private genSeq = 0;
   private closing: Promise<void> | undefined;
 
   constructor(options: ScriptRunnerOptions) {
@@ -116,6 +131,7 @@ class PiscinaScriptRunner implements ScriptRunner {
         const entry = callId === undefined ? undefined : this.calls.get(callId);
         if (free && entry) {
           entry.threadId = free.id;
+          this.attachKept(entry, free.id);
           entry.onDispatch?.(free.id);
         }
         return free;
@@ -142,20 +158,22 @@ class PiscinaScriptRunner implements ScriptRunner {
     const payload: TaskPayload & { [k: symbol]: unknown } = {
       callId,
       script: call.script,
+      scriptGen: this.scriptGens.get(call.script) ?? this.allScriptsGen,
       pipeData: call.pipeData,
-      block: call.block,
+      block: keptValue(call.block),
+      blockParent: keptValue(call.blockParent),
+      keptReset: false,
       requestState: call.requestState,
       inputData: call.inputData,
       tag: call.tag,
       cwd: call.cwd,
       env: call.env,
-      blockParent: call.blockParent,
       aborted: call.signal?.aborted === true,
       // Seen by our load balancer (symbol keys are not cloned into the worker).
       [Piscina.queueOptionsSymbol]: { callId },
     };
     // Registered before execute(): piscina may pick a worker synchronously inside pool.run().
-    const entry: InFlight = { payload, done: Promise.resolve(), threadId: undefined, onDispatch: undefined };
+    const entry: InFlight = { payload, keptBy: undefined, keptKeys: [], done: Promise.resolve(), threadId: undefined, onDispatch: undefined };
     this.calls.set(callId, entry);
     const done = this.execute(call, entry);
     entry.done = done;
@@ -194,6 +212,8 @@ class PiscinaScriptRunner implements ScriptRunner {
         throw new RuntimeFailure('PB_ERR_SCRIPT_TIMEOUT', `script ${call.script} did not finish within ${timeoutMs} ms; its worker was terminated`, { cause: e });
       }
       if (e instanceof Error && e.name === 'DataCloneError') {
+        // The payload never reached the worker: it does not keep the values it carried.
+        for (const key of entry.keptKeys) entry.keptBy?.kept.delete(key);
         throw new InputError('PB_ERR_INVALID_ARGUMENT', `cannot pass the call's data to ${call.script}: ${e.message}`, { cause: e });
       }
       if (this.closing) {
@@ -205,6 +225,45 @@ class PiscinaScriptRunner implements ScriptRunner {
       if (signal && onAbort) signal.removeEventListener('abort', onAbort);
       this.calls.delete(callId);
     }
+  }
+
+  /**
+   * Called as the call is handed to worker `threadId`: send `block` and `blockParent` only if that
+   * worker does not keep them yet (at most MAX_KEPT_PER_WORKER; beyond, the worker starts over).
+   */
+  private attachKept(entry: InFlight, threadId: number): void {
+    const { payload } = entry;
+    const link = this.links.get(threadId);
+    if (!link || (payload.block.key === undefined && payload.blockParent.key === undefined)) return;
+    if (link.kept.size + 2 > MAX_KEPT_PER_WORKER) {
+      link.kept.clear();
+      payload.keptReset = true;
+    }
+    // The worker reads them in this order: block, then blockParent.
+    for (const kv of [payload.block, payload.blockParent]) {
+      if (kv.key === undefined) continue;
+      if (link.kept.has(kv.key)) {
+        kv.value = undefined;
+        continue;
+      }
+      link.kept.add(kv.key);
+      entry.keptKeys.push(kv.key);
+      entry.keptBy = link;
+    }
+  }
+
+  reloadScripts(scripts?: readonly string[]): void {
+    if (scripts !== undefined) {
+      const bad = scripts.find((s) => typeof s !== 'string' || !isAbsolute(s));
+      if (bad !== undefined) throw new InputError('PB_ERR_INVALID_ARGUMENT', `reloadScripts takes absolute script paths, got ${JSON.stringify(bad)}`);
+    }
+    const gen = ++this.genSeq;
+    if (scripts === undefined) {
+      this.allScriptsGen = gen;
+      this.scriptGens.clear();
+      return;
+    }
+    for (const s of scripts) this.scriptGens.set(s, gen);
   }
 
   /** Cooperative stop of one call: abort its ctx.signal inside the worker. */
@@ -278,7 +337,7 @@ class PiscinaScriptRunner implements ScriptRunner {
       }
     });
     const detach = serveWorkerUnidist(this.unidist, channel, `worker:${threadId}`);
-    const link: WorkerLink = { channel, detach, logsReceived: 0, logsSent: 0, onLog: undefined };
+    const link: WorkerLink = { channel, detach, logsReceived: 0, logsSent: 0, onLog: undefined, kept: new Set() };
     this.links.set(threadId, link);
   }
 
