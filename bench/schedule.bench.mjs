@@ -2,7 +2,7 @@
 // RunThread benchmarks (SPEC §3.2), ours and the peer measured in the same run.
 //
 //   npm run build && node bench/schedule.bench.mjs [--duration S] [--load-duration S] [--jobs N]
-//                                                  [--part a|b|all] [--rss-cap MB]
+//                                                  [--part a|b|c|all] [--rss-cap MB] [--ticks N]
 //
 // (a) interval accuracy at 1 s for `--duration` seconds (default 20; the required long run is
 //     `--duration 600`): one RunThread and one plain `setInterval`, side by side in this process.
@@ -19,6 +19,15 @@
 //     Lateness = when the job's code started (inside the worker for ours-script and Bree) − its
 //     ideal time; the first `--warmup` seconds (default 5) after start-up are not measured.
 //     CPU = process.cpuUsage() (all threads) as % of one core; RSS = the peak while measuring.
+// (c) per-tick cost against the size of the block: a block whose `run` list holds 10 `cache:`
+//     script items, and one holding 1,000, are processed by the real engine (real script runner,
+//     RunThreadSet); then `--ticks` (default 4000) ticks are run back to back, round-robin over
+//     the threads, by calling each thread's own tick function (the one its timer calls) — the
+//     same no-op `.mjs` script, the same number of ticks, one at a time, on both sides. Figure:
+//     CPU time per tick (process.cpuUsage(): main thread + worker), median of 3 child processes
+//     per size, run alternately. The ticks of a 1,000-thread block should cost what those of a
+//     10-thread block cost: each tick sends only its own pipe data and a reference to the run
+//     list the worker already holds.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +44,8 @@ const { values: opt } = parseArgs({
     jobs: { type: 'string', default: '1000' },
     part: { type: 'string', default: 'all' },
     'rss-cap': { type: 'string', default: '3000' },
+    ticks: { type: 'string', default: '4000' },
+    threads: { type: 'string' },
     child: { type: 'string' },
     dir: { type: 'string' },
   },
@@ -44,6 +55,7 @@ const LOAD_S = Number(opt['load-duration']);
 const WARMUP_S = Number(opt.warmup);
 const JOBS = Number(opt.jobs);
 const RSS_CAP_MB = Number(opt['rss-cap']);
+const TICKS = Number(opt.ticks);
 const INTERVAL_MS = 1000;
 
 const now = () => performance.timeOrigin + performance.now();
@@ -264,17 +276,47 @@ async function childBree(dir) {
   return stoppedForRss ? all.finish({ ...extra, window: 'from start until the RSS cap' }) : steady.finish({ ...extra, window: 'steady' });
 }
 
+async function childTickCost(dir) {
+  const { processMapping } = await import('../dist/engine/index.js');
+  const { createScriptRunner, createShellRunner } = await import('../dist/exec/index.js');
+  const { createMemoryUnidist } = await import('../dist/unidist/index.js');
+  const { RunThreadSet } = await import('../dist/schedule/index.js');
+  const { systemClock } = await import('../dist/core/clock.js');
+  const { silentLogger } = await import('../dist/core/logger.js');
+  const threads = Number(opt.threads);
+  const unidist = await createMemoryUnidist({});
+  const scripts = createScriptRunner({ unidist, logger: silentLogger, cacheDir: false, maxThreads: 1 });
+  const shell = createShellRunner();
+  const specs = [];
+  // An interval of an hour: no timer fires while measuring; the ticks are driven below.
+  const set = new RunThreadSet({ clock: systemClock, logger: silentLogger, unrefTimers: true, hooks: (spec) => void specs.push(spec) });
+  const run = Array.from({ length: threads }, (_, i) => ({ script: 'noop.mjs', cache: 3600, thread_id: `t${i}` }));
+  const services = { scripts, shell, unidist, logger: silentLogger, clock: systemClock, runThreads: set, env: {} };
+  await processMapping({ 'set host': 'db1.example.com', run }, { services, file: join(dir, 'tick-cost.yaml') });
+  const signal = new AbortController().signal;
+  for (let i = 0; i < 500; i++) await specs[i % specs.length].tick(signal);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < TICKS; i++) await specs[(i * 7919) % specs.length].tick(signal);
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  await set.stopAll(1000);
+  await scripts.close(1000);
+  await shell.close();
+  return { threads, ticks: TICKS, cpuUsPerTick: (cpu.user + cpu.system) / TICKS, wallUsPerTick: (wallMs * 1000) / TICKS };
+}
+
 async function runChild(kind, dir) {
-  const fns = { 'ours-script': childOursScript, 'ours-fn': childOursFn, setinterval: childSetInterval, bree: childBree };
+  const fns = { 'ours-script': childOursScript, 'ours-fn': childOursFn, setinterval: childSetInterval, bree: childBree, 'tick-cost': childTickCost };
   const r = await fns[kind](dir);
   process.stdout.write(`${JSON.stringify(r)}\n`);
   process.exit(0);
 }
 
-function spawnChild(kind, dir) {
+function spawnChild(kind, dir, extra = []) {
   return new Promise((resolve) => {
     const self = fileURLToPath(import.meta.url);
-    const args = [self, '--child', kind, '--dir', dir, '--jobs', String(JOBS), '--load-duration', String(LOAD_S), '--warmup', String(WARMUP_S), '--rss-cap', String(RSS_CAP_MB)];
+    const args = [self, '--child', kind, '--dir', dir, '--jobs', String(JOBS), '--load-duration', String(LOAD_S), '--warmup', String(WARMUP_S), '--rss-cap', String(RSS_CAP_MB), '--ticks', String(TICKS), ...extra];
     const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     p.stdout.on('data', (d) => (out += d));
@@ -364,8 +406,32 @@ async function partB() {
   }
 }
 
+// ------------------------------------------------------------------------------------------------
+// (c) per-tick cost: 10 vs 1,000 RunThreads in one block.
+
+async function partC() {
+  const dir = mkdtempSync(join(tmpdir(), 'pb-schedule-bench-'));
+  writeFileSync(join(dir, 'noop.mjs'), 'export async function processBlock() {\n  return { t: performance.timeOrigin + performance.now() };\n}\n');
+  try {
+    const small = [];
+    const large = [];
+    for (let round = 0; round < 3; round++) {
+      small.push(await spawnChild('tick-cost', dir, ['--threads', '10']));
+      large.push(await spawnChild('tick-cost', dir, ['--threads', '1000']));
+    }
+    const median = (rs, k) => pct(rs.map((r) => r[k]), 50);
+    console.log(`# (c) per-tick cost: ${TICKS} ticks of a no-op .mjs script, one at a time, in a block of 1,000 vs 10 cache: items (median of 3 processes each)`);
+    line('per-tick CPU, 1,000-thread block vs 10-thread block', median(large, 'cpuUsPerTick'), '10 threads', median(small, 'cpuUsPerTick'), 'µs', '≤ 1.2×');
+    line('per-tick wall time, 1,000-thread block vs 10-thread block', median(large, 'wallUsPerTick'), '10 threads', median(small, 'wallUsPerTick'), 'µs', 'report');
+    console.log(`# details: ${JSON.stringify({ small, large })}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 if (opt.child) await runChild(opt.child, opt.dir);
 else {
   if (opt.part === 'a' || opt.part === 'all') await partA();
   if (opt.part === 'b' || opt.part === 'all') await partB();
+  if (opt.part === 'c' || opt.part === 'all') await partC();
 }

@@ -1,6 +1,6 @@
 /**
- * Executing a run list (SPEC §3): items in order — `script` (with `cache:` an interval
- * RunThread), `shell`, `set: {k: v}`, `cd: dir`. The abort signal is checked before each item.
+ * Executing a run list (SPEC §3): items in order — `script` and `shell` (each, with `cache:`,
+ * an interval RunThread), `set: {k: v}`, `cd: dir`. The abort signal is checked before each item.
  */
 import path from 'node:path';
 import type { KeyPath } from '../config/types.js';
@@ -61,14 +61,14 @@ async function runItem(item: unknown, itemPath: KeyPath, state: RunListState): P
     );
   }
   switch (kinds[0]) {
-    case 'script': {
+    case 'script':
+    case 'shell': {
       const interval = cacheInterval(item, itemPath, state);
-      if (interval === undefined) await runScriptItem(item, itemPath, state);
-      else await runCachedItem(item, itemPath, state, interval);
+      if (interval !== undefined) await runCachedItem(kinds[0], item, itemPath, state, interval);
+      else if (kinds[0] === 'script') await runScriptItem(item, itemPath, state);
+      else await runShellItem(item, itemPath, state);
       return;
     }
-    case 'shell':
-      return runShellItem(item, itemPath, state);
     case 'set': {
       const values = item.set;
       if (!isPlainObject(values)) throw invalidBlock(block, [...itemPath, 'set'], `set takes a mapping of name: value, got ${JSON.stringify(values)}`);
