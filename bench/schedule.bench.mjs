@@ -17,7 +17,10 @@
 //         reported as such, so a worker storm cannot take the shared machine down;
 //       - scheduler only: RunThreadSet with a no-op tick function vs 1000 plain setIntervals.
 //     Lateness = when the job's code started (inside the worker for ours-script and Bree) − its
-//     ideal time; the first `--warmup` seconds (default 5) after start-up are not measured.
+//     ideal time: for ours the slot `start + k·interval` the RunThread ran; for Bree the firing
+//     of its interval timer that started the run, `first run + k·1000` (not modulo 1 s, so a run
+//     that starts seconds late counts seconds). The first `--warmup` seconds (default 5) after
+//     start-up are not measured.
 //     CPU = process.cpuUsage() (all threads) as % of one core; RSS = the peak while measuring.
 // (c) per-tick cost against the size of the block: a block whose `run` list holds 10 `cache:`
 //     script items, and one holding 1,000, are processed by the real engine (real script runner,
@@ -109,12 +112,6 @@ class Window {
     };
   }
 }
-
-/** Lateness against a 1 s grid anchored at t0 (phase lateness, for jobs whose ideal time we do not get). */
-const gridLateness = (t, t0) => {
-  const k = Math.floor((t - t0) / INTERVAL_MS);
-  return t - (t0 + k * INTERVAL_MS);
-};
 
 // ------------------------------------------------------------------------------------------------
 // Children: one load run each, result as one JSON line on stdout.
@@ -238,7 +235,12 @@ async function childBree(dir) {
   const all = new Window();
   let steady = new Window();
   const quiet = { info() {}, warn() {}, error() {}, log() {} };
-  const firstRun = new Map();
+  // Ideal times, as for ours: with `timeout: 0` + `interval: 1000` Bree runs a job once at start
+  // and then from a setInterval created at that moment, so firing k of job j is due at
+  // first_j + k·1000. Every firing calls bree.run(name) (also those Bree skips because the job's
+  // previous worker is still alive); a firing that starts a worker fixes that run's ideal time.
+  const firings = new Map();
+  const idealOfRun = new Map();
   let stoppedForRss = false;
   const bree = new Bree({
     root: false,
@@ -246,7 +248,7 @@ async function childBree(dir) {
     jobs: Array.from({ length: JOBS }, (_, i) => ({ name: `j${i}`, path: join(dir, 'bree-job.mjs'), interval: INTERVAL_MS, timeout: 0 })),
     workerMessageHandler: ({ name, message }) => {
       if (typeof message !== 'object' || message === null) return;
-      const late = gridLateness(message.t, firstRun.get(name));
+      const late = message.t - idealOfRun.get(name);
       for (const w of [all, steady]) {
         if (!w.open) continue;
         w.runs++;
@@ -257,9 +259,15 @@ async function childBree(dir) {
       for (const w of [all, steady]) if (w.open) w.errors++;
     },
   });
-  bree.on('worker created', (name) => {
-    if (!firstRun.has(name)) firstRun.set(name, now());
-  });
+  const run = bree.run.bind(bree);
+  bree.run = (name) => {
+    const t = now();
+    const f = firings.get(name) ?? { first: t, k: 0 };
+    if (!firings.has(name)) firings.set(name, f);
+    else f.k++;
+    if (!bree.workers.has(name)) idealOfRun.set(name, f.first + f.k * INTERVAL_MS);
+    return run(name);
+  };
   let peakWorkers = 0;
   const guard = setInterval(() => {
     peakWorkers = Math.max(peakWorkers, bree.workers.size);
@@ -271,7 +279,8 @@ async function childBree(dir) {
   if (!stoppedForRss) steady.start();
   while (!stoppedForRss && now() - steady.t0 < LOAD_S * 1000) await sleepMs(100);
   clearInterval(guard);
-  const extra = { stoppedForRss, peakWorkers, startedJobs: firstRun.size };
+  const skippedFirings = [...firings.values()].reduce((a, f) => a + f.k + 1, 0) - all.runs;
+  const extra = { stoppedForRss, peakWorkers, startedJobs: firings.size, firings: skippedFirings + all.runs, runsStarted: all.runs };
   // Bree's stop() waits for every worker without a deadline; the parent only needs the numbers.
   return stoppedForRss ? all.finish({ ...extra, window: 'from start until the RSS cap' }) : steady.finish({ ...extra, window: 'steady' });
 }
