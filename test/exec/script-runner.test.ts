@@ -235,13 +235,14 @@ describe('script runner: timeouts, crashes, aborts, close', () => {
     const runner = createScriptRunner({ unidist: noUnidist, logger: log.logger, maxThreads: 1, cacheDir: false, clock });
     await runner.run(call('thread-id.mjs')); // the worker is up
     const hang = rejection(runner.run(call('hangs.ts', { timeoutMs: 300 })));
-    const queued = [1, 2, 3].map((n) => runner.run(call('plain.js', { pipeData: { n }, timeoutMs: 300 })));
+    const queued = [1, 2, 3].map((n) => runner.run(call('reports-abort.mjs', { pipeData: { n }, timeoutMs: 300 })));
     await log.waitFor((r) => r.msg === 'hanging');
-    // 300 ms pass while the three wait in the queue: only the running call times out.
+    // 300 ms pass while the three wait in the queue: only the running call times out; the
+    // queued ones start with their whole 300 ms (their ctx.signal is not aborted).
     await clock.advance(300);
     expect((await hang).code).toBe('PB_ERR_SCRIPT_TIMEOUT');
     const outs = await Promise.all(queued);
-    expect(outs.map((o) => o.returned?.seen)).toEqual([1, 2, 3]);
+    expect(outs.map((o) => o.returned)).toEqual([1, 2, 3].map((n) => ({ seen: n, aborted: false })));
     await closeOnClock(runner, clock);
   });
 
