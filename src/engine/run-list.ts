@@ -1,6 +1,8 @@
 /**
  * Executing a run list (SPEC §3): items in order — `script` and `shell` (each, with `cache:`,
  * an interval RunThread), `set: {k: v}`, `cd: dir`. The abort signal is checked before each item.
+ * A script or shell item's options may hold `%(name)s` placeholders, filled from pipe data as it
+ * starts (run-items/item-placeholders.ts; never the script path or the command).
  */
 import path from 'node:path';
 import type { KeyPath } from '../config/types.js';
@@ -8,6 +10,7 @@ import type { EngineContext } from './context.js';
 import { invalidBlock, runtimeFailure } from './located-error.js';
 import { isPlainObject } from './pipe-path.js';
 import { cacheInterval, runCachedItem } from './run-items/cached-item.js';
+import { fillItemPlaceholders } from './run-items/item-placeholders.js';
 import { stringOption } from './run-items/item-options.js';
 import type { RunListState } from './run-items/run-list-state.js';
 import { runScriptItem } from './run-items/script-item.js';
@@ -63,10 +66,11 @@ async function runItem(item: unknown, itemPath: KeyPath, state: RunListState): P
   switch (kinds[0]) {
     case 'script':
     case 'shell': {
-      const interval = cacheInterval(item, itemPath, state);
-      if (interval !== undefined) await runCachedItem(kinds[0], item, itemPath, state, interval);
-      else if (kinds[0] === 'script') await runScriptItem(item, itemPath, state);
-      else await runShellItem(item, itemPath, state);
+      const filled = fillItemPlaceholders(item, itemPath, state);
+      const interval = cacheInterval(filled, itemPath, state);
+      if (interval !== undefined) await runCachedItem(kinds[0], filled, itemPath, state, interval);
+      else if (kinds[0] === 'script') await runScriptItem(filled, itemPath, state);
+      else await runShellItem(filled, itemPath, state);
       return;
     }
     case 'set': {

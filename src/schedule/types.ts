@@ -34,7 +34,10 @@ export interface RunThreadSpec {
   readonly script: string;
   /** The run item as written (read-only): the runtime reads `timeseries collect` from it. */
   readonly item: Readonly<Record<string, unknown>>;
-  /** Folder that relative paths in `item` resolve against. */
+  /**
+   * Folder that relative data paths in `item` (`timeseries collect` files and graphs) resolve
+   * against: the working directory of the run list when the item started.
+   */
   readonly baseDir: string;
   /** Run one tick of the item (its script or its shell command). */
   readonly tick: (signal: AbortSignal) => Promise<ScriptOutcome>;

@@ -139,6 +139,12 @@ describe('shell items as RunThreads', () => {
     expect(noId.location?.keyPath).toBe('run[0].cache');
   });
 
+  it('takes %(name)s placeholders in cache and thread_id, as script items do (the command is never filled)', async () => {
+    const { pipeData } = await run([{ set: { every: 5, name: 'filled' } }, { shell: 'echo "v %(name)s"', cache: '%(every)s', thread_id: '%(name)s', parse: 'kv' }]);
+    expect(pipeData['run_thread.filled']).toMatchObject({ intervalSeconds: 5 });
+    expect(pipeData.v).toBe('%(name)s');
+  });
+
   it('the loader accepts cache/interval/thread_id/parse on shell items and reports a missing thread_id or a bad parse, located', async () => {
     const good = path.join(work, 'good.yaml');
     writeFileSync(good, 'run:\n  - shell: uptime\n    cache: true\n    interval: 5\n    thread_id: up\n    parse: kv\n    timeout: 2\n');

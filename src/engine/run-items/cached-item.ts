@@ -8,10 +8,13 @@
  * - `thread_id` defaults to a script's base name without extension; a shell RunThread needs one.
  * - Each tick runs the item alone, in the cwd the item saw, on the pipe data described in
  *   tick-pipe-data.ts; the tick's call is built once, so a tick's cost does not grow with the
- *   block (the run list itself is kept by the workers, see src/exec/block-key.ts).
+ *   block (the run list itself is kept by the workers, see src/exec/kept-value.ts).
  * - A script thread's result is what the script returned and set; a shell thread's result is the
  *   fields `parse:` reads from stdout (nothing without `parse:`) — its runs do not append to
  *   `status`/`output`, which would grow with every tick.
+ * - Relative data paths of the item (`timeseries collect` files and graphs) resolve against the
+ *   working directory the item saw (the block's folder unless `__usage.cwd` or `cd:` moved it):
+ *   an item imported from a library (blocks/) writes beside the importing block.
  * - Without a host the item runs once, as a plain item, with a warning.
  */
 import path from 'node:path';
@@ -57,7 +60,10 @@ export async function runCachedItem(kind: CachedKind, item: Readonly<Record<stri
     intervalMs,
     script: label,
     item,
-    baseDir: path.dirname(ctx.block.locate(itemPath).file),
+    // Data the item writes (time-series files, graphs) goes to the working directory, not
+    // beside the YAML that declares it: an item imported from a library (blocks/) writes into
+    // the importing block's folder. Scripts still resolve against their YAML file.
+    baseDir: tickState.cwd,
     tick,
   };
   let started;
