@@ -56,6 +56,33 @@ function isDeepFrozen(value: object, seen: Set<object>): boolean {
   return true;
 }
 
+/**
+ * As a call is handed to a worker that keeps the values whose keys are in `kept`: clear the
+ * value of each one it keeps already (only the key travels), note the others as kept, and return
+ * their keys (to forget again should the payload never reach the worker). Beyond
+ * MAX_KEPT_PER_WORKER the worker is told to start over (`reset`). The worker reads the values in
+ * the order given.
+ */
+export function sendOnce(values: readonly KeptValue[], kept: Set<string>): { added: string[]; reset: boolean } {
+  const added: string[] = [];
+  let reset = false;
+  if (values.every((kv) => kv.key === undefined)) return { added, reset };
+  if (kept.size + values.length > MAX_KEPT_PER_WORKER) {
+    kept.clear();
+    reset = true;
+  }
+  for (const kv of values) {
+    if (kv.key === undefined) continue;
+    if (kept.has(kv.key)) {
+      kv.value = undefined;
+      continue;
+    }
+    kept.add(kv.key);
+    added.push(kv.key);
+  }
+  return { added, reset };
+}
+
 /** Freeze `value` and everything in it (the worker's copy of a kept value). */
 export function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
