@@ -179,6 +179,14 @@ function checkRunList(list: unknown, at: Path, ctx: Ctx): void {
     if (item['shell'] !== undefined && cached && item['thread_id'] === undefined) {
       push(ctx, 'PB_ERR_VALIDATION', [...itemPath, 'cache'], `a shell item with 'cache' runs as a RunThread and needs 'thread_id: <name>' on the same item (a command has no name to default to)`);
     }
+    for (const key of ['singleton', 'lock'] as const) {
+      if (item[key] !== undefined && !cached) {
+        push(ctx, 'PB_ERR_VALIDATION', [...itemPath, key], `'${key}' makes a RunThread cluster-safe, so it needs 'cache: <seconds>' on the same item`);
+      }
+    }
+    if (item['singleton'] === false && item['lock'] !== undefined) {
+      push(ctx, 'PB_ERR_VALIDATION', [...itemPath, 'lock'], `'lock' makes a RunThread cluster-safe; it cannot go with 'singleton: false' (drop one of them)`);
+    }
   });
 }
 

@@ -66,16 +66,20 @@ describe("a tick's pipe data", () => {
       { script: 'sees-keys.mjs', cache: 5, thread_id: 'keys-b' },
     ]);
     // keys-a returned saw + result_1; a later `set` wrote result_1 again, so keys-b sees that one.
-    expect(pipeData.saw).toEqual(['after_a', 'host', 'result_1']);
+    // (run_thread_tick is each tick's own: which thread and slot it runs for.)
+    expect(pipeData.saw).toEqual(['after_a', 'host', 'result_1', 'run_thread_tick']);
     expect(pipeData).toMatchObject({ result_1: 'set again', result_2: 2 });
     expect(pipeData).toHaveProperty(['run_thread.keys-a']);
     await clock.advance(5000);
     await tickCount('keys-a', 2);
     await tickCount('keys-b', 2);
-    expect(results.get('keys-a')?.map((r) => (r as { saw: string[] }).saw)).toEqual([['host'], ['host']]);
+    expect(results.get('keys-a')?.map((r) => (r as { saw: string[] }).saw)).toEqual([
+      ['host', 'run_thread_tick'],
+      ['host', 'run_thread_tick'],
+    ]);
     expect(results.get('keys-b')?.map((r) => (r as { saw: string[] }).saw)).toEqual([
-      ['after_a', 'host', 'result_1'],
-      ['after_a', 'host', 'result_1'],
+      ['after_a', 'host', 'result_1', 'run_thread_tick'],
+      ['after_a', 'host', 'result_1', 'run_thread_tick'],
     ]);
   });
 
@@ -147,7 +151,7 @@ describe('shell items as RunThreads', () => {
 
   it('the loader accepts cache/interval/thread_id/parse on shell items and reports a missing thread_id or a bad parse, located', async () => {
     const good = path.join(work, 'good.yaml');
-    writeFileSync(good, 'run:\n  - shell: uptime\n    cache: true\n    interval: 5\n    thread_id: up\n    parse: kv\n    timeout: 2\n');
+    writeFileSync(good, 'run:\n  - shell: uptime\n    cache: true\n    interval: 5\n    thread_id: up\n    parse: kv\n    timeout: 2\n    singleton: true\n');
     await expect(checkBlock(good)).resolves.toBeDefined();
     const bad = path.join(work, 'bad.yaml');
     writeFileSync(bad, 'run:\n  - shell: uptime\n    cache: 5\n  - shell: uptime\n    cache: 5\n    thread_id: up\n    parse: yaml\n');

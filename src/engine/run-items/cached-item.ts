@@ -7,8 +7,9 @@
  *   `started_at` (epoch seconds when the thread started): its counts are those of that moment.
  * - `thread_id` defaults to a script's base name without extension; a shell RunThread needs one.
  * - Each tick runs the item alone, in the cwd the item saw, on the pipe data described in
- *   tick-pipe-data.ts; the tick's call is built once, so a tick's cost does not grow with the
- *   block (the run list itself is kept by the workers, see src/exec/kept-value.ts).
+ *   tick-pipe-data.ts plus, for a script, `run_thread_tick: {thread_id, time}` (the slot's epoch
+ *   seconds); the tick's call is built once, so a tick's cost does not grow with the block (the
+ *   run list itself is kept by the workers, see src/exec/kept-value.ts).
  * - A script thread's result is what the script returned and set; a shell thread's result is the
  *   fields `parse:` reads from stdout (nothing without `parse:`) — its runs do not append to
  *   `status`/`output`, which would grow with every tick.
@@ -16,6 +17,9 @@
  *   working directory the item saw (the block's folder unless `__usage.cwd` or `cd:` moved it):
  *   an item imported from a library (blocks/) writes beside the importing block.
  * - Without a host the item runs once, as a plain item, with a warning.
+ *
+ * `singleton: true` or `lock: NAME` makes the thread cluster-safe (SPEC §5): the runtime claims
+ * each slot in unidist before running it, under NAME (default: the thread id).
  */
 import path from 'node:path';
 import type { KeyPath } from '../../config/types.js';
@@ -23,7 +27,7 @@ import type { ScriptOutcome } from '../../exec/types.js';
 import type { RunThreadSpec } from '../../schedule/types.js';
 import { invalidBlock, withLocation } from '../located-error.js';
 import { mergeOutcome } from './merge-outcome.js';
-import { secondsOption } from './item-options.js';
+import { booleanOption, secondsOption, stringOption } from './item-options.js';
 import type { RunListState } from './run-list-state.js';
 import { runScriptItem, scriptCall, warnNonObject } from './script-item.js';
 import { judgeShellRun, readShellItem, runShellItem } from './shell-item.js';
@@ -54,7 +58,7 @@ export async function runCachedItem(kind: CachedKind, item: Readonly<Record<stri
   // Ticks outlive this list: pin the cwd this item saw (a later `cd:` must not move it).
   const tickState: RunListState = { ...state, cwd: state.cwd };
   const pipeData = tickPipeData(state.pipeData);
-  const { label, tick } = kind === 'script' ? scriptTick(item, itemPath, tickState, pipeData) : shellTick(item, itemPath, tickState, id);
+  const { label, tick } = kind === 'script' ? scriptTick(item, itemPath, tickState, pipeData, id) : shellTick(item, itemPath, tickState, id);
   const spec: RunThreadSpec = {
     id,
     intervalMs,
@@ -64,6 +68,7 @@ export async function runCachedItem(kind: CachedKind, item: Readonly<Record<stri
     // beside the YAML that declares it: an item imported from a library (blocks/) writes into
     // the importing block's folder. Scripts still resolve against their YAML file.
     baseDir: tickState.cwd,
+    exclusive: exclusiveOption(item, itemPath, state, id),
     tick,
   };
   let started;
@@ -78,13 +83,15 @@ export async function runCachedItem(kind: CachedKind, item: Readonly<Record<stri
   state.pipeData[`run_thread.${id}`] = { ...structuredClone(started.status()), started_at: started.startedAtMs / 1000 };
 }
 
-function scriptTick(item: Readonly<Record<string, unknown>>, itemPath: KeyPath, state: RunListState, pipeData: Readonly<Record<string, unknown>>) {
+function scriptTick(item: Readonly<Record<string, unknown>>, itemPath: KeyPath, state: RunListState, pipeData: Readonly<Record<string, unknown>>, id: string) {
   const call = { ...scriptCall(item, itemPath, state, {}), pipeData };
   const { scripts } = state.ctx.services;
   return {
     label: String(item.script),
-    tick: async (signal: AbortSignal): Promise<ScriptOutcome> => {
-      const outcome = await scripts.run({ ...call, signal });
+    tick: async (signal: AbortSignal, tickTimeMs: number): Promise<ScriptOutcome> => {
+      // Each tick's script sees which thread and slot it runs for (epoch seconds).
+      const tickPipe = { ...pipeData, run_thread_tick: { thread_id: id, time: tickTimeMs / 1000 } };
+      const outcome = await scripts.run({ ...call, pipeData: tickPipe, signal });
       warnNonObject(outcome.returnedNonObject, item.script, itemPath, state);
       return outcome;
     },
@@ -103,6 +110,17 @@ function shellTick(item: Readonly<Record<string, unknown>>, itemPath: KeyPath, s
       return { returned: fields, returnedNonObject: false, pipeDataSet: {}, pipeDataDeleted: [], durationMs: outcome.durationMs };
     },
   };
+}
+
+function exclusiveOption(item: Readonly<Record<string, unknown>>, itemPath: KeyPath, state: RunListState, id: string): { lock: string } | undefined {
+  const block = state.ctx.block;
+  const singleton = item.singleton === undefined ? undefined : booleanOption(item.singleton, block, [...itemPath, 'singleton']);
+  const lock = item.lock === undefined ? undefined : stringOption(item.lock, block, [...itemPath, 'lock'], 'lock');
+  if (singleton === false && lock !== undefined) {
+    throw invalidBlock(block, [...itemPath, 'lock'], '`lock:` makes a RunThread cluster-safe; it cannot go with `singleton: false` (drop one of them)');
+  }
+  if (singleton !== true && lock === undefined) return undefined;
+  return { lock: lock ?? id };
 }
 
 function threadId(kind: CachedKind, item: Readonly<Record<string, unknown>>, itemPath: KeyPath, state: RunListState): string {
