@@ -20,6 +20,10 @@ export class TrackedScriptRunner implements ScriptRunner {
     }
   }
 
+  reloadScripts(scripts?: readonly string[]): void {
+    this.inner.reloadScripts(scripts);
+  }
+
   abortAll(reason?: unknown): void {
     this.inner.abortAll(reason);
   }
