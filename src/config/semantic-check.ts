@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { SourceLocation } from '../core/errors.js';
 import { ConditionSyntaxError, parseCondition } from '../language/conditions/index.js';
-import { classifyKey } from '../language/tag-key.js';
+import { classifyKey, suggestTag } from '../language/tag-key.js';
 import { isPlainObject } from './plain-object.js';
 import type { ValidationProblem } from './problems.js';
 import type { Position } from './source-map.js';
@@ -95,7 +95,7 @@ function checkLevel(level: Record<string, unknown>, at: Path, inBranch: boolean,
         checkPutTag(level, tag.tag, value, keyPath, ctx);
         break;
       case 'data':
-        checkLookalike(key, keyPath, ctx);
+        if (!checkLookalike(key, keyPath, ctx)) checkTypo(key, value, keyPath, ctx);
         if (isPlainObject(value)) checkLevel(value, keyPath, false, ctx);
         break;
       default:
@@ -132,15 +132,34 @@ function checkPutTag(level: Record<string, unknown>, named: string | undefined, 
   }
 }
 
-/** Keys that look like a condition tag but are not one would silently become data. */
-function checkLookalike(key: string, keyPath: Path, ctx: Ctx): void {
+/** Keys that look like a condition tag but are not one would silently become data. True when one was reported. */
+function checkLookalike(key: string, keyPath: Path, ctx: Ctx): boolean {
   if (/^(if|elif)\s*$/.test(key)) {
     push(ctx, 'PB_ERR_CONDITION_SYNTAX', keyPath, `'${key.trim()}' needs a condition, e.g. '${key.trim()} host == "web1"'`);
   } else if (/^else\s+if\s/.test(key)) {
     push(ctx, 'PB_ERR_CONDITION_SYNTAX', keyPath, `'${key}' is not a tag; write 'elif ${key.replace(/^else\s+if\s+/, '')}'`);
   } else if (/^else\s+\S/.test(key)) {
     push(ctx, 'PB_ERR_CONDITION_SYNTAX', keyPath, `'${key}' is not a tag: 'else' takes no condition; write 'else' or 'elif <condition>'`);
+  } else {
+    return false;
   }
+  return true;
+}
+
+/**
+ * A data key a typo away from a tag (`incremnt hits`) would silently become data. The explicit
+ * escape for a key that really is data: write it quoted in the YAML (`"incremnt hits": 3`).
+ */
+function checkTypo(key: string, value: unknown, keyPath: Path, ctx: Ctx): void {
+  if (ctx.position(keyPath)?.quotedKey) return;
+  const hint = suggestTag(key, ctx.tags, value);
+  if (hint === undefined) return;
+  push(
+    ctx,
+    'PB_ERR_MISSPELLED_TAG',
+    keyPath,
+    `'${key}' is not a tag, so it would be stored as plain data: did you mean '${hint.key}'${hint.custom === undefined ? '' : ` (custom tag '${hint.custom}')`}? If it is meant as data, write the key quoted: "${key}":`,
+  );
 }
 
 function checkCondition(key: string, condition: string, keyPath: Path, ctx: Ctx): void {
