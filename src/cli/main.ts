@@ -73,22 +73,21 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       io.stderr(`${text}\nerror: no block file given\n`);
       return 2;
     }
+    if (options.check) {
+      const { checkCommand } = await import('./check-command.js');
+      const scriptTimeoutMs = options.scriptTimeout > 0 ? options.scriptTimeout * 1000 : undefined;
+      return await checkCommand(path.resolve(io.cwd, cmd.file), io, { scriptTimeoutMs, quiet: options.quiet });
+    }
     const level = options.quiet && options.logLevel === 'info' ? 'warn' : options.logLevel;
     const logger = createLogger((r) => io.stderr(`${formatLogRecord(r)}\n`), level, 'procblock');
-    if (!options.check && !options.stop) {
+    if (!options.stop) {
       const { startScriptRunner } = await import('../runtime/early-runner.js');
       early = startScriptRunner({ logger, scriptTimeoutMs: options.scriptTimeout > 0 ? options.scriptTimeout * 1000 : undefined, env: stringEnv(io.env) });
     }
     const file = path.resolve(io.cwd, cmd.file);
-    // --check always validates for real; runs use the loaded-block cache (unchanged blocks skip
-    // the YAML parser and the validator, see src/config/loaded-block-cache.ts).
-    const block = options.check
-      ? await (await import('../config/index.js')).checkBlock(file)
-      : await (await import('../config/loaded-block-cache.js')).checkBlockCached(file);
-    if (options.check) {
-      io.stdout('ok\n');
-      return 0;
-    }
+    // Runs use the loaded-block cache (unchanged blocks skip the YAML parser and the validator,
+    // see src/config/loaded-block-cache.ts); --check (check-command.ts) always validates for real.
+    const block = await (await import('../config/loaded-block-cache.js')).checkBlockCached(file);
     if (options.stop) return await stop(block, options, io);
 
     let parsed;

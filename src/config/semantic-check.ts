@@ -6,6 +6,7 @@
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
+import { DS_NAME, DS_NAME_RULE, suggestDsName } from '../core/ds-name.js';
 import type { SourceLocation } from '../core/errors.js';
 import { ConditionSyntaxError, parseCondition } from '../language/conditions/index.js';
 import { classifyKey, suggestTag } from '../language/tag-key.js';
@@ -191,10 +192,22 @@ function checkRunList(list: unknown, at: Path, ctx: Ctx): void {
         push(ctx, 'PB_ERR_VALIDATION', scriptPath, unsupportedScript(script));
       }
     }
+    for (const key of COLLECT_KEYS) checkDsNames(item[key], [...itemPath, key], ctx);
     if (item['cache'] === true && item['interval'] === undefined) {
       push(ctx, 'PB_ERR_VALIDATION', [...itemPath, 'cache'], `'cache: true' needs 'interval: <seconds>' on the same item (or write 'cache: <seconds>')`);
     }
   });
+}
+
+const COLLECT_KEYS = ['timeseries collect', 'timeseries_collect'];
+
+/** Field names become RRD data-source names: every bad one is reported, with a name that would do. */
+function checkDsNames(collect: unknown, at: Path, ctx: Ctx): void {
+  if (!isPlainObject(collect) || !isPlainObject(collect['fields'])) return;
+  for (const name of Object.keys(collect['fields'])) {
+    if (DS_NAME.test(name)) continue;
+    push(ctx, 'PB_ERR_RRD_INVALID', [...at, 'fields', name], `field '${name}': ${DS_NAME_RULE}; try '${suggestDsName(name)}' (and return that key from the script)`);
+  }
 }
 
 function push(ctx: Ctx, code: ValidationProblem['code'], p: Path, message: string): void {

@@ -70,6 +70,8 @@ export interface ProcblockErrorOptions {
 export interface Problem {
   readonly message: string;
   readonly location?: SourceLocation | undefined;
+  /** The problem's own code, shown beside it when it differs from the report's. */
+  readonly code?: ErrorCode | undefined;
 }
 
 export class ProcblockError extends Error {
@@ -135,13 +137,16 @@ export function formatKeyPath(path: readonly (string | number)[]): string {
 export function formatError(e: unknown, opts: { stack?: boolean } = {}): string {
   if (e instanceof ProcblockError) {
     const where = namesItsFile(e.message, e.location) ? '' : formatLocation(e.location);
-    const head = `error[${e.code}]: ${where ? `${where}: ` : ''}${e.message}`;
-    const lines = [head];
-    for (const p of e.problems) {
-      const w = formatLocation(p.location);
-      // A report of one problem is its own head line: say it once.
-      if (e.problems.length === 1 && p.message === e.message && w === formatLocation(e.location)) continue;
-      lines.push(`  - ${w ? `${w}: ` : ''}${p.message}`);
+    const codeOf = (p: Problem): string => (p.code !== undefined && p.code !== e.code ? ` [${p.code}]` : '');
+    const only = e.problems.length === 1 ? e.problems[0] : undefined;
+    // A report of one problem is its own head line: say it once.
+    const single = only !== undefined && only.message === e.message && formatLocation(only.location) === formatLocation(e.location);
+    const lines = [`error[${e.code}]: ${where ? `${where}: ` : ''}${e.message}${single ? codeOf(only) : ''}`];
+    if (!single) {
+      for (const p of e.problems) {
+        const w = formatLocation(p.location);
+        lines.push(`  - ${w ? `${w}: ` : ''}${p.message}${codeOf(p)}`);
+      }
     }
     if (opts.stack && e.cause instanceof Error && e.cause.stack) lines.push(indent(e.cause.stack));
     return lines.join('\n');
