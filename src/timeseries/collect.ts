@@ -13,7 +13,8 @@
  *   is a warning, later ones are debug lines.
  * - With `key:`, an entry name is made safe for a file name: characters outside
  *   `[A-Za-z0-9._-]` become `_`, and `.`/`..`/empty become `_` (no path escapes the folder).
- *   A missing or non-mapping `result[key]` writes nothing (debug line).
+ *   A missing or non-mapping `result[key]` writes nothing (debug line). `%(key)s` in a graph's
+ *   `title` and `vertical label` is the entry's name as it appears in the result.
  */
 import { resolve } from 'node:path';
 import type { Clock } from '../core/clock.js';
@@ -139,7 +140,7 @@ class TimeSeriesCollector implements Collector {
       file = new CollectFile({
         path,
         config: this.config,
-        graphs: this.config.graphs.map((g) => Object.freeze({ ...g, path: this.resolvePath(g.path, name) })),
+        graphs: this.config.graphs.map((g) => Object.freeze({ ...g, path: this.resolvePath(g.path, name), ...labelsFor(g, entry) })),
         clock: this.options.clock,
         logger: this.options.logger,
         location: this.location,
@@ -160,6 +161,12 @@ class TimeSeriesCollector implements Collector {
       this.options.logger.warn(msg);
     }
   }
+}
+
+/** `%(key)s` in a graph's title and vertical label is the entry's name (as in the result, not file-safe). */
+function labelsFor(g: GraphOptions, entry: string | undefined): Pick<GraphOptions, 'title' | 'verticalLabel'> {
+  const fill = (text: string | undefined): string | undefined => (text === undefined || entry === undefined ? text : text.split(KEY_PLACEHOLDER).join(entry));
+  return { title: fill(g.title), verticalLabel: fill(g.verticalLabel) };
 }
 
 function safeFileName(entry: string): string {
