@@ -23,9 +23,8 @@ export class LevelScope {
 
   /** The keys processed so far in this level, then in each enclosing level, innermost first. */
   processedChain(): Readonly<Record<string, unknown>>[] {
-    const out: Readonly<Record<string, unknown>>[] = [];
-    for (let s: LevelScope | undefined = this; s; s = s.parent) if (s.view) out.push(s.view());
-    return out;
+    const own = this.view ? [this.view()] : [];
+    return this.parent ? [...own, ...this.parent.processedChain()] : own;
   }
 
   holdLock(handle: LockHandle): void {
