@@ -8,6 +8,7 @@
  */
 import path from 'node:path';
 import { formatError, isProcblockError } from '../core/errors.js';
+import { systemClock } from '../core/clock.js';
 import { stringEnv } from '../core/env.js';
 import { createLogger, formatLogRecord, type Logger } from '../core/logger.js';
 import type { LoadedBlock } from '../config/types.js';
@@ -29,6 +30,8 @@ export interface CliIo {
   onSignal(handler: (signal: 'SIGINT' | 'SIGTERM') => void): () => void;
   /** Leave at once (a second Ctrl-C). */
   exitNow(code: number): never;
+  /** Present when stderr is a terminal (the status line is drawn there). */
+  readonly stderrTty?: { columns(): number } | undefined;
 }
 
 export const processIo: CliIo = {
@@ -47,6 +50,7 @@ export const processIo: CliIo = {
     };
   },
   exitNow: (code) => process.exit(code),
+  stderrTty: process.stderr.isTTY ? { columns: () => process.stderr.columns || 80 } : undefined,
 };
 
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
@@ -54,6 +58,14 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     // Loaded on demand: the time-series and graph code is not needed to run a block.
     const { runRrdCommand } = await import('./rrd-command.js');
     return runRrdCommand([...argv.slice(1)], { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd });
+  }
+  if (argv[0] === 'status') {
+    try {
+      const { runStatusCommand } = await import('./status-command.js');
+      return runStatusCommand(argv.slice(1), io);
+    } catch (e) {
+      return reportError(e, io, undefined);
+    }
   }
   let options: RuntimeCliOptions | undefined;
   let early: EarlyScriptRunner | undefined;
@@ -79,7 +91,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       return await checkCommand(path.resolve(io.cwd, cmd.file), io, { scriptTimeoutMs, quiet: options.quiet });
     }
     const level = options.quiet && options.logLevel === 'info' ? 'warn' : options.logLevel;
-    const logger = createLogger((r) => io.stderr(`${formatLogRecord(r)}\n`), level, 'procblock');
+    // Every log line goes through `stderr.write`, which the status line replaces (run-feedback.ts).
+    const stderr = { write: io.stderr };
+    const logger = createLogger((r) => stderr.write(`${formatLogRecord(r)}\n`), level, 'procblock');
     if (!options.stop) {
       const { startScriptRunner } = await import('../runtime/early-runner.js');
       early = startScriptRunner({ logger, scriptTimeoutMs: options.scriptTimeout > 0 ? options.scriptTimeout * 1000 : undefined, env: stringEnv(io.env) });
@@ -111,7 +125,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     }
     const scripts = early;
     early = undefined; // the runtime owns it from here
-    return await run(block, parsed.input, options, io, logger, scripts);
+    return await run(block, parsed.input, options, io, logger, scripts, stderr);
   } catch (e) {
     return reportError(e, io, options);
   } finally {
@@ -126,6 +140,7 @@ async function run(
   io: CliIo,
   logger: Logger,
   early: EarlyScriptRunner | undefined,
+  stderr: { write: (text: string) => void },
 ): Promise<number> {
   const banner = bannerText(block.usage);
   if (banner && !options.quiet) io.stderr(`${banner}\n`);
@@ -141,6 +156,8 @@ async function run(
       stopTimeoutMs: options.stopTimeout * 1000,
       scripts: early?.runner,
       env: stringEnv(io.env),
+      // `procblock status` reads what a long-running block is doing from its state folder.
+      status: block.usage?.longrunning || block.usage?.daemon ? { block: block.file, name: block.usage.name } : undefined,
     });
   } catch (e) {
     await early?.runner.close(0);
@@ -177,7 +194,23 @@ async function run(
     io.stdout(await formatResult(processed.result, options.format));
     if (longrunning && !rt.isStopping) {
       logger.info('Long-running block: running until Ctrl-C (SIGINT) or SIGTERM');
-      await rt.stopped;
+      const { startFeedback } = await import('./run-feedback.js');
+      const feedback = startFeedback({
+        stderr: io.stderr,
+        tty: io.stderrTty,
+        clock: systemClock,
+        logger,
+        snapshot: () => rt.snapshot(),
+        intervalMs: options.statusInterval === undefined ? undefined : options.statusInterval * 1000,
+        quiet: options.quiet,
+      });
+      stderr.write = feedback.stderr;
+      try {
+        await rt.stopped;
+      } finally {
+        feedback.close();
+        stderr.write = io.stderr;
+      }
     } else {
       await rt.stop('processing finished');
     }

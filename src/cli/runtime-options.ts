@@ -24,6 +24,8 @@ export interface RuntimeCliOptions {
   readonly stopTimeout: number;
   /** Default per-script timeout in seconds (0 = none). */
   readonly scriptTimeout: number;
+  /** Seconds between status updates of a long-running block (undefined = 1 on a terminal, 60 otherwise; 0 = off). */
+  readonly statusInterval: number | undefined;
 }
 
 export interface ParsedCommandLine {
@@ -54,6 +56,7 @@ export const RUNTIME_OPTIONS: readonly OptionDef[] = [
   { name: 'unidist', takesValue: true, valueName: 'URL', info: 'unidist back end (default memory)' },
   { name: 'stop-timeout', takesValue: true, valueName: 'SECONDS', info: 'On Ctrl-C, wait this long for running scripts before terminating them (default 10)' },
   { name: 'script-timeout', takesValue: true, valueName: 'SECONDS', info: 'Default timeout of a script call, 0 = none (default 0)' },
+  { name: 'status-interval', takesValue: true, valueName: 'SECONDS', info: 'Long-running blocks: status line every SECONDS (default 1 on a terminal; a status log line every 60 otherwise; 0 = off)' },
 ];
 
 const DEFAULTS: RuntimeCliOptions = Object.freeze({
@@ -68,6 +71,7 @@ const DEFAULTS: RuntimeCliOptions = Object.freeze({
   unidist: 'memory',
   stopTimeout: 10,
   scriptTimeout: 0,
+  statusInterval: undefined,
 });
 
 export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
@@ -136,6 +140,9 @@ function apply(opts: { -readonly [K in keyof RuntimeCliOptions]: RuntimeCliOptio
     case 'script-timeout':
       opts.scriptTimeout = seconds(name, value);
       return;
+    case 'status-interval':
+      opts.statusInterval = seconds(name, value);
+      return;
   }
 }
 
@@ -158,6 +165,7 @@ export function runtimeHelpText(version: string): string {
     '',
     'usage: procblock [runtime options] <block.yaml> [block options] [block args]',
     '       procblock rrd <fetch|info|last|first|graph|dump|restore|create|update> ...',
+    '       procblock status [--state-dir DIR] [--format text|json] <block.yaml>',
     '',
     'Runtime options (before the block file):',
     ...rows.map(([f, info]) => `  ${f.padEnd(width)}  ${info}`),
