@@ -16,6 +16,7 @@ import type { EarlyScriptRunner } from '../runtime/early-runner.js';
 import { defaultLogFile, defaultPidFile, defaultStateDir } from '../runtime/state-dir.js';
 import { detach, isDaemonChild, stopDaemon, writePidFile } from '../runtime/daemon.js';
 import { parseBlockArgs } from './block-args.js';
+import { misplacedOptionHint, misplacedOptionWarnings } from './misplaced-options.js';
 import { formatResult } from './output.js';
 import { parseCommandLine, runtimeHelpText, type RuntimeCliOptions } from './runtime-options.js';
 import { bannerText, blockUsageText } from './usage-text.js';
@@ -108,9 +109,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     try {
       parsed = parseBlockArgs(cmd.blockArgv, block.usage);
     } catch (e) {
-      io.stderr(`${blockUsageText(block.usage, cmd.file)}\n\n${formatError(e)}\n`);
+      const hint = misplacedOptionHint(cmd.blockArgv, block.usage, cmd.file);
+      io.stderr(`${blockUsageText(block.usage, cmd.file)}\n\n${formatError(e)}\n${hint ? `${hint}\n` : ''}`);
       return 2;
     }
+    for (const warning of misplacedOptionWarnings(cmd.blockArgv, block.usage, cmd.file)) logger.warn(warning);
     if (parsed.help) {
       io.stdout(`${blockUsageText(block.usage, cmd.file)}\n`);
       return 0;

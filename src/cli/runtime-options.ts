@@ -84,6 +84,9 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
     },
   });
   const problem = scan.problems[0];
+  if (problem?.kind === 'unknown' && /^--watch(=|$)/.test(problem.arg)) {
+    throw new InputError('PB_ERR_USAGE', '--watch (hot reload) is not in this version of procblock; run the block without it and restart it after an edit');
+  }
   if (problem?.kind === 'unknown') {
     throw new InputError('PB_ERR_USAGE', `unknown option '${problem.arg}' before the block file; known options: ${RUNTIME_OPTIONS.map((o) => `--${o.name}`).join(', ')} (block options go after the file)`);
   }
