@@ -65,9 +65,17 @@ export interface TimeTicks {
 export function timeTicks(from: number, to: number, plotWidth: number): TimeTicks {
   const span = Math.max(1, to - from);
   // Steps far too fine for any plot are not even tried (a year at 1 s would be 31 M ticks).
+  // Tick positions are computed only for the steps actually looked at.
   const candidates = LADDER.filter((step, i) => span / step.seconds <= 200 || i === LADDER.length - 1).map((step) => {
-    const style = styleFor(step, span);
-    return { step, style, values: ticksFor(step, from, to) };
+    let values: number[] | undefined;
+    return {
+      step,
+      style: styleFor(step, span),
+      get values(): number[] {
+        values ??= ticksFor(step, from, to);
+        return values;
+      },
+    };
   });
   // Pixels between two ticks (a calendar month step is judged by its shortest run of months).
   const spacing = (c: (typeof candidates)[number]): number => ((c.step.months !== undefined ? shortestMonths(c.step.months) : c.step.seconds) * plotWidth) / span;
