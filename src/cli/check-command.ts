@@ -101,6 +101,9 @@ async function collectProblems(block: LoadedBlock, items: readonly RunItemRef[],
   for (const { raw, at } of found) {
     const keyPath = formatKeyPath(at);
     if (known.some((p) => p.location.keyPath?.startsWith(keyPath))) continue;
+    // Options filled from pipe data when the item starts (a reusable block's parameters) are
+    // checked then, with their values.
+    if (hasPlaceholder(raw)) continue;
     const loc = block.locate(at);
     try {
       parseCollectConfig(raw, { file: loc.file, line: loc.line, col: loc.col, keyPath });
@@ -110,4 +113,12 @@ async function collectProblems(block: LoadedBlock, items: readonly RunItemRef[],
     }
   }
   return out;
+}
+
+/** A `%(name)s` placeholder other than a `key:` collect's `%(key)s` anywhere in `value`. */
+function hasPlaceholder(value: unknown): boolean {
+  if (typeof value === 'string') return /%\([^()]+\)[sdifr]/.test(value.split('%(key)s').join(''));
+  if (Array.isArray(value)) return value.some(hasPlaceholder);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(hasPlaceholder);
+  return false;
 }
