@@ -50,11 +50,14 @@ export function statusReport(s: StatusFileContent, alive: boolean, nowMs: number
 }
 
 function threadTable(threads: readonly ThreadSnapshot[], now: number): string[] {
-  const head = ['THREAD', 'EVERY', 'RUNS', 'ERRORS', 'SKIPPED', 'SAMPLES', 'RENDERS', 'LAST RUN'];
+  // Cluster-safe threads also say how many slots another process ran.
+  const elsewhere = threads.some((t) => t.ranElsewhere > 0);
+  const head = ['THREAD', 'EVERY', 'RUNS', ...(elsewhere ? ['ELSEWHERE'] : []), 'ERRORS', 'SKIPPED', 'SAMPLES', 'RENDERS', 'LAST RUN'];
   const rows = threads.map((t) => [
     t.id,
     `${t.intervalSeconds}s`,
     String(t.runs),
+    ...(elsewhere ? [String(t.ranElsewhere)] : []),
     String(t.errors),
     String(t.skipped),
     String(t.samples),

@@ -3,6 +3,7 @@
  * whose threads record each tick's result into their `timeseries collect` files, warn when a
  * tick overruns or a thread keeps failing (tick-watch.ts), and report their live counts
  * (`snapshot()`, for the status line and the status file) and a summary line each at stop.
+ * Cluster-safe threads (`singleton:`/`lock:`) claim each slot in unidist first (slot-claim.ts).
  *
  * The collector module (and through it the RRD store and the graph renderer) is imported on
  * first use: a block without `timeseries collect` never pays for Chart.js and the canvas.
@@ -14,6 +15,8 @@ import type { RunThreadHost, RunThreadSpec, StartedRunThread } from '../schedule
 import type { Collector } from '../timeseries/collect.js';
 import type { ThreadSnapshot } from './status-snapshot.js';
 import { TickWatch } from './tick-watch.js';
+import type { Unidist } from '../unidist/types.js';
+import { slotClaimer } from './slot-claim.js';
 
 const COLLECT_KEYS = ['timeseries collect', 'timeseries_collect'] as const;
 
@@ -33,7 +36,7 @@ export class RunThreadManager implements RunThreadHost {
   private readonly clock: Clock;
   private readonly watch: TickWatch;
 
-  constructor(options: { clock: Clock; logger: Logger }) {
+  constructor(options: { clock: Clock; logger: Logger; unidist: Unidist }) {
     this.logger = options.logger;
     this.clock = options.clock;
     this.watch = new TickWatch({ clock: options.clock, logger: options.logger });
@@ -51,6 +54,7 @@ export class RunThreadManager implements RunThreadHost {
         },
         onError: (err) => this.watch.failed(spec.id, err instanceof Error ? err.message : String(err)),
         onSkip: (skipped, inFlightMs) => this.watch.skipped(spec.id, spec.intervalMs / 1000, skipped, inFlightMs === undefined ? undefined : inFlightMs / 1000),
+        claim: spec.exclusive ? slotClaimer(options.unidist, spec.exclusive.lock, spec.intervalMs) : undefined,
       }),
     });
   }
@@ -74,7 +78,8 @@ export class RunThreadManager implements RunThreadHost {
       );
     }
     if (this.set.get(spec.id)) return this.set.start(spec);
-    this.logger.info(`Starting RunThread: ${spec.id} (${spec.script} every ${spec.intervalMs / 1000} s); waiting for its first result`);
+    const once = spec.exclusive ? `; each slot runs in one process only (claims named ${JSON.stringify(spec.exclusive.lock)})` : '';
+    this.logger.info(`Starting RunThread: ${spec.id} (${spec.script} every ${spec.intervalMs / 1000} s${once}); waiting for its first result`);
     return this.set.start(spec);
   }
 
@@ -92,6 +97,7 @@ export class RunThreadManager implements RunThreadHost {
         runs: s.runs,
         errors: s.errors,
         skipped: s.skipped,
+        ranElsewhere: s.ranElsewhere,
         lastStart: s.lastStart,
         lastDuration: s.lastDuration,
         lastError: s.lastError,

@@ -14,6 +14,8 @@ export interface ThreadSnapshot {
   readonly errors: number;
   /** Ticks skipped because the previous one was still running. */
   readonly skipped: number;
+  /** Cluster-safe threads (`singleton:`/`lock:`): slots another process ran. */
+  readonly ranElsewhere: number;
   /** Epoch seconds of the last tick's start. */
   readonly lastStart?: number | undefined;
   /** Seconds the last tick took. */

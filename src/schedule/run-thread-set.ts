@@ -64,6 +64,7 @@ export class RunThreadSet implements RunThreadHost {
       onTick: hooks?.onTick,
       onError: hooks?.onError,
       onSkip: hooks?.onSkip,
+      claim: hooks?.claim,
       unrefTimers: this.options.unrefTimers,
     });
     const started = thread.start();

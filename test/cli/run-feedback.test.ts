@@ -13,7 +13,7 @@ import { FakeClock } from '../helpers/fake-clock.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12);
 const thread = (over: Partial<ThreadSnapshot> = {}): ThreadSnapshot => ({
-  id: 'cpu', script: 'cpu.ts', intervalSeconds: 5, running: true, runs: 0, errors: 0, skipped: 0, samples: 0, renders: 0, ...over,
+  id: 'cpu', script: 'cpu.ts', intervalSeconds: 5, running: true, runs: 0, errors: 0, skipped: 0, ranElsewhere: 0, samples: 0, renders: 0, ...over,
 });
 
 describe('status text', () => {
@@ -36,6 +36,9 @@ describe('status text', () => {
     expect(running).toMatch(/last error of cpu: boom/);
     expect(statusReport({ ...base, state: 'stopped' }, false, T0).split('\n')[0]).toMatch(/not running: stopped 1s ago/);
     expect(statusReport({ ...base, state: 'running' }, false, T0).split('\n')[0]).toMatch(/not running: pid 7 is gone without a clean stop/);
+    // Cluster-safe threads: how many slots another process ran.
+    const shared = [thread({ runs: 2, ranElsewhere: 3 })];
+    expect(statusReport({ ...base, totals: totalsOf(shared), threads: shared, state: 'running' }, true, T0)).toMatch(/^ {2}THREAD +EVERY +RUNS +ELSEWHERE +ERRORS[^\n]*\n {2}cpu +5s +2 +3 +0 /m);
   });
 });
 

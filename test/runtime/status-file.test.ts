@@ -12,7 +12,7 @@ afterAll(() => tmp.cleanup());
 let n = 0;
 
 const thread = (over: Partial<ThreadSnapshot> = {}): ThreadSnapshot => ({
-  id: 't', script: 't.ts', intervalSeconds: 5, running: true, runs: 0, errors: 0, skipped: 0, samples: 0, renders: 0, ...over,
+  id: 't', script: 't.ts', intervalSeconds: 5, running: true, runs: 0, errors: 0, skipped: 0, ranElsewhere: 0, samples: 0, renders: 0, ...over,
 });
 
 function setup(): { file: StatusFile; clock: FakeClock; snap: { value: RuntimeSnapshot }; dir: string; logs: LogRecord[]; read: () => StatusFileContent } {
