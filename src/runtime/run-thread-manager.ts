@@ -125,7 +125,7 @@ export class RunThreadManager implements RunThreadHost {
       try {
         await c.close();
         for (const f of c.stats()) {
-          this.logger.debug(`Time series ${f.path}: ${f.written} sample(s) written${f.graphsRendered ? `, ${f.graphsRendered} graph render(s)` : ''}`);
+          this.logger.info(`Time series ${f.path}: ${f.written} sample(s) written${f.graphsRendered ? `, ${f.graphsRendered} graph render(s)` : ''}`);
         }
       } catch (e) {
         this.logger.error(`could not write the time series of RunThread ${id}: ${(e as Error).message}`);
