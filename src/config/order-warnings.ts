@@ -8,7 +8,7 @@
  * the levels around it) and after it. No warning when something earlier sets the key or may set
  * it (a script), or when the key is a declared `__usage` option or arg. A warning when nothing
  * earlier does and something later sets it (`set`, a run item's `set:`, a shell item's `status`/
- * `output`) or may set it (a `script:` run item, a custom tag).
+ * `output`) or may set it (a `script:` run item, a shell item with `parse:`, a custom tag).
  */
 import type { SourceLocation } from '../core/errors.js';
 import { parseCondition, type Operand, type PathSegment } from '../language/conditions/index.js';
@@ -122,6 +122,7 @@ function producesOf(tag: TagKey, value: unknown, block: LoadedBlock): Produces {
     if (!isPlainObject(item)) return;
     if (item['script'] !== undefined) scripts = true;
     if (item['shell'] !== undefined) for (const n of ['status', 'output', 'output_error']) names.add(n);
+    if (item['shell'] !== undefined && item['parse'] !== undefined) scripts = true; // parsed output: keys only the command knows
     if (isPlainObject(item['set'])) for (const k of Object.keys(item['set'])) names.add(rootOf(k));
     if (item['cache'] !== undefined) names.add('run_thread');
   };

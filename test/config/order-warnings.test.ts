@@ -33,6 +33,8 @@ describe('orderWarnings', () => {
     const w = warn({ 'if mode == "x"': { a: 1 }, run: [{ set: { mode: 'x' } }] });
     expect(w[0]).toMatch(/'mode'.*'run'.*sets it/);
     expect(warn({ 'if status is not empty': { a: 1 }, run: [{ shell: 'true' }] })).toHaveLength(1);
+    // A shell item whose output is parsed may set any key.
+    expect(warn({ 'if load > 1': { a: 1 }, run: [{ shell: 'cat /proc/loadavg', parse: 'kv', cache: 5 }] })[0]).toMatch(/'load'.*may set it/);
   });
 
   it('nested levels see the siblings of the levels around them; elif conditions are checked too', () => {
