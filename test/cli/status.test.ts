@@ -14,7 +14,18 @@ import { cliPath, runCli, startCli, tempDir } from '../helpers/cli.js';
 import { requireSystemTool } from '../helpers/system-tool.js';
 
 const tmp = tempDir('procblock-status-');
-afterAll(() => tmp.cleanup());
+/** Pidfiles of daemons a test started: a test that fails half-way must not leave one running. */
+const daemonPidFiles: string[] = [];
+afterAll(() => {
+  for (const f of daemonPidFiles) {
+    try {
+      process.kill(Number(readFileSync(f, 'utf8')), 'SIGKILL');
+    } catch {
+      // stopped by the test, or never started
+    }
+  }
+  tmp.cleanup();
+});
 let n = 0;
 
 /** A folder with a long-running block of one RunThread running `script` every `every` seconds. */
@@ -98,6 +109,7 @@ describe('status file and procblock status', () => {
 
   it('a daemon: procblock status reads its status file', async () => {
     const m = monitor(COUNTER, 0.2, '  daemon: true\n');
+    daemonPidFiles.push(path.join(m.dir, 'mon.pid'));
     const start = await runCli(['--state-dir', m.stateDir, m.block]);
     expect(start.code).toBe(0);
     await statusWhen(m.stateDir, (s) => s.totals.runs >= 2);
