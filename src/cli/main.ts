@@ -8,6 +8,7 @@
  */
 import path from 'node:path';
 import { formatError, isProcblockError } from '../core/errors.js';
+import { systemClock } from '../core/clock.js';
 import { stringEnv } from '../core/env.js';
 import { createLogger, formatLogRecord, type Logger } from '../core/logger.js';
 import type { LoadedBlock } from '../config/types.js';
@@ -17,6 +18,7 @@ import { isDaemonChild, writePidFile } from '../runtime/daemon.js';
 import type { DaemonReadiness } from '../runtime/daemon-start.js';
 import { parseBlockArgs } from './block-args.js';
 import { errorReport } from './error-report.js';
+import { misplacedOptionHint, misplacedOptionWarnings } from './misplaced-options.js';
 import { formatResult } from './output.js';
 import { guardStdio, isClosedPipe } from './stdio-guard.js';
 import { StopRequest, type StopSignal } from './stop-request.js';
@@ -33,6 +35,8 @@ export interface CliIo {
   onSignal(handler: (signal: StopSignal) => void): () => void;
   /** Leave at once (a second Ctrl-C). */
   exitNow(code: number): never;
+  /** Present when stderr is a terminal (the status line is drawn there). */
+  readonly stderrTty?: { columns(): number } | undefined;
   /** Tell `listener` when writing stdout fails (EPIPE: the reader went away); returns an unsubscribe function. */
   onStdoutFailed?(listener: (error: NodeJS.ErrnoException) => void): () => void;
   /** Signals that arrived while the CLI was still loading (bin/procblock.js keeps them). */
@@ -58,6 +62,7 @@ export const processIo: CliIo = {
     };
   },
   exitNow: (code) => process.exit(code),
+  stderrTty: process.stderr.isTTY ? { columns: () => process.stderr.columns || 80 } : undefined,
 };
 
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
@@ -81,6 +86,16 @@ async function command(argv: readonly string[], io: CliIo): Promise<number> {
     const { runRrdCommand } = await import('./rrd-command.js');
     return runRrdCommand([...argv.slice(1)], { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd });
   }
+  if (argv[0] === 'status') {
+    try {
+      const { runStatusCommand } = await import('./status-command.js');
+      return runStatusCommand(argv.slice(1), io);
+    } catch (e) {
+      const report = errorReport(e, false);
+      io.stderr(`${report.text}\n`);
+      return report.exitCode;
+    }
+  }
   let options: RuntimeCliOptions | undefined;
   let early: EarlyScriptRunner | undefined;
   let stop: StopRequest | undefined;
@@ -102,9 +117,16 @@ async function command(argv: readonly string[], io: CliIo): Promise<number> {
       io.stderr(`${text}\nerror: no block file given\n`);
       return 2;
     }
+    if (options.check) {
+      const { checkCommand } = await import('./check-command.js');
+      const scriptTimeoutMs = options.scriptTimeout > 0 ? options.scriptTimeout * 1000 : undefined;
+      return await checkCommand(path.resolve(io.cwd, cmd.file), io, { scriptTimeoutMs, quiet: options.quiet });
+    }
     const level = options.quiet && options.logLevel === 'info' ? 'warn' : options.logLevel;
-    const logger = createLogger((r) => io.stderr(`${formatLogRecord(r)}\n`), level, 'procblock');
-    if (!options.check && !options.stop) {
+    // Every log line goes through `stderr.write`, which the status line replaces (run-feedback.ts).
+    const stderr = { write: io.stderr };
+    const logger = createLogger((r) => stderr.write(`${formatLogRecord(r)}\n`), level, 'procblock');
+    if (!options.stop) {
       // From here on a first Ctrl-C is a graceful stop, whatever phase the run is in (docs/cli.md).
       stop = new StopRequest(io, logger, io.earlySignals);
       if (isDaemonChild(io.env)) readiness = (await import('../runtime/daemon-start.js')).daemonReadiness();
@@ -112,24 +134,20 @@ async function command(argv: readonly string[], io: CliIo): Promise<number> {
       early = startScriptRunner({ logger, scriptTimeoutMs: options.scriptTimeout > 0 ? options.scriptTimeout * 1000 : undefined, env: stringEnv(io.env) });
     }
     const file = path.resolve(io.cwd, cmd.file);
-    // --check always validates for real; runs use the loaded-block cache (unchanged blocks skip
-    // the YAML parser and the validator, see src/config/loaded-block-cache.ts).
-    const block = options.check
-      ? await (await import('../config/index.js')).checkBlock(file)
-      : await (await import('../config/loaded-block-cache.js')).checkBlockCached(file);
-    if (options.check) {
-      io.stdout('ok\n');
-      return 0;
-    }
+    // Runs use the loaded-block cache (unchanged blocks skip the YAML parser and the validator,
+    // see src/config/loaded-block-cache.ts); --check (check-command.ts) always validates for real.
+    const block = await (await import('../config/loaded-block-cache.js')).checkBlockCached(file);
     if (options.stop) return await (await import('./daemon-command.js')).stopDaemonCommand(block, options, io);
 
     let parsed;
     try {
       parsed = parseBlockArgs(cmd.blockArgv, block.usage);
     } catch (e) {
-      io.stderr(`${blockUsageText(block.usage, cmd.file)}\n\n${formatError(e)}\n`);
+      const hint = misplacedOptionHint(cmd.blockArgv, block.usage, cmd.file);
+      io.stderr(`${blockUsageText(block.usage, cmd.file)}\n\n${formatError(e)}\n${hint ? `${hint}\n` : ''}`);
       return 2;
     }
+    for (const warning of misplacedOptionWarnings(cmd.blockArgv, block.usage, cmd.file)) logger.warn(warning);
     if (parsed.help) {
       io.stdout(`${blockUsageText(block.usage, cmd.file)}\n`);
       return 0;
@@ -143,7 +161,7 @@ async function command(argv: readonly string[], io: CliIo): Promise<number> {
     }
     const scripts = early;
     early = undefined; // the runtime owns it from here
-    return await run(block, parsed.input, options, io, logger, scripts, stop, readiness);
+    return await run(block, parsed.input, options, io, logger, scripts, stderr, stop, readiness);
   } catch (e) {
     const report = errorReport(e, options?.logLevel === 'debug');
     io.stderr(`${report.text}\n`);
@@ -163,6 +181,7 @@ async function run(
   io: CliIo,
   logger: Logger,
   early: EarlyScriptRunner | undefined,
+  stderr: { write: (text: string) => void },
   stop: StopRequest,
   readiness: DaemonReadiness | undefined,
 ): Promise<number> {
@@ -170,7 +189,7 @@ async function run(
   if (banner && !options.quiet) io.stderr(`${banner}\n`);
 
   const removePid = block.usage?.daemon && isDaemonChild(io.env) ? writePidFile(block.usage.pidfile ?? defaultPidFile(block.file)) : undefined;
-  let rt;
+  let runtime;
   try {
     await testHold('before-runtime', io, stop);
     if (stop.reason !== undefined) {
@@ -178,7 +197,7 @@ async function run(
       return await stoppedBeforeStart(logger, stop, early);
     }
     const { Runtime } = await import('../runtime/runtime.js');
-    rt = await Runtime.create({
+    runtime = await Runtime.create({
       logger,
       stateDir: options.stateDir ? path.resolve(io.cwd, options.stateDir) : defaultStateDir(block.file),
       unidistBackend:
@@ -189,22 +208,24 @@ async function run(
       stopTimeoutMs: options.stopTimeout * 1000,
       scripts: early?.runner,
       env: stringEnv(io.env),
+      // `procblock status` reads what a long-running block is doing from its state folder.
+      status: block.usage?.longrunning || block.usage?.daemon ? { block: block.file, name: block.usage.name } : undefined,
     });
   } catch (e) {
     await early?.runner.close(0);
     removePid?.();
     throw e;
   }
-  early?.connect(rt.unidist);
-  const runtime = rt;
-  const unsubscribe = stop.onRequest((reason) => void runtime.stop(reason));
+  early?.connect(runtime.unidist);
+  const rt = runtime;
+  const unsubscribe = stop.onRequest((reason) => void rt.stop(reason));
   const unwatchStdout = io.onStdoutFailed?.(() => stop.request('stdout closed'));
   try {
     const longrunning = block.usage?.longrunning === true;
-    if (longrunning) await runtime.holdRunningLock();
+    if (longrunning) await rt.holdRunningLock();
     let processed;
     try {
-      processed = stop.reason === undefined ? await runtime.run(block, { inputData }) : undefined;
+      processed = stop.reason === undefined ? await rt.run(block, { inputData }) : undefined;
     } catch (e) {
       if (stop.reason === undefined) throw e;
       // Whatever a stop made the processing end with (aborted, a script terminated at the
@@ -212,20 +233,36 @@ async function run(
       logger.info(`Processing was cut short by the stop (${stop.reason}): ${isProcblockError(e) ? `[${e.code}] ` : ''}${firstLine(e)}`);
     }
     if (processed === undefined) {
-      await runtime.stop(stop.reason);
+      await rt.stop(stop.reason);
       return 0;
     }
     io.stdout(await formatResult(processed.result, options.format));
     await readiness?.ready();
-    if (longrunning && !runtime.isStopping) {
+    if (longrunning && !rt.isStopping) {
       logger.info('Long-running block: running until Ctrl-C (SIGINT) or SIGTERM');
-      await runtime.stopped;
+      const { startFeedback } = await import('./run-feedback.js');
+      const feedback = startFeedback({
+        stderr: io.stderr,
+        tty: io.stderrTty,
+        clock: systemClock,
+        logger,
+        snapshot: () => rt.snapshot(),
+        intervalMs: options.statusInterval === undefined ? undefined : options.statusInterval * 1000,
+        quiet: options.quiet,
+      });
+      stderr.write = feedback.stderr;
+      try {
+        await rt.stopped;
+      } finally {
+        feedback.close();
+        stderr.write = io.stderr;
+      }
     } else {
-      await runtime.stop('processing finished');
+      await rt.stop('processing finished');
     }
     return 0;
   } catch (e) {
-    await runtime.stop('error');
+    await rt.stop('error');
     throw e;
   } finally {
     unsubscribe();

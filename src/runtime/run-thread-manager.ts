@@ -1,16 +1,20 @@
 /**
  * The runtime's RunThreads and the time-series collectors attached to them: a RunThreadSet
- * whose threads record each tick's result into their `timeseries collect` files.
+ * whose threads record each tick's result into their `timeseries collect` files, warn when a
+ * tick overruns or a thread keeps failing (tick-watch.ts), and report their live counts
+ * (`snapshot()`, for the status line and the status file) and a summary line each at stop.
+ * Cluster-safe threads (`singleton:`/`lock:`) claim each slot in unidist first (slot-claim.ts).
  *
- * The scheduler and the collector module (and through it the RRD store and the graph renderer)
- * are imported on first use: a block without RunThreads loads neither, one without
- * `timeseries collect` never pays for Chart.js and the canvas.
+ * The collector module (and through it the RRD store and the graph renderer) is imported on
+ * first use: a block without `timeseries collect` never pays for Chart.js and the canvas.
  */
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
-import type { RunThreadSet } from '../schedule/run-thread-set.js';
+import { RunThreadSet } from '../schedule/run-thread-set.js';
 import type { RunThreadHost, RunThreadSpec, StartedRunThread } from '../schedule/types.js';
 import type { Collector } from '../timeseries/collect.js';
+import type { ThreadSnapshot } from './status-snapshot.js';
+import { TickWatch } from './tick-watch.js';
 import type { Unidist } from '../unidist/types.js';
 import { slotClaimer } from './slot-claim.js';
 
@@ -22,46 +26,46 @@ function collectConfig(spec: RunThreadSpec): unknown {
 }
 
 export class RunThreadManager implements RunThreadHost {
-  private set: RunThreadSet | undefined;
-  private loading: Promise<RunThreadSet> | undefined;
+  private readonly set: RunThreadSet;
   private readonly collectors = new Map<string, Collector>();
+  /** Epoch ms of each thread's last sample written. */
+  private readonly lastSample = new Map<string, number>();
+  /** What the collectors had written when they were closed (the counts outlive them). */
+  private readonly closedStats = new Map<string, { samples: number; renders: number }>();
   private readonly logger: Logger;
   private readonly clock: Clock;
-  private readonly unidist: Unidist;
+  private readonly watch: TickWatch;
 
   constructor(options: { clock: Clock; logger: Logger; unidist: Unidist }) {
     this.logger = options.logger;
     this.clock = options.clock;
-    this.unidist = options.unidist;
-  }
-
-  private threadSet(): Promise<RunThreadSet> {
-    this.loading ??= import('../schedule/run-thread-set.js').then(({ RunThreadSet }) => {
-      this.set = new RunThreadSet({
-        clock: this.clock,
-        logger: this.logger,
-        hooks: (spec) => {
+    this.watch = new TickWatch({ clock: options.clock, logger: options.logger });
+    this.set = new RunThreadSet({
+      clock: options.clock,
+      logger: options.logger,
+      hooks: (spec) => ({
+        onTick: async (outcome, tickTimeMs) => {
           const collector = this.collectors.get(spec.id);
-          const claim = spec.exclusive ? slotClaimer(this.unidist, spec.exclusive.lock, spec.intervalMs) : undefined;
-          return {
-            onTick: collector && ((outcome, tickTimeMs) => collector.record({ ...outcome.pipeDataSet, ...outcome.returned }, tickTimeMs)),
-            claim,
-          };
+          if (collector) {
+            await collector.record({ ...outcome.pipeDataSet, ...outcome.returned }, tickTimeMs);
+            this.lastSample.set(spec.id, tickTimeMs);
+          }
+          this.watch.succeeded(spec.id);
         },
-      });
-      return this.set;
+        onError: (err) => this.watch.failed(spec.id, err instanceof Error ? err.message : String(err)),
+        onSkip: (skipped, inFlightMs) => this.watch.skipped(spec.id, spec.intervalMs / 1000, skipped, inFlightMs === undefined ? undefined : inFlightMs / 1000),
+        claim: spec.exclusive ? slotClaimer(options.unidist, spec.exclusive.lock, spec.intervalMs) : undefined,
+      }),
     });
-    return this.loading;
   }
 
   get count(): number {
-    return this.set?.statuses().filter((s) => s.running).length ?? 0;
+    return this.set.statuses().filter((s) => s.running).length;
   }
 
   async start(spec: RunThreadSpec): Promise<StartedRunThread> {
-    const set = await this.threadSet();
     const config = collectConfig(spec);
-    if (config !== undefined && !this.collectors.has(spec.id) && !set.get(spec.id)) {
+    if (config !== undefined && !this.collectors.has(spec.id) && !this.set.get(spec.id)) {
       const { createCollector } = await import('../timeseries/collect.js');
       this.collectors.set(
         spec.id,
@@ -73,26 +77,49 @@ export class RunThreadManager implements RunThreadHost {
         }),
       );
     }
-    if (set.get(spec.id)) return set.start(spec);
+    if (this.set.get(spec.id)) return this.set.start(spec);
     const once = spec.exclusive ? `; each slot runs in one process only (claims named ${JSON.stringify(spec.exclusive.lock)})` : '';
     this.logger.info(`Starting RunThread: ${spec.id} (${spec.script} every ${spec.intervalMs / 1000} s${once}); waiting for its first result`);
-    return set.start(spec);
+    return this.set.start(spec);
+  }
+
+  /** Every thread's live counts and what its time series did. */
+  snapshot(): ThreadSnapshot[] {
+    return this.set.statuses().map((s) => {
+      const files = this.collectors.get(s.id)?.stats() ?? [];
+      const closed = this.closedStats.get(s.id);
+      const last = this.lastSample.get(s.id);
+      return {
+        id: s.id,
+        script: s.scripts[0] ?? '',
+        intervalSeconds: s.intervalSeconds,
+        running: s.running,
+        runs: s.runs,
+        errors: s.errors,
+        skipped: s.skipped,
+        ranElsewhere: s.ranElsewhere,
+        lastStart: s.lastStart,
+        lastDuration: s.lastDuration,
+        lastError: s.lastError,
+        samples: closed?.samples ?? files.reduce((n, f) => n + f.written, 0),
+        renders: closed?.renders ?? files.reduce((n, f) => n + f.graphsRendered, 0),
+        lastSample: last === undefined ? undefined : last / 1000,
+      };
+    });
   }
 
   /** Stop scheduling and wait for in-flight ticks up to the deadline. */
   async stopAll(deadlineMs: number): Promise<void> {
-    const set = this.loading ? await this.loading : undefined;
-    if (!set) return;
-    const running = set.statuses().filter((s) => s.running);
-    if (running.length === 0) return set.stopAll(deadlineMs);
-    const busy = running.filter((s) => set.get(s.id)?.busy).map((s) => s.id);
+    const running = this.set.statuses().filter((s) => s.running);
+    if (running.length === 0) return this.set.stopAll(deadlineMs);
+    const busy = running.filter((s) => this.set.get(s.id)?.busy).map((s) => s.id);
     this.logger.info(
       `Stopping RunThread(s): ${running.map((s) => s.id).join(', ')}${busy.length ? `; waiting for the tick in flight in ${busy.join(', ')}` : ''}`,
     );
-    await set.stopAll(deadlineMs);
+    await this.set.stopAll(deadlineMs);
   }
 
-  /** Write every pending sample and a final graph, then close the files. */
+  /** Write every pending sample and a final graph, close the files, then log one summary line per thread. */
   async flush(): Promise<void> {
     for (const [id, c] of this.collectors) {
       try {
@@ -103,7 +130,13 @@ export class RunThreadManager implements RunThreadHost {
       } catch (e) {
         this.logger.error(`could not write the time series of RunThread ${id}: ${(e as Error).message}`);
       }
+      const stats = c.stats();
+      this.closedStats.set(id, { samples: stats.reduce((n, f) => n + f.written, 0), renders: stats.reduce((n, f) => n + f.graphsRendered, 0) });
     }
     this.collectors.clear();
+    for (const t of this.snapshot()) {
+      const series = this.closedStats.has(t.id) ? `, ${t.samples} sample(s), ${t.renders} graph render(s)` : '';
+      this.logger.info(`RunThread ${t.id}: ${t.runs} run(s), ${t.errors} error(s), ${t.skipped} skipped${series}`);
+    }
   }
 }

@@ -24,6 +24,8 @@ import type { CreateUnidistOptions } from '../unidist/index.js';
 import { lazyUnidist } from './deferred-unidist.js';
 import { LazyShellRunner } from './lazy-shell-runner.js';
 import { RunThreadManager } from './run-thread-manager.js';
+import { StatusFile } from './status-file.js';
+import type { RuntimeSnapshot } from './status-snapshot.js';
 import { TrackedScriptRunner } from './tracked-scripts.js';
 
 export interface RuntimeOptions {
@@ -48,6 +50,11 @@ export interface RuntimeOptions {
   readonly maxThreads?: number | undefined;
   /** A script runner started earlier (see `startScriptRunner`); the runtime owns it from now on. */
   readonly scripts?: ScriptRunner | undefined;
+  /**
+   * Keep a status file (`status.json` in `stateDir`, see status-file.ts) for `procblock status`:
+   * the block file and its name. The CLI sets it for long-running blocks.
+   */
+  readonly status?: { readonly block: string; readonly name?: string | undefined; readonly intervalMs?: number | undefined } | undefined;
 }
 
 export interface RunInput {
@@ -75,6 +82,7 @@ export class Runtime {
   private state: State = 'open';
   private stopPromise: Promise<void> | undefined;
   private resolveStopped!: () => void;
+  private readonly statusFile: StatusFile | undefined;
   /** Resolves when the runtime has stopped (for long-running blocks). */
   readonly stopped: Promise<void>;
 
@@ -99,6 +107,24 @@ export class Runtime {
     this.shell = new LazyShellRunner();
     this.threads = new RunThreadManager({ clock: this.clock, logger: this.logger, unidist });
     this.stopped = new Promise((r) => (this.resolveStopped = r));
+    if (options.status && options.stateDir !== undefined) {
+      this.statusFile = new StatusFile({
+        stateDir: options.stateDir,
+        block: options.status.block,
+        name: options.status.name,
+        intervalMs: options.status.intervalMs,
+        clock: this.clock,
+        logger: this.logger,
+        snapshot: () => this.snapshot(),
+      });
+      this.statusFile.start();
+    }
+  }
+
+  /** What the runtime is doing now: its state and every RunThread's live counts. */
+  snapshot(): RuntimeSnapshot {
+    const state = this.state === 'open' ? 'running' : this.state === 'stopping' ? 'stopping' : 'stopped';
+    return { state, threads: this.threads.snapshot() };
   }
 
   static async create(options: RuntimeOptions = {}): Promise<Runtime> {
@@ -180,6 +206,7 @@ export class Runtime {
 
   private async doStop(reason: string): Promise<void> {
     this.state = 'stopping';
+    this.statusFile?.update();
     const log = this.logger;
     const started = this.clock.now();
     if (this.threads.count > 0 || this.inFlight.size > 0) log.info(`Stopping (${reason})...`);
@@ -204,6 +231,8 @@ export class Runtime {
     await this.shell.close(1000);
 
     await this.threads.flush();
+    // Before unidist closes: that releases the state folder another process may then take.
+    this.statusFile?.close('stopped');
     if (this.ownsUnidist) await this.unidist.close();
     else await this.unidist.flush();
     this.state = 'closed';
