@@ -83,7 +83,7 @@ async function bundle() {
     banner: { js: "import { createRequire as __pbCreateRequire } from 'node:module'; const require = __pbCreateRequire(import.meta.url);" },
   });
   // Standalone files (no shared chunks): each loads as one module in its thread.
-  await esbuild.build({ ...common, entryPoints: { 'ts-hooks': 'dist/exec/ts-hooks.js' }, packages: 'external' });
+  await esbuild.build({ ...common, entryPoints: { 'ts-hooks': 'dist/exec/ts-hooks.js', 'check-worker': 'dist/exec/check-worker.js' }, packages: 'external' });
   // piscina loads a worker file with require() first, which Node 20 turns into require(esm) for
   // an ES module; a worker terminated during that (a runner closed while its first worker boots:
   // `block.yaml --help`, a daemon's parent, Ctrl-C before the runtime exists) once aborted the
@@ -96,6 +96,27 @@ async function bundle() {
     mkdirSync(join(outdir, to), { recursive: true });
     for (const f of readdirSync(join(root, from))) if (ASSET.test(f)) copyFileSync(join(root, from, f), join(outdir, to, f));
   }
+  checkBundleReferences(outdir);
+}
+
+/**
+ * Every file a bundled module finds through `new URL('./x', import.meta.url)` (worker entries,
+ * loader hooks, Lua scripts) must exist beside the bundle: a new one fails the build here, naming
+ * it, instead of failing at run time (add it to the entry points or BUNDLE_ASSETS above).
+ */
+function checkBundleReferences(outdir) {
+  const missing = [];
+  for (const f of readdirSync(outdir)) {
+    if (!f.endsWith('.js')) continue;
+    const code = readFileSync(join(outdir, f), 'utf8');
+    for (const m of code.matchAll(/new URL\(\s*["'`](\.\/[^"'`$]+)["'`]\s*,\s*import\.meta\.url\s*\)/g)) {
+      if (!existsSync(join(outdir, m[1]))) missing.push(`${f}: ${m[1]}`);
+    }
+    for (const m of code.matchAll(/new URL\(\s*`(\.\/[^`$]+\/)\$\{/g)) {
+      if (!existsSync(join(outdir, m[1]))) missing.push(`${f}: ${m[1]}`);
+    }
+  }
+  if (missing.length > 0) throw new Error(`build: dist/bundle/ lacks files its code reads beside itself:\n  ${missing.join('\n  ')}`);
 }
 
 /** [source folder, folder under dist/bundle/]: src/unidist/redis/lua-script.ts reads `./lua/<name>.lua`. */
