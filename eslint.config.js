@@ -21,6 +21,17 @@ export default tseslint.config(
     },
   },
   {
+    // dropSTAR's page client runs in browsers.
+    files: ['src/web/assets/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: {
+        document: 'readonly', window: 'readonly', location: 'readonly', fetch: 'readonly', EventSource: 'readonly',
+        FormData: 'readonly', CustomEvent: 'readonly', URL: 'readonly', console: 'readonly', setInterval: 'readonly',
+      },
+    },
+  },
+  {
     // Fixtures are deliberately odd scripts (infinite loops, exits, syntax errors).
     files: ['test/fixtures/**'],
     rules: { 'no-empty': 'off', '@typescript-eslint/no-unused-vars': 'off', 'no-unreachable': 'off' },

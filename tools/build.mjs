@@ -5,7 +5,7 @@
 // and does not build again. `--force` always builds.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,6 +36,8 @@ export function build({ force = false, quiet = false } = {}) {
     return false;
   }
   execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  // Files that are not TypeScript but ship with the code (dropSTAR's client script, stylesheet, icon).
+  cpSync(join(root, 'src/web/assets'), join(root, 'dist/web/assets'), { recursive: true });
   writeFileSync(stampFile, hash);
   return true;
 }

@@ -14,6 +14,7 @@ import type { LoadedBlock } from '../config/types.js';
 import type { EarlyScriptRunner } from '../runtime/early-runner.js';
 import { defaultLogFile, defaultPidFile, defaultStateDir } from '../runtime/state-dir.js';
 import { detach, isDaemonChild, stopDaemon, writePidFile } from '../runtime/daemon.js';
+import { lazyDropstar } from '../web/lazy-host.js';
 import { parseBlockArgs } from './block-args.js';
 import { formatResult } from './output.js';
 import { parseCommandLine, runtimeHelpText, type RuntimeCliOptions } from './runtime-options.js';
@@ -142,6 +143,7 @@ async function run(
       stopTimeoutMs: options.stopTimeout * 1000,
       scripts: early?.runner,
       env: stringEnv(io.env),
+      web: lazyDropstar,
     });
   } catch (e) {
     await early?.runner.close(0);

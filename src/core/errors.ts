@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   PB_ERR_INVALID_ARGUMENT: 2, // library/API called with a bad value
   PB_ERR_RRD_INVALID: 2, // bad RRD definition (DS type, step, rows, names)
   PB_ERR_RRD_FORMAT: 2, // corrupt/truncated/foreign file
+  PB_ERR_WEB_INSECURE: 2, // dropstar would listen beyond loopback without auth or `insecure: true`
   // --- runtime: exit 1 ---
   PB_ERR_RUNTIME: 1,
   PB_ERR_SCRIPT_SYNTAX: 1,
@@ -54,6 +55,7 @@ export const ERROR_CODES = {
   PB_ERR_GRAPH: 1,
   PB_ERR_ALREADY_RUNNING: 1,
   PB_ERR_DAEMON: 1,
+  PB_ERR_WEB_LISTEN: 1, // the dropstar server could not listen (address in use, no permission)
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -25,6 +25,9 @@ export async function processBlock(block: LoadedBlock, options: ProcessOptions):
     requestState: deepFreeze(structuredClone(options.requestState ?? {})),
     signal: options.signal,
     cwd: options.cwd ?? block.usage?.cwd ?? block.dir,
+    response: options.response,
+    htmlTemplates: options.htmlTemplates === true,
+    scriptTimeoutMs: options.scriptTimeoutMs,
   };
   const result = await processLevel(block.data, [], ctx, builtInTags, undefined);
   return { result, pipeData };

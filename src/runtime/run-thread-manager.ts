@@ -9,7 +9,9 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { RunThreadSet } from '../schedule/run-thread-set.js';
 import type { RunThreadHost, RunThreadSpec, StartedRunThread } from '../schedule/types.js';
+import type { GraphOptions } from '../graph/options.js';
 import type { Collector } from '../timeseries/collect.js';
+import type { LiveEventBus } from './live-events.js';
 
 const COLLECT_KEYS = ['timeseries collect', 'timeseries_collect'] as const;
 
@@ -18,24 +20,59 @@ function collectConfig(spec: RunThreadSpec): unknown {
   return undefined;
 }
 
+/** A graph of the block's time series that can be rendered on demand (dropSTAR `/graph/<name>.png`). */
+export interface GraphEntry {
+  readonly name: string;
+  /** The RunThread whose ticks feed it. */
+  readonly thread: string;
+  readonly options: GraphOptions;
+  /** Epoch seconds of its file's last sample (undefined before the first): a render cache key. */
+  readonly lastUpdate: number | undefined;
+  /** Seconds a rendering stays current without new samples (the graph's or the collect's interval). */
+  readonly refreshSeconds: number;
+}
+
 export class RunThreadManager implements RunThreadHost {
   private readonly set: RunThreadSet;
   private readonly collectors = new Map<string, Collector>();
   private readonly logger: Logger;
   private readonly clock: Clock;
+  private readonly events: LiveEventBus | undefined;
 
-  constructor(options: { clock: Clock; logger: Logger }) {
+  constructor(options: { clock: Clock; logger: Logger; events?: LiveEventBus | undefined }) {
     this.logger = options.logger;
     this.clock = options.clock;
+    this.events = options.events;
     this.set = new RunThreadSet({
       clock: options.clock,
       logger: options.logger,
       hooks: (spec) => {
         const collector = this.collectors.get(spec.id);
-        if (!collector) return undefined;
-        return { onTick: (outcome, tickTimeMs) => collector.record({ ...outcome.pipeDataSet, ...outcome.returned }, tickTimeMs) };
+        if (!collector && !this.events) return undefined;
+        return {
+          onTick: async (outcome, tickTimeMs) => {
+            const fields = { ...outcome.pipeDataSet, ...outcome.returned };
+            // The sample is written before the tick is announced: a page reloading its graph sees it.
+            if (collector) await collector.record(fields, tickTimeMs);
+            if (this.events?.listening) {
+              const graphs = collector ? collector.namedGraphs().map((g) => g.name) : [];
+              this.events.emit({ kind: 'tick', thread: spec.id, time: tickTimeMs, fields, graphs });
+            }
+          },
+        };
       },
     });
+  }
+
+  /** Every graph that can be rendered on demand, in RunThread start order. */
+  graphs(): readonly GraphEntry[] {
+    return [...this.collectors].flatMap(([thread, c]) => c.namedGraphs().map((g) => ({ ...g, thread })));
+  }
+
+  /** Render graph `name` of thread `thread` with `options`; undefined when it has no data yet. */
+  renderGraph(thread: string, name: string, options: GraphOptions): Promise<Buffer | undefined> {
+    const collector = this.collectors.get(thread);
+    return collector ? collector.renderNamed(name, options, this.clock.now()) : Promise.resolve(undefined);
   }
 
   get count(): number {

@@ -3,9 +3,10 @@
  * RunThreads with their time-series collectors, and the engine. OPEN → STOPPING → CLOSED;
  * `stop()` returns the same promise every time.
  *
- * Stopping (SPEC §4): release `__running`, abort every ctx.signal, stop scheduling ticks, wait
- * for in-flight runs up to the deadline (then terminate their workers), write every pending
- * time-series sample and graph, persist unidist, close.
+ * Stopping (SPEC §4): release `__running`, close the web server (stop accepting, end `/events`,
+ * let requests in flight finish within the deadline), abort every ctx.signal, stop scheduling
+ * ticks, wait for in-flight runs up to the deadline (then terminate their workers), write every
+ * pending time-series sample and graph, persist unidist, close.
  */
 import path from 'node:path';
 import type { Clock } from '../core/clock.js';
@@ -19,10 +20,13 @@ import type { ScriptRunner, ShellRunner } from '../exec/types.js';
 import { createScriptRunner } from '../exec/script-runner.js';
 import { createShellRunner } from '../exec/shell-runner.js';
 import { processBlock } from '../engine/process-block.js';
-import type { ProcessResult } from '../engine/types.js';
+import type { ProcessResult, ResponseFields } from '../engine/types.js';
 import type { LockHandle, Unidist } from '../unidist/types.js';
 import { createUnidist } from '../unidist/index.js';
+import { observeUnidist } from '../unidist/observe.js';
+import { LiveEventBus, type LiveEvents } from './live-events.js';
 import { RunThreadManager } from './run-thread-manager.js';
+import type { RuntimeWebHost, WebHostFactory, WebRuntime } from './web-host.js';
 
 export interface RuntimeOptions {
   readonly logger?: Logger | undefined;
@@ -40,12 +44,22 @@ export interface RuntimeOptions {
   readonly maxThreads?: number | undefined;
   /** A script runner started earlier (see `startScriptRunner`); the runtime owns it from now on. */
   readonly scripts?: ScriptRunner | undefined;
+  /** Makes the web server that a block's `dropstar:` tag starts (SPEC §7); without it the tag fails. */
+  readonly web?: WebHostFactory | undefined;
 }
 
 export interface RunInput {
   readonly inputData?: Record<string, unknown> | undefined;
   readonly pipeData?: Record<string, unknown> | undefined;
   readonly requestState?: Record<string, unknown> | undefined;
+  /** Web requests: `requestState.response`, updated in place by scripts. */
+  readonly response?: ResponseFields | undefined;
+  /** Web pages: HTML-escape templates. */
+  readonly htmlTemplates?: boolean | undefined;
+  /** Timeout (ms) of script calls whose item sets none. */
+  readonly scriptTimeoutMs?: number | undefined;
+  /** Aborts this run only (the runtime's stop aborts every run). */
+  readonly signal?: AbortSignal | undefined;
 }
 
 type State = 'open' | 'stopping' | 'closed';
@@ -57,6 +71,8 @@ export class Runtime {
   private readonly scripts: ScriptRunner;
   private readonly shell: ShellRunner;
   private readonly threads: RunThreadManager;
+  private readonly bus: LiveEventBus;
+  private readonly web: RuntimeWebHost | undefined;
   private readonly ownsUnidist: boolean;
   private readonly stopTimeoutMs: number;
   private readonly env: Readonly<Record<string, string>>;
@@ -69,10 +85,17 @@ export class Runtime {
   /** Resolves when the runtime has stopped (for long-running blocks). */
   readonly stopped: Promise<void>;
 
-  private constructor(unidist: Unidist, ownsUnidist: boolean, options: RuntimeOptions) {
+  private constructor(backend: Unidist, ownsUnidist: boolean, options: RuntimeOptions) {
+    this.logger = options.logger ?? silentLogger;
+    this.bus = new LiveEventBus(this.logger);
+    const bus = this.bus;
+    // Every unidist call (engine tags, scripts in workers, the web side) goes through here, so
+    // live pages learn about counter, state and queue changes.
+    const unidist = observeUnidist(backend, (change) => {
+      if (bus.listening) bus.emit(change);
+    });
     this.unidist = unidist;
     this.ownsUnidist = ownsUnidist;
-    this.logger = options.logger ?? silentLogger;
     this.clock = options.clock ?? systemClock;
     this.stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
     this.env = options.env ?? stringEnv(process.env);
@@ -86,8 +109,26 @@ export class Runtime {
         env: this.env,
       });
     this.shell = createShellRunner();
-    this.threads = new RunThreadManager({ clock: this.clock, logger: this.logger });
+    this.threads = new RunThreadManager({ clock: this.clock, logger: this.logger, events: this.bus });
     this.stopped = new Promise((r) => (this.resolveStopped = r));
+    this.web = options.web?.(this.webRuntime());
+  }
+
+  /** RunThread ticks and unidist changes as they happen. */
+  get events(): LiveEvents {
+    return this.bus;
+  }
+
+  /** The narrow view the web server is built on. */
+  private webRuntime(): WebRuntime {
+    return {
+      logger: this.logger.child('dropstar'),
+      clock: this.clock,
+      events: this.bus,
+      process: (block, input) => this.run(block, input),
+      graphs: () => this.threads.graphs(),
+      renderGraph: (thread, name, options) => this.threads.renderGraph(thread, name, options),
+    };
   }
 
   static async create(options: RuntimeOptions = {}): Promise<Runtime> {
@@ -115,7 +156,10 @@ export class Runtime {
       inputData: input.inputData,
       pipeData: input.pipeData,
       requestState: input.requestState,
-      signal: this.abort.signal,
+      response: input.response,
+      htmlTemplates: input.htmlTemplates,
+      scriptTimeoutMs: input.scriptTimeoutMs,
+      signal: input.signal ? AbortSignal.any([this.abort.signal, input.signal]) : this.abort.signal,
       cwd: block.usage?.cwd ?? path.dirname(block.file),
       services: {
         scripts: this.scripts,
@@ -126,6 +170,7 @@ export class Runtime {
         runThreads: this.threads,
         env: this.env,
         background: block.usage?.longrunning ? (work) => this.track(work) : undefined,
+        web: this.web,
       },
     });
     this.inFlight.add(p);
@@ -159,6 +204,8 @@ export class Runtime {
       await this.running.release();
       this.running = undefined;
     }
+    // Web requests in flight finish before anything they may use is stopped.
+    if (this.web) await this.web.close(Math.max(0, started + this.stopTimeoutMs - this.clock.now()));
     this.abort.abort(new RuntimeFailure('PB_ERR_ABORTED', `runtime stopping: ${reason}`));
     this.scripts.abortAll(reason);
 
