@@ -14,7 +14,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { KeyPath, LoadedBlock } from '../config/types.js';
-import { InputError } from '../core/errors.js';
+import { InputError, formatKeyPath } from '../core/errors.js';
 import { fillTemplate } from '../engine/template-fill.js';
 import type { WebStartRequest } from '../engine/types.js';
 import { parseAuth, type AuthConfig } from './auth.js';
@@ -87,7 +87,7 @@ export function parseDropstarConfig(request: WebStartRequest): DropstarConfig {
   const { block, path: at, config: raw, pipeData } = request;
   const fail = (keyPath: KeyPath, message: string): never => {
     const location = block.locate([...at, ...keyPath]);
-    throw new InputError('PB_ERR_VALIDATION', `dropstar.${keyPath.join('.')}: ${message}`, { location: { ...location, keyPath: [...at, ...keyPath].join('.') } });
+    throw new InputError('PB_ERR_VALIDATION', `dropstar.${formatKeyPath(keyPath)}: ${message}`, { location: { ...location, keyPath: formatKeyPath([...at, ...keyPath]) } });
   };
   for (const key of Object.keys(raw)) {
     if (!TOP_KEYS.has(key)) fail([key], `unknown setting (known: ${[...TOP_KEYS].join(', ')})`);
@@ -103,8 +103,8 @@ export function parseDropstarConfig(request: WebStartRequest): DropstarConfig {
   const count = (key: string, dflt: number, min: number, max: number): number => {
     const s = setting(key);
     if (s === undefined) return dflt;
-    const n = Number(s);
-    if (!Number.isInteger(n) || n < min || n > max) fail([key], `must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw[key])}`);
+    const n = s === '' ? NaN : Number(s);
+    if (!Number.isInteger(n) || n < min || n > max) fail([key], `must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw[key])}${s !== raw[key] ? ` (${JSON.stringify(s)} after filling placeholders)` : ''}`);
     return n;
   };
   const seconds = (v: unknown, keyPath: KeyPath, dflt: number): number => {

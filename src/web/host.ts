@@ -79,7 +79,14 @@ export class DropstarHost implements RuntimeWebHost {
   }
 
   private makeSite(config: DropstarConfig, hub: EventsHub): DropstarSite {
-    return new DropstarSite({ config, runtime: this.runtime, hub, nextRequestId: this.nextRequestId });
+    return new DropstarSite({
+      config,
+      runtime: this.runtime,
+      hub,
+      nextRequestId: this.nextRequestId,
+      // Not counting the /healthz request asking.
+      health: () => ({ requests_in_flight: Math.max(0, (this.server?.requestsInFlight ?? 1) - 1), event_streams: hub.size }),
+    });
   }
 }
 

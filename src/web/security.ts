@@ -58,9 +58,9 @@ export function hostPolicy(bindHost: string, allowedHosts: readonly string[]): H
   return { allowed, anyHost: !isLoopbackAddress(bindHost) && allowedHosts.length === 0 };
 }
 
-export function hostAllowed(hostHeader: string | null, policy: HostPolicy): boolean {
+export function hostAllowed(hostHeader: string, policy: HostPolicy): boolean {
   if (policy.anyHost) return true;
-  if (hostHeader === null || hostHeader === '') return false;
+  if (hostHeader === '') return false;
   const name = hostName(hostHeader);
   return isLoopbackAddress(name) || policy.allowed.has(name);
 }
@@ -72,15 +72,17 @@ export function isUnspecified(host: string): boolean {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** Whether a state-changing request comes from a page of this server (or from no page at all). */
-export function sameOrigin(method: string, headers: Headers): boolean {
+/**
+ * Whether a state-changing request comes from a page of this server (or from no page at all).
+ * `host` is the request's Host (the authority of its URL).
+ */
+export function sameOrigin(method: string, headers: Headers, host: string): boolean {
   if (SAFE_METHODS.has(method)) return true;
   const site = headers.get('sec-fetch-site');
   if (site !== null && site !== 'same-origin' && site !== 'none') return false;
   const origin = headers.get('origin');
   if (origin === null) return true;
-  const host = headers.get('host');
-  if (origin === 'null' || host === null) return false;
+  if (origin === 'null' || host === '') return false;
   // https: the server may sit behind a TLS-terminating proxy that keeps the Host header.
   const o = origin.toLowerCase();
   const h = host.toLowerCase();

@@ -38,6 +38,8 @@ export interface SiteOptions {
   readonly hub: EventsHub;
   /** Request ids are unique per server, across sites. */
   readonly nextRequestId: () => string;
+  /** Figures `/healthz` adds to `{status: "ok"}` (requests in flight, open `/events` streams). */
+  readonly health?: (() => Readonly<Record<string, number>>) | undefined;
 }
 
 export class DropstarSite {
@@ -88,7 +90,7 @@ export class DropstarSite {
       logger.info(`${c.req.method} ${c.req.path} ${c.res.status} ${(clock.now() - start).toFixed(1)} ms`, { remote: info.remote, request: info.id });
     });
 
-    app.on(['GET', 'HEAD'], '/healthz', (c) => c.json({ status: 'ok' }));
+    app.on(['GET', 'HEAD'], '/healthz', (c) => c.json({ status: 'ok', ...this.options.health?.() }));
     app.on(['GET', 'HEAD'], '/favicon.ico', (c) => this.asset(c, 'favicon.svg'));
     app.on(['GET', 'HEAD'], '/_dropstar/:file', (c) => this.asset(c, c.req.param('file')));
 
@@ -143,12 +145,13 @@ export class DropstarSite {
 
   /** Host check, authentication and the same-origin check: a response when the request is refused. */
   private async gate(c: Context<Env>, info: { id: string; user: string | undefined }): Promise<Response | undefined> {
-    if (!hostAllowed(c.req.header('host') ?? null, this.hosts)) {
+    // @hono/node-server builds the request URL from the Host header: its authority is the Host.
+    const url = new URL(c.req.url);
+    if (!hostAllowed(url.host, this.hosts)) {
       return errorResponse(421, info.id, 'html', 'This server does not answer for that host name.');
     }
     const path = c.req.path;
     if (this.auth && path !== '/healthz') {
-      const url = new URL(c.req.url);
       const queryToken = url.searchParams.get('token') ?? undefined;
       const result = await this.auth.check(c.req.header('authorization'), parseCookies(c.req.header('cookie') ?? null)[TOKEN_COOKIE], queryToken);
       if (!result.ok) return errorResponse(401, info.id, path.startsWith('/rpc/') ? 'json' : 'html', undefined, { 'www-authenticate': result.challenge });
@@ -162,7 +165,7 @@ export class DropstarSite {
       }
       info.user = result.user;
     }
-    if (!sameOrigin(c.req.method, c.req.raw.headers)) {
+    if (!sameOrigin(c.req.method, c.req.raw.headers, url.host)) {
       return errorResponse(403, info.id, 'json', 'Cross-origin requests that change state are refused.');
     }
     return undefined;
