@@ -12,7 +12,7 @@ export default tseslint.config(
         process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly',
         clearInterval: 'readonly', setImmediate: 'readonly', clearImmediate: 'readonly', performance: 'readonly', URL: 'readonly',
         Buffer: 'readonly', structuredClone: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', queueMicrotask: 'readonly',
-        BroadcastChannel: 'readonly', MessageChannel: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly',
+        BroadcastChannel: 'readonly', MessageChannel: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', fetch: 'readonly',
       },
     },
     rules: {

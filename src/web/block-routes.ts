@@ -14,12 +14,16 @@ import type { PageSpec, RpcSpec } from './config.js';
 import { isWholeDocument, renderLayout, renderResult } from './layout.js';
 import { parseCookies, fieldsFromParams, requestFields, requestHeaders, RequestInputError } from './request-input.js';
 import { applyResponseFields, newResponseFields } from './response-fields.js';
-import type { SiteContext } from './site-context.js';
+import { errorResponse, respond, type SiteContext } from './site-context.js';
 
 export interface RequestInfo {
   readonly id: string;
   readonly remote: string;
   readonly user: string | undefined;
+  /** The request URL, parsed once. */
+  readonly url: URL;
+  /** Node's parsed request headers, when the request came over a socket. */
+  readonly nodeHeaders: Readonly<Record<string, string | string[] | undefined>> | undefined;
 }
 
 type Outcome = { readonly ok: true; readonly processed: ProcessResult; readonly response: Record<string, unknown> } | { readonly ok: false; readonly status: number; readonly detail: string };
@@ -28,7 +32,7 @@ class RequestTimeout extends Error {}
 
 /** Run `spec` for `request`; never throws. */
 async function runEntry(ctx: SiteContext, kind: 'page' | 'rpc', spec: PageSpec | RpcSpec, request: Request, info: RequestInfo): Promise<Outcome> {
-  const url = new URL(request.url);
+  const url = info.url;
   let fields: Record<string, unknown>;
   try {
     fields = await requestFields(request, url);
@@ -41,9 +45,9 @@ async function runEntry(ctx: SiteContext, kind: 'page' | 'rpc', spec: PageSpec |
     method: request.method,
     path: url.pathname,
     query: fieldsFromParams(url.searchParams),
-    headers: requestHeaders(request.headers),
-    cookies: parseCookies(request.headers.get('cookie')),
-    host: request.headers.get('host') ?? '',
+    headers: requestHeaders(info.nodeHeaders ?? request.headers),
+    cookies: parseCookies(info.nodeHeaders ? (info.nodeHeaders.cookie as string | undefined) ?? null : request.headers.get('cookie')),
+    host: url.host,
     remote: info.remote,
     page: spec.name,
     ...(info.user === undefined ? {} : { user: info.user }),
@@ -104,7 +108,7 @@ function pageHtml(result: unknown): string | undefined {
 
 export async function pageResponse(ctx: SiteContext, page: PageSpec, request: Request, info: RequestInfo): Promise<Response> {
   const out = await runEntry(ctx, 'page', page, request, info);
-  if (!out.ok) return ctx.errorResponse(out.status, info.id, 'html', out.detail);
+  if (!out.ok) return errorResponse(out.status, info.id, 'html', out.detail);
   const html = pageHtml(out.processed.result) ?? renderResult(out.processed.result);
   const doc = isWholeDocument(html)
     ? html
@@ -118,19 +122,28 @@ export async function pageResponse(ctx: SiteContext, page: PageSpec, request: Re
         stylesheets: ctx.config.stylesheets,
       });
   const applied = applyResponseFields(out.response, ctx.logger);
-  const headers = new Headers([['content-type', 'text/html; charset=utf-8'], ['cache-control', 'no-store']]);
-  for (const [k, v] of applied.headers) headers.append(k, v);
-  return new Response(request.method === 'HEAD' ? null : doc, { status: applied.status ?? 200, headers });
+  const headers = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...applied.headers };
+  return respond(info.id, applied.status ?? 200, request.method === 'HEAD' ? null : doc, headers, applied.cookies);
 }
 
 export async function rpcResponse(ctx: SiteContext, rpc: RpcSpec, request: Request, info: RequestInfo): Promise<Response> {
   const out = await runEntry(ctx, 'rpc', rpc, request, info);
-  if (!out.ok) return ctx.errorResponse(out.status, info.id, 'json', out.detail);
-  const body = JSON.stringify(withoutInternalKeys(out.processed.result) ?? null, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  if (!out.ok) return errorResponse(out.status, info.id, 'json', out.detail);
+  const body = toJson(withoutInternalKeys(out.processed.result) ?? null);
   const applied = applyResponseFields(out.response, ctx.logger);
-  const headers = new Headers([['content-type', 'application/json; charset=utf-8'], ['cache-control', 'no-store']]);
-  for (const [k, v] of applied.headers) headers.append(k, v);
-  return new Response(request.method === 'HEAD' ? null : body, { status: applied.status ?? 200, headers });
+  const headers = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...applied.headers };
+  return respond(info.id, applied.status ?? 200, request.method === 'HEAD' ? null : body, headers, applied.cookies);
+}
+
+/** JSON text; bigints (which script results may hold) as decimal strings. */
+function toJson(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch (e) {
+    // Only then the slower replacer: it costs every response a function call per value.
+    if (!(e instanceof TypeError)) throw e;
+    return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  }
 }
 
 /** An RPC returns JSON of its result without `__` keys (SPEC §7), at every depth. */

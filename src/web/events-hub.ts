@@ -77,6 +77,12 @@ export function encodeEvent(event: LiveEvent): Uint8Array {
   return encoder.encode(`event: ${name}\ndata: ${json}\n\n`);
 }
 
+export const EVENT_STREAM_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-accel-buffering': 'no',
+});
+
 export class EventsHub {
   private readonly clients = new Set<Client>();
   private unsubscribe: (() => void) | undefined;
@@ -91,8 +97,8 @@ export class EventsHub {
     return this.clients.size;
   }
 
-  /** A streaming response for one client, or undefined when the hub is full or closed. */
-  open(filter: TopicFilter): Response | undefined {
+  /** The event stream of one new client, or undefined when the hub is full or closed. */
+  open(filter: TopicFilter): ReadableStream<Uint8Array> | undefined {
     if (this.closed || this.clients.size >= this.options.maxClients) return undefined;
     let client: Client | undefined;
     const stream = new ReadableStream<Uint8Array>(
@@ -110,14 +116,7 @@ export class EventsHub {
       { highWaterMark: 1 },
     );
     this.ensureRunning();
-    return new Response(stream, {
-      status: 200,
-      headers: {
-        'Content-Type': 'text/event-stream; charset=utf-8',
-        'Cache-Control': 'no-store',
-        'X-Accel-Buffering': 'no',
-      },
-    });
+    return stream;
   }
 
   /** Say goodbye to every client and end the streams. Later `open` calls get undefined. */

@@ -94,10 +94,21 @@ export function parseCookies(header: string | null): Record<string, string> {
 
 const HIDDEN_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 
-export function requestHeaders(headers: Headers): Record<string, string> {
+/**
+ * Request headers for request state, from Node's parsed header object when the request came
+ * over a socket (cheaper than materialising a `Headers`), else from the `Headers`.
+ */
+export function requestHeaders(headers: Headers | Readonly<Record<string, string | string[] | undefined>>): Record<string, string> {
   const out: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    if (!HIDDEN_HEADERS.has(name)) out[name] = value;
-  });
+  if (headers instanceof Headers) {
+    headers.forEach((value, name) => {
+      if (!HIDDEN_HEADERS.has(name)) out[name] = value;
+    });
+    return out;
+  }
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || HIDDEN_HEADERS.has(name)) continue;
+    out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
   return out;
 }

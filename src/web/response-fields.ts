@@ -21,7 +21,10 @@ import type { Logger } from '../core/logger.js';
 
 export interface AppliedResponse {
   readonly status: number | undefined;
-  readonly headers: readonly (readonly [string, string])[];
+  /** Lower-case names. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** `Set-Cookie` values. */
+  readonly cookies: readonly string[];
 }
 
 const HEADER_NAME = /^[A-Za-z0-9-]+$/;
@@ -37,7 +40,8 @@ export function newResponseFields(): Record<string, unknown> {
 }
 
 export function applyResponseFields(fields: Readonly<Record<string, unknown>>, logger: Logger): AppliedResponse {
-  const headers: [string, string][] = [];
+  const headers: Record<string, string> = {};
+  const cookies: string[] = [];
   const warn = (what: string, value: unknown): void => logger.warn(`requestState.response: ${what} ignored`, { value: String(value) });
   let status: number | undefined;
   if (fields.status !== undefined && fields.status !== null) {
@@ -57,7 +61,7 @@ export function applyResponseFields(fields: Readonly<Record<string, unknown>>, l
         warn(`value of header ${name}`, value);
         continue;
       }
-      headers.push([lower, String(value)]);
+      headers[lower] = String(value);
     }
   }
   const cs = fields.cookies;
@@ -65,10 +69,10 @@ export function applyResponseFields(fields: Readonly<Record<string, unknown>>, l
     for (const [name, spec] of Object.entries(cs)) {
       const cookie = COOKIE_NAME.test(name) ? serializeCookie(name, spec) : undefined;
       if (cookie === undefined) warn(`cookie ${JSON.stringify(name)}`, name);
-      else headers.push(['set-cookie', cookie]);
+      else cookies.push(cookie);
     }
   }
-  return { status, headers };
+  return { status, headers, cookies };
 }
 
 function serializeCookie(name: string, spec: unknown): string | undefined {

@@ -28,9 +28,8 @@ export const SECURITY_HEADERS: readonly (readonly [string, string])[] = [
   ['Cross-Origin-Resource-Policy', 'same-origin'],
 ];
 
-export function setSecurityHeaders(headers: Headers): void {
-  for (const [k, v] of SECURITY_HEADERS) headers.set(k, v);
-}
+/** The same, as one plain object of lower-case names (the cheapest headers for @hono/node-server). */
+export const SECURITY_HEADER_RECORD: Readonly<Record<string, string>> = Object.freeze(Object.fromEntries(SECURITY_HEADERS.map(([k, v]) => [k.toLowerCase(), v])));
 
 export function isLoopbackAddress(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();

@@ -20,7 +20,6 @@ import type { Clock } from '../core/clock.js';
 import { RuntimeFailure } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { EventsHub } from './events-hub.js';
-import { setSecurityHeaders } from './security.js';
 import { errorResponse } from './site-context.js';
 import type { DropstarSite } from './site.js';
 
@@ -122,8 +121,6 @@ export class DropstarServer {
   private refuse(status: number, detail?: string, headers: Record<string, string> = {}): Response {
     const id = this.options.nextRequestId();
     const res = errorResponse(status, id, 'html', detail, headers);
-    setSecurityHeaders(res.headers);
-    res.headers.set('x-request-id', id);
     this.options.logger.info(`request refused with ${status}`, { request: id });
     return res;
   }

@@ -6,21 +6,22 @@
  * the site it started on.
  *
  * Every request passes, in order: the Host check (421), authentication (401, except
- * `/healthz`), the same-origin check on POST (403), the route; every response gets the security
- * headers and an `X-Request-Id`, and one access-log line at info (method, path, status, ms).
+ * `/healthz`), the same-origin check on POST (403), the route; every response is made by
+ * `respond` (site-context.ts: security headers, `X-Request-Id`) and gets one access-log line at
+ * info (method, path, status, ms).
  */
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { assets } from './assets.js';
 import { pageResponse, rpcResponse, type RequestInfo } from './block-routes.js';
 import type { DropstarConfig, PageSpec } from './config.js';
-import { parseTopics, type EventsHub } from './events-hub.js';
+import { EVENT_STREAM_HEADERS, parseTopics, type EventsHub } from './events-hub.js';
 import { GraphRenderer } from './graph-route.js';
 import { renderIndex, renderLayout } from './layout.js';
 import { Authenticator, TOKEN_COOKIE } from './auth.js';
 import { parseCookies } from './request-input.js';
-import { hostAllowed, hostPolicy, sameOrigin, setSecurityHeaders, type HostPolicy } from './security.js';
-import { errorResponse, type SiteContext } from './site-context.js';
+import { hostAllowed, hostPolicy, sameOrigin, type HostPolicy } from './security.js';
+import { errorResponse, respond, type SiteContext } from './site-context.js';
 import { serveStatic } from './static-files.js';
 import type { WebRuntime } from '../runtime/web-host.js';
 
@@ -28,7 +29,10 @@ type Env = { Variables: { info: RequestInfo } };
 
 /** Bindings @hono/node-server passes as the second `fetch` argument. */
 interface NodeBindings {
-  readonly incoming?: { readonly socket?: { readonly remoteAddress?: string | undefined } };
+  readonly incoming?: {
+    readonly socket?: { readonly remoteAddress?: string | undefined };
+    readonly headers?: Readonly<Record<string, string | string[] | undefined>>;
+  };
 }
 
 export interface SiteOptions {
@@ -55,7 +59,7 @@ export class DropstarSite {
   constructor(private readonly options: SiteOptions) {
     const { config, runtime } = options;
     this.config = config;
-    this.ctx = { config, runtime, clock: runtime.clock, logger: runtime.logger, errorResponse };
+    this.ctx = { config, runtime, clock: runtime.clock, logger: runtime.logger };
     this.graphs = new GraphRenderer(runtime, runtime.clock);
     this.auth = config.auth ? new Authenticator(config.auth, () => runtime.clock.now()) : undefined;
     this.hosts = hostPolicy(config.host, config.allowedHosts);
@@ -76,60 +80,67 @@ export class DropstarSite {
     app.use('*', async (c, next) => {
       const start = clock.now();
       const bindings = c.env as NodeBindings | undefined;
-      const info: { id: string; remote: string; user: string | undefined } = {
+      const info: RequestInfo & { user: string | undefined } = {
         id: this.options.nextRequestId(),
         remote: bindings?.incoming?.socket?.remoteAddress ?? '',
         user: undefined,
+        nodeHeaders: bindings?.incoming?.headers,
+        // @hono/node-server builds the request URL from the Host header: its authority is the Host.
+        url: new URL(c.req.url),
       };
       c.set('info', info);
       const refused = await this.gate(c, info);
       if (refused) c.res = refused;
       else await next();
-      setSecurityHeaders(c.res.headers);
-      c.res.headers.set('x-request-id', info.id);
       logger.info(`${c.req.method} ${c.req.path} ${c.res.status} ${(clock.now() - start).toFixed(1)} ms`, { remote: info.remote, request: info.id });
     });
 
-    app.on(['GET', 'HEAD'], '/healthz', (c) => c.json({ status: 'ok', ...this.options.health?.() }));
+    app.on(['GET', 'HEAD'], '/healthz', (c) =>
+      respond(c.get('info').id, 200, JSON.stringify({ status: 'ok', ...this.options.health?.() }), { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }),
+    );
     app.on(['GET', 'HEAD'], '/favicon.ico', (c) => this.asset(c, 'favicon.svg'));
     app.on(['GET', 'HEAD'], '/_dropstar/:file', (c) => this.asset(c, c.req.param('file')));
 
     app.get('/events', (c) => {
       const filter = parseTopics(c.req.query('topics') ?? null);
       if (typeof filter === 'string') return json(c, 400, filter);
-      return this.options.hub.open(filter) ?? json(c, 503, 'Too many /events clients, or the server is stopping.');
+      const stream = this.options.hub.open(filter);
+      return stream ? respond(c.get('info').id, 200, stream, { ...EVENT_STREAM_HEADERS }) : json(c, 503, 'Too many /events clients, or the server is stopping.');
     });
 
     app.on(['GET', 'HEAD'], '/graph/:file', async (c) => {
       const file = c.req.param('file');
       if (!file.endsWith('.png')) return html(c, 404);
-      const r = await this.graphs.render(file.slice(0, -4), new URL(c.req.url).searchParams);
+      const r = await this.graphs.render(file.slice(0, -4), c.get('info').url.searchParams);
       if (r.kind === 'missing') return html(c, 404, 'No such graph, or it has no data yet.');
       if (r.kind === 'bad') return html(c, 400, r.problem);
       const headers: Record<string, string> = { etag: r.etag, 'cache-control': 'no-cache', 'content-type': 'image/png' };
       if (r.lastUpdate !== undefined) headers['last-modified'] = new Date(r.lastUpdate * 1000).toUTCString();
-      if (c.req.header('if-none-match') === r.etag) return new Response(null, { status: 304, headers });
-      return new Response(c.req.method === 'HEAD' ? null : new Uint8Array(r.png), { status: 200, headers });
+      const id = c.get('info').id;
+      if (c.req.header('if-none-match') === r.etag) return respond(id, 304, null, headers);
+      return respond(id, 200, c.req.method === 'HEAD' ? null : new Uint8Array(r.png), headers);
     });
 
     app.on(['GET', 'HEAD'], '/static/*', async (c) => {
       const dir = this.config.staticDir;
-      const raw = new URL(c.req.url).pathname.slice('/static/'.length);
-      return (dir && (await serveStatic(dir, raw, c.req.raw))) || html(c, 404);
+      const raw = c.get('info').url.pathname.slice('/static/'.length);
+      return (dir && (await serveStatic(dir, raw, c.req.raw, c.get('info').id))) || html(c, 404);
     });
 
-    const limit = bodyLimit({ maxSize: this.config.limits.bodyBytes, onError: (c) => json(c as Context<Env>, 413) });
-    app.on(['GET', 'HEAD', 'POST'], '/rpc/:name', limit, (c) => {
-      const rpc = this.config.rpc.get(c.req.param('name'));
-      return rpc ? rpcResponse(this.ctx, rpc, c.req.raw, c.get('info')) : json(c, 404, 'No such RPC.');
-    });
+    const rpc = (c: Context<Env>): Response | Promise<Response> => {
+      const entry = this.config.rpc.get(c.req.param('name') as string);
+      return entry ? rpcResponse(this.ctx, entry, c.req.raw, c.get('info')) : json(c, 404, 'No such RPC.');
+    };
+    // The body limit only where there is a body: reading `body` costs a GET the fast request path.
+    app.post('/rpc/:name', bodyLimit({ maxSize: this.config.limits.bodyBytes, onError: (c) => json(c as Context<Env>, 413) }), rpc);
+    app.on(['GET', 'HEAD'], '/rpc/:name', rpc);
     app.all('/rpc/:name', (c) => errorResponse(405, c.get('info').id, 'json', undefined, { allow: 'GET, HEAD, POST' }));
 
     app.on(['GET', 'HEAD'], '*', (c) => {
       const path = c.req.path.replace(/^\//, '');
       const page = path === '' ? this.indexPage : this.pagesByPath.get(path);
       if (page) return pageResponse(this.ctx, page, c.req.raw, c.get('info'));
-      if (path === '') return this.generatedIndex(c.req.method);
+      if (path === '') return this.generatedIndex(c.req.method, c.get('info').id);
       return html(c, 404);
     });
     app.all('*', (c) => errorResponse(405, c.get('info').id, 'html', undefined, { allow: 'GET, HEAD' }));
@@ -144,9 +155,8 @@ export class DropstarSite {
   }
 
   /** Host check, authentication and the same-origin check: a response when the request is refused. */
-  private async gate(c: Context<Env>, info: { id: string; user: string | undefined }): Promise<Response | undefined> {
-    // @hono/node-server builds the request URL from the Host header: its authority is the Host.
-    const url = new URL(c.req.url);
+  private async gate(c: Context<Env>, info: RequestInfo & { user: string | undefined }): Promise<Response | undefined> {
+    const url = info.url;
     if (!hostAllowed(url.host, this.hosts)) {
       return errorResponse(421, info.id, 'html', 'This server does not answer for that host name.');
     }
@@ -157,15 +167,13 @@ export class DropstarSite {
       if (!result.ok) return errorResponse(401, info.id, path.startsWith('/rpc/') ? 'json' : 'html', undefined, { 'www-authenticate': result.challenge });
       if (queryToken !== undefined && c.req.method === 'GET') {
         // A token given in the URL becomes a cookie, and the browser is sent to the URL without it.
-        url.searchParams.delete('token');
-        return new Response(null, {
-          status: 303,
-          headers: { location: url.pathname + url.search, 'set-cookie': `${TOKEN_COOKIE}=${encodeURIComponent(queryToken)}; Path=/; HttpOnly; SameSite=Strict` },
-        });
+        const clean = new URL(url);
+        clean.searchParams.delete('token');
+        return respond(info.id, 303, null, { location: clean.pathname + clean.search }, [`${TOKEN_COOKIE}=${encodeURIComponent(queryToken)}; Path=/; HttpOnly; SameSite=Strict`]);
       }
       info.user = result.user;
     }
-    if (!sameOrigin(c.req.method, c.req.raw.headers, url.host)) {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && !sameOrigin(c.req.method, c.req.raw.headers, url.host)) {
       return errorResponse(403, info.id, 'json', 'Cross-origin requests that change state are refused.');
     }
     return undefined;
@@ -175,11 +183,11 @@ export class DropstarSite {
     const a = assets().get(name);
     if (!a) return errorResponse(404, c.get('info').id, 'html');
     const headers = { 'content-type': a.type, etag: a.etag, 'cache-control': 'no-cache' };
-    if (c.req.header('if-none-match') === a.etag) return new Response(null, { status: 304, headers });
-    return new Response(c.req.method === 'HEAD' ? null : a.body, { status: 200, headers });
+    if (c.req.header('if-none-match') === a.etag) return respond(c.get('info').id, 304, null, headers);
+    return respond(c.get('info').id, 200, c.req.method === 'HEAD' ? null : a.body, headers);
   }
 
-  private generatedIndex(method: string): Response {
+  private generatedIndex(method: string, requestId: string): Response {
     const body = renderLayout({
       siteTitle: this.config.title,
       pages: [],
@@ -189,6 +197,6 @@ export class DropstarSite {
       events: 'thread:*',
       stylesheets: this.config.stylesheets,
     });
-    return new Response(method === 'HEAD' ? null : body, { headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } });
+    return respond(requestId, 200, method === 'HEAD' ? null : body, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
   }
 }

@@ -13,6 +13,7 @@ import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { mimeType } from './mime.js';
+import { respond } from './site-context.js';
 
 /** The decoded path segments of `rawPath` (below the mount point), or undefined when refused. */
 export function safeSegments(rawPath: string): string[] | undefined {
@@ -70,21 +71,13 @@ export function notModified(headers: Headers, etag: string, mtimeMs: number): bo
   return false;
 }
 
-export async function serveStatic(realRoot: string, rawPath: string, request: Request): Promise<Response | undefined> {
+export async function serveStatic(realRoot: string, rawPath: string, request: Request, requestId: string): Promise<Response | undefined> {
   const found = await resolveStaticFile(realRoot, rawPath);
   if (!found) return undefined;
   const etag = weakEtag(found.size, found.mtimeMs);
-  const headers = new Headers({
-    ETag: etag,
-    'Last-Modified': new Date(found.mtimeMs).toUTCString(),
-    'Cache-Control': 'no-cache',
-  });
-  if (notModified(request.headers, etag, found.mtimeMs)) return new Response(null, { status: 304, headers });
-  headers.set('Content-Type', mimeType(found.file));
-  if (request.method === 'HEAD') {
-    headers.set('Content-Length', String(found.size));
-    return new Response(null, { status: 200, headers });
-  }
-  const body = Readable.toWeb(createReadStream(found.file)) as ReadableStream<Uint8Array>;
-  return new Response(body, { status: 200, headers });
+  const validators = { etag, 'last-modified': new Date(found.mtimeMs).toUTCString(), 'cache-control': 'no-cache' };
+  if (notModified(request.headers, etag, found.mtimeMs)) return respond(requestId, 304, null, validators);
+  const headers = { ...validators, 'content-type': mimeType(found.file) };
+  if (request.method === 'HEAD') return respond(requestId, 200, null, { ...headers, 'content-length': String(found.size) });
+  return respond(requestId, 200, Readable.toWeb(createReadStream(found.file)) as ReadableStream<Uint8Array>, headers);
 }

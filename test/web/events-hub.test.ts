@@ -30,8 +30,8 @@ function hub(maxClients = 10): { hub: EventsHub; source: Source; clock: FakeCloc
   return { hub: new EventsHub({ events: source, clock, logger: silentLogger, maxClients }), source, clock };
 }
 
-async function readAll(res: Response): Promise<string> {
-  return new TextDecoder().decode(await res.arrayBuffer());
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
+  return new TextDecoder().decode(await new Response(stream).arrayBuffer());
 }
 
 describe('topics', () => {
@@ -60,8 +60,8 @@ describe('EventsHub', () => {
   it('delivers matching events to each client, listens to the source only while clients are connected, and says bye on close', async () => {
     const { hub: h, source } = hub();
     expect(source.listeners.size).toBe(0);
-    const a = h.open(filter('thread:cpu')) as Response;
-    const b = h.open(filter('counter:c')) as Response;
+    const a = h.open(filter('thread:cpu')) as ReadableStream<Uint8Array>;
+    const b = h.open(filter('counter:c')) as ReadableStream<Uint8Array>;
     expect(source.listeners.size).toBe(1);
     source.emit(tick('cpu', 1));
     source.emit(tick('disk', 2));
@@ -80,26 +80,26 @@ describe('EventsHub', () => {
 
   it('refuses clients beyond max_event_clients; a client that goes away frees its place', async () => {
     const { hub: h, source } = hub(2);
-    const a = h.open(filter(null)) as Response;
-    expect(h.open(filter(null))).toBeInstanceOf(Response);
+    const a = h.open(filter(null)) as ReadableStream<Uint8Array>;
+    expect(h.open(filter(null))).toBeInstanceOf(ReadableStream);
     expect(h.open(filter(null))).toBeUndefined();
-    await (a.body as ReadableStream).cancel();
+    await a.cancel();
     expect(h.size).toBe(1);
-    expect(h.open(filter(null))).toBeInstanceOf(Response);
+    expect(h.open(filter(null))).toBeInstanceOf(ReadableStream);
     h.close();
     expect(source.listeners.size).toBe(0);
   });
 
   it('drops a client that stopped reading; heartbeats keep idle streams open', async () => {
     const { hub: h, source, clock } = hub();
-    const slow = h.open(filter(null)) as Response;
-    const live = h.open(filter('counter:none')) as Response;
+    const slow = h.open(filter(null)) as ReadableStream<Uint8Array>;
+    const live = h.open(filter('counter:none')) as ReadableStream<Uint8Array>;
     for (let i = 0; i < 300; i++) source.emit(tick('t', i));
     expect(h.size).toBe(1);
     const slowText = await readAll(slow);
     expect(slowText.match(/event: tick/g)?.length).toBeGreaterThan(250);
     await clock.advance(15_000);
-    const reader = (live.body as ReadableStream<Uint8Array>).getReader();
+    const reader = live.getReader();
     let text = '';
     while (!text.includes(': ping')) text += new TextDecoder().decode((await reader.read()).value);
     h.close();
