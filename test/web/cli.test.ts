@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot, runCli, tempDir } from '../helpers/cli.js';
+import { repoRoot, runCli, startCli, tempDir } from '../helpers/cli.js';
 import { startWebBlock } from '../helpers/web-demo.js';
 
 const fx = (name: string): string => path.join(repoRoot, 'test', 'fixtures', 'web', name);
@@ -21,7 +21,10 @@ function block(name: string, yaml: string): string {
 
 describe('procblock with a dropstar block', () => {
   it('refuses to listen on 0.0.0.0 without auth: exit 2, naming the file, the key and the ways out', async () => {
-    const r = await runCli([fx('exposed-open.yaml')]);
+    const p = startCli([fx('exposed-open.yaml')]);
+    // Were it to listen, stop it at once rather than hang the test.
+    void p.waitFor(/dropSTAR listening/, 'stderr').then(() => p.child.kill('SIGKILL'), () => undefined);
+    const r = await p.done;
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/error\[PB_ERR_WEB_INSECURE\]: .*exposed-open\.yaml:4:\d+ at dropstar\.host: /);
     expect(r.stderr).toMatch(/auth: \{token/);
