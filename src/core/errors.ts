@@ -56,6 +56,7 @@ export const ERROR_CODES = {
   PB_ERR_ALREADY_RUNNING: 1,
   PB_ERR_DAEMON: 1,
   PB_ERR_WEB_LISTEN: 1, // the dropstar server could not listen (address in use, no permission)
+  PB_ERR_UNSUPPORTED_PLATFORM: 1, // e.g. a blocks/ collector that reads Linux's /proc, run elsewhere
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

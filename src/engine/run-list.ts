@@ -1,6 +1,8 @@
 /**
  * Executing a run list (SPEC §3): items in order — `script` (with `cache:` an interval
  * RunThread), `shell`, `set: {k: v}`, `cd: dir`. The abort signal is checked before each item.
+ * A script item's options may hold `%(name)s` placeholders, filled from pipe data as it starts
+ * (run-items/item-placeholders.ts).
  */
 import path from 'node:path';
 import type { KeyPath } from '../config/types.js';
@@ -8,6 +10,7 @@ import type { EngineContext } from './context.js';
 import { invalidBlock, runtimeFailure } from './located-error.js';
 import { isPlainObject } from './pipe-path.js';
 import { cacheInterval, runCachedItem } from './run-items/cached-item.js';
+import { fillItemPlaceholders } from './run-items/item-placeholders.js';
 import { stringOption } from './run-items/item-options.js';
 import type { RunListState } from './run-items/run-list-state.js';
 import { runScriptItem } from './run-items/script-item.js';
@@ -62,9 +65,10 @@ async function runItem(item: unknown, itemPath: KeyPath, state: RunListState): P
   }
   switch (kinds[0]) {
     case 'script': {
-      const interval = cacheInterval(item, itemPath, state);
-      if (interval === undefined) await runScriptItem(item, itemPath, state);
-      else await runCachedItem(item, itemPath, state, interval);
+      const filled = fillItemPlaceholders(item, itemPath, state);
+      const interval = cacheInterval(filled, itemPath, state);
+      if (interval === undefined) await runScriptItem(filled, itemPath, state);
+      else await runCachedItem(filled, itemPath, state, interval);
       return;
     }
     case 'shell':

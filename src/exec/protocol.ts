@@ -3,6 +3,7 @@
  * through piscina; abort requests and log records travel on a per-worker BroadcastChannel that
  * the unidist remote protocol shares (our messages carry the `pb` tag, theirs their own).
  */
+import type { ErrorCode } from '../core/errors.js';
 import type { TsHooksData } from './ts-hooks.js';
 import type { ScriptCall, ScriptOutcome } from './types.js';
 
@@ -26,11 +27,11 @@ export type TaskPayload = Pick<ScriptCall, 'script' | 'pipeData' | 'block' | 're
 
 /** Why a call failed inside the worker, as plain data (errors do not clone faithfully). */
 export interface TaskFailure {
-  readonly code:
-    | 'PB_ERR_SCRIPT_NOT_FOUND'
-    | 'PB_ERR_SCRIPT_SYNTAX'
-    | 'PB_ERR_SCRIPT_NO_EXPORT'
-    | 'PB_ERR_SCRIPT_THROW';
+  /**
+   * PB_ERR_SCRIPT_NOT_FOUND, _SYNTAX, _NO_EXPORT or _THROW; or the procblock code a script's
+   * thrown error carried in its `code` property (worker.ts `thrownCode`).
+   */
+  readonly code: ErrorCode;
   readonly message: string;
   /** The original error, as far as it could be described. */
   readonly errorName: string;

@@ -12,6 +12,7 @@
 import { basename } from 'node:path';
 import { BroadcastChannel, threadId, workerData } from 'node:worker_threads';
 import { format } from 'node:util';
+import { ERROR_CODES, type ErrorCode } from '../core/errors.js';
 import type { Unidist } from '../unidist/types.js';
 import { findUncloneable } from './clone-check.js';
 import { diffPipeData, snapshotPipeData } from './pipe-data-diff.js';
@@ -149,7 +150,7 @@ async function runCall(task: TaskPayload): Promise<WorkerAnswer> {
     try {
       returned = await handler(pipeData, task.block, task.requestState, task.inputData, ctx);
     } catch (e) {
-      return fail('PB_ERR_SCRIPT_THROW', script, e, (p) => `script ${script} threw: ${p.name}: ${p.message}`);
+      return fail(thrownCode(e), script, e, (p) => `script ${script} threw: ${p.name}: ${p.message}`);
     }
     try {
       const changes = diffPipeData(before, pipeData);
@@ -180,6 +181,16 @@ async function runCall(task: TaskPayload): Promise<WorkerAnswer> {
     calls.delete(task.callId);
     log.current = undefined;
   }
+}
+
+/**
+ * A script fails with one of procblock's own codes by throwing an error whose `code` is that
+ * code (e.g. blocks/ collectors on a non-Linux system: PB_ERR_UNSUPPORTED_PLATFORM); any other
+ * throw is PB_ERR_SCRIPT_THROW.
+ */
+function thrownCode(e: unknown): ErrorCode {
+  const code = errorParts(e).code;
+  return typeof code === 'string' && Object.hasOwn(ERROR_CODES, code) ? (code as ErrorCode) : 'PB_ERR_SCRIPT_THROW';
 }
 
 function fail(code: TaskFailure['code'], script: string, e: unknown, message: (p: ErrorParts) => string): WorkerAnswer {

@@ -31,7 +31,10 @@ export interface RunThreadSpec {
   readonly script: string;
   /** The run item as written (read-only): the runtime reads `timeseries collect` from it. */
   readonly item: Readonly<Record<string, unknown>>;
-  /** Folder that relative paths in `item` resolve against. */
+  /**
+   * Folder that relative data paths in `item` (`timeseries collect` files and graphs) resolve
+   * against: the working directory of the run list when the item started.
+   */
   readonly baseDir: string;
   /** Run one tick of the item's script. */
   readonly tick: (signal: AbortSignal) => Promise<ScriptOutcome>;

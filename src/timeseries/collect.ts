@@ -13,7 +13,8 @@
  *   is a warning, later ones are debug lines.
  * - With `key:`, an entry name is made safe for a file name: characters outside
  *   `[A-Za-z0-9._-]` become `_`, and `.`/`..`/empty become `_` (no path escapes the folder).
- *   A missing or non-mapping `result[key]` writes nothing (debug line).
+ *   A missing or non-mapping `result[key]` writes nothing (debug line). `%(key)s` in a graph's
+ *   `title` or `vertical label` shows the entry's name as given ("Network eth0").
  */
 import { basename, resolve } from 'node:path';
 import type { Clock } from '../core/clock.js';
@@ -28,7 +29,7 @@ export type { CollectConfig } from './collect-config.js';
 export type { CollectFileStats } from './collect-file.js';
 
 export interface CollectorOptions {
-  /** Folder that `path` (and graph paths) resolve against: the block's folder. */
+  /** Folder that `path` (and graph paths) resolve against: the run's working directory. */
   readonly baseDir: string;
   /** Key path of the `timeseries collect` value, for error messages. */
   readonly keyPath: string;
@@ -170,7 +171,7 @@ class TimeSeriesCollector implements Collector {
       file = new CollectFile({
         path,
         config: this.config,
-        graphs: this.config.graphs.map((g) => Object.freeze({ ...g, path: this.resolvePath(g.path, name) })),
+        graphs: this.config.graphs.map((g) => graphForEntry(g, entry, this.resolvePath(g.path, name))),
         clock: this.options.clock,
         logger: this.options.logger,
         location: this.location,
@@ -198,6 +199,15 @@ export function graphName(path: string): string {
   const base = basename(path);
   const dot = base.lastIndexOf('.');
   return dot > 0 ? base.slice(0, dot) : base;
+}
+
+/**
+ * A graph of one file: its resolved `path`, and `%(key)s` in its title and vertical label filled
+ * with the entry's name as given (it is text there, not part of a path).
+ */
+export function graphForEntry(g: GraphOptions, entry: string | undefined, path: string): GraphOptions {
+  const text = (t: string | undefined): string | undefined => (t === undefined || entry === undefined ? t : t.split(KEY_PLACEHOLDER).join(entry));
+  return Object.freeze({ ...g, path, title: text(g.title), verticalLabel: text(g.verticalLabel) });
 }
 
 function safeFileName(entry: string): string {

@@ -4,7 +4,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://procblock.dev/schemas/block.schema.json","title":"procblock block file","description":"A block is a mapping; each key is a tag (SPEC §2). Keys matching no built-in tag are data: a mapping value is a nested level, anything else is copied. x-name names a construct for error messages.","$ref":"#/definitions/topLevel","definitions":{"seconds":{"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}},"topLevel":{"x-name":"block","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"__usage":{"$ref":"#/definitions/usage"},"__tags":{"$ref":"#/definitions/customTags"}}},"level":{"x-name":"mapping","type":"object","properties":{"__priority":{"x-name":"__priority","type":"number"},"__return_tag":{"x-name":"__return_tag","type":"string","minLength":1}},"patternProperties":{"^if\\s+\\S":{"$ref":"#/definitions/branch"},"^elif\\s+\\S":{"$ref":"#/definitions/branch"},"^else$":{"$ref":"#/definitions/branch"},"^run$":{"$ref":"#/definitions/runList"},"^run[ _]+simultaneous$":{"$ref":"#/definitions/runSimultaneous"},"^template$":{"$ref":"#/definitions/template"},"^require[ _]+lock$":{"$ref":"#/definitions/requireLock"},"^release[ _]+lock$":{"$ref":"#/definitions/releaseLock"},"^put[ _]+tag[ _]+in[ _]+queue$":{"$ref":"#/definitions/putTagList"},"^(increment|decrement)\\s+\\S":{"x-name":"increment/decrement","type":["number","null"]},"^dropstar$":{"$ref":"#/definitions/dropstar"},"^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|dropstar$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)":{"$ref":"#/definitions/data"}}},"data":{"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"branch":{"x-name":"condition branch","type":["object","null"],"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"usage":{"x-name":"__usage","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"author":{"type":"string"},"info":{"type":"string"},"website":{"type":"string"},"longrunning":{"type":"boolean"},"daemon":{"type":"boolean"},"pidfile":{"type":"string","minLength":1},"logfile":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"args":{"type":"array","items":{"$ref":"#/definitions/usageArg"}},"options":{"x-name":"__usage.options","type":"object","additionalProperties":{"$ref":"#/definitions/usageOption"}}}},"usageArg":{"x-name":"__usage arg","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"info":{"type":"string"},"required":{"type":"boolean"},"default":{},"remaining":{"type":"boolean"}}},"usageOption":{"x-name":"__usage option","type":"object","additionalProperties":false,"properties":{"letter":{"type":"string","pattern":"^[A-Za-z0-9]$"},"type":{"enum":["flag","value"]},"info":{"type":"string"},"default":{}}},"customTags":{"x-name":"__tags","type":"object","additionalProperties":{"$ref":"#/definitions/customTag"}},"customTag":{"x-name":"custom tag","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"custom tag","required":["script"],"additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"priority":{"type":"number"}}}},"runList":{"x-name":"run","type":"array","items":{"$ref":"#/definitions/runItem"}},"runItem":{"x-name":"run item","x-rule":"runItem","type":"object","allOf":[{"if":{"required":["script"]},"then":{"$ref":"#/definitions/scriptItem"}},{"if":{"required":["shell"]},"then":{"$ref":"#/definitions/shellItem"}},{"if":{"required":["set"]},"then":{"$ref":"#/definitions/setItem"}},{"if":{"required":["cd"]},"then":{"$ref":"#/definitions/cdItem"}},{"if":{"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]}]}},"then":{"x-rule":"runItemKind","not":{}}}]},"scriptItem":{"x-name":"script item","additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/seconds"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/seconds"}},"interval":{"$ref":"#/definitions/seconds"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"}}},"shellItem":{"x-name":"shell item","additionalProperties":false,"properties":{"shell":{"x-name":"shell","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"$ref":"#/definitions/shellObject"}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"shellObject":{"x-name":"shell","type":"object","required":["command"],"additionalProperties":false,"properties":{"command":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"env":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"setItem":{"x-name":"set item","additionalProperties":false,"properties":{"set":{"type":"object"}}},"cdItem":{"x-name":"cd item","additionalProperties":false,"properties":{"cd":{"type":"string","minLength":1}}},"runSimultaneous":{"x-name":"run simultaneous","type":"object","additionalProperties":{"$ref":"#/definitions/runList"}},"template":{"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}},"requireLock":{"x-name":"require lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrZero"},"ttl":{"$ref":"#/definitions/secondsOrZero"},"timeout_exception":{"type":"boolean"},"timeout_block":{"$ref":"#/definitions/branch"}}},"releaseLock":{"x-name":"release lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1}}},"putTagList":{"x-name":"put tag in queue","type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/definitions/putTagEntry"}},"else":{"$ref":"#/definitions/putTagEntry"}},"timeseriesCollect":{"x-name":"timeseries collect","type":"object","required":["path","interval","fields"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"interval":{"$ref":"#/definitions/duration"},"key":{"type":"string","minLength":1},"fields":{"x-name":"timeseries fields","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/timeseriesField"}},"archives":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/archive"}},"graph":{"type":"array","items":{"$ref":"#/definitions/graph"}}}},"timeseriesField":{"x-name":"timeseries field","type":"object","additionalProperties":false,"properties":{"type":{"enum":["GAUGE","COUNTER","DERIVE","ABSOLUTE"]},"heartbeat":{"$ref":"#/definitions/duration"},"min":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}},"max":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}}},"required":["type"]},"archive":{"x-name":"archive","type":["string","object"],"if":{"type":"string"},"then":{"x-name":"archive","pattern":"^\\s*(?:(?:AVERAGE|MIN|MAX|LAST)\\s+(?:0|1|0?\\.\\d+|0\\.|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*|RRA:(?:AVERAGE|MIN|MAX|LAST):(?:0|1|0?\\.\\d+|0\\.|1\\.0*):[1-9]\\d*:[1-9]\\d*)\\s*$"},"else":{"type":"object","required":["cf","steps","rows"],"additionalProperties":false,"properties":{"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]},"xff":{"type":"number","minimum":0,"maximum":1},"steps":{"type":"integer","minimum":1},"rows":{"type":"integer","minimum":1}},"x-name":"archive"}},"graph":{"x-name":"graph","type":"object","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"title":{"type":["string","number"]},"vertical label":{"type":["string","number"]},"fields":{"type":"array","items":{"type":"string"}},"method":{"enum":["LINE","AREA","STACK"]},"period":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"},"width":{"type":"integer","minimum":1},"height":{"type":"integer","minimum":1},"colors":{"type":"array","items":{"type":"string","pattern":"^#?([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$"}},"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]}}},"secondsOrZero":{"x-name":"seconds or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}},"duration":{"x-name":"duration","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"}},"putTagEntry":{"x-name":"put tag in queue entry","type":"object","required":["tag","queue"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1},"queue":{"type":"string","minLength":1}}},"dropstar":{"x-name":"dropstar","type":"object","additionalProperties":false,"properties":{"host":{"type":"string","minLength":1},"port":{"type":["string","integer"]},"title":{"type":["string","number"]},"static":{"type":"string","minLength":1},"stylesheets":{"type":"array","items":{"type":"string"}},"pages":{"x-name":"dropstar pages","type":"object","additionalProperties":{"$ref":"#/definitions/dropstarPage"}},"rpc":{"x-name":"dropstar rpc","type":"object","additionalProperties":{"$ref":"#/definitions/dropstarRpc"}},"auth":{"$ref":"#/definitions/dropstarAuth"},"insecure":{"type":"boolean"},"allowed_hosts":{"type":"array","items":{"type":"string","minLength":1}},"timeout":{"$ref":"#/definitions/seconds"},"max_body":{"type":["string","integer"]},"max_url":{"type":["string","integer"]},"max_headers":{"type":["string","integer"]},"max_event_clients":{"type":["string","integer"]}}},"dropstarPage":{"x-name":"dropstar page","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"title":{"type":["string","number"]},"aliases":{"type":"array","items":{"type":"string"}},"timeout":{"$ref":"#/definitions/seconds"},"events":{"type":["string","array"],"items":{"type":"string"}}}},"dropstarRpc":{"x-name":"dropstar rpc entry","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"timeout":{"$ref":"#/definitions/seconds"}}},"dropstarAuth":{"x-name":"dropstar auth","type":"object","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"token":{"type":"string","minLength":1},"token_file":{"type":"string","minLength":1},"users":{"type":"object","minProperties":1,"additionalProperties":{"type":"string","pattern":"^scrypt\\$"}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://procblock.dev/schemas/block.schema.json","title":"procblock block file","description":"A block is a mapping; each key is a tag (SPEC §2). Keys matching no built-in tag are data: a mapping value is a nested level, anything else is copied. x-name names a construct for error messages.","$ref":"#/definitions/topLevel","definitions":{"seconds":{"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}},"topLevel":{"x-name":"block","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"__usage":{"$ref":"#/definitions/usage"},"__tags":{"$ref":"#/definitions/customTags"}}},"level":{"x-name":"mapping","type":"object","properties":{"__priority":{"x-name":"__priority","type":"number"},"__return_tag":{"x-name":"__return_tag","type":"string","minLength":1}},"patternProperties":{"^if\\s+\\S":{"$ref":"#/definitions/branch"},"^elif\\s+\\S":{"$ref":"#/definitions/branch"},"^else$":{"$ref":"#/definitions/branch"},"^run$":{"$ref":"#/definitions/runList"},"^run[ _]+simultaneous$":{"$ref":"#/definitions/runSimultaneous"},"^template$":{"$ref":"#/definitions/template"},"^require[ _]+lock$":{"$ref":"#/definitions/requireLock"},"^release[ _]+lock$":{"$ref":"#/definitions/releaseLock"},"^put[ _]+tag[ _]+in[ _]+queue$":{"$ref":"#/definitions/putTagList"},"^(increment|decrement)\\s+\\S":{"x-name":"increment/decrement","type":["number","null"]},"^dropstar$":{"$ref":"#/definitions/dropstar"},"^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|dropstar$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)":{"$ref":"#/definitions/data"}}},"data":{"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"branch":{"x-name":"condition branch","type":["object","null"],"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"usage":{"x-name":"__usage","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"author":{"type":"string"},"info":{"type":"string"},"website":{"type":"string"},"longrunning":{"type":"boolean"},"daemon":{"type":"boolean"},"pidfile":{"type":"string","minLength":1},"logfile":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"args":{"type":"array","items":{"$ref":"#/definitions/usageArg"}},"options":{"x-name":"__usage.options","type":"object","additionalProperties":{"$ref":"#/definitions/usageOption"}}}},"usageArg":{"x-name":"__usage arg","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"info":{"type":"string"},"required":{"type":"boolean"},"default":{},"remaining":{"type":"boolean"}}},"usageOption":{"x-name":"__usage option","type":"object","additionalProperties":false,"properties":{"letter":{"type":"string","pattern":"^[A-Za-z0-9]$"},"type":{"enum":["flag","value"]},"info":{"type":"string"},"default":{}}},"customTags":{"x-name":"__tags","type":"object","additionalProperties":{"$ref":"#/definitions/customTag"}},"customTag":{"x-name":"custom tag","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"custom tag","required":["script"],"additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"priority":{"type":"number"}}}},"runList":{"x-name":"run","type":"array","items":{"$ref":"#/definitions/runItem"}},"runItem":{"x-name":"run item","x-rule":"runItem","type":"object","allOf":[{"if":{"required":["script"]},"then":{"$ref":"#/definitions/scriptItem"}},{"if":{"required":["shell"]},"then":{"$ref":"#/definitions/shellItem"}},{"if":{"required":["set"]},"then":{"$ref":"#/definitions/setItem"}},{"if":{"required":["cd"]},"then":{"$ref":"#/definitions/cdItem"}},{"if":{"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]}]}},"then":{"x-rule":"runItemKind","not":{}}}]},"scriptItem":{"x-name":"script item","additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrPlaceholder"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/secondsOrPlaceholder"}},"interval":{"$ref":"#/definitions/secondsOrPlaceholder"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"}}},"shellItem":{"x-name":"shell item","additionalProperties":false,"properties":{"shell":{"x-name":"shell","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"$ref":"#/definitions/shellObject"}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"shellObject":{"x-name":"shell","type":"object","required":["command"],"additionalProperties":false,"properties":{"command":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"env":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"setItem":{"x-name":"set item","additionalProperties":false,"properties":{"set":{"type":"object"}}},"cdItem":{"x-name":"cd item","additionalProperties":false,"properties":{"cd":{"type":"string","minLength":1}}},"runSimultaneous":{"x-name":"run simultaneous","type":"object","additionalProperties":{"$ref":"#/definitions/runList"}},"template":{"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}},"requireLock":{"x-name":"require lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrZero"},"ttl":{"$ref":"#/definitions/secondsOrZero"},"timeout_exception":{"type":"boolean"},"timeout_block":{"$ref":"#/definitions/branch"}}},"releaseLock":{"x-name":"release lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1}}},"putTagList":{"x-name":"put tag in queue","type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/definitions/putTagEntry"}},"else":{"$ref":"#/definitions/putTagEntry"}},"timeseriesCollect":{"x-name":"timeseries collect","type":"object","required":["path","interval","fields"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"interval":{"$ref":"#/definitions/durationOrPlaceholder"},"key":{"type":"string","minLength":1},"fields":{"x-name":"timeseries fields","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/timeseriesField"}},"archives":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/archive"}},"graph":{"type":"array","items":{"$ref":"#/definitions/graph"}}}},"timeseriesField":{"x-name":"timeseries field","type":"object","additionalProperties":false,"properties":{"type":{"enum":["GAUGE","COUNTER","DERIVE","ABSOLUTE"]},"heartbeat":{"$ref":"#/definitions/durationOrPlaceholder"},"min":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}},"max":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}}},"required":["type"]},"archive":{"x-name":"archive","type":["string","object"],"if":{"type":"string"},"then":{"x-name":"archive","pattern":"^\\s*(?:(?:AVERAGE|MIN|MAX|LAST)\\s+(?:0|1|0?\\.\\d+|0\\.|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*|RRA:(?:AVERAGE|MIN|MAX|LAST):(?:0|1|0?\\.\\d+|0\\.|1\\.0*):[1-9]\\d*:[1-9]\\d*)\\s*$"},"else":{"type":"object","required":["cf","steps","rows"],"additionalProperties":false,"properties":{"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]},"xff":{"type":"number","minimum":0,"maximum":1},"steps":{"type":"integer","minimum":1},"rows":{"type":"integer","minimum":1}},"x-name":"archive"}},"graph":{"x-name":"graph","type":"object","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"title":{"type":["string","number"]},"vertical label":{"type":["string","number"]},"fields":{"type":"array","items":{"type":"string"}},"method":{"enum":["LINE","AREA","STACK"]},"period":{"$ref":"#/definitions/durationOrPlaceholder"},"interval":{"$ref":"#/definitions/durationOrPlaceholder"},"width":{"type":"integer","minimum":1},"height":{"type":"integer","minimum":1},"colors":{"type":"array","items":{"type":"string","pattern":"^#?([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$"}},"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]}}},"secondsOrZero":{"x-name":"seconds or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}},"duration":{"x-name":"duration","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"}},"putTagEntry":{"x-name":"put tag in queue entry","type":"object","required":["tag","queue"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1},"queue":{"type":"string","minLength":1}}},"secondsOrPlaceholder":{"x-name":"seconds","description":"Seconds, or one %(name)s placeholder filled from pipe data when the run item starts (SPEC-silent choice, docs/engine.md).","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"}},"durationOrPlaceholder":{"x-name":"duration","description":"A duration, or one %(name)s placeholder filled from pipe data when the run item starts.","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$"}},"dropstar":{"x-name":"dropstar","type":"object","additionalProperties":false,"properties":{"host":{"type":"string","minLength":1},"port":{"type":["string","integer"]},"title":{"type":["string","number"]},"static":{"type":"string","minLength":1},"stylesheets":{"type":"array","items":{"type":"string"}},"pages":{"x-name":"dropstar pages","type":"object","additionalProperties":{"$ref":"#/definitions/dropstarPage"}},"rpc":{"x-name":"dropstar rpc","type":"object","additionalProperties":{"$ref":"#/definitions/dropstarRpc"}},"auth":{"$ref":"#/definitions/dropstarAuth"},"insecure":{"type":"boolean"},"allowed_hosts":{"type":"array","items":{"type":"string","minLength":1}},"timeout":{"$ref":"#/definitions/seconds"},"max_body":{"type":["string","integer"]},"max_url":{"type":["string","integer"]},"max_headers":{"type":["string","integer"]},"max_event_clients":{"type":["string","integer"]}}},"dropstarPage":{"x-name":"dropstar page","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"title":{"type":["string","number"]},"aliases":{"type":"array","items":{"type":"string"}},"timeout":{"$ref":"#/definitions/seconds"},"events":{"type":["string","array"],"items":{"type":"string"}}}},"dropstarRpc":{"x-name":"dropstar rpc entry","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"timeout":{"$ref":"#/definitions/seconds"}}},"dropstarAuth":{"x-name":"dropstar auth","type":"object","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"token":{"type":"string","minLength":1},"token_file":{"type":"string","minLength":1},"users":{"type":"object","minProperties":1,"additionalProperties":{"type":"string","pattern":"^scrypt\\$"}}}}}};
 const schema12 = {"x-name":"block","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"__usage":{"$ref":"#/definitions/usage"},"__tags":{"$ref":"#/definitions/customTags"}}};
 const schema13 = {"x-name":"mapping","type":"object","properties":{"__priority":{"x-name":"__priority","type":"number"},"__return_tag":{"x-name":"__return_tag","type":"string","minLength":1}},"patternProperties":{"^if\\s+\\S":{"$ref":"#/definitions/branch"},"^elif\\s+\\S":{"$ref":"#/definitions/branch"},"^else$":{"$ref":"#/definitions/branch"},"^run$":{"$ref":"#/definitions/runList"},"^run[ _]+simultaneous$":{"$ref":"#/definitions/runSimultaneous"},"^template$":{"$ref":"#/definitions/template"},"^require[ _]+lock$":{"$ref":"#/definitions/requireLock"},"^release[ _]+lock$":{"$ref":"#/definitions/releaseLock"},"^put[ _]+tag[ _]+in[ _]+queue$":{"$ref":"#/definitions/putTagList"},"^(increment|decrement)\\s+\\S":{"x-name":"increment/decrement","type":["number","null"]},"^dropstar$":{"$ref":"#/definitions/dropstar"},"^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|dropstar$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)":{"$ref":"#/definitions/data"}}};
 const schema36 = {"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}};
@@ -87,15 +87,15 @@ const schema15 = {"x-name":"run","type":"array","items":{"$ref":"#/definitions/r
 const schema16 = {"x-name":"run item","x-rule":"runItem","type":"object","allOf":[{"if":{"required":["script"]},"then":{"$ref":"#/definitions/scriptItem"}},{"if":{"required":["shell"]},"then":{"$ref":"#/definitions/shellItem"}},{"if":{"required":["set"]},"then":{"$ref":"#/definitions/setItem"}},{"if":{"required":["cd"]},"then":{"$ref":"#/definitions/cdItem"}},{"if":{"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]}]}},"then":{"x-rule":"runItemKind","not":{}}}]};
 const schema33 = {"x-name":"set item","additionalProperties":false,"properties":{"set":{"type":"object"}}};
 const schema34 = {"x-name":"cd item","additionalProperties":false,"properties":{"cd":{"type":"string","minLength":1}}};
-const schema17 = {"x-name":"script item","additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/seconds"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/seconds"}},"interval":{"$ref":"#/definitions/seconds"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"}}};
-const schema18 = {"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}};
-const pattern4 = new RegExp("^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$", "u");
-const schema21 = {"x-name":"timeseries collect","type":"object","required":["path","interval","fields"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"interval":{"$ref":"#/definitions/duration"},"key":{"type":"string","minLength":1},"fields":{"x-name":"timeseries fields","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/timeseriesField"}},"archives":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/archive"}},"graph":{"type":"array","items":{"$ref":"#/definitions/graph"}}}};
-const schema22 = {"x-name":"duration","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"}};
+const schema17 = {"x-name":"script item","additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrPlaceholder"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/secondsOrPlaceholder"}},"interval":{"$ref":"#/definitions/secondsOrPlaceholder"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"}}};
+const schema18 = {"x-name":"seconds","description":"Seconds, or one %(name)s placeholder filled from pipe data when the run item starts (SPEC-silent choice, docs/engine.md).","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"}};
+const pattern4 = new RegExp("^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$", "u");
+const schema21 = {"x-name":"timeseries collect","type":"object","required":["path","interval","fields"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"interval":{"$ref":"#/definitions/durationOrPlaceholder"},"key":{"type":"string","minLength":1},"fields":{"x-name":"timeseries fields","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/timeseriesField"}},"archives":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/archive"}},"graph":{"type":"array","items":{"$ref":"#/definitions/graph"}}}};
+const schema22 = {"x-name":"duration","description":"A duration, or one %(name)s placeholder filled from pipe data when the run item starts.","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$"}};
 const schema25 = {"x-name":"archive","type":["string","object"],"if":{"type":"string"},"then":{"x-name":"archive","pattern":"^\\s*(?:(?:AVERAGE|MIN|MAX|LAST)\\s+(?:0|1|0?\\.\\d+|0\\.|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*|RRA:(?:AVERAGE|MIN|MAX|LAST):(?:0|1|0?\\.\\d+|0\\.|1\\.0*):[1-9]\\d*:[1-9]\\d*)\\s*$"},"else":{"type":"object","required":["cf","steps","rows"],"additionalProperties":false,"properties":{"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]},"xff":{"type":"number","minimum":0,"maximum":1},"steps":{"type":"integer","minimum":1},"rows":{"type":"integer","minimum":1}},"x-name":"archive"}};
-const pattern7 = new RegExp("^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$", "u");
+const pattern7 = new RegExp("^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$", "u");
 const pattern9 = new RegExp("^\\s*(?:(?:AVERAGE|MIN|MAX|LAST)\\s+(?:0|1|0?\\.\\d+|0\\.|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*|RRA:(?:AVERAGE|MIN|MAX|LAST):(?:0|1|0?\\.\\d+|0\\.|1\\.0*):[1-9]\\d*:[1-9]\\d*)\\s*$", "u");
-const schema23 = {"x-name":"timeseries field","type":"object","additionalProperties":false,"properties":{"type":{"enum":["GAUGE","COUNTER","DERIVE","ABSOLUTE"]},"heartbeat":{"$ref":"#/definitions/duration"},"min":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}},"max":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}}},"required":["type"]};
+const schema23 = {"x-name":"timeseries field","type":"object","additionalProperties":false,"properties":{"type":{"enum":["GAUGE","COUNTER","DERIVE","ABSOLUTE"]},"heartbeat":{"$ref":"#/definitions/durationOrPlaceholder"},"min":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}},"max":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}}},"required":["type"]};
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -139,7 +139,7 @@ errors++;
 if(data.heartbeat !== undefined){
 let data1 = data.heartbeat;
 if((!(typeof data1 == "number")) && (typeof data1 !== "string")){
-const err3 = {instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/duration/type",keyword:"type",params:{type: schema22.type},message:"must be number,string",schema:schema22.type,parentSchema:schema22,data:data1};
+const err3 = {instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/durationOrPlaceholder/type",keyword:"type",params:{type: schema22.type},message:"must be number,string",schema:schema22.type,parentSchema:schema22,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -176,7 +176,7 @@ if(_valid0){
 const _errs10 = errors;
 if(typeof data1 == "number"){
 if(data1 <= 0 || isNaN(data1)){
-const err5 = {instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/duration/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema22.then,data:data1};
+const err5 = {instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/durationOrPlaceholder/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema22.then,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -194,7 +194,7 @@ else {
 const _errs12 = errors;
 if(typeof data1 === "string"){
 if(!pattern7.test(data1)){
-const err6 = {instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/duration/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$",parentSchema:schema22.else,data:data1};
+const err6 = {instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/durationOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$",parentSchema:schema22.else,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -209,7 +209,7 @@ valid2 = _valid0;
 ifClause0 = "else";
 }
 if(!valid2){
-const err7 = {instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/duration/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema22.if,parentSchema:schema22,data:data1};
+const err7 = {instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/durationOrPlaceholder/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema22.if,parentSchema:schema22,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -356,7 +356,7 @@ validate21.errors = vErrors;
 return errors === 0;
 }
 
-const schema26 = {"x-name":"graph","type":"object","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"title":{"type":["string","number"]},"vertical label":{"type":["string","number"]},"fields":{"type":"array","items":{"type":"string"}},"method":{"enum":["LINE","AREA","STACK"]},"period":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"},"width":{"type":"integer","minimum":1},"height":{"type":"integer","minimum":1},"colors":{"type":"array","items":{"type":"string","pattern":"^#?([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$"}},"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]}}};
+const schema26 = {"x-name":"graph","type":"object","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"title":{"type":["string","number"]},"vertical label":{"type":["string","number"]},"fields":{"type":"array","items":{"type":"string"}},"method":{"enum":["LINE","AREA","STACK"]},"period":{"$ref":"#/definitions/durationOrPlaceholder"},"interval":{"$ref":"#/definitions/durationOrPlaceholder"},"width":{"type":"integer","minimum":1},"height":{"type":"integer","minimum":1},"colors":{"type":"array","items":{"type":"string","pattern":"^#?([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$"}},"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]}}};
 const func2 = Object.prototype.hasOwnProperty;
 const pattern12 = new RegExp("^#?([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$", "u");
 
@@ -482,7 +482,7 @@ errors++;
 if(data.period !== undefined){
 let data6 = data.period;
 if((!(typeof data6 == "number")) && (typeof data6 !== "string")){
-const err9 = {instancePath:instancePath+"/period",schemaPath:"#/definitions/duration/type",keyword:"type",params:{type: schema22.type},message:"must be number,string",schema:schema22.type,parentSchema:schema22,data:data6};
+const err9 = {instancePath:instancePath+"/period",schemaPath:"#/definitions/durationOrPlaceholder/type",keyword:"type",params:{type: schema22.type},message:"must be number,string",schema:schema22.type,parentSchema:schema22,data:data6};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -519,7 +519,7 @@ if(_valid0){
 const _errs20 = errors;
 if(typeof data6 == "number"){
 if(data6 <= 0 || isNaN(data6)){
-const err11 = {instancePath:instancePath+"/period",schemaPath:"#/definitions/duration/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema22.then,data:data6};
+const err11 = {instancePath:instancePath+"/period",schemaPath:"#/definitions/durationOrPlaceholder/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema22.then,data:data6};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -537,7 +537,7 @@ else {
 const _errs22 = errors;
 if(typeof data6 === "string"){
 if(!pattern7.test(data6)){
-const err12 = {instancePath:instancePath+"/period",schemaPath:"#/definitions/duration/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$",parentSchema:schema22.else,data:data6};
+const err12 = {instancePath:instancePath+"/period",schemaPath:"#/definitions/durationOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$",parentSchema:schema22.else,data:data6};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -552,7 +552,7 @@ valid4 = _valid0;
 ifClause0 = "else";
 }
 if(!valid4){
-const err13 = {instancePath:instancePath+"/period",schemaPath:"#/definitions/duration/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema22.if,parentSchema:schema22,data:data6};
+const err13 = {instancePath:instancePath+"/period",schemaPath:"#/definitions/durationOrPlaceholder/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema22.if,parentSchema:schema22,data:data6};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -565,7 +565,7 @@ errors++;
 if(data.interval !== undefined){
 let data7 = data.interval;
 if((!(typeof data7 == "number")) && (typeof data7 !== "string")){
-const err14 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/type",keyword:"type",params:{type: schema22.type},message:"must be number,string",schema:schema22.type,parentSchema:schema22,data:data7};
+const err14 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/durationOrPlaceholder/type",keyword:"type",params:{type: schema22.type},message:"must be number,string",schema:schema22.type,parentSchema:schema22,data:data7};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -602,7 +602,7 @@ if(_valid1){
 const _errs31 = errors;
 if(typeof data7 == "number"){
 if(data7 <= 0 || isNaN(data7)){
-const err16 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema22.then,data:data7};
+const err16 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/durationOrPlaceholder/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema22.then,data:data7};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -620,7 +620,7 @@ else {
 const _errs33 = errors;
 if(typeof data7 === "string"){
 if(!pattern7.test(data7)){
-const err17 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$",parentSchema:schema22.else,data:data7};
+const err17 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/durationOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$",parentSchema:schema22.else,data:data7};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -635,7 +635,7 @@ valid6 = _valid1;
 ifClause1 = "else";
 }
 if(!valid6){
-const err18 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema22.if,parentSchema:schema22,data:data7};
+const err18 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/durationOrPlaceholder/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema22.if,parentSchema:schema22,data:data7};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -839,7 +839,7 @@ errors++;
 if(data.interval !== undefined){
 let data1 = data.interval;
 if((!(typeof data1 == "number")) && (typeof data1 !== "string")){
-const err6 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/type",keyword:"type",params:{type: schema22.type},message:"must be number,string",schema:schema22.type,parentSchema:schema22,data:data1};
+const err6 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/durationOrPlaceholder/type",keyword:"type",params:{type: schema22.type},message:"must be number,string",schema:schema22.type,parentSchema:schema22,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -876,7 +876,7 @@ if(_valid0){
 const _errs11 = errors;
 if(typeof data1 == "number"){
 if(data1 <= 0 || isNaN(data1)){
-const err8 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema22.then,data:data1};
+const err8 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/durationOrPlaceholder/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema22.then,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -894,7 +894,7 @@ else {
 const _errs13 = errors;
 if(typeof data1 === "string"){
 if(!pattern7.test(data1)){
-const err9 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$",parentSchema:schema22.else,data:data1};
+const err9 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/durationOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$",parentSchema:schema22.else,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -909,7 +909,7 @@ valid2 = _valid0;
 ifClause0 = "else";
 }
 if(!valid2){
-const err10 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema22.if,parentSchema:schema22,data:data1};
+const err10 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/durationOrPlaceholder/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema22.if,parentSchema:schema22,data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1306,7 +1306,7 @@ errors++;
 if(data.timeout !== undefined){
 let data1 = data.timeout;
 if((!(typeof data1 == "number")) && (typeof data1 !== "string")){
-const err3 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data1};
+const err3 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrPlaceholder/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1343,7 +1343,7 @@ if(_valid0){
 const _errs10 = errors;
 if(typeof data1 == "number"){
 if(data1 <= 0 || isNaN(data1)){
-const err5 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data1};
+const err5 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrPlaceholder/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1361,7 +1361,7 @@ else {
 const _errs12 = errors;
 if(typeof data1 === "string"){
 if(!pattern4.test(data1)){
-const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema18.else,data:data1};
+const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$",parentSchema:schema18.else,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1376,7 +1376,7 @@ valid2 = _valid0;
 ifClause0 = "else";
 }
 if(!valid2){
-const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema18.if,parentSchema:schema18,data:data1};
+const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrPlaceholder/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema18.if,parentSchema:schema18,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1424,7 +1424,7 @@ vErrors = null;
 if(!_valid1){
 const _errs20 = errors;
 if((!(typeof data2 == "number")) && (typeof data2 !== "string")){
-const err10 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data2};
+const err10 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/secondsOrPlaceholder/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1461,7 +1461,7 @@ if(_valid2){
 const _errs26 = errors;
 if(typeof data2 == "number"){
 if(data2 <= 0 || isNaN(data2)){
-const err12 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data2};
+const err12 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/secondsOrPlaceholder/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1479,7 +1479,7 @@ else {
 const _errs28 = errors;
 if(typeof data2 === "string"){
 if(!pattern4.test(data2)){
-const err13 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema18.else,data:data2};
+const err13 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/secondsOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$",parentSchema:schema18.else,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1494,7 +1494,7 @@ valid5 = _valid2;
 ifClause1 = "else";
 }
 if(!valid5){
-const err14 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema18.if,parentSchema:schema18,data:data2};
+const err14 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/secondsOrPlaceholder/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema18.if,parentSchema:schema18,data:data2};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1520,7 +1520,7 @@ errors++;
 if(data.interval !== undefined){
 let data3 = data.interval;
 if((!(typeof data3 == "number")) && (typeof data3 !== "string")){
-const err16 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data3};
+const err16 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/secondsOrPlaceholder/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data3};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1557,7 +1557,7 @@ if(_valid3){
 const _errs38 = errors;
 if(typeof data3 == "number"){
 if(data3 <= 0 || isNaN(data3)){
-const err18 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data3};
+const err18 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/secondsOrPlaceholder/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data3};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1575,7 +1575,7 @@ else {
 const _errs40 = errors;
 if(typeof data3 === "string"){
 if(!pattern4.test(data3)){
-const err19 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema18.else,data:data3};
+const err19 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/secondsOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$",parentSchema:schema18.else,data:data3};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1590,7 +1590,7 @@ valid7 = _valid3;
 ifClause2 = "else";
 }
 if(!valid7){
-const err20 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause2},message:"must match \""+ifClause2+"\" schema",schema:schema18.if,parentSchema:schema18,data:data3};
+const err20 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/secondsOrPlaceholder/if",keyword:"if",params:{failingKeyword: ifClause2},message:"must match \""+ifClause2+"\" schema",schema:schema18.if,parentSchema:schema18,data:data3};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1637,7 +1637,9 @@ return errors === 0;
 }
 
 const schema29 = {"x-name":"shell item","additionalProperties":false,"properties":{"shell":{"x-name":"shell","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"$ref":"#/definitions/shellObject"}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}};
+const schema31 = {"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}};
 const schema30 = {"x-name":"shell","type":"object","required":["command"],"additionalProperties":false,"properties":{"command":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"env":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}};
+const pattern13 = new RegExp("^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$", "u");
 
 function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1746,7 +1748,7 @@ errors++;
 if(data.timeout !== undefined){
 let data4 = data.timeout;
 if((!(typeof data4 == "number")) && (typeof data4 !== "string")){
-const err8 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data4};
+const err8 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema31.type},message:"must be number,string",schema:schema31.type,parentSchema:schema31,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1783,7 +1785,7 @@ if(_valid0){
 const _errs18 = errors;
 if(typeof data4 == "number"){
 if(data4 <= 0 || isNaN(data4)){
-const err10 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data4};
+const err10 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema31.then,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1800,8 +1802,8 @@ ifClause0 = "then";
 else {
 const _errs20 = errors;
 if(typeof data4 === "string"){
-if(!pattern4.test(data4)){
-const err11 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema18.else,data:data4};
+if(!pattern13.test(data4)){
+const err11 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema31.else,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1816,7 +1818,7 @@ valid3 = _valid0;
 ifClause0 = "else";
 }
 if(!valid3){
-const err12 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema18.if,parentSchema:schema18,data:data4};
+const err12 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema31.if,parentSchema:schema31,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1949,7 +1951,7 @@ errors++;
 if(data.timeout !== undefined){
 let data1 = data.timeout;
 if((!(typeof data1 == "number")) && (typeof data1 !== "string")){
-const err5 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data1};
+const err5 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema31.type},message:"must be number,string",schema:schema31.type,parentSchema:schema31,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1986,7 +1988,7 @@ if(_valid1){
 const _errs16 = errors;
 if(typeof data1 == "number"){
 if(data1 <= 0 || isNaN(data1)){
-const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data1};
+const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema31.then,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2003,8 +2005,8 @@ ifClause1 = "then";
 else {
 const _errs18 = errors;
 if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err8 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema18.else,data:data1};
+if(!pattern13.test(data1)){
+const err8 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema31.else,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2019,7 +2021,7 @@ valid3 = _valid1;
 ifClause1 = "else";
 }
 if(!valid3){
-const err9 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema18.if,parentSchema:schema18,data:data1};
+const err9 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema31.if,parentSchema:schema31,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2621,7 +2623,7 @@ ifClause0 = "then";
 else {
 const _errs13 = errors;
 if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
+if(!pattern13.test(data1)){
 const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema38.else,data:data1};
 if(vErrors === null){
 vErrors = [err7];
@@ -2704,7 +2706,7 @@ ifClause1 = "then";
 else {
 const _errs24 = errors;
 if(typeof data2 === "string"){
-if(!pattern4.test(data2)){
+if(!pattern13.test(data2)){
 const err12 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema38.else,data:data2};
 if(vErrors === null){
 vErrors = [err12];
@@ -3081,7 +3083,7 @@ errors++;
 if(data.timeout !== undefined){
 let data3 = data.timeout;
 if((!(typeof data3 == "number")) && (typeof data3 !== "string")){
-const err3 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data3};
+const err3 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema31.type},message:"must be number,string",schema:schema31.type,parentSchema:schema31,data:data3};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3118,7 +3120,7 @@ if(_valid0){
 const _errs15 = errors;
 if(typeof data3 == "number"){
 if(data3 <= 0 || isNaN(data3)){
-const err5 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data3};
+const err5 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema31.then,data:data3};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3135,8 +3137,8 @@ ifClause0 = "then";
 else {
 const _errs17 = errors;
 if(typeof data3 === "string"){
-if(!pattern4.test(data3)){
-const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema18.else,data:data3};
+if(!pattern13.test(data3)){
+const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema31.else,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3151,7 +3153,7 @@ valid5 = _valid0;
 ifClause0 = "else";
 }
 if(!valid5){
-const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema18.if,parentSchema:schema18,data:data3};
+const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema31.if,parentSchema:schema31,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3218,7 +3220,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.timeout !== undefined){
 let data0 = data.timeout;
 if((!(typeof data0 == "number")) && (typeof data0 !== "string")){
-const err0 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data0};
+const err0 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema31.type},message:"must be number,string",schema:schema31.type,parentSchema:schema31,data:data0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3255,7 +3257,7 @@ if(_valid0){
 const _errs9 = errors;
 if(typeof data0 == "number"){
 if(data0 <= 0 || isNaN(data0)){
-const err2 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data0};
+const err2 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema31.then,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3272,8 +3274,8 @@ ifClause0 = "then";
 else {
 const _errs11 = errors;
 if(typeof data0 === "string"){
-if(!pattern4.test(data0)){
-const err3 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema18.else,data:data0};
+if(!pattern13.test(data0)){
+const err3 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema31.else,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3288,7 +3290,7 @@ valid3 = _valid0;
 ifClause0 = "else";
 }
 if(!valid3){
-const err4 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema18.if,parentSchema:schema18,data:data0};
+const err4 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema31.if,parentSchema:schema31,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3682,7 +3684,7 @@ errors++;
 if(data.timeout !== undefined){
 let data18 = data.timeout;
 if((!(typeof data18 == "number")) && (typeof data18 !== "string")){
-const err27 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data18};
+const err27 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema31.type},message:"must be number,string",schema:schema31.type,parentSchema:schema31,data:data18};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -3719,7 +3721,7 @@ if(_valid0){
 const _errs51 = errors;
 if(typeof data18 == "number"){
 if(data18 <= 0 || isNaN(data18)){
-const err29 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data18};
+const err29 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema31.then,data:data18};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -3736,8 +3738,8 @@ ifClause0 = "then";
 else {
 const _errs53 = errors;
 if(typeof data18 === "string"){
-if(!pattern4.test(data18)){
-const err30 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema18.else,data:data18};
+if(!pattern13.test(data18)){
+const err30 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema31.else,data:data18};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -3752,7 +3754,7 @@ valid11 = _valid0;
 ifClause0 = "else";
 }
 if(!valid11){
-const err31 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema18.if,parentSchema:schema18,data:data18};
+const err31 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema31.if,parentSchema:schema31,data:data18};
 if(vErrors === null){
 vErrors = [err31];
 }

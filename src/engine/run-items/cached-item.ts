@@ -5,6 +5,8 @@
  * `run_thread.<id>` (as the original printed it). `thread_id` defaults to the script's base name
  * without extension. Every tick runs the script on a copy of the pipe data as it was when the
  * thread started. Without a host the script runs once, with a warning.
+ * Relative data paths of the item (`timeseries collect` files and graphs) resolve against the
+ * working directory the item saw (the block's folder unless `__usage.cwd` or `cd:` moved it).
  */
 import path from 'node:path';
 import type { KeyPath } from '../../config/types.js';
@@ -39,13 +41,15 @@ export async function runCachedItem(item: Readonly<Record<string, unknown>>, ite
   const snapshot = structuredClone(state.pipeData);
   // Ticks outlive this list: pin the cwd this item saw (a later `cd:` must not move it).
   const tickState: RunListState = { ...state, cwd: state.cwd };
-  const baseDir = path.dirname(ctx.block.locate(itemPath).file);
   const spec: RunThreadSpec = {
     id,
     intervalMs,
     script,
     item,
-    baseDir,
+    // Data the item writes (time-series files, graphs) goes to the working directory, not
+    // beside the YAML that declares it: an item imported from a library (blocks/) writes into
+    // the importing block's folder. Scripts still resolve against their YAML file.
+    baseDir: tickState.cwd,
     tick: async (signal) => {
       const outcome = await ctx.services.scripts.run(scriptCall(item, itemPath, tickState, snapshot, signal));
       warnNonObject(outcome.returnedNonObject, script, itemPath, tickState);
