@@ -5,8 +5,8 @@ import { appendLog } from './demo-log.js';
 
 /**
  * The CPU tab's RunThread: runs `sh cpu.sh` and parses its `key value` lines into fields
- * (user, system, iowait, steal, idle; percent). One line of the demo log per tick, its level
- * chosen by how busy the CPUs are.
+ * (user, system, iowait, steal, idle; percent), also kept in state `cpu.latest` for the page.
+ * One line of the demo log per tick, its level chosen by how busy the CPUs are.
  *
  * This is what a `shell:` RunThread with `parse: kv` will do by itself (SPEC §3.2); until shell
  * items can be RunThreads, this script runs the command.
@@ -25,5 +25,8 @@ export const processBlock: ProcessBlock = async (_pipeData, _block, _requestStat
   const busy = 100 - (fields.idle ?? 0);
   const level = busy >= 90 ? 'ERROR' : busy >= 70 ? 'WARN' : 'INFO';
   await appendLog(ctx.cwd, level, `cpu: ${busy.toFixed(1)}% busy (user ${fields.user}%, system ${fields.system}%, iowait ${fields.iowait}%)`);
-  return { ...fields, busy: Math.round(busy * 100) / 100 };
+  const result = { ...fields, busy: Math.round(busy * 100) / 100 };
+  // The CPU page shows the latest figures before the next tick reaches it over /events.
+  await ctx.unidist.state.set('cpu', 'latest', result);
+  return result;
 };

@@ -14,6 +14,7 @@ export const processBlock: ProcessBlock = async (_pipeData, _block, _requestStat
     stop_button: stopButtonLabel(stopped),
     poller: String(await unidist.state.get(BUCKET, 'poller', 'starting')),
     requests: await unidist.counter.get(COUNTER),
+    rate: Number(await unidist.state.get(BUCKET, 'rate', 0)),
     last_sample: last ? new Date(last.time * 1000).toISOString() : '',
   };
 };

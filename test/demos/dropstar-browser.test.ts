@@ -1,6 +1,6 @@
 /**
  * demos/dropstar in a real browser (SPEC §7.1, issue 9 point 1): headless Chromium against the
- * demo run by the real CLI, ticking every second. Synchronised on what the page shows and on
+ * demo run by the real CLI, ticking every second (`--tick 1`). Synchronised on what the page shows and on
  * the events it receives (`pb:*` DOM events from the client script), never on sleeps.
  * Screenshots of every tab go to test-results/dropstar/.
  */
@@ -47,11 +47,16 @@ describe.runIf(haveChromium)('demos/dropstar in Chromium', () => {
 
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
-    const file = copyWebDemo('dropstar', path.join(tmp.dir, 'dropstar'), 1);
-    [server, browser] = await Promise.all([startWebBlock(file), launchBrowser()]);
+    const file = copyWebDemo('dropstar', path.join(tmp.dir, 'dropstar'));
+    [server, browser] = await Promise.all([startWebBlock(file, { blockArgs: ['--tick', '1'] }), launchBrowser()]);
   });
 
   afterAll(async () => {
+    // The CPU tab once more, after every other test: by now its graph has consolidated rows to show.
+    if (browser && server) {
+      const { page } = await open('');
+      await page.screenshot({ path: path.join(shots, 'cpu-final.png') });
+    }
     await browser?.close();
     const r = await server?.stop();
     tmp.cleanup();

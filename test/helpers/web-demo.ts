@@ -2,7 +2,7 @@
  * Run a web block (a demo copy, or a fixture) through the real CLI on a free port and find its
  * URL in the `dropSTAR listening on <url>` log line. Stop it with SIGINT (a user's Ctrl-C).
  */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot, startCli, type CliResult, type RunningCli } from './cli.js';
 
@@ -31,18 +31,13 @@ export async function startWebBlock(file: string, options: { runtimeArgs?: strin
 }
 
 /**
- * Copy `demos/<name>` into `dir` without what earlier runs left there (data, state, logs), with
- * the demo's `__tick` anchor set to `tick` seconds (the demos keep every interval on that line).
+ * Copy `demos/<name>` into `dir` without what earlier runs left there (data, state, logs), so
+ * the repository stays clean; returns the block file's path.
  */
-export function copyWebDemo(name: string, dir: string, tick: number): string {
+export function copyWebDemo(name: string, dir: string): string {
   cpSync(path.join(repoRoot, 'demos', name), dir, {
     recursive: true,
     filter: (src) => !/\.(rrd|png|pid|log)$|\.procblock|[/\\]data$/.test(src),
   });
-  const file = path.join(dir, `${name}.yaml`);
-  const text = readFileSync(file, 'utf8');
-  const changed = text.replace(/^__tick: &tick \d+(\.\d+)?$/m, `__tick: &tick ${tick}`);
-  if (changed === text) throw new Error(`${file} has no "__tick: &tick N" line to change`);
-  writeFileSync(file, changed);
-  return file;
+  return path.join(dir, `${name}.yaml`);
 }
