@@ -1,7 +1,9 @@
 // The peers of bench/dropstar.bench.mjs, each run as its own process like the procblock server:
 //   node bench/dropstar-peers.mjs hono   a bare Hono app on @hono/node-server answering
 //                                        /rpc/data and /page with the same JSON and HTML
-//                                        dropSTAR returns (printed on stdin as JSON first)
+//                                        dropSTAR returns, and /rpc/data-headers with that JSON
+//                                        and dropSTAR's security headers too (all given on
+//                                        stdin as JSON first)
 //   node bench/dropstar-peers.mjs sse    a bare node:http Server-Sent Events broadcaster: every
 //                                        TICK_MS, one `tick` event carrying the send time to
 //                                        every open /events connection
@@ -15,9 +17,10 @@ const mode = process.argv[2];
 if (mode === 'hono') {
   let body = '';
   for await (const chunk of process.stdin) body += chunk;
-  const { json, html } = JSON.parse(body);
+  const { json, html, headers } = JSON.parse(body);
   const app = new Hono();
   app.get('/rpc/data', (c) => c.json(json));
+  app.get('/rpc/data-headers', (c) => c.json(json, 200, headers));
   app.get('/page', (c) => c.html(html));
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
     console.log(`listening http://127.0.0.1:${info.port}/`);

@@ -4,7 +4,10 @@
 //    taken alternately (the machine is shared: the best round is the least disturbed one): a data-only RPC block
 //    (`rpc: {data: {...}}`, processed by the engine per request) and the same with a no-op
 //    script in its run list (one worker-thread call per request), against a bare Hono handler
-//    on @hono/node-server returning the same JSON (targets: >= 0.5x and >= 0.35x);
+//    on @hono/node-server returning the same JSON (targets: >= 0.5x and >= 0.35x), and against
+//    the same handler also sending dropSTAR's security headers (the same bytes on the wire);
+//  - CPU time per request (user + system of the server process, from /proc, over the same
+//    load): steadier than requests/s on a shared machine;
 //  - page render latency p50/p99, 2,000 sequential GETs on one keep-alive connection, the round
 //    with the lowest p50 of --rounds alternate rounds: a page whose template fills one value,
 //    wrapped in the tabs layout, against a bare Hono handler returning the same HTML;
@@ -16,6 +19,7 @@
 // Usage: node bench/dropstar.bench.mjs [--duration 5] [--rounds 3] [--ticks 20] [--clients 500]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { SECURITY_HEADERS } from '../dist/web/security.js';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -89,12 +93,23 @@ function rssMb(pid) {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-async function reqPerSec(url) {
+/** CPU milliseconds (user + system) the process has used so far. */
+function cpuMs(pid) {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10; // clock ticks of 10 ms
+}
+
+/** Requests/s under autocannon (10 connections), and the server's CPU µs per request meanwhile. */
+async function load(url, pid) {
   await autocannon({ url, connections: 10, duration: 1 }); // warm-up
+  const cpu0 = cpuMs(pid);
   const r = await autocannon({ url, connections: 10, duration: DURATION });
   if (r.non2xx > 0 || r.errors > 0) throw new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-  return r.requests.average;
+  return { rps: r.requests.average, cpuUs: ((cpuMs(pid) - cpu0) * 1000) / r.requests.total };
 }
+
+/** Best requests/s and lowest CPU per request over the rounds. */
+const best = (a, b) => (a ? { rps: Math.max(a.rps, b.rps), cpuUs: Math.min(a.cpuUs, b.cpuUs) } : b);
 
 async function latencies(url, n) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -172,20 +187,32 @@ try {
   const noopJson = await (await fetch(`${ours.url}rpc/noop`)).json();
   if (JSON.stringify(noopJson) !== JSON.stringify(json)) throw new Error('the no-op RPC does not return the same JSON');
   const html = await (await fetch(`${ours.url}page`)).text();
+  const headers = Object.fromEntries(SECURITY_HEADERS.map(([k, v]) => [k.toLowerCase(), v]));
   const peer = await start(process.execPath, [path.join(root, 'bench/dropstar-peers.mjs'), 'hono'], {
-    input: JSON.stringify({ json, html }),
+    input: JSON.stringify({ json, html, headers }),
     pattern: /listening (\S+)/,
   });
   if ((await (await fetch(`${peer.url}page`)).text()) !== html) throw new Error('the peer does not return the same HTML');
 
-  let [bare, data, noop] = [0, 0, 0];
+  let bare;
+  let bareHeaders;
+  let data;
+  let noop;
   for (let r = 0; r < ROUNDS; r++) {
-    bare = Math.max(bare, await reqPerSec(`${peer.url}rpc/data`));
-    data = Math.max(data, await reqPerSec(`${ours.url}rpc/data`));
-    noop = Math.max(noop, await reqPerSec(`${ours.url}rpc/noop`));
+    bare = best(bare, await load(`${peer.url}rpc/data`, peer.child.pid));
+    bareHeaders = best(bareHeaders, await load(`${peer.url}rpc/data-headers`, peer.child.pid));
+    data = best(data, await load(`${ours.url}rpc/data`, ours.child.pid));
+    noop = best(noop, await load(`${ours.url}rpc/noop`, ours.child.pid));
   }
-  console.log(`RPC data-only: ours ${fmt(data)} req/s | bare Hono handler, same JSON ${fmt(bare)} req/s | ratio ${(data / bare).toFixed(2)} | target >= 0.5`);
-  console.log(`RPC with a no-op script: ours ${fmt(noop)} req/s | bare Hono handler, same JSON ${fmt(bare)} req/s | ratio ${(noop / bare).toFixed(2)} | target >= 0.35`);
+  const line = (what, o, p, peerWhat, target, key, unit) =>
+    console.log(`${what}: ours ${fmt(o[key])} ${unit} | ${peerWhat} ${fmt(p[key])} ${unit} | ratio ${(o[key] / p[key]).toFixed(2)} | ${target}`);
+  line('RPC data-only', data, bare, 'bare Hono handler, same JSON', 'target >= 0.5', 'rps', 'req/s');
+  line('RPC with a no-op script', noop, bare, 'bare Hono handler, same JSON', 'target >= 0.35', 'rps', 'req/s');
+  line('RPC data-only', data, bareHeaders, 'bare Hono handler, same JSON and security headers', 'report', 'rps', 'req/s');
+  line('RPC with a no-op script', noop, bareHeaders, 'bare Hono handler, same JSON and security headers', 'report', 'rps', 'req/s');
+  line('RPC data-only, server CPU per request', data, bare, 'bare Hono handler, same JSON', 'report (lower is better)', 'cpuUs', 'µs');
+  line('RPC with a no-op script, server CPU per request (workers included)', noop, bare, 'bare Hono handler, same JSON', 'report (lower is better)', 'cpuUs', 'µs');
+  line('RPC data-only, server CPU per request', data, bareHeaders, 'bare Hono handler, same JSON and security headers', 'report (lower is better)', 'cpuUs', 'µs');
 
   let peerPage;
   let ourPage;

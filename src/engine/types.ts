@@ -61,8 +61,11 @@ export interface ProcessOptions {
   pipeData?: Record<string, unknown> | undefined;
   /** CLI options and args (read-only for scripts). Default `{}`. */
   inputData?: Record<string, unknown> | undefined;
-  /** Per-request data (web pages). Default `{}`. */
-  requestState?: Record<string, unknown> | undefined;
+  /**
+   * Per-request data (web pages). Default `{}`. Copied and deeply frozen, unless it is frozen
+   * already (then its owner guarantees it is frozen all the way down, and it is used as is).
+   */
+  requestState?: Readonly<Record<string, unknown>> | undefined;
   /**
    * Web requests: `requestState.response` as scripts see it. This object is updated in place
    * with what each script leaves in its `requestState.response`.

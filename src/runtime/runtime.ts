@@ -51,7 +51,7 @@ export interface RuntimeOptions {
 export interface RunInput {
   readonly inputData?: Record<string, unknown> | undefined;
   readonly pipeData?: Record<string, unknown> | undefined;
-  readonly requestState?: Record<string, unknown> | undefined;
+  readonly requestState?: Readonly<Record<string, unknown>> | undefined;
   /** Web requests: `requestState.response`, updated in place by scripts. */
   readonly response?: ResponseFields | undefined;
   /** Web pages: HTML-escape templates. */
@@ -60,6 +60,11 @@ export interface RunInput {
   readonly scriptTimeoutMs?: number | undefined;
   /** Aborts this run only (the runtime's stop aborts every run). */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * A controller of this run's own (instead of `signal`): the run uses its signal, and the
+   * runtime's stop aborts it too. Saves creating a second controller per run (web requests).
+   */
+  readonly abort?: AbortController | undefined;
 }
 
 type State = 'open' | 'stopping' | 'closed';
@@ -154,7 +159,7 @@ export class Runtime {
   /** Process a block once. */
   async run(block: LoadedBlock, input: RunInput = {}): Promise<ProcessResult> {
     if (this.state !== 'open') throw new RuntimeFailure('PB_ERR_CLOSED', 'the runtime is stopping; no new runs are started');
-    const linked = input.signal ? this.linkToStop(input.signal) : undefined;
+    const linked = input.abort ? this.adopt(input.abort) : input.signal ? this.linkToStop(input.signal) : undefined;
     const p = processBlock(block, {
       inputData: input.inputData,
       pipeData: input.pipeData,
@@ -207,6 +212,14 @@ export class Runtime {
         this.linkedRuns.delete(abort);
       },
     };
+  }
+
+  /** A run's own controller, aborted by this runtime's stop too (see RunInput.abort). */
+  private adopt(controller: AbortController): { signal: AbortSignal; unlink(): void } {
+    if (this.abort.signal.aborted) controller.abort(this.abort.signal.reason);
+    const abort = (reason: unknown): void => controller.abort(reason);
+    this.linkedRuns.add(abort);
+    return { signal: controller.signal, unlink: () => this.linkedRuns.delete(abort) };
   }
 
   /** Keep `work` in flight until it settles: stop() waits for it (up to the deadline). */

@@ -19,15 +19,16 @@ export type { LiveEvent, LiveEvents, TickEvent } from './live-events.js';
 export interface WebRunInput {
   readonly pipeData: Record<string, unknown>;
   readonly inputData: Record<string, unknown>;
-  readonly requestState: Record<string, unknown>;
+  /** Deeply frozen by the web server (the engine then takes it without a copy). */
+  readonly requestState: Readonly<Record<string, unknown>>;
   /** `requestState.response`, updated in place by scripts. */
   readonly response: ResponseFields;
   /** HTML-escape templates (pages). */
   readonly htmlTemplates: boolean;
   /** Script calls without their own `timeout` end after this many ms. */
   readonly scriptTimeoutMs: number;
-  /** Aborted when the request times out or its client goes away (ctx.signal in scripts). */
-  readonly signal: AbortSignal;
+  /** Aborted when the request times out or its client goes away (ctx.signal in scripts); the runtime's stop aborts it too. */
+  readonly abort: AbortController;
 }
 
 /** What the web server may use of a running runtime. */

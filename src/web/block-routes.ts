@@ -9,6 +9,7 @@
  * status, a reason and the request id; the log gets the error with its stack and location.
  */
 import { formatError, isProcblockError } from '../core/errors.js';
+import { deepFreeze } from '../engine/in-memory-block.js';
 import type { ProcessResult } from '../engine/types.js';
 import type { PageSpec, RpcSpec } from './config.js';
 import { isWholeDocument, renderLayout, renderResult } from './layout.js';
@@ -20,10 +21,14 @@ export interface RequestInfo {
   readonly id: string;
   readonly remote: string;
   readonly user: string | undefined;
-  /** The request URL, parsed once. */
+  /** The request URL, parsed on first use. */
   readonly url: URL;
+  /** The Host (the URL's authority; @hono/node-server builds the URL from the Host header). */
+  readonly host: string;
   /** Node's parsed request headers, when the request came over a socket. */
   readonly nodeHeaders: Readonly<Record<string, string | string[] | undefined>> | undefined;
+  /** Call `fn` if the client goes away before the response is written; returns the undo. Over a socket only. */
+  readonly onClientGone: ((fn: () => void) => () => void) | undefined;
 }
 
 type Outcome = { readonly ok: true; readonly processed: ProcessResult; readonly response: Record<string, unknown> } | { readonly ok: false; readonly status: number; readonly detail: string };
@@ -41,20 +46,26 @@ async function runEntry(ctx: SiteContext, kind: 'page' | 'rpc', spec: PageSpec |
     throw e;
   }
   const response = newResponseFields();
-  const requestState: Record<string, unknown> = {
+  const requestState: Record<string, unknown> = deepFreeze({
     method: request.method,
     path: url.pathname,
     query: fieldsFromParams(url.searchParams),
     headers: requestHeaders(info.nodeHeaders ?? request.headers),
     cookies: parseCookies(info.nodeHeaders ? (info.nodeHeaders.cookie as string | undefined) ?? null : request.headers.get('cookie')),
-    host: url.host,
+    host: info.host,
     remote: info.remote,
     page: spec.name,
     ...(info.user === undefined ? {} : { user: info.user }),
-  };
+  });
   const controller = new AbortController();
   const onClientGone = (): void => controller.abort(new RequestTimeout('the client went away'));
-  request.signal.addEventListener('abort', onClientGone, { once: true });
+  // Node's own 'close' event when there is a socket (cheaper than the Request's AbortSignal).
+  let unwatch: () => void;
+  if (info.onClientGone) unwatch = info.onClientGone(onClientGone);
+  else {
+    request.signal.addEventListener('abort', onClientGone, { once: true });
+    unwatch = () => request.signal.removeEventListener('abort', onClientGone);
+  }
   let timer: { cancel(): void } | undefined;
   const timedOut = new Promise<never>((_resolve, reject) => {
     timer = ctx.clock.setTimeout(() => {
@@ -70,7 +81,7 @@ async function runEntry(ctx: SiteContext, kind: 'page' | 'rpc', spec: PageSpec |
     response,
     htmlTemplates: kind === 'page',
     scriptTimeoutMs: spec.timeoutMs,
-    signal: controller.signal,
+    abort: controller,
   });
   try {
     const processed = await Promise.race([run, timedOut]);
@@ -83,7 +94,7 @@ async function runEntry(ctx: SiteContext, kind: 'page' | 'rpc', spec: PageSpec |
     return { ok: false, status, detail: status === 504 ? 'The request took longer than its timeout.' : status === 503 ? 'The server is busy; try again.' : 'The request failed; the server log has the details.' };
   } finally {
     timer?.cancel();
-    request.signal.removeEventListener('abort', onClientGone);
+    unwatch();
     run.catch(() => undefined); // a run cut short by the timeout settles later, unobserved
   }
 }

@@ -18,9 +18,13 @@ export interface SiteContext {
   readonly logger: Logger;
 }
 
-/** A response with the route's `headers` (lower-case names), the security headers and the request id. */
+/**
+ * A response with the route's `headers` (lower-case names) and the security headers; errors
+ * (status 400 and up) also carry `X-Request-Id`, the id their page shows and the log names.
+ */
 export function respond(requestId: string, status: number, body: ConstructorParameters<typeof Response>[0], headers: Record<string, string>, cookies?: readonly string[]): Response {
-  const all: Record<string, string> = { ...headers, ...SECURITY_HEADER_RECORD, 'x-request-id': requestId };
+  const all: Record<string, string> = { ...headers, ...SECURITY_HEADER_RECORD };
+  if (status >= 400) all['x-request-id'] = requestId;
   if (!cookies || cookies.length === 0) return new Response(body, { status, headers: all });
   return new Response(body, { status, headers: [...Object.entries(all), ...cookies.map((c): [string, string] => ['set-cookie', c])] });
 }

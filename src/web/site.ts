@@ -7,8 +7,8 @@
  *
  * Every request passes, in order: the Host check (421), authentication (401, except
  * `/healthz`), the same-origin check on POST (403), the route; every response is made by
- * `respond` (site-context.ts: security headers, `X-Request-Id`) and gets one access-log line at
- * info (method, path, status, ms).
+ * `respond` (site-context.ts: security headers, `X-Request-Id` on errors) and gets one
+ * access-log line at info (method, path, status, ms, request id).
  */
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -25,13 +25,18 @@ import { errorResponse, respond, type SiteContext } from './site-context.js';
 import { serveStatic } from './static-files.js';
 import type { WebRuntime } from '../runtime/web-host.js';
 
-type Env = { Variables: { info: RequestInfo } };
+type Env = { Variables: { info: Info } };
 
 /** Bindings @hono/node-server passes as the second `fetch` argument. */
 interface NodeBindings {
   readonly incoming?: {
     readonly socket?: { readonly remoteAddress?: string | undefined };
     readonly headers?: Readonly<Record<string, string | string[] | undefined>>;
+  };
+  readonly outgoing?: {
+    readonly writableFinished: boolean;
+    once(event: 'close', fn: () => void): unknown;
+    off(event: 'close', fn: () => void): unknown;
   };
 }
 
@@ -44,6 +49,50 @@ export interface SiteOptions {
   readonly nextRequestId: () => string;
   /** Figures `/healthz` adds to `{status: "ok"}` (requests in flight, open `/events` streams). */
   readonly health?: (() => Readonly<Record<string, number>>) | undefined;
+}
+
+/** What the routes know of a request; the URL is parsed only when a route needs it. */
+class Info implements RequestInfo {
+  readonly remote: string;
+  readonly nodeHeaders: RequestInfo['nodeHeaders'];
+  private readonly outgoing: NodeBindings['outgoing'];
+  user: string | undefined;
+  private parsed: URL | undefined;
+
+  constructor(
+    readonly id: string,
+    private readonly request: Request,
+    bindings: NodeBindings | undefined,
+  ) {
+    this.remote = bindings?.incoming?.socket?.remoteAddress ?? '';
+    this.nodeHeaders = bindings?.incoming?.headers;
+    this.outgoing = bindings?.outgoing;
+  }
+
+  get onClientGone(): RequestInfo['onClientGone'] {
+    return clientGone(this.outgoing);
+  }
+
+  get url(): URL {
+    // @hono/node-server builds the request URL from the Host header: its authority is the Host.
+    return (this.parsed ??= new URL(this.request.url));
+  }
+
+  get host(): string {
+    const h = this.nodeHeaders?.host;
+    return typeof h === 'string' ? h.toLowerCase() : this.url.host;
+  }
+}
+
+function clientGone(outgoing: NodeBindings['outgoing']): RequestInfo['onClientGone'] {
+  if (!outgoing) return undefined;
+  return (fn) => {
+    const onClose = (): void => {
+      if (!outgoing.writableFinished) fn();
+    };
+    outgoing.once('close', onClose);
+    return () => void outgoing.off('close', onClose);
+  };
 }
 
 export class DropstarSite {
@@ -74,25 +123,19 @@ export class DropstarSite {
   private build(): Hono<Env> {
     const app = new Hono<Env>();
     const { logger, clock } = this.ctx;
+    const logAccess = logger.enabled?.('info') !== false;
     const json = (c: Context<Env>, status: number, detail?: string): Response => errorResponse(status, c.get('info').id, 'json', detail);
     const html = (c: Context<Env>, status: number, detail?: string): Response => errorResponse(status, c.get('info').id, 'html', detail);
 
     app.use('*', async (c, next) => {
       const start = clock.now();
       const bindings = c.env as NodeBindings | undefined;
-      const info: RequestInfo & { user: string | undefined } = {
-        id: this.options.nextRequestId(),
-        remote: bindings?.incoming?.socket?.remoteAddress ?? '',
-        user: undefined,
-        nodeHeaders: bindings?.incoming?.headers,
-        // @hono/node-server builds the request URL from the Host header: its authority is the Host.
-        url: new URL(c.req.url),
-      };
+      const info = new Info(this.options.nextRequestId(), c.req.raw, bindings);
       c.set('info', info);
       const refused = await this.gate(c, info);
       if (refused) c.res = refused;
       else await next();
-      logger.info(`${c.req.method} ${c.req.path} ${c.res.status} ${(clock.now() - start).toFixed(1)} ms`, { remote: info.remote, request: info.id });
+      if (logAccess) logger.info(`${c.req.method} ${c.req.path} ${c.res.status} ${(clock.now() - start).toFixed(1)} ms`, { remote: info.remote, request: info.id });
     });
 
     app.on(['GET', 'HEAD'], '/healthz', (c) =>
@@ -155,13 +198,13 @@ export class DropstarSite {
   }
 
   /** Host check, authentication and the same-origin check: a response when the request is refused. */
-  private async gate(c: Context<Env>, info: RequestInfo & { user: string | undefined }): Promise<Response | undefined> {
-    const url = info.url;
-    if (!hostAllowed(url.host, this.hosts)) {
+  private async gate(c: Context<Env>, info: Info): Promise<Response | undefined> {
+    if (!hostAllowed(info.host, this.hosts)) {
       return errorResponse(421, info.id, 'html', 'This server does not answer for that host name.');
     }
     const path = c.req.path;
     if (this.auth && path !== '/healthz') {
+      const url = info.url;
       const queryToken = url.searchParams.get('token') ?? undefined;
       const result = await this.auth.check(c.req.header('authorization'), parseCookies(c.req.header('cookie') ?? null)[TOKEN_COOKIE], queryToken);
       if (!result.ok) return errorResponse(401, info.id, path.startsWith('/rpc/') ? 'json' : 'html', undefined, { 'www-authenticate': result.challenge });
@@ -173,7 +216,7 @@ export class DropstarSite {
       }
       info.user = result.user;
     }
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && !sameOrigin(c.req.method, c.req.raw.headers, url.host)) {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && !sameOrigin(c.req.method, c.req.raw.headers, info.host)) {
       return errorResponse(403, info.id, 'json', 'Cross-origin requests that change state are refused.');
     }
     return undefined;
