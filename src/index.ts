@@ -13,8 +13,8 @@ import type { ProcessResult } from './engine/types.js';
 import { Runtime, type RunInput, type RuntimeOptions } from './runtime/runtime.js';
 
 export type { ProcessBlock, ScriptContext, ScriptLog, WebRequestState, WebResponseFields, CookieSpec } from './script-api.js';
-export type { Unidist, Locks, LockHandle, LockInfo, LockAcquireOptions, Counters, StateBuckets, Queues, QueueOptions, UnidistLog } from './unidist/types.js';
-export { createUnidist } from './unidist/index.js';
+export type { Unidist, Locks, LockHandle, LockInfo, LockAcquireOptions, Counters, StateBuckets, Queues, QueueOptions, UnidistLog, Fence, WriteOptions } from './unidist/types.js';
+export { createUnidist, type CreateUnidistOptions } from './unidist/index.js';
 export { Runtime, type RuntimeOptions, type RunInput } from './runtime/runtime.js';
 export type { ProcessResult } from './engine/types.js';
 export type { LoadedBlock, UsageSpec } from './config/types.js';
@@ -22,11 +22,11 @@ export { loadBlock, checkBlock } from './config/index.js';
 export { ProcblockError, InputError, RuntimeFailure, ERROR_CODES, type ErrorCode, type SourceLocation, type Problem } from './core/errors.js';
 export { createLogger, type Logger, type LogRecord, type LogLevel } from './core/logger.js';
 export { systemClock, type Clock } from './core/clock.js';
-export { RrdFile, exportXml, importXml, defaultArchives } from './timeseries/rrd/index.js';
+export { RrdFile, exportXml, importXml, defaultArchives, lockRrdFile } from './timeseries/rrd/index.js';
+export type { RrdLock, RrdDefinition, RrdSample, FetchResult, DsDef, RraDef, DsType, ConsolidationFn } from './timeseries/rrd/index.js';
 export { lazyDropstar } from './web/lazy-host.js';
 export { hashPassword } from './web/auth.js';
 export type { WebHostFactory, WebRuntime, RuntimeWebHost, LiveEvent, LiveEvents, TickEvent } from './runtime/web-host.js';
-export type { RrdDefinition, RrdSample, FetchResult, DsDef, RraDef, DsType, ConsolidationFn } from './timeseries/rrd/index.js';
 
 export interface RunOptions extends RunInput {
   /** Runtime options; a runtime is created for this run and stopped after it. */

@@ -5,8 +5,8 @@
 // and does not build again. `--force` always builds.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -36,10 +36,27 @@ export function build({ force = false, quiet = false } = {}) {
     return false;
   }
   execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-  // Files that are not TypeScript but ship with the code (dropSTAR's client script, stylesheet, icon).
-  cpSync(join(root, 'src/web/assets'), join(root, 'dist/web/assets'), { recursive: true });
+  copyAssets(join(root, 'src'));
   writeFileSync(stampFile, hash);
   return true;
+}
+
+/**
+ * Files tsc does not emit but the code reads beside itself: the Redis back end's Lua scripts, and
+ * everything in an `assets/` folder (dropSTAR's client script, stylesheet and icon).
+ */
+const ASSET = /\.lua$/;
+
+function copyAssets(dir, inAssets = false) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) copyAssets(p, inAssets || entry.name === 'assets');
+    else if (inAssets || ASSET.test(entry.name)) {
+      const to = join(root, 'dist', relative(join(root, 'src'), p));
+      mkdirSync(dirname(to), { recursive: true });
+      copyFileSync(p, to);
+    }
+  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

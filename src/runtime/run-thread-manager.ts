@@ -11,6 +11,8 @@ import { RunThreadSet } from '../schedule/run-thread-set.js';
 import type { RunThreadHost, RunThreadSpec, StartedRunThread } from '../schedule/types.js';
 import type { GraphOptions } from '../graph/options.js';
 import type { Collector } from '../timeseries/collect.js';
+import type { Unidist } from '../unidist/types.js';
+import { slotClaimer } from './slot-claim.js';
 import type { LiveEventBus } from './live-events.js';
 
 const COLLECT_KEYS = ['timeseries collect', 'timeseries_collect'] as const;
@@ -39,7 +41,7 @@ export class RunThreadManager implements RunThreadHost {
   private readonly clock: Clock;
   private readonly events: LiveEventBus | undefined;
 
-  constructor(options: { clock: Clock; logger: Logger; events?: LiveEventBus | undefined }) {
+  constructor(options: { clock: Clock; logger: Logger; unidist: Unidist; events?: LiveEventBus | undefined }) {
     this.logger = options.logger;
     this.clock = options.clock;
     this.events = options.events;
@@ -48,7 +50,8 @@ export class RunThreadManager implements RunThreadHost {
       logger: options.logger,
       hooks: (spec) => {
         const collector = this.collectors.get(spec.id);
-        if (!collector && !this.events) return undefined;
+        const claim = spec.exclusive ? slotClaimer(options.unidist, spec.exclusive.lock, spec.intervalMs) : undefined;
+        if (!collector && !this.events && !claim) return undefined;
         return {
           onTick: async (outcome, tickTimeMs) => {
             const fields = { ...outcome.pipeDataSet, ...outcome.returned };
@@ -59,6 +62,7 @@ export class RunThreadManager implements RunThreadHost {
               this.events.emit({ kind: 'tick', thread: spec.id, time: tickTimeMs, fields, graphs });
             }
           },
+          claim,
         };
       },
     });
@@ -94,7 +98,8 @@ export class RunThreadManager implements RunThreadHost {
       );
     }
     if (this.set.get(spec.id)) return this.set.start(spec);
-    this.logger.info(`Starting RunThread: ${spec.id} (${spec.script} every ${spec.intervalMs / 1000} s); waiting for its first result`);
+    const once = spec.exclusive ? `; each slot runs in one process only (claims named ${JSON.stringify(spec.exclusive.lock)})` : '';
+    this.logger.info(`Starting RunThread: ${spec.id} (${spec.script} every ${spec.intervalMs / 1000} s${once}); waiting for its first result`);
     return this.set.start(spec);
   }
 

@@ -11,6 +11,8 @@
  * - Only changes made through this object are seen; another process sharing a Redis back end
  *   changes the data behind its back.
  * - A listener that throws never fails the unidist call.
+ * - Every argument is passed on as given (fences included: a stale fenced write still fails,
+ *   and is not reported).
  */
 import type { Counters, Queues, StateBuckets, Unidist } from './types.js';
 
@@ -32,12 +34,12 @@ export function observeUnidist(inner: Unidist, listener: UnidistChangeListener):
   const counter: Counters = {
     get: (name) => inner.counter.get(name),
     all: () => inner.counter.all(),
-    set: async (name, value) => {
-      await inner.counter.set(name, value);
+    set: async (name, value, options) => {
+      await inner.counter.set(name, value, options);
       emit({ kind: 'counter', name, value });
     },
-    getSet: async (name, value) => {
-      const previous = await inner.counter.getSet(name, value);
+    getSet: async (name, value, options) => {
+      const previous = await inner.counter.getSet(name, value, options);
       emit({ kind: 'counter', name, value });
       return previous;
     },
@@ -57,17 +59,17 @@ export function observeUnidist(inner: Unidist, listener: UnidistChangeListener):
     has: (bucket, key) => inner.state.has(bucket, key),
     keys: (bucket) => inner.state.keys(bucket),
     buckets: () => inner.state.buckets(),
-    set: async (bucket, key, value) => {
-      await inner.state.set(bucket, key, value);
+    set: async (bucket, key, value, options) => {
+      await inner.state.set(bucket, key, value, options);
       emit({ kind: 'state', bucket, key, value, deleted: false });
     },
-    getSet: async (bucket, key, value) => {
-      const previous = await inner.state.getSet(bucket, key, value);
+    getSet: async (bucket, key, value, options) => {
+      const previous = await inner.state.getSet(bucket, key, value, options);
       emit({ kind: 'state', bucket, key, value, deleted: false });
       return previous as never;
     },
-    delete: async (bucket, key) => {
-      const existed = await inner.state.delete(bucket, key);
+    delete: async (bucket, key, options) => {
+      const existed = await inner.state.delete(bucket, key, options);
       if (existed) emit({ kind: 'state', bucket, key, value: undefined, deleted: true });
       return existed;
     },

@@ -36,4 +36,18 @@ describe('observeUnidist', () => {
     ]);
     await u.close();
   });
+
+  it('passes fences on: a write fenced by a lock no longer held fails and is not reported', async () => {
+    const changes: UnidistChange[] = [];
+    const u = observeUnidist(await createMemoryUnidist({}), (c) => changes.push(c));
+    const held = await u.lock.acquire('l');
+    if (!held) throw new Error('lock not taken');
+    const fence = { name: 'l', token: held.token };
+    await u.state.set('b', 'k', 1, { fence });
+    await held.release();
+    await expect(u.state.set('b', 'k', 2, { fence })).rejects.toMatchObject({ code: 'PB_ERR_LOCK_STALE' });
+    await expect(u.counter.set('c', 2, { fence })).rejects.toMatchObject({ code: 'PB_ERR_LOCK_STALE' });
+    expect(changes).toEqual([{ kind: 'state', bucket: 'b', key: 'k', value: 1, deleted: false }]);
+    await u.close();
+  });
 });
