@@ -25,6 +25,7 @@ import type { LockHandle, Unidist } from '../unidist/types.js';
 import { createUnidist, type CreateUnidistOptions } from '../unidist/index.js';
 import { observeUnidist } from '../unidist/observe.js';
 import { LiveEventBus, type LiveEvents } from './live-events.js';
+import { RunAborts } from './run-aborts.js';
 import { RunThreadManager } from './run-thread-manager.js';
 import type { RuntimeWebHost, WebHostFactory, WebRuntime } from './web-host.js';
 
@@ -88,10 +89,8 @@ export class Runtime {
   private readonly sharedUnidist: boolean;
   private readonly stopTimeoutMs: number;
   private readonly env: Readonly<Record<string, string>>;
-  private readonly abort = new AbortController();
+  private readonly aborts = new RunAborts();
   private readonly inFlight = new Set<Promise<unknown>>();
-  /** Abort functions of runs with a signal of their own (see linkToStop). */
-  private readonly linkedRuns = new Set<(reason: unknown) => void>();
   private running: LockHandle | undefined;
   private state: State = 'open';
   private stopPromise: Promise<void> | undefined;
@@ -181,7 +180,7 @@ export class Runtime {
   /** Process a block once. */
   async run(block: LoadedBlock, input: RunInput = {}): Promise<ProcessResult> {
     if (this.state !== 'open') throw new RuntimeFailure('PB_ERR_CLOSED', 'the runtime is stopping; no new runs are started');
-    const linked = input.abort ? this.adopt(input.abort) : input.signal ? this.linkToStop(input.signal) : undefined;
+    const linked = input.abort ? this.aborts.adopt(input.abort) : input.signal ? this.aborts.link(input.signal) : undefined;
     const p = processBlock(block, {
       inputData: input.inputData,
       pipeData: input.pipeData,
@@ -189,7 +188,7 @@ export class Runtime {
       response: input.response,
       htmlTemplates: input.htmlTemplates,
       scriptTimeoutMs: input.scriptTimeoutMs,
-      signal: linked?.signal ?? this.abort.signal,
+      signal: linked?.signal ?? this.aborts.signal,
       cwd: block.usage?.cwd ?? path.dirname(block.file),
       services: {
         scripts: this.scripts,
@@ -210,38 +209,6 @@ export class Runtime {
       this.inFlight.delete(p);
       linked?.unlink();
     }
-  }
-
-  /**
-   * A signal aborted by `own` or by this runtime's stop. Not `AbortSignal.any`, which in Node 20
-   * costs ~100 µs per call (a web request) and registers with the long-lived stop signal; the
-   * runtime keeps the few runs in flight in a set and aborts them when it stops.
-   */
-  private linkToStop(own: AbortSignal): { signal: AbortSignal; unlink(): void } {
-    const c = new AbortController();
-    const abort = (reason: unknown): void => c.abort(reason);
-    if (own.aborted || this.abort.signal.aborted) {
-      abort(own.aborted ? own.reason : this.abort.signal.reason);
-      return { signal: c.signal, unlink: () => undefined };
-    }
-    const onOwn = (): void => abort(own.reason);
-    own.addEventListener('abort', onOwn, { once: true });
-    this.linkedRuns.add(abort);
-    return {
-      signal: c.signal,
-      unlink: () => {
-        own.removeEventListener('abort', onOwn);
-        this.linkedRuns.delete(abort);
-      },
-    };
-  }
-
-  /** A run's own controller, aborted by this runtime's stop too (see RunInput.abort). */
-  private adopt(controller: AbortController): { signal: AbortSignal; unlink(): void } {
-    if (this.abort.signal.aborted) controller.abort(this.abort.signal.reason);
-    const abort = (reason: unknown): void => controller.abort(reason);
-    this.linkedRuns.add(abort);
-    return { signal: controller.signal, unlink: () => this.linkedRuns.delete(abort) };
   }
 
   /** Keep `work` in flight until it settles: stop() waits for it (up to the deadline). */
@@ -270,8 +237,7 @@ export class Runtime {
     // Web requests in flight finish before anything they may use is stopped.
     if (this.web) await this.web.close(Math.max(0, started + this.stopTimeoutMs - this.clock.now()));
     const stopping = new RuntimeFailure('PB_ERR_ABORTED', `runtime stopping: ${reason}`);
-    this.abort.abort(stopping);
-    for (const abort of this.linkedRuns) abort(stopping);
+    this.aborts.abortAll(stopping);
     this.scripts.abortAll(reason);
 
     const deadline = started + this.stopTimeoutMs;
