@@ -21,7 +21,7 @@ function block(name: string, yaml: string): string {
 
 describe('procblock with a dropstar block', () => {
   it('refuses to listen on 0.0.0.0 without auth: exit 2, naming the file, the key and the ways out', async () => {
-    const p = startCli([fx('exposed-open.yaml')]);
+    const p = startCli(['--state-dir', path.join(tmp.dir, 'state-open'), fx('exposed-open.yaml')]);
     // Were it to listen, stop it at once rather than hang the test.
     void p.waitFor(/dropSTAR listening/, 'stderr').then(() => p.child.kill('SIGKILL'), () => undefined);
     const r = await p.done;
@@ -34,7 +34,7 @@ describe('procblock with a dropstar block', () => {
 
   it('on 0.0.0.0 with a token: 401 without the token, 200 with it', async () => {
     const token = 'tok-0123456789abcdefghij';
-    const server = await startWebBlock(fx('exposed-token.yaml'), { blockArgs: ['--token', token] });
+    const server = await startWebBlock(fx('exposed-token.yaml'), { runtimeArgs: ['--state-dir', path.join(tmp.dir, 'state-token')], blockArgs: ['--token', token] });
     try {
       expect(server.url).toMatch(/^http:\/\/0\.0\.0\.0:\d+\/$/);
       const local = server.url.replace('0.0.0.0', '127.0.0.1');
@@ -50,7 +50,7 @@ describe('procblock with a dropstar block', () => {
   });
 
   it('a token too short to be one is bad input (exit 2)', async () => {
-    const r = await runCli([fx('exposed-token.yaml'), '--token', 'short']);
+    const r = await runCli(['--state-dir', path.join(tmp.dir, 'state-short'), fx('exposed-token.yaml'), '--token', 'short']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/PB_ERR_VALIDATION.*dropstar\.auth\.token: a token must be at least 16 characters/);
   });
