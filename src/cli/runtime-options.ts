@@ -27,6 +27,8 @@ export interface RuntimeCliOptions {
   readonly stopTimeout: number;
   /** Default per-script timeout in seconds (0 = none). */
   readonly scriptTimeout: number;
+  /** Seconds between status updates of a long-running block (undefined = 1 on a terminal, 60 otherwise; 0 = off). */
+  readonly statusInterval: number | undefined;
 }
 
 export interface ParsedCommandLine {
@@ -58,6 +60,7 @@ export const RUNTIME_OPTIONS: readonly OptionDef[] = [
   { name: 'unidist-prefix', takesValue: true, valueName: 'PREFIX', info: 'Redis key prefix; processes with the same one share everything (default procblock:<block name>)' },
   { name: 'stop-timeout', takesValue: true, valueName: 'SECONDS', info: 'On Ctrl-C, wait this long for running scripts before terminating them (default 10)' },
   { name: 'script-timeout', takesValue: true, valueName: 'SECONDS', info: 'Default timeout of a script call, 0 = none (default 0)' },
+  { name: 'status-interval', takesValue: true, valueName: 'SECONDS', info: 'Long-running blocks: status line every SECONDS (default 1 on a terminal; a status log line every 60 otherwise; 0 = off)' },
 ];
 
 const DEFAULTS: RuntimeCliOptions = Object.freeze({
@@ -73,6 +76,7 @@ const DEFAULTS: RuntimeCliOptions = Object.freeze({
   unidistPrefix: undefined,
   stopTimeout: 10,
   scriptTimeout: 0,
+  statusInterval: undefined,
 });
 
 export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
@@ -85,6 +89,9 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
     },
   });
   const problem = scan.problems[0];
+  if (problem?.kind === 'unknown' && /^--watch(=|$)/.test(problem.arg)) {
+    throw new InputError('PB_ERR_USAGE', '--watch (hot reload) is not in this version of procblock; run the block without it and restart it after an edit');
+  }
   if (problem?.kind === 'unknown') {
     throw new InputError('PB_ERR_USAGE', `unknown option '${problem.arg}' before the block file; known options: ${RUNTIME_OPTIONS.map((o) => `--${o.name}`).join(', ')} (block options go after the file)`);
   }
@@ -154,6 +161,9 @@ function apply(opts: { -readonly [K in keyof RuntimeCliOptions]: RuntimeCliOptio
     case 'script-timeout':
       opts.scriptTimeout = seconds(name, value);
       return;
+    case 'status-interval':
+      opts.statusInterval = seconds(name, value);
+      return;
   }
 }
 
@@ -176,6 +186,7 @@ export function runtimeHelpText(version: string): string {
     '',
     'usage: procblock [runtime options] <block.yaml> [block options] [block args]',
     '       procblock rrd <fetch|info|last|first|graph|dump|restore|create|update> ...',
+    '       procblock status [--state-dir DIR] [--format text|json] <block.yaml>',
     '',
     'Runtime options (before the block file):',
     ...rows.map(([f, info]) => `  ${f.padEnd(width)}  ${info}`),

@@ -28,6 +28,8 @@ import { LiveEventBus, type LiveEvents } from './live-events.js';
 import { RunAborts } from './run-aborts.js';
 import { RunThreadManager } from './run-thread-manager.js';
 import type { RuntimeWebHost, WebHostFactory, WebRuntime } from './web-host.js';
+import { StatusFile } from './status-file.js';
+import type { RuntimeSnapshot } from './status-snapshot.js';
 
 export interface RuntimeOptions {
   readonly logger?: Logger | undefined;
@@ -53,6 +55,11 @@ export interface RuntimeOptions {
   readonly scripts?: ScriptRunner | undefined;
   /** Makes the web server that a block's `dropstar:` tag starts (SPEC §7); without it the tag fails. */
   readonly web?: WebHostFactory | undefined;
+  /**
+   * Keep a status file (`status.json` in `stateDir`, see status-file.ts) for `procblock status`:
+   * the block file and its name. The CLI sets it for long-running blocks.
+   */
+  readonly status?: { readonly block: string; readonly name?: string | undefined; readonly intervalMs?: number | undefined } | undefined;
 }
 
 export interface RunInput {
@@ -95,6 +102,7 @@ export class Runtime {
   private state: State = 'open';
   private stopPromise: Promise<void> | undefined;
   private resolveStopped!: () => void;
+  private readonly statusFile: StatusFile | undefined;
   /** Resolves when the runtime has stopped (for long-running blocks). */
   readonly stopped: Promise<void>;
 
@@ -126,6 +134,24 @@ export class Runtime {
     this.threads = new RunThreadManager({ clock: this.clock, logger: this.logger, unidist, events: this.bus });
     this.stopped = new Promise((r) => (this.resolveStopped = r));
     this.web = options.web?.(this.webRuntime());
+    if (options.status && options.stateDir !== undefined) {
+      this.statusFile = new StatusFile({
+        stateDir: options.stateDir,
+        block: options.status.block,
+        name: options.status.name,
+        intervalMs: options.status.intervalMs,
+        clock: this.clock,
+        logger: this.logger,
+        snapshot: () => this.snapshot(),
+      });
+      this.statusFile.start();
+    }
+  }
+
+  /** What the runtime is doing now: its state and every RunThread's live counts. */
+  snapshot(): RuntimeSnapshot {
+    const state = this.state === 'open' ? 'running' : this.state === 'stopping' ? 'stopping' : 'stopped';
+    return { state, threads: this.threads.snapshot() };
   }
 
   /** RunThread ticks and unidist changes as they happen. */
@@ -226,6 +252,7 @@ export class Runtime {
 
   private async doStop(reason: string): Promise<void> {
     this.state = 'stopping';
+    this.statusFile?.update();
     const log = this.logger;
     const started = this.clock.now();
     if (this.threads.count > 0 || this.inFlight.size > 0) log.info(`Stopping (${reason})...`);
@@ -251,6 +278,8 @@ export class Runtime {
     await this.shell.close(1000);
 
     await this.threads.flush();
+    // Before unidist closes: that releases the state folder another process may then take.
+    this.statusFile?.close('stopped');
     if (this.ownsUnidist) await this.unidist.close();
     else await this.unidist.flush();
     this.state = 'closed';
