@@ -52,14 +52,17 @@ export async function build({ force = false, quiet = false } = {}) {
   return true;
 }
 
-/** Files tsc does not emit but the code reads beside itself (the Redis back end's Lua scripts). */
+/**
+ * Files tsc does not emit but the code reads beside itself: the Redis back end's Lua scripts, and
+ * everything in an `assets/` folder (dropSTAR's client script, stylesheet and icon).
+ */
 const ASSET = /\.lua$/;
 
-function copyAssets(dir) {
+function copyAssets(dir, inAssets = false) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, entry.name);
-    if (entry.isDirectory()) copyAssets(p);
-    else if (ASSET.test(entry.name)) {
+    if (entry.isDirectory()) copyAssets(p, inAssets || entry.name === 'assets');
+    else if (inAssets || ASSET.test(entry.name)) {
       const to = join(root, 'dist', relative(join(root, 'src'), p));
       mkdirSync(dirname(to), { recursive: true });
       copyFileSync(p, to);
@@ -94,7 +97,7 @@ async function bundle() {
   // Files a bundled module reads beside itself must be beside the bundle too.
   for (const [from, to] of BUNDLE_ASSETS) {
     mkdirSync(join(outdir, to), { recursive: true });
-    for (const f of readdirSync(join(root, from))) if (ASSET.test(f)) copyFileSync(join(root, from, f), join(outdir, to, f));
+    for (const f of readdirSync(join(root, from))) copyFileSync(join(root, from, f), join(outdir, to, f));
   }
   checkBundleReferences(outdir);
 }
@@ -119,8 +122,14 @@ function checkBundleReferences(outdir) {
   if (missing.length > 0) throw new Error(`build: dist/bundle/ lacks files its code reads beside itself:\n  ${missing.join('\n  ')}`);
 }
 
-/** [source folder, folder under dist/bundle/]: src/unidist/redis/lua-script.ts reads `./lua/<name>.lua`. */
-const BUNDLE_ASSETS = [['src/unidist/redis/lua', 'lua']];
+/**
+ * [source folder, folder under dist/bundle/]: src/unidist/redis/lua-script.ts reads
+ * `./lua/<name>.lua`, src/web/assets.ts reads `./assets/<name>`.
+ */
+const BUNDLE_ASSETS = [
+  ['src/unidist/redis/lua', 'lua'],
+  ['src/web/assets', 'assets'],
+];
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   await build({ force: process.argv.includes('--force') });

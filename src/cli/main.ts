@@ -16,6 +16,7 @@ import type { EarlyScriptRunner } from '../runtime/early-runner.js';
 import { blockBaseName, defaultPidFile, defaultStateDir } from '../runtime/state-dir.js';
 import { isDaemonChild, writePidFile } from '../runtime/daemon.js';
 import type { DaemonReadiness } from '../runtime/daemon-start.js';
+import { lazyDropstar } from '../web/lazy-host.js';
 import { parseBlockArgs } from './block-args.js';
 import { errorReport } from './error-report.js';
 import { misplacedOptionHint, misplacedOptionWarnings } from './misplaced-options.js';
@@ -208,6 +209,7 @@ async function run(
       stopTimeoutMs: options.stopTimeout * 1000,
       scripts: early?.runner,
       env: stringEnv(io.env),
+      web: lazyDropstar,
       // `procblock status` reads what a long-running block is doing from its state folder.
       status: block.usage?.longrunning || block.usage?.daemon ? { block: block.file, name: block.usage.name } : undefined,
     });
