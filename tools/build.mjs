@@ -84,6 +84,7 @@ async function bundle() {
     // on a cache miss); its require() of Node built-ins needs a real require in ESM output.
     external: Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies).filter((d) => d !== 'yaml'),
     banner: { js: "import { createRequire as __pbCreateRequire } from 'node:module'; const require = __pbCreateRequire(import.meta.url);" },
+    plugins: [requireCommonJs(['piscina'])],
   });
   // Standalone files (no shared chunks): each loads as one module in its thread.
   await esbuild.build({ ...common, entryPoints: { 'ts-hooks': 'dist/exec/ts-hooks.js', 'check-worker': 'dist/exec/check-worker.js' }, packages: 'external' });
@@ -100,6 +101,26 @@ async function bundle() {
     for (const f of readdirSync(join(root, from))) copyFileSync(join(root, from, f), join(outdir, to, f));
   }
   checkBundleReferences(outdir);
+}
+
+/**
+ * An esbuild plugin: these CommonJS packages are loaded with require() (the banner's), not through
+ * Node's ES-module wrapper for CommonJS, which parses the package for its export names first:
+ * piscina, on the path to the first worker, loads in ~18 ms instead of ~28 ms.
+ */
+function requireCommonJs(packages) {
+  const filter = new RegExp(`^(${packages.map((p) => p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
+  return {
+    name: 'require-commonjs',
+    setup(b) {
+      // From our modules: the stand-in below; from the stand-in itself: the real, external package.
+      b.onResolve({ filter }, (args) => (args.namespace === 'require-commonjs' ? { path: args.path, external: true } : { path: args.path, namespace: 'require-commonjs' }));
+      b.onLoad({ filter: /.*/, namespace: 'require-commonjs' }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(args.path)});`,
+        loader: 'js',
+      }));
+    },
+  };
 }
 
 /**
