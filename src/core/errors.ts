@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   PB_ERR_YAML_SYNTAX: 2,
   PB_ERR_SCHEMA: 2, // one or more schema violations (see `problems`)
   PB_ERR_CONDITION_SYNTAX: 2,
+  PB_ERR_EXPRESSION_SYNTAX: 2, // an alert or derive expression does not parse
   PB_ERR_UNKNOWN_TAG_OPTION: 2,
   PB_ERR_INCLUDE_CYCLE: 2,
   PB_ERR_INCLUDE_NOT_FOUND: 2,
@@ -54,6 +55,7 @@ export const ERROR_CODES = {
   PB_ERR_GRAPH: 1,
   PB_ERR_ALREADY_RUNNING: 1,
   PB_ERR_DAEMON: 1,
+  PB_ERR_METRICS: 1, // the --metrics server could not listen
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
