@@ -4,6 +4,7 @@
  */
 export { parseAlertExpression, MAX_WINDOW_SAMPLES } from './parse.js';
 export { compileExpression, isTrue, range } from './compile.js';
+export type { CompiledExpression } from './compile.js';
 export { seriesNeeds, valueExpression } from './analyze.js';
 export { AlertExprSyntaxError } from './syntax-error.js';
 export { durationSeconds, durationTextSeconds } from './duration.js';
