@@ -117,10 +117,9 @@ export class AlertManager {
   }
 
   /** @internal called by ThreadAlerts for every transition or notification. */
-  changed(entry: Entry, from: AlertState, notify: Notification | undefined, fields: Readonly<Record<string, unknown>>, procedure: RunListRunner | undefined): void {
+  changed(entry: Entry, from: AlertState, notify: Notification | undefined, fields: Readonly<Record<string, unknown>>, procedure: RunListRunner | undefined, now: number): void {
     const spec = entry.spec as AlertSpec;
     const { status } = entry;
-    const now = this.options.clock.now();
     const name = `${entry.thread}/${spec.name}`;
     this.writeLine(notify === 'firing' || notify === 'repeat' ? 'warn' : 'info', describe(name, from, status, spec, notify), {
       thread: entry.thread,
@@ -224,7 +223,7 @@ export class ThreadAlerts {
       const from = a.entry.status.state;
       const next = step(spec, a.entry.status, ctx.now, when, clear, a.value(ctx));
       a.entry.status = next.status;
-      if (next.transition || next.notify) this.manager.changed(a.entry, from, next.notify, fields, this.procedure);
+      if (next.transition || next.notify) this.manager.changed(a.entry, from, next.notify, fields, this.procedure, ctx.now);
     }
   }
 }
@@ -238,6 +237,7 @@ function finiteOrNull(v: number): number | null {
 }
 
 function seconds(ms: number): string {
+  if (ms < 10_000) return `${+(ms / 1000).toFixed(2)} s`;
   const s = Math.round(ms / 1000);
   if (s < 120) return `${s} s`;
   if (s < 7200) return `${Math.round(s / 60)} min`;

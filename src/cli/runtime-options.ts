@@ -5,6 +5,7 @@
 import { InputError } from '../core/errors.js';
 import { LOG_LEVELS, type LogLevel } from '../core/logger.js';
 import { scanArgv } from './argv-scan.js';
+import { checkMetricsExposure, parseMetricsAddress, type MetricsAddress } from './metrics-option.js';
 
 export type OutputFormat = 'json' | 'yaml';
 
@@ -24,6 +25,12 @@ export interface RuntimeCliOptions {
   readonly stopTimeout: number;
   /** Default per-script timeout in seconds (0 = none). */
   readonly scriptTimeout: number;
+  /** `--metrics [host:]port`: serve /metrics and /events (SPEC §9). */
+  readonly metrics: MetricsAddress | undefined;
+  /** `--metrics-token-file FILE`: the bearer token /metrics and /events require. */
+  readonly metricsTokenFile: string | undefined;
+  /** `--metrics-insecure`: allow a non-loopback --metrics address without a token. */
+  readonly metricsInsecure: boolean;
 }
 
 export interface ParsedCommandLine {
@@ -54,6 +61,9 @@ export const RUNTIME_OPTIONS: readonly OptionDef[] = [
   { name: 'unidist', takesValue: true, valueName: 'URL', info: 'unidist back end (default memory)' },
   { name: 'stop-timeout', takesValue: true, valueName: 'SECONDS', info: 'On Ctrl-C, wait this long for running scripts before terminating them (default 10)' },
   { name: 'script-timeout', takesValue: true, valueName: 'SECONDS', info: 'Default timeout of a script call, 0 = none (default 0)' },
+  { name: 'metrics', takesValue: true, valueName: '[HOST:]PORT', info: 'Serve Prometheus /metrics and /events there (host default 127.0.0.1; port 0 = any)' },
+  { name: 'metrics-token-file', takesValue: true, valueName: 'FILE', info: 'Require Authorization: Bearer <token in FILE> on --metrics' },
+  { name: 'metrics-insecure', takesValue: false, info: 'Allow --metrics on a non-loopback address without a token' },
 ];
 
 const DEFAULTS: RuntimeCliOptions = Object.freeze({
@@ -68,6 +78,9 @@ const DEFAULTS: RuntimeCliOptions = Object.freeze({
   unidist: 'memory',
   stopTimeout: 10,
   scriptTimeout: 0,
+  metrics: undefined,
+  metricsTokenFile: undefined,
+  metricsInsecure: false,
 });
 
 export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
@@ -91,6 +104,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
     throw new InputError('PB_ERR_USAGE', `option --${problem.name} takes no value, got '${problem.value}'`);
   }
   for (const o of scan.options) apply(opts, o.name, o.value === true ? undefined : o.value);
+  checkMetricsExposure(opts.metrics, opts.metricsTokenFile, opts.metricsInsecure);
   return { options: Object.freeze(opts), file: scan.positionals[0], blockArgv: Object.freeze([...scan.rest]) };
 }
 
@@ -135,6 +149,15 @@ function apply(opts: { -readonly [K in keyof RuntimeCliOptions]: RuntimeCliOptio
       return;
     case 'script-timeout':
       opts.scriptTimeout = seconds(name, value);
+      return;
+    case 'metrics':
+      opts.metrics = parseMetricsAddress(value);
+      return;
+    case 'metrics-token-file':
+      opts.metricsTokenFile = value;
+      return;
+    case 'metrics-insecure':
+      opts.metricsInsecure = true;
       return;
   }
 }

@@ -40,12 +40,14 @@ export interface ConfigProblem {
   readonly message: string;
   /** For expression errors: 1-based column inside the expression text. */
   readonly column?: number | undefined;
+  /** The block schema reports this one too (validation skips it to avoid saying it twice). */
+  readonly schema?: boolean | undefined;
 }
 
 export function resolveAlerts(raw: unknown, at: KeyPath): { alerts: AlertSpec[]; problems: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
   const alerts: AlertSpec[] = [];
-  const bad = (path: KeyPath, message: string): void => void problems.push({ code: 'PB_ERR_VALIDATION', path, message });
+  const bad = (path: KeyPath, message: string): void => void problems.push({ code: 'PB_ERR_VALIDATION', path, message, schema: true });
   if (!isPlainObject(raw) || Object.keys(raw).length === 0) {
     bad(at, `alert takes a mapping of alert name → {when, for?, clear?, repeat?, timeout?, run?}, got ${show(raw)}`);
     return { alerts, problems };
@@ -81,11 +83,11 @@ export function resolveAlerts(raw: unknown, at: KeyPath): { alerts: AlertSpec[];
 /** Parse an expression option; problems are collected, undefined returned on error. */
 export function expression(v: unknown, path: KeyPath, problems: ConfigProblem[], required: boolean): AlertExpression | undefined {
   if (v === undefined || v === null) {
-    if (required) problems.push({ code: 'PB_ERR_VALIDATION', path, message: `'${String(path[path.length - 1])}' is required: an expression such as "pct(ms < 200, last 20) < 80"` });
+    if (required) problems.push({ code: 'PB_ERR_VALIDATION', schema: true, path, message: `'${String(path[path.length - 1])}' is required: an expression such as "pct(ms < 200, last 20) < 80"` });
     return undefined;
   }
   if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
-    problems.push({ code: 'PB_ERR_VALIDATION', path, message: `an expression must be text such as "last(ms) > 500", got ${show(v)}` });
+    problems.push({ code: 'PB_ERR_VALIDATION', schema: true, path, message: `an expression must be text such as "last(ms) > 500", got ${show(v)}` });
     return undefined;
   }
   try {
@@ -104,6 +106,7 @@ function duration(v: unknown, path: KeyPath, problems: ConfigProblem[], dflt: nu
   if (s === undefined || (!zeroOk && s === 0)) {
     problems.push({
       code: 'PB_ERR_VALIDATION',
+      schema: true,
       path,
       message: `'${String(path[path.length - 1])}' must be a duration such as 30s, 5m, 1h30m or a number of seconds${zeroOk ? '' : ' > 0'}, got ${show(v)}`,
     });

@@ -38,7 +38,7 @@ export interface DeriveSpec {
 
 export function resolveDerive(raw: unknown, at: KeyPath): { spec: DeriveSpec | undefined; problems: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
-  const bad = (path: KeyPath, message: string): void => void problems.push({ code: 'PB_ERR_VALIDATION', path, message });
+  const bad = (path: KeyPath, message: string, schema = true): void => void problems.push({ code: 'PB_ERR_VALIDATION', path, message, schema });
   if (!isPlainObject(raw)) {
     bad(at, `timeseries derive takes {sources?, fields: {name: expression}}, got ${show(raw)}`);
     return { spec: undefined, problems };
@@ -72,7 +72,7 @@ export function resolveDerive(raw: unknown, at: KeyPath): { spec: DeriveSpec | u
       const own = seriesNeeds(e.root).find((n) => n.thread === undefined)?.fields ?? [];
       const early = own.find((f) => later.includes(f));
       if (early !== undefined) {
-        bad(p, `'${name}' reads derived field '${early}', which is computed ${early === name ? 'by this very expression' : 'below it'}; order the fields so each reads only those above`);
+        bad(p, `'${name}' reads derived field '${early}', which is computed ${early === name ? 'by this very expression' : 'below it'}; order the fields so each reads only those above`, false);
       }
       fields.push(Object.freeze({ name, expression: e }));
     }

@@ -92,14 +92,14 @@ function rewrite(err: AjvError, path: (string | number)[], locate: (p: KeyPath) 
       if (schema['x-rule'] === 'runItemKind') {
         const keys = isPlainObject(err.data) ? Object.keys(err.data) : [];
         return schemaProblem(
-          `a run item needs one of script, shell, set, cd${keys.length ? `; got only ${keys.map((k) => `'${k}'`).join(', ')}` : '; got an empty mapping'}`,
+          `a run item needs one of script, shell, set, cd (or timeseries derive with cache)${keys.length ? `; got only ${keys.map((k) => `'${k}'`).join(', ')}` : '; got an empty mapping'}`,
         );
       }
       return schemaProblem(`${subject} is not allowed here, got ${value}`);
     case 'exclusiveMinimum':
     case 'minimum':
     case 'maximum':
-      if (construct === 'duration') return schemaProblem(patternMessage(construct, path, value));
+      if (construct === 'duration' || construct === 'duration or zero') return schemaProblem(patternMessage(construct, path, value));
       if (construct === 'seconds or zero') return schemaProblem(`${subjectFor(path)} must be 0 or a positive number of seconds, got ${value}`);
       if (construct === 'seconds' || schema['exclusiveMinimum'] === 0) return schemaProblem(`${subjectFor(path)} must be a positive number of seconds, got ${value}`);
       return schemaProblem(`${subjectFor(path)} must be ${err.keyword === 'maximum' ? 'at most' : 'at least'} ${String(err.params['limit'])}, got ${value}`);
@@ -142,6 +142,7 @@ function subjectFor(path: (string | number)[]): string {
 function patternMessage(construct: string | undefined, path: (string | number)[], value: string): string {
   if (construct === 'seconds' || construct === 'seconds or zero') return `${subjectFor(path)} must be a number of seconds, got ${value}`;
   if (construct === 'duration') return `${subjectFor(path)} must be a positive duration: seconds or e.g. 30s, 5m, 1h, 1d, 2w; got ${value}`;
+  if (construct === 'duration or zero') return `${subjectFor(path)} must be a duration: 0, seconds or e.g. 30s, 5m, 1h; got ${value}`;
   if (construct === 'archive') return `archive must be 'CF xff steps rows' with CF one of AVERAGE, MIN, MAX, LAST (e.g. 'AVERAGE 0.5 1 86400' or 'RRA:AVERAGE:0.5:1:86400'), got ${value}`;
   if (path[path.length - 1] === 'letter') return `option letter must be a single letter or digit, got ${value}`;
   if (path[path.length - 1] !== undefined && path[path.length - 2] === 'colors') return `colour must be '#RRGGBB' or '#RGB', got ${value}`;
@@ -157,6 +158,11 @@ const SHAPES: Readonly<Record<string, string>> = {
   'release lock': '{name: my-lock}',
   'put tag in queue': '[{tag: report, queue: reports}]',
   'timeseries collect': '{path: x.rrd, interval: 5, fields: {random: {type: GAUGE}}}',
+  alert: '{slow: {when: "pct(ms < 200, last 20) < 80", for: 30s, run: [{script: page.ts}]}}',
+  'alert definition': '{when: "last(ms) > 500", for: 30s, clear: "last(ms) < 300"}',
+  'timeseries derive': '{fields: {total: "web1.ms + web2.ms"}, sources: {web1: web1.rrd}}',
+  'derived fields': '{total: "web1.ms + web2.ms"}',
+  expression: '"pct(ms < 200, last 20) < 80"',
   'run item': '{script: check.ts}',
   'custom tag': '{script: notify.ts, priority: 700}',
 };
@@ -167,6 +173,8 @@ function example(construct: string | undefined, missing: string): string {
   if (construct === 'timeseries collect' && missing === 'fields') return ` (e.g. fields: {random: {type: GAUGE}})`;
   if (construct === 'timeseries collect' && missing === 'interval') return ` (the RRD step in seconds, e.g. interval: 5)`;
   if (construct === 'timeseries field' && missing === 'type') return ` (one of GAUGE, COUNTER, DERIVE, ABSOLUTE)`;
+  if (construct === 'alert definition' && missing === 'when') return ` (the condition, e.g. when: "pct(ms < 200, last 20) < 80")`;
+  if (construct === 'timeseries derive' && missing === 'fields') return ` (derived field → expression, e.g. fields: {total: "a.x + b.x"})`;
   return '';
 }
 

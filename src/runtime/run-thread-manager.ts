@@ -10,6 +10,20 @@ import type { Logger } from '../core/logger.js';
 import { RunThreadSet } from '../schedule/run-thread-set.js';
 import type { RunThreadHost, RunThreadSpec, StartedRunThread } from '../schedule/types.js';
 import type { Collector } from '../timeseries/collect.js';
+import type { CollectConfig } from '../timeseries/collect-config.js';
+import type { ScriptOutcome } from '../exec/types.js';
+import type { RunThreadStatus } from '../schedule/types.js';
+
+/** What runs after each tick besides collection: windows, derive, alerts, metrics, events (tick-observers.ts). */
+export interface TickObserver {
+  /** The result to collect (derived fields added). */
+  beforeCollect(outcome: ScriptOutcome, tickTimeMs: number): Promise<Record<string, unknown>>;
+  afterTick(result: Readonly<Record<string, unknown>>, tickTimeMs: number): void;
+  afterError(error: unknown, tickTimeMs: number): void;
+}
+
+/** Creates the observer of a starting thread (the runtime loads the observers on first use). */
+export type ObserveThread = (spec: RunThreadSpec, collect: CollectConfig | undefined, status: () => RunThreadStatus) => Promise<TickObserver>;
 
 const COLLECT_KEYS = ['timeseries collect', 'timeseries_collect'] as const;
 
@@ -21,19 +35,30 @@ function collectConfig(spec: RunThreadSpec): unknown {
 export class RunThreadManager implements RunThreadHost {
   private readonly set: RunThreadSet;
   private readonly collectors = new Map<string, Collector>();
+  private readonly observers = new Map<string, TickObserver>();
   private readonly logger: Logger;
   private readonly clock: Clock;
+  private readonly observe: ObserveThread | undefined;
 
-  constructor(options: { clock: Clock; logger: Logger }) {
+  constructor(options: { clock: Clock; logger: Logger; observe?: ObserveThread | undefined }) {
     this.logger = options.logger;
     this.clock = options.clock;
+    this.observe = options.observe;
     this.set = new RunThreadSet({
       clock: options.clock,
       logger: options.logger,
       hooks: (spec) => {
         const collector = this.collectors.get(spec.id);
-        if (!collector) return undefined;
-        return { onTick: (outcome, tickTimeMs) => collector.record({ ...outcome.pipeDataSet, ...outcome.returned }, tickTimeMs) };
+        const observer = this.observers.get(spec.id);
+        if (!collector && !observer) return undefined;
+        return {
+          onTick: async (outcome, tickTimeMs) => {
+            const result = observer ? await observer.beforeCollect(outcome, tickTimeMs) : { ...outcome.pipeDataSet, ...outcome.returned };
+            await collector?.record(result, tickTimeMs);
+            observer?.afterTick(result, tickTimeMs);
+          },
+          onError: observer ? (error, tickTimeMs) => observer.afterError(error, tickTimeMs) : undefined,
+        };
       },
     });
   }
@@ -55,6 +80,10 @@ export class RunThreadManager implements RunThreadHost {
           clock: this.clock,
         }),
       );
+    }
+    if (this.observe && !this.observers.has(spec.id) && !this.set.get(spec.id)) {
+      const thread = (): RunThreadStatus => this.set.get(spec.id)?.status() as RunThreadStatus;
+      this.observers.set(spec.id, await this.observe(spec, this.collectors.get(spec.id)?.config, thread));
     }
     if (this.set.get(spec.id)) return this.set.start(spec);
     this.logger.info(`Starting RunThread: ${spec.id} (${spec.script} every ${spec.intervalMs / 1000} s); waiting for its first result`);

@@ -23,6 +23,9 @@ import type { ProcessResult } from '../engine/types.js';
 import type { LockHandle, Unidist } from '../unidist/types.js';
 import { createUnidist } from '../unidist/index.js';
 import { RunThreadManager } from './run-thread-manager.js';
+import { EventBus, type RuntimeEvents } from './events.js';
+import type { TickObservers } from './tick-observers.js';
+import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
 
 export interface RuntimeOptions {
   readonly logger?: Logger | undefined;
@@ -40,6 +43,11 @@ export interface RuntimeOptions {
   readonly maxThreads?: number | undefined;
   /** A script runner started earlier (see `startScriptRunner`); the runtime owns it from now on. */
   readonly scripts?: ScriptRunner | undefined;
+  /**
+   * Where alert states persist across restarts. Default: `<stateDir>.alerts.json` beside the
+   * unidist state folder when `stateDir` is given, else not persisted.
+   */
+  readonly alertStateFile?: string | undefined;
 }
 
 export interface RunInput {
@@ -62,6 +70,12 @@ export class Runtime {
   private readonly env: Readonly<Record<string, string>>;
   private readonly abort = new AbortController();
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly bus: EventBus;
+  private readonly alertStateFile: string | undefined;
+  /** Windows, derived series, alerts: loaded when the first RunThread starts. */
+  private observers: Promise<TickObservers> | undefined;
+  private readonly blocks: LoadedBlock[] = [];
+  private metricsPromise: Promise<RuntimeMetrics> | undefined;
   private running: LockHandle | undefined;
   private state: State = 'open';
   private stopPromise: Promise<void> | undefined;
@@ -86,7 +100,13 @@ export class Runtime {
         env: this.env,
       });
     this.shell = createShellRunner();
-    this.threads = new RunThreadManager({ clock: this.clock, logger: this.logger });
+    this.bus = new EventBus(this.logger);
+    this.alertStateFile = options.alertStateFile ?? (options.stateDir === undefined ? undefined : `${options.stateDir}.alerts.json`);
+    this.threads = new RunThreadManager({
+      clock: this.clock,
+      logger: this.logger,
+      observe: async (spec, collect, status) => (await this.tickObservers()).attach(spec, collect, status),
+    });
     this.stopped = new Promise((r) => (this.resolveStopped = r));
   }
 
@@ -95,6 +115,41 @@ export class Runtime {
       options.unidist ??
       (await createUnidist({ backend: 'memory', stateDir: options.stateDir, clock: options.clock, logger: options.logger?.child('unidist') }));
     return new Runtime(unidist, options.unidist === undefined, options);
+  }
+
+  /** Every RunThread tick and alert transition, as they happen (dropSTAR's `/events` reads this). */
+  get events(): RuntimeEvents {
+    return this.bus;
+  }
+
+  /**
+   * The runtime's Prometheus metrics (SPEC §9), created on first call: serve `render()` at a
+   * `/metrics` route (`metricsHandler` in src/metrics/handler.ts). Threads already running are
+   * included; lateness is observed from then on.
+   */
+  metrics(): Promise<RuntimeMetrics> {
+    this.metricsPromise ??= (async () => {
+      const [{ RuntimeMetrics }, observers] = await Promise.all([import('../metrics/runtime-metrics.js'), this.tickObservers()]);
+      const m = new RuntimeMetrics(observers.metricsSources());
+      observers.enableMetrics(m);
+      return m;
+    })();
+    return this.metricsPromise;
+  }
+
+  private tickObservers(): Promise<TickObservers> {
+    this.observers ??= import('./tick-observers.js').then(({ TickObservers }) => {
+      const o = new TickObservers({
+        clock: this.clock,
+        logger: this.logger,
+        unidist: this.unidist,
+        alertStateFile: this.alertStateFile,
+        events: this.bus,
+      });
+      for (const b of this.blocks) o.prepare(b);
+      return o;
+    });
+    return this.observers;
   }
 
   get isStopping(): boolean {
@@ -111,6 +166,11 @@ export class Runtime {
   /** Process a block once. */
   async run(block: LoadedBlock, input: RunInput = {}): Promise<ProcessResult> {
     if (this.state !== 'open') throw new RuntimeFailure('PB_ERR_CLOSED', 'the runtime is stopping; no new runs are started');
+    // Alert and derive windows are sized from the whole block before its first RunThread starts.
+    if (!this.blocks.includes(block)) {
+      this.blocks.push(block);
+      if (this.observers) (await this.observers).prepare(block);
+    }
     const p = processBlock(block, {
       inputData: input.inputData,
       pipeData: input.pipeData,
@@ -167,6 +227,8 @@ export class Runtime {
     if (waiting > 0) log.info(`Waiting up to ${Math.round(this.stopTimeoutMs / 1000)} s for ${waiting} running item(s) to finish`);
     await this.threads.stopAll(Math.max(0, deadline - this.clock.now()));
     await settleWithin([...this.inFlight], Math.max(0, deadline - this.clock.now()), this.clock);
+    // Alert procedures use the script and shell runners: they finish (or are abandoned) first.
+    if (this.observers) await (await this.observers).stop(Math.max(0, deadline - this.clock.now()));
     const left = this.scripts.inFlight;
     if (left > 0) log.warn(`Terminating ${left} script(s) still running after the ${Math.round(this.stopTimeoutMs / 1000)} s deadline`);
     await this.scripts.close(Math.max(0, deadline - this.clock.now()));

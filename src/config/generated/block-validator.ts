@@ -4,22 +4,22 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://procblock.dev/schemas/block.schema.json","title":"procblock block file","description":"A block is a mapping; each key is a tag (SPEC §2). Keys matching no built-in tag are data: a mapping value is a nested level, anything else is copied. x-name names a construct for error messages.","$ref":"#/definitions/topLevel","definitions":{"seconds":{"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}},"topLevel":{"x-name":"block","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"__usage":{"$ref":"#/definitions/usage"},"__tags":{"$ref":"#/definitions/customTags"}}},"level":{"x-name":"mapping","type":"object","properties":{"__priority":{"x-name":"__priority","type":"number"},"__return_tag":{"x-name":"__return_tag","type":"string","minLength":1}},"patternProperties":{"^if\\s+\\S":{"$ref":"#/definitions/branch"},"^elif\\s+\\S":{"$ref":"#/definitions/branch"},"^else$":{"$ref":"#/definitions/branch"},"^run$":{"$ref":"#/definitions/runList"},"^run[ _]+simultaneous$":{"$ref":"#/definitions/runSimultaneous"},"^template$":{"$ref":"#/definitions/template"},"^require[ _]+lock$":{"$ref":"#/definitions/requireLock"},"^release[ _]+lock$":{"$ref":"#/definitions/releaseLock"},"^put[ _]+tag[ _]+in[ _]+queue$":{"$ref":"#/definitions/putTagList"},"^(increment|decrement)\\s+\\S":{"x-name":"increment/decrement","type":["number","null"]},"^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)":{"$ref":"#/definitions/data"}}},"data":{"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"branch":{"x-name":"condition branch","type":["object","null"],"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"usage":{"x-name":"__usage","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"author":{"type":"string"},"info":{"type":"string"},"website":{"type":"string"},"longrunning":{"type":"boolean"},"daemon":{"type":"boolean"},"pidfile":{"type":"string","minLength":1},"logfile":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"args":{"type":"array","items":{"$ref":"#/definitions/usageArg"}},"options":{"x-name":"__usage.options","type":"object","additionalProperties":{"$ref":"#/definitions/usageOption"}}}},"usageArg":{"x-name":"__usage arg","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"info":{"type":"string"},"required":{"type":"boolean"},"default":{},"remaining":{"type":"boolean"}}},"usageOption":{"x-name":"__usage option","type":"object","additionalProperties":false,"properties":{"letter":{"type":"string","pattern":"^[A-Za-z0-9]$"},"type":{"enum":["flag","value"]},"info":{"type":"string"},"default":{}}},"customTags":{"x-name":"__tags","type":"object","additionalProperties":{"$ref":"#/definitions/customTag"}},"customTag":{"x-name":"custom tag","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"custom tag","required":["script"],"additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"priority":{"type":"number"}}}},"runList":{"x-name":"run","type":"array","items":{"$ref":"#/definitions/runItem"}},"runItem":{"x-name":"run item","x-rule":"runItem","type":"object","allOf":[{"if":{"required":["script"]},"then":{"$ref":"#/definitions/scriptItem"}},{"if":{"required":["shell"]},"then":{"$ref":"#/definitions/shellItem"}},{"if":{"required":["set"]},"then":{"$ref":"#/definitions/setItem"}},{"if":{"required":["cd"]},"then":{"$ref":"#/definitions/cdItem"}},{"if":{"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]}]}},"then":{"x-rule":"runItemKind","not":{}}}]},"scriptItem":{"x-name":"script item","additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/seconds"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/seconds"}},"interval":{"$ref":"#/definitions/seconds"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"}}},"shellItem":{"x-name":"shell item","additionalProperties":false,"properties":{"shell":{"x-name":"shell","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"$ref":"#/definitions/shellObject"}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"shellObject":{"x-name":"shell","type":"object","required":["command"],"additionalProperties":false,"properties":{"command":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"env":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"setItem":{"x-name":"set item","additionalProperties":false,"properties":{"set":{"type":"object"}}},"cdItem":{"x-name":"cd item","additionalProperties":false,"properties":{"cd":{"type":"string","minLength":1}}},"runSimultaneous":{"x-name":"run simultaneous","type":"object","additionalProperties":{"$ref":"#/definitions/runList"}},"template":{"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}},"requireLock":{"x-name":"require lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrZero"},"ttl":{"$ref":"#/definitions/secondsOrZero"},"timeout_exception":{"type":"boolean"},"timeout_block":{"$ref":"#/definitions/branch"}}},"releaseLock":{"x-name":"release lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1}}},"putTagList":{"x-name":"put tag in queue","type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/definitions/putTagEntry"}},"else":{"$ref":"#/definitions/putTagEntry"}},"timeseriesCollect":{"x-name":"timeseries collect","type":"object","required":["path","interval","fields"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"interval":{"$ref":"#/definitions/duration"},"key":{"type":"string","minLength":1},"fields":{"x-name":"timeseries fields","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/timeseriesField"}},"archives":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/archive"}},"graph":{"type":"array","items":{"$ref":"#/definitions/graph"}}}},"timeseriesField":{"x-name":"timeseries field","type":"object","additionalProperties":false,"properties":{"type":{"enum":["GAUGE","COUNTER","DERIVE","ABSOLUTE"]},"heartbeat":{"$ref":"#/definitions/duration"},"min":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}},"max":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}}},"required":["type"]},"archive":{"x-name":"archive","type":["string","object"],"if":{"type":"string"},"then":{"x-name":"archive","pattern":"^\\s*(?:(?:AVERAGE|MIN|MAX|LAST)\\s+(?:0|1|0?\\.\\d+|0\\.|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*|RRA:(?:AVERAGE|MIN|MAX|LAST):(?:0|1|0?\\.\\d+|0\\.|1\\.0*):[1-9]\\d*:[1-9]\\d*)\\s*$"},"else":{"type":"object","required":["cf","steps","rows"],"additionalProperties":false,"properties":{"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]},"xff":{"type":"number","minimum":0,"maximum":1},"steps":{"type":"integer","minimum":1},"rows":{"type":"integer","minimum":1}},"x-name":"archive"}},"graph":{"x-name":"graph","type":"object","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"title":{"type":["string","number"]},"vertical label":{"type":["string","number"]},"fields":{"type":"array","items":{"type":"string"}},"method":{"enum":["LINE","AREA","STACK"]},"period":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"},"width":{"type":"integer","minimum":1},"height":{"type":"integer","minimum":1},"colors":{"type":"array","items":{"type":"string","pattern":"^#?([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$"}},"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]}}},"secondsOrZero":{"x-name":"seconds or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}},"duration":{"x-name":"duration","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"}},"putTagEntry":{"x-name":"put tag in queue entry","type":"object","required":["tag","queue"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1},"queue":{"type":"string","minLength":1}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://procblock.dev/schemas/block.schema.json","title":"procblock block file","description":"A block is a mapping; each key is a tag (SPEC §2). Keys matching no built-in tag are data: a mapping value is a nested level, anything else is copied. x-name names a construct for error messages.","$ref":"#/definitions/topLevel","definitions":{"seconds":{"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}},"topLevel":{"x-name":"block","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"__usage":{"$ref":"#/definitions/usage"},"__tags":{"$ref":"#/definitions/customTags"}}},"level":{"x-name":"mapping","type":"object","properties":{"__priority":{"x-name":"__priority","type":"number"},"__return_tag":{"x-name":"__return_tag","type":"string","minLength":1}},"patternProperties":{"^if\\s+\\S":{"$ref":"#/definitions/branch"},"^elif\\s+\\S":{"$ref":"#/definitions/branch"},"^else$":{"$ref":"#/definitions/branch"},"^run$":{"$ref":"#/definitions/runList"},"^run[ _]+simultaneous$":{"$ref":"#/definitions/runSimultaneous"},"^template$":{"$ref":"#/definitions/template"},"^require[ _]+lock$":{"$ref":"#/definitions/requireLock"},"^release[ _]+lock$":{"$ref":"#/definitions/releaseLock"},"^put[ _]+tag[ _]+in[ _]+queue$":{"$ref":"#/definitions/putTagList"},"^(increment|decrement)\\s+\\S":{"x-name":"increment/decrement","type":["number","null"]},"^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)":{"$ref":"#/definitions/data"}}},"data":{"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"branch":{"x-name":"condition branch","type":["object","null"],"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"usage":{"x-name":"__usage","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"author":{"type":"string"},"info":{"type":"string"},"website":{"type":"string"},"longrunning":{"type":"boolean"},"daemon":{"type":"boolean"},"pidfile":{"type":"string","minLength":1},"logfile":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"args":{"type":"array","items":{"$ref":"#/definitions/usageArg"}},"options":{"x-name":"__usage.options","type":"object","additionalProperties":{"$ref":"#/definitions/usageOption"}}}},"usageArg":{"x-name":"__usage arg","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"info":{"type":"string"},"required":{"type":"boolean"},"default":{},"remaining":{"type":"boolean"}}},"usageOption":{"x-name":"__usage option","type":"object","additionalProperties":false,"properties":{"letter":{"type":"string","pattern":"^[A-Za-z0-9]$"},"type":{"enum":["flag","value"]},"info":{"type":"string"},"default":{}}},"customTags":{"x-name":"__tags","type":"object","additionalProperties":{"$ref":"#/definitions/customTag"}},"customTag":{"x-name":"custom tag","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"custom tag","required":["script"],"additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"priority":{"type":"number"}}}},"runList":{"x-name":"run","type":"array","items":{"$ref":"#/definitions/runItem"}},"runItem":{"x-name":"run item","x-rule":"runItem","type":"object","allOf":[{"if":{"required":["script"]},"then":{"$ref":"#/definitions/scriptItem"}},{"if":{"required":["shell"]},"then":{"$ref":"#/definitions/shellItem"}},{"if":{"required":["set"]},"then":{"$ref":"#/definitions/setItem"}},{"if":{"required":["cd"]},"then":{"$ref":"#/definitions/cdItem"}},{"if":{"required":["timeseries derive"],"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]}]}},"then":{"$ref":"#/definitions/deriveItem"}},{"if":{"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]},{"required":["timeseries derive"]}]}},"then":{"x-rule":"runItemKind","not":{}}}]},"scriptItem":{"x-name":"script item","additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/seconds"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/seconds"}},"interval":{"$ref":"#/definitions/seconds"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"alert":{"$ref":"#/definitions/alerts"},"timeseries derive":{"$ref":"#/definitions/timeseriesDerive"}}},"shellItem":{"x-name":"shell item","additionalProperties":false,"properties":{"shell":{"x-name":"shell","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"$ref":"#/definitions/shellObject"}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"shellObject":{"x-name":"shell","type":"object","required":["command"],"additionalProperties":false,"properties":{"command":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"env":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"setItem":{"x-name":"set item","additionalProperties":false,"properties":{"set":{"type":"object"}}},"cdItem":{"x-name":"cd item","additionalProperties":false,"properties":{"cd":{"type":"string","minLength":1}}},"runSimultaneous":{"x-name":"run simultaneous","type":"object","additionalProperties":{"$ref":"#/definitions/runList"}},"template":{"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}},"requireLock":{"x-name":"require lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrZero"},"ttl":{"$ref":"#/definitions/secondsOrZero"},"timeout_exception":{"type":"boolean"},"timeout_block":{"$ref":"#/definitions/branch"}}},"releaseLock":{"x-name":"release lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1}}},"putTagList":{"x-name":"put tag in queue","type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/definitions/putTagEntry"}},"else":{"$ref":"#/definitions/putTagEntry"}},"timeseriesCollect":{"x-name":"timeseries collect","type":"object","required":["path","interval","fields"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"interval":{"$ref":"#/definitions/duration"},"key":{"type":"string","minLength":1},"fields":{"x-name":"timeseries fields","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/timeseriesField"}},"archives":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/archive"}},"graph":{"type":"array","items":{"$ref":"#/definitions/graph"}}}},"timeseriesField":{"x-name":"timeseries field","type":"object","additionalProperties":false,"properties":{"type":{"enum":["GAUGE","COUNTER","DERIVE","ABSOLUTE"]},"heartbeat":{"$ref":"#/definitions/duration"},"min":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}},"max":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}}},"required":["type"]},"archive":{"x-name":"archive","type":["string","object"],"if":{"type":"string"},"then":{"x-name":"archive","pattern":"^\\s*(?:(?:AVERAGE|MIN|MAX|LAST)\\s+(?:0|1|0?\\.\\d+|0\\.|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*|RRA:(?:AVERAGE|MIN|MAX|LAST):(?:0|1|0?\\.\\d+|0\\.|1\\.0*):[1-9]\\d*:[1-9]\\d*)\\s*$"},"else":{"type":"object","required":["cf","steps","rows"],"additionalProperties":false,"properties":{"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]},"xff":{"type":"number","minimum":0,"maximum":1},"steps":{"type":"integer","minimum":1},"rows":{"type":"integer","minimum":1}},"x-name":"archive"}},"graph":{"x-name":"graph","type":"object","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"title":{"type":["string","number"]},"vertical label":{"type":["string","number"]},"fields":{"type":"array","items":{"type":"string"}},"method":{"enum":["LINE","AREA","STACK"]},"period":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"},"width":{"type":"integer","minimum":1},"height":{"type":"integer","minimum":1},"colors":{"type":"array","items":{"type":"string","pattern":"^#?([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$"}},"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]}}},"secondsOrZero":{"x-name":"seconds or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}},"duration":{"x-name":"duration","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"}},"putTagEntry":{"x-name":"put tag in queue entry","type":"object","required":["tag","queue"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1},"queue":{"type":"string","minLength":1}}},"deriveItem":{"x-name":"timeseries derive item","additionalProperties":false,"properties":{"timeseries derive":{"$ref":"#/definitions/timeseriesDerive"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/seconds"}},"interval":{"$ref":"#/definitions/seconds"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"alert":{"$ref":"#/definitions/alerts"}}},"alerts":{"x-name":"alert","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/alert"}},"alert":{"x-name":"alert definition","type":"object","required":["when"],"additionalProperties":false,"properties":{"when":{"x-name":"expression","type":["string","number","boolean"]},"clear":{"x-name":"expression","type":["string","number","boolean"]},"for":{"$ref":"#/definitions/durationOrZero"},"repeat":{"$ref":"#/definitions/duration"},"timeout":{"$ref":"#/definitions/duration"},"run":{"$ref":"#/definitions/runList"}}},"timeseriesDerive":{"x-name":"timeseries derive","type":"object","required":["fields"],"additionalProperties":false,"properties":{"sources":{"x-name":"derive sources","type":"object","additionalProperties":{"x-name":"derive source","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"derive source","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1}}}}},"fields":{"x-name":"derived fields","type":"object","minProperties":1,"additionalProperties":{"x-name":"expression","type":["string","number","boolean"]}}}},"durationOrZero":{"x-name":"duration or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration or zero","minimum":0},"else":{"x-name":"duration or zero","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"}}}};
 const schema12 = {"x-name":"block","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"__usage":{"$ref":"#/definitions/usage"},"__tags":{"$ref":"#/definitions/customTags"}}};
 const schema13 = {"x-name":"mapping","type":"object","properties":{"__priority":{"x-name":"__priority","type":"number"},"__return_tag":{"x-name":"__return_tag","type":"string","minLength":1}},"patternProperties":{"^if\\s+\\S":{"$ref":"#/definitions/branch"},"^elif\\s+\\S":{"$ref":"#/definitions/branch"},"^else$":{"$ref":"#/definitions/branch"},"^run$":{"$ref":"#/definitions/runList"},"^run[ _]+simultaneous$":{"$ref":"#/definitions/runSimultaneous"},"^template$":{"$ref":"#/definitions/template"},"^require[ _]+lock$":{"$ref":"#/definitions/requireLock"},"^release[ _]+lock$":{"$ref":"#/definitions/releaseLock"},"^put[ _]+tag[ _]+in[ _]+queue$":{"$ref":"#/definitions/putTagList"},"^(increment|decrement)\\s+\\S":{"x-name":"increment/decrement","type":["number","null"]},"^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)":{"$ref":"#/definitions/data"}}};
-const schema36 = {"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}};
-const schema40 = {"x-name":"release lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1}}};
+const schema46 = {"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}};
+const schema50 = {"x-name":"release lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1}}};
 const pattern0 = new RegExp("^if\\s+\\S", "u");
 const pattern1 = new RegExp("^elif\\s+\\S", "u");
 const pattern2 = new RegExp("^else$", "u");
 const pattern3 = new RegExp("^run$", "u");
-const pattern15 = new RegExp("^run[ _]+simultaneous$", "u");
-const pattern16 = new RegExp("^template$", "u");
-const pattern17 = new RegExp("^require[ _]+lock$", "u");
-const pattern20 = new RegExp("^release[ _]+lock$", "u");
-const pattern21 = new RegExp("^put[ _]+tag[ _]+in[ _]+queue$", "u");
-const pattern22 = new RegExp("^(increment|decrement)\\s+\\S", "u");
-const pattern23 = new RegExp("^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)", "u");
+const pattern20 = new RegExp("^run[ _]+simultaneous$", "u");
+const pattern21 = new RegExp("^template$", "u");
+const pattern22 = new RegExp("^require[ _]+lock$", "u");
+const pattern25 = new RegExp("^release[ _]+lock$", "u");
+const pattern26 = new RegExp("^put[ _]+tag[ _]+in[ _]+queue$", "u");
+const pattern27 = new RegExp("^(increment|decrement)\\s+\\S", "u");
+const pattern28 = new RegExp("^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)", "u");
 const schema14 = {"x-name":"condition branch","type":["object","null"],"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}};
 const wrapper0 = {validate: validate12};
 
@@ -83,11 +83,12 @@ return errors === 0;
 }
 
 const schema15 = {"x-name":"run","type":"array","items":{"$ref":"#/definitions/runItem"}};
-const schema16 = {"x-name":"run item","x-rule":"runItem","type":"object","allOf":[{"if":{"required":["script"]},"then":{"$ref":"#/definitions/scriptItem"}},{"if":{"required":["shell"]},"then":{"$ref":"#/definitions/shellItem"}},{"if":{"required":["set"]},"then":{"$ref":"#/definitions/setItem"}},{"if":{"required":["cd"]},"then":{"$ref":"#/definitions/cdItem"}},{"if":{"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]}]}},"then":{"x-rule":"runItemKind","not":{}}}]};
-const schema33 = {"x-name":"set item","additionalProperties":false,"properties":{"set":{"type":"object"}}};
-const schema34 = {"x-name":"cd item","additionalProperties":false,"properties":{"cd":{"type":"string","minLength":1}}};
-const schema17 = {"x-name":"script item","additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/seconds"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/seconds"}},"interval":{"$ref":"#/definitions/seconds"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"}}};
+const schema16 = {"x-name":"run item","x-rule":"runItem","type":"object","allOf":[{"if":{"required":["script"]},"then":{"$ref":"#/definitions/scriptItem"}},{"if":{"required":["shell"]},"then":{"$ref":"#/definitions/shellItem"}},{"if":{"required":["set"]},"then":{"$ref":"#/definitions/setItem"}},{"if":{"required":["cd"]},"then":{"$ref":"#/definitions/cdItem"}},{"if":{"required":["timeseries derive"],"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]}]}},"then":{"$ref":"#/definitions/deriveItem"}},{"if":{"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]},{"required":["timeseries derive"]}]}},"then":{"x-rule":"runItemKind","not":{}}}]};
+const schema39 = {"x-name":"set item","additionalProperties":false,"properties":{"set":{"type":"object"}}};
+const schema40 = {"x-name":"cd item","additionalProperties":false,"properties":{"cd":{"type":"string","minLength":1}}};
+const schema17 = {"x-name":"script item","additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/seconds"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/seconds"}},"interval":{"$ref":"#/definitions/seconds"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"alert":{"$ref":"#/definitions/alerts"},"timeseries derive":{"$ref":"#/definitions/timeseriesDerive"}}};
 const schema18 = {"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}};
+const schema34 = {"x-name":"timeseries derive","type":"object","required":["fields"],"additionalProperties":false,"properties":{"sources":{"x-name":"derive sources","type":"object","additionalProperties":{"x-name":"derive source","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"derive source","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1}}}}},"fields":{"x-name":"derived fields","type":"object","minProperties":1,"additionalProperties":{"x-name":"expression","type":["string","number","boolean"]}}}};
 const pattern4 = new RegExp("^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$", "u");
 const schema21 = {"x-name":"timeseries collect","type":"object","required":["path","interval","fields"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"interval":{"$ref":"#/definitions/duration"},"key":{"type":"string","minLength":1},"fields":{"x-name":"timeseries fields","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/timeseriesField"}},"archives":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/archive"}},"graph":{"type":"array","items":{"$ref":"#/definitions/graph"}}}};
 const schema22 = {"x-name":"duration","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"}};
@@ -1260,13 +1261,376 @@ validate20.errors = vErrors;
 return errors === 0;
 }
 
+const schema29 = {"x-name":"alert","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/alert"}};
+const schema30 = {"x-name":"alert definition","type":"object","required":["when"],"additionalProperties":false,"properties":{"when":{"x-name":"expression","type":["string","number","boolean"]},"clear":{"x-name":"expression","type":["string","number","boolean"]},"for":{"$ref":"#/definitions/durationOrZero"},"repeat":{"$ref":"#/definitions/duration"},"timeout":{"$ref":"#/definitions/duration"},"run":{"$ref":"#/definitions/runList"}}};
+const schema31 = {"x-name":"duration or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration or zero","minimum":0},"else":{"x-name":"duration or zero","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"}};
+const wrapper1 = {validate: validate17};
+
+function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.when === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "when"},message:"must have required property '"+"when"+"'",schema:schema30.required,parentSchema:schema30,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((((key0 === "when") || (key0 === "clear")) || (key0 === "for")) || (key0 === "repeat")) || (key0 === "timeout")) || (key0 === "run"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema30,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.when !== undefined){
+let data0 = data.when;
+if(((typeof data0 !== "string") && (!(typeof data0 == "number"))) && (typeof data0 !== "boolean")){
+const err2 = {instancePath:instancePath+"/when",schemaPath:"#/properties/when/type",keyword:"type",params:{type: schema30.properties.when.type},message:"must be string,number,boolean",schema:schema30.properties.when.type,parentSchema:schema30.properties.when,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.clear !== undefined){
+let data1 = data.clear;
+if(((typeof data1 !== "string") && (!(typeof data1 == "number"))) && (typeof data1 !== "boolean")){
+const err3 = {instancePath:instancePath+"/clear",schemaPath:"#/properties/clear/type",keyword:"type",params:{type: schema30.properties.clear.type},message:"must be string,number,boolean",schema:schema30.properties.clear.type,parentSchema:schema30.properties.clear,data:data1};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.for !== undefined){
+let data2 = data.for;
+if((!(typeof data2 == "number")) && (typeof data2 !== "string")){
+const err4 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/durationOrZero/type",keyword:"type",params:{type: schema31.type},message:"must be number,string",schema:schema31.type,parentSchema:schema31,data:data2};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+const _errs12 = errors;
+let valid2 = true;
+const _errs13 = errors;
+if(!(typeof data2 == "number")){
+const err5 = {};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var _valid0 = _errs13 === errors;
+errors = _errs12;
+if(vErrors !== null){
+if(_errs12){
+vErrors.length = _errs12;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause0;
+if(_valid0){
+const _errs15 = errors;
+if(typeof data2 == "number"){
+if(data2 < 0 || isNaN(data2)){
+const err6 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/durationOrZero/then/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.then,data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+var _valid0 = _errs15 === errors;
+valid2 = _valid0;
+ifClause0 = "then";
+}
+else {
+const _errs17 = errors;
+if(typeof data2 === "string"){
+if(!pattern7.test(data2)){
+const err7 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/durationOrZero/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$",parentSchema:schema31.else,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+var _valid0 = _errs17 === errors;
+valid2 = _valid0;
+ifClause0 = "else";
+}
+if(!valid2){
+const err8 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/durationOrZero/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema31.if,parentSchema:schema31,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.repeat !== undefined){
+let data3 = data.repeat;
+if((!(typeof data3 == "number")) && (typeof data3 !== "string")){
+const err9 = {instancePath:instancePath+"/repeat",schemaPath:"#/definitions/duration/type",keyword:"type",params:{type: schema22.type},message:"must be number,string",schema:schema22.type,parentSchema:schema22,data:data3};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+const _errs23 = errors;
+let valid4 = true;
+const _errs24 = errors;
+if(!(typeof data3 == "number")){
+const err10 = {};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var _valid1 = _errs24 === errors;
+errors = _errs23;
+if(vErrors !== null){
+if(_errs23){
+vErrors.length = _errs23;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause1;
+if(_valid1){
+const _errs26 = errors;
+if(typeof data3 == "number"){
+if(data3 <= 0 || isNaN(data3)){
+const err11 = {instancePath:instancePath+"/repeat",schemaPath:"#/definitions/duration/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema22.then,data:data3};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+var _valid1 = _errs26 === errors;
+valid4 = _valid1;
+ifClause1 = "then";
+}
+else {
+const _errs28 = errors;
+if(typeof data3 === "string"){
+if(!pattern7.test(data3)){
+const err12 = {instancePath:instancePath+"/repeat",schemaPath:"#/definitions/duration/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$",parentSchema:schema22.else,data:data3};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+var _valid1 = _errs28 === errors;
+valid4 = _valid1;
+ifClause1 = "else";
+}
+if(!valid4){
+const err13 = {instancePath:instancePath+"/repeat",schemaPath:"#/definitions/duration/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema22.if,parentSchema:schema22,data:data3};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.timeout !== undefined){
+let data4 = data.timeout;
+if((!(typeof data4 == "number")) && (typeof data4 !== "string")){
+const err14 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/duration/type",keyword:"type",params:{type: schema22.type},message:"must be number,string",schema:schema22.type,parentSchema:schema22,data:data4};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+const _errs34 = errors;
+let valid6 = true;
+const _errs35 = errors;
+if(!(typeof data4 == "number")){
+const err15 = {};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+var _valid2 = _errs35 === errors;
+errors = _errs34;
+if(vErrors !== null){
+if(_errs34){
+vErrors.length = _errs34;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause2;
+if(_valid2){
+const _errs37 = errors;
+if(typeof data4 == "number"){
+if(data4 <= 0 || isNaN(data4)){
+const err16 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/duration/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema22.then,data:data4};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+var _valid2 = _errs37 === errors;
+valid6 = _valid2;
+ifClause2 = "then";
+}
+else {
+const _errs39 = errors;
+if(typeof data4 === "string"){
+if(!pattern7.test(data4)){
+const err17 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/duration/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$",parentSchema:schema22.else,data:data4};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+var _valid2 = _errs39 === errors;
+valid6 = _valid2;
+ifClause2 = "else";
+}
+if(!valid6){
+const err18 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/duration/if",keyword:"if",params:{failingKeyword: ifClause2},message:"must match \""+ifClause2+"\" schema",schema:schema22.if,parentSchema:schema22,data:data4};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.run !== undefined){
+if(!(wrapper1.validate(data.run, {instancePath:instancePath+"/run",parentData:data,parentDataProperty:"run",rootData}))){
+vErrors = vErrors === null ? wrapper1.validate.errors : vErrors.concat(wrapper1.validate.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema30.type,parentSchema:schema30,data};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+validate27.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(Object.keys(data).length < 1){
+const err0 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema29,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(validate27(data[key0], {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key0,rootData}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema29.type,parentSchema:schema29,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate26.errors = vErrors;
+return errors === 0;
+}
+
 
 function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!((((((key0 === "script") || (key0 === "timeout")) || (key0 === "cache")) || (key0 === "interval")) || (key0 === "thread_id")) || (key0 === "timeseries collect"))){
+if(!((((((((key0 === "script") || (key0 === "timeout")) || (key0 === "cache")) || (key0 === "interval")) || (key0 === "thread_id")) || (key0 === "timeseries collect")) || (key0 === "alert")) || (key0 === "timeseries derive"))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data};
 if(vErrors === null){
 vErrors = [err0];
@@ -1630,20 +1994,236 @@ vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.error
 errors = vErrors.length;
 }
 }
+if(data.alert !== undefined){
+if(!(validate26(data.alert, {instancePath:instancePath+"/alert",parentData:data,parentDataProperty:"alert",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+}
+if(data["timeseries derive"] !== undefined){
+let data7 = data["timeseries derive"];
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.fields === undefined){
+const err23 = {instancePath:instancePath+"/timeseries derive",schemaPath:"#/definitions/timeseriesDerive/required",keyword:"required",params:{missingProperty: "fields"},message:"must have required property '"+"fields"+"'",schema:schema34.required,parentSchema:schema34,data:data7};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+for(const key1 in data7){
+if(!((key1 === "sources") || (key1 === "fields"))){
+const err24 = {instancePath:instancePath+"/timeseries derive",schemaPath:"#/definitions/timeseriesDerive/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema34,data:data7};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+if(data7.sources !== undefined){
+let data8 = data7.sources;
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+for(const key2 in data8){
+let data9 = data8[key2];
+if((typeof data9 !== "string") && (!(data9 && typeof data9 == "object" && !Array.isArray(data9)))){
+const err25 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/type",keyword:"type",params:{type: schema34.properties.sources.additionalProperties.type},message:"must be string,object",schema:schema34.properties.sources.additionalProperties.type,parentSchema:schema34.properties.sources.additionalProperties,data:data9};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+const _errs58 = errors;
+let valid11 = true;
+const _errs59 = errors;
+if(typeof data9 !== "string"){
+const err26 = {};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+var _valid4 = _errs59 === errors;
+errors = _errs58;
+if(vErrors !== null){
+if(_errs58){
+vErrors.length = _errs58;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause3;
+if(_valid4){
+const _errs61 = errors;
+if(typeof data9 === "string"){
+if(data9.length < 1){
+const err27 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/then/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.properties.sources.additionalProperties.then,data:data9};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+var _valid4 = _errs61 === errors;
+valid11 = _valid4;
+ifClause3 = "then";
+}
+else {
+const _errs62 = errors;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.path === undefined){
+const err28 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/else/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema34.properties.sources.additionalProperties.else.required,parentSchema:schema34.properties.sources.additionalProperties.else,data:data9};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+for(const key3 in data9){
+if(!(key3 === "path")){
+const err29 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/else/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema34.properties.sources.additionalProperties.else,data:data9};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data9.path !== undefined){
+let data10 = data9.path;
+if(typeof data10 === "string"){
+if(data10.length < 1){
+const err30 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/else/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.properties.sources.additionalProperties.else.properties.path,data:data10};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/else/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.sources.additionalProperties.else.properties.path.type,parentSchema:schema34.properties.sources.additionalProperties.else.properties.path,data:data10};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+}
+var _valid4 = _errs62 === errors;
+valid11 = _valid4;
+ifClause3 = "else";
+}
+if(!valid11){
+const err32 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/if",keyword:"if",params:{failingKeyword: ifClause3},message:"must match \""+ifClause3+"\" schema",schema:schema34.properties.sources.additionalProperties.if,parentSchema:schema34.properties.sources.additionalProperties,data:data9};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/timeseries derive/sources",schemaPath:"#/definitions/timeseriesDerive/properties/sources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.properties.sources.type,parentSchema:schema34.properties.sources,data:data8};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+if(data7.fields !== undefined){
+let data11 = data7.fields;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+if(Object.keys(data11).length < 1){
+const err34 = {instancePath:instancePath+"/timeseries derive/fields",schemaPath:"#/definitions/timeseriesDerive/properties/fields/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema34.properties.fields,data:data11};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+for(const key4 in data11){
+let data12 = data11[key4];
+if(((typeof data12 !== "string") && (!(typeof data12 == "number"))) && (typeof data12 !== "boolean")){
+const err35 = {instancePath:instancePath+"/timeseries derive/fields/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/fields/additionalProperties/type",keyword:"type",params:{type: schema34.properties.fields.additionalProperties.type},message:"must be string,number,boolean",schema:schema34.properties.fields.additionalProperties.type,parentSchema:schema34.properties.fields.additionalProperties,data:data12};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/timeseries derive/fields",schemaPath:"#/definitions/timeseriesDerive/properties/fields/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.properties.fields.type,parentSchema:schema34.properties.fields,data:data11};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+}
+else {
+const err37 = {instancePath:instancePath+"/timeseries derive",schemaPath:"#/definitions/timeseriesDerive/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.type,parentSchema:schema34,data:data7};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
 }
 validate19.errors = vErrors;
 return errors === 0;
 }
 
-const schema29 = {"x-name":"shell item","additionalProperties":false,"properties":{"shell":{"x-name":"shell","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"$ref":"#/definitions/shellObject"}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}};
-const schema30 = {"x-name":"shell","type":"object","required":["command"],"additionalProperties":false,"properties":{"command":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"env":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}};
+const schema35 = {"x-name":"shell item","additionalProperties":false,"properties":{"shell":{"x-name":"shell","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"$ref":"#/definitions/shellObject"}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}};
+const schema36 = {"x-name":"shell","type":"object","required":["command"],"additionalProperties":false,"properties":{"command":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"env":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}};
 
-function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.command === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "command"},message:"must have required property '"+"command"+"'",schema:schema30.required,parentSchema:schema30,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "command"},message:"must have required property '"+"command"+"'",schema:schema36.required,parentSchema:schema36,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1654,7 +2234,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "command") || (key0 === "cwd")) || (key0 === "env")) || (key0 === "timeout")) || (key0 === "fail_on_error"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema30,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema36,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1668,7 +2248,7 @@ if(data.command !== undefined){
 let data0 = data.command;
 if(typeof data0 === "string"){
 if(data0.length < 1){
-const err2 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema30.properties.command,data:data0};
+const err2 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.command,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1679,7 +2259,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema30.properties.command.type,parentSchema:schema30.properties.command,data:data0};
+const err3 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.command.type,parentSchema:schema36.properties.command,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1693,7 +2273,7 @@ if(data.cwd !== undefined){
 let data1 = data.cwd;
 if(typeof data1 === "string"){
 if(data1.length < 1){
-const err4 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema30.properties.cwd,data:data1};
+const err4 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.cwd,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1704,7 +2284,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema30.properties.cwd.type,parentSchema:schema30.properties.cwd,data:data1};
+const err5 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.cwd.type,parentSchema:schema36.properties.cwd,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1720,7 +2300,7 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key1 in data2){
 let data3 = data2[key1];
 if(((typeof data3 !== "string") && (!(typeof data3 == "number"))) && (typeof data3 !== "boolean")){
-const err6 = {instancePath:instancePath+"/env/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/type",keyword:"type",params:{type: schema30.properties.env.additionalProperties.type},message:"must be string,number,boolean",schema:schema30.properties.env.additionalProperties.type,parentSchema:schema30.properties.env.additionalProperties,data:data3};
+const err6 = {instancePath:instancePath+"/env/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/type",keyword:"type",params:{type: schema36.properties.env.additionalProperties.type},message:"must be string,number,boolean",schema:schema36.properties.env.additionalProperties.type,parentSchema:schema36.properties.env.additionalProperties,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1732,7 +2312,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema30.properties.env.type,parentSchema:schema30.properties.env,data:data2};
+const err7 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.env.type,parentSchema:schema36.properties.env,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1828,7 +2408,7 @@ errors++;
 if(data.fail_on_error !== undefined){
 let data5 = data.fail_on_error;
 if(typeof data5 !== "boolean"){
-const err13 = {instancePath:instancePath+"/fail_on_error",schemaPath:"#/properties/fail_on_error/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema30.properties.fail_on_error.type,parentSchema:schema30.properties.fail_on_error,data:data5};
+const err13 = {instancePath:instancePath+"/fail_on_error",schemaPath:"#/properties/fail_on_error/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema36.properties.fail_on_error.type,parentSchema:schema36.properties.fail_on_error,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1840,7 +2420,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema30.type,parentSchema:schema30,data};
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1849,18 +2429,18 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate28.errors = vErrors;
+validate32.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((key0 === "shell") || (key0 === "timeout")) || (key0 === "fail_on_error"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema29,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema35,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1873,7 +2453,7 @@ errors++;
 if(data.shell !== undefined){
 let data0 = data.shell;
 if((typeof data0 !== "string") && (!(data0 && typeof data0 == "object" && !Array.isArray(data0)))){
-const err1 = {instancePath:instancePath+"/shell",schemaPath:"#/properties/shell/type",keyword:"type",params:{type: schema29.properties.shell.type},message:"must be string,object",schema:schema29.properties.shell.type,parentSchema:schema29.properties.shell,data:data0};
+const err1 = {instancePath:instancePath+"/shell",schemaPath:"#/properties/shell/type",keyword:"type",params:{type: schema35.properties.shell.type},message:"must be string,object",schema:schema35.properties.shell.type,parentSchema:schema35.properties.shell,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1910,7 +2490,7 @@ if(_valid0){
 const _errs7 = errors;
 if(typeof data0 === "string"){
 if(data0.length < 1){
-const err3 = {instancePath:instancePath+"/shell",schemaPath:"#/properties/shell/then/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema29.properties.shell.then,data:data0};
+const err3 = {instancePath:instancePath+"/shell",schemaPath:"#/properties/shell/then/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema35.properties.shell.then,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1926,8 +2506,8 @@ ifClause0 = "then";
 }
 else {
 const _errs8 = errors;
-if(!(validate28(data0, {instancePath:instancePath+"/shell",parentData:data,parentDataProperty:"shell",rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+if(!(validate32(data0, {instancePath:instancePath+"/shell",parentData:data,parentDataProperty:"shell",rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs8 === errors;
@@ -1935,7 +2515,7 @@ valid1 = _valid0;
 ifClause0 = "else";
 }
 if(!valid1){
-const err4 = {instancePath:instancePath+"/shell",schemaPath:"#/properties/shell/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema29.properties.shell.if,parentSchema:schema29.properties.shell,data:data0};
+const err4 = {instancePath:instancePath+"/shell",schemaPath:"#/properties/shell/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema35.properties.shell.if,parentSchema:schema35.properties.shell,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2031,7 +2611,7 @@ errors++;
 if(data.fail_on_error !== undefined){
 let data2 = data.fail_on_error;
 if(typeof data2 !== "boolean"){
-const err10 = {instancePath:instancePath+"/fail_on_error",schemaPath:"#/properties/fail_on_error/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema29.properties.fail_on_error.type,parentSchema:schema29.properties.fail_on_error,data:data2};
+const err10 = {instancePath:instancePath+"/fail_on_error",schemaPath:"#/properties/fail_on_error/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema35.properties.fail_on_error.type,parentSchema:schema35.properties.fail_on_error,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2042,7 +2622,491 @@ errors++;
 }
 }
 }
-validate27.errors = vErrors;
+validate31.errors = vErrors;
+return errors === 0;
+}
+
+const schema41 = {"x-name":"timeseries derive item","additionalProperties":false,"properties":{"timeseries derive":{"$ref":"#/definitions/timeseriesDerive"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/seconds"}},"interval":{"$ref":"#/definitions/seconds"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"alert":{"$ref":"#/definitions/alerts"}}};
+
+function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((((((key0 === "timeseries derive") || (key0 === "cache")) || (key0 === "interval")) || (key0 === "thread_id")) || (key0 === "timeseries collect")) || (key0 === "alert"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema41,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data["timeseries derive"] !== undefined){
+let data0 = data["timeseries derive"];
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.fields === undefined){
+const err1 = {instancePath:instancePath+"/timeseries derive",schemaPath:"#/definitions/timeseriesDerive/required",keyword:"required",params:{missingProperty: "fields"},message:"must have required property '"+"fields"+"'",schema:schema34.required,parentSchema:schema34,data:data0};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key1 in data0){
+if(!((key1 === "sources") || (key1 === "fields"))){
+const err2 = {instancePath:instancePath+"/timeseries derive",schemaPath:"#/definitions/timeseriesDerive/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema34,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data0.sources !== undefined){
+let data1 = data0.sources;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+for(const key2 in data1){
+let data2 = data1[key2];
+if((typeof data2 !== "string") && (!(data2 && typeof data2 == "object" && !Array.isArray(data2)))){
+const err3 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/type",keyword:"type",params:{type: schema34.properties.sources.additionalProperties.type},message:"must be string,object",schema:schema34.properties.sources.additionalProperties.type,parentSchema:schema34.properties.sources.additionalProperties,data:data2};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+const _errs13 = errors;
+let valid4 = true;
+const _errs14 = errors;
+if(typeof data2 !== "string"){
+const err4 = {};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs14 === errors;
+errors = _errs13;
+if(vErrors !== null){
+if(_errs13){
+vErrors.length = _errs13;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause0;
+if(_valid0){
+const _errs16 = errors;
+if(typeof data2 === "string"){
+if(data2.length < 1){
+const err5 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/then/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.properties.sources.additionalProperties.then,data:data2};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var _valid0 = _errs16 === errors;
+valid4 = _valid0;
+ifClause0 = "then";
+}
+else {
+const _errs17 = errors;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.path === undefined){
+const err6 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/else/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema34.properties.sources.additionalProperties.else.required,parentSchema:schema34.properties.sources.additionalProperties.else,data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+for(const key3 in data2){
+if(!(key3 === "path")){
+const err7 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/else/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema34.properties.sources.additionalProperties.else,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data2.path !== undefined){
+let data3 = data2.path;
+if(typeof data3 === "string"){
+if(data3.length < 1){
+const err8 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/else/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.properties.sources.additionalProperties.else.properties.path,data:data3};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/else/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.sources.additionalProperties.else.properties.path.type,parentSchema:schema34.properties.sources.additionalProperties.else.properties.path,data:data3};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+var _valid0 = _errs17 === errors;
+valid4 = _valid0;
+ifClause0 = "else";
+}
+if(!valid4){
+const err10 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema34.properties.sources.additionalProperties.if,parentSchema:schema34.properties.sources.additionalProperties,data:data2};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/timeseries derive/sources",schemaPath:"#/definitions/timeseriesDerive/properties/sources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.properties.sources.type,parentSchema:schema34.properties.sources,data:data1};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data0.fields !== undefined){
+let data4 = data0.fields;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(Object.keys(data4).length < 1){
+const err12 = {instancePath:instancePath+"/timeseries derive/fields",schemaPath:"#/definitions/timeseriesDerive/properties/fields/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema34.properties.fields,data:data4};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+for(const key4 in data4){
+let data5 = data4[key4];
+if(((typeof data5 !== "string") && (!(typeof data5 == "number"))) && (typeof data5 !== "boolean")){
+const err13 = {instancePath:instancePath+"/timeseries derive/fields/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/fields/additionalProperties/type",keyword:"type",params:{type: schema34.properties.fields.additionalProperties.type},message:"must be string,number,boolean",schema:schema34.properties.fields.additionalProperties.type,parentSchema:schema34.properties.fields.additionalProperties,data:data5};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/timeseries derive/fields",schemaPath:"#/definitions/timeseriesDerive/properties/fields/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.properties.fields.type,parentSchema:schema34.properties.fields,data:data4};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/timeseries derive",schemaPath:"#/definitions/timeseriesDerive/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.type,parentSchema:schema34,data:data0};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.cache !== undefined){
+let data6 = data.cache;
+if(((typeof data6 !== "boolean") && (!(typeof data6 == "number"))) && (typeof data6 !== "string")){
+const err16 = {instancePath:instancePath+"/cache",schemaPath:"#/properties/cache/type",keyword:"type",params:{type: schema41.properties.cache.type},message:"must be boolean,number,string",schema:schema41.properties.cache.type,parentSchema:schema41.properties.cache,data:data6};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+const _errs32 = errors;
+let valid7 = true;
+const _errs33 = errors;
+if(typeof data6 !== "boolean"){
+const err17 = {};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+var _valid1 = _errs33 === errors;
+errors = _errs32;
+if(vErrors !== null){
+if(_errs32){
+vErrors.length = _errs32;
+}
+else {
+vErrors = null;
+}
+}
+if(!_valid1){
+const _errs35 = errors;
+if((!(typeof data6 == "number")) && (typeof data6 !== "string")){
+const err18 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data6};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+const _errs38 = errors;
+let valid9 = true;
+const _errs39 = errors;
+if(!(typeof data6 == "number")){
+const err19 = {};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+var _valid2 = _errs39 === errors;
+errors = _errs38;
+if(vErrors !== null){
+if(_errs38){
+vErrors.length = _errs38;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause1;
+if(_valid2){
+const _errs41 = errors;
+if(typeof data6 == "number"){
+if(data6 <= 0 || isNaN(data6)){
+const err20 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data6};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+var _valid2 = _errs41 === errors;
+valid9 = _valid2;
+ifClause1 = "then";
+}
+else {
+const _errs43 = errors;
+if(typeof data6 === "string"){
+if(!pattern4.test(data6)){
+const err21 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema18.else,data:data6};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+var _valid2 = _errs43 === errors;
+valid9 = _valid2;
+ifClause1 = "else";
+}
+if(!valid9){
+const err22 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema18.if,parentSchema:schema18,data:data6};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+var _valid1 = _errs35 === errors;
+valid7 = _valid1;
+}
+if(!valid7){
+const err23 = {instancePath:instancePath+"/cache",schemaPath:"#/properties/cache/if",keyword:"if",params:{failingKeyword: "else"},message:"must match \"else\" schema",schema:schema41.properties.cache.if,parentSchema:schema41.properties.cache,data:data6};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data.interval !== undefined){
+let data7 = data.interval;
+if((!(typeof data7 == "number")) && (typeof data7 !== "string")){
+const err24 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data7};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+const _errs50 = errors;
+let valid11 = true;
+const _errs51 = errors;
+if(!(typeof data7 == "number")){
+const err25 = {};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+var _valid3 = _errs51 === errors;
+errors = _errs50;
+if(vErrors !== null){
+if(_errs50){
+vErrors.length = _errs50;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause2;
+if(_valid3){
+const _errs53 = errors;
+if(typeof data7 == "number"){
+if(data7 <= 0 || isNaN(data7)){
+const err26 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data7};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+var _valid3 = _errs53 === errors;
+valid11 = _valid3;
+ifClause2 = "then";
+}
+else {
+const _errs55 = errors;
+if(typeof data7 === "string"){
+if(!pattern4.test(data7)){
+const err27 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema18.else,data:data7};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+var _valid3 = _errs55 === errors;
+valid11 = _valid3;
+ifClause2 = "else";
+}
+if(!valid11){
+const err28 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause2},message:"must match \""+ifClause2+"\" schema",schema:schema18.if,parentSchema:schema18,data:data7};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data.thread_id !== undefined){
+let data8 = data.thread_id;
+if(typeof data8 === "string"){
+if(data8.length < 1){
+const err29 = {instancePath:instancePath+"/thread_id",schemaPath:"#/properties/thread_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema41.properties.thread_id,data:data8};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/thread_id",schemaPath:"#/properties/thread_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.thread_id.type,parentSchema:schema41.properties.thread_id,data:data8};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+if(data["timeseries collect"] !== undefined){
+if(!(validate20(data["timeseries collect"], {instancePath:instancePath+"/timeseries collect",parentData:data,parentDataProperty:"timeseries collect",rootData}))){
+vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+errors = vErrors.length;
+}
+}
+if(data.alert !== undefined){
+if(!(validate26(data.alert, {instancePath:instancePath+"/alert",parentData:data,parentDataProperty:"alert",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+}
+}
+validate35.errors = vErrors;
 return errors === 0;
 }
 
@@ -2133,8 +3197,8 @@ vErrors = null;
 }
 if(_valid1){
 const _errs8 = errors;
-if(!(validate27(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+if(!(validate31(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
 errors = vErrors.length;
 }
 var _valid1 = _errs8 === errors;
@@ -2181,7 +3245,7 @@ const _errs12 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(key0 === "set")){
-const err6 = {instancePath,schemaPath:"#/definitions/setItem/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema33,data};
+const err6 = {instancePath,schemaPath:"#/definitions/setItem/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema39,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2194,7 +3258,7 @@ errors++;
 if(data.set !== undefined){
 let data0 = data.set;
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-const err7 = {instancePath:instancePath+"/set",schemaPath:"#/definitions/setItem/properties/set/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.properties.set.type,parentSchema:schema33.properties.set,data:data0};
+const err7 = {instancePath:instancePath+"/set",schemaPath:"#/definitions/setItem/properties/set/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.set.type,parentSchema:schema39.properties.set,data:data0};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2249,7 +3313,7 @@ const _errs21 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key1 in data){
 if(!(key1 === "cd")){
-const err10 = {instancePath,schemaPath:"#/definitions/cdItem/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema34,data};
+const err10 = {instancePath,schemaPath:"#/definitions/cdItem/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema40,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2263,7 +3327,7 @@ if(data.cd !== undefined){
 let data1 = data.cd;
 if(typeof data1 === "string"){
 if(data1.length < 1){
-const err11 = {instancePath:instancePath+"/cd",schemaPath:"#/definitions/cdItem/properties/cd/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.properties.cd,data:data1};
+const err11 = {instancePath:instancePath+"/cd",schemaPath:"#/definitions/cdItem/properties/cd/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.cd,data:data1};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2274,7 +3338,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/cd",schemaPath:"#/definitions/cdItem/properties/cd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.cd.type,parentSchema:schema34.properties.cd,data:data1};
+const err12 = {instancePath:instancePath+"/cd",schemaPath:"#/definitions/cdItem/properties/cd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.cd.type,parentSchema:schema40.properties.cd,data:data1};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2418,6 +3482,21 @@ vErrors = null;
 }
 }
 }
+if(errors === _errs29){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing8;
+if((data["timeseries derive"] === undefined) && (missing8 = "timeseries derive")){
+const err20 = {};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
 var _valid4 = _errs29 === errors;
 errors = _errs28;
 if(vErrors !== null){
@@ -2430,14 +3509,10 @@ vErrors = null;
 }
 if(_valid4){
 const _errs37 = errors;
-const err20 = {instancePath,schemaPath:"#/allOf/4/then/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema16.allOf[4].then.not,parentSchema:schema16.allOf[4].then,data};
-if(vErrors === null){
-vErrors = [err20];
+if(!(validate35(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+errors = vErrors.length;
 }
-else {
-vErrors.push(err20);
-}
-errors++;
 var _valid4 = _errs37 === errors;
 valid9 = _valid4;
 }
@@ -2448,6 +3523,177 @@ vErrors = [err21];
 }
 else {
 vErrors.push(err21);
+}
+errors++;
+}
+const _errs39 = errors;
+let valid12 = true;
+const _errs40 = errors;
+const _errs41 = errors;
+const _errs42 = errors;
+const _errs43 = errors;
+let valid14 = false;
+const _errs44 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing9;
+if((data.script === undefined) && (missing9 = "script")){
+const err22 = {};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+var _valid7 = _errs44 === errors;
+valid14 = valid14 || _valid7;
+if(!valid14){
+const _errs45 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing10;
+if((data.shell === undefined) && (missing10 = "shell")){
+const err23 = {};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+var _valid7 = _errs45 === errors;
+valid14 = valid14 || _valid7;
+if(!valid14){
+const _errs46 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing11;
+if((data.set === undefined) && (missing11 = "set")){
+const err24 = {};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+var _valid7 = _errs46 === errors;
+valid14 = valid14 || _valid7;
+if(!valid14){
+const _errs47 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing12;
+if((data.cd === undefined) && (missing12 = "cd")){
+const err25 = {};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+var _valid7 = _errs47 === errors;
+valid14 = valid14 || _valid7;
+if(!valid14){
+const _errs48 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing13;
+if((data["timeseries derive"] === undefined) && (missing13 = "timeseries derive")){
+const err26 = {};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+var _valid7 = _errs48 === errors;
+valid14 = valid14 || _valid7;
+}
+}
+}
+}
+if(!valid14){
+const err27 = {};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+else {
+errors = _errs43;
+if(vErrors !== null){
+if(_errs43){
+vErrors.length = _errs43;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid13 = _errs42 === errors;
+if(valid13){
+const err28 = {};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+else {
+errors = _errs41;
+if(vErrors !== null){
+if(_errs41){
+vErrors.length = _errs41;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid6 = _errs40 === errors;
+errors = _errs39;
+if(vErrors !== null){
+if(_errs39){
+vErrors.length = _errs39;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid6){
+const _errs49 = errors;
+const err29 = {instancePath,schemaPath:"#/allOf/5/then/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema16.allOf[5].then.not,parentSchema:schema16.allOf[5].then,data};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+var _valid6 = _errs49 === errors;
+valid12 = _valid6;
+}
+if(!valid12){
+const err30 = {instancePath,schemaPath:"#/allOf/5/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema16.allOf[5].if,parentSchema:schema16.allOf[5],data};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
 }
 errors++;
 }
@@ -2482,9 +3728,9 @@ validate17.errors = vErrors;
 return errors === 0;
 }
 
-const schema35 = {"x-name":"run simultaneous","type":"object","additionalProperties":{"$ref":"#/definitions/runList"}};
+const schema45 = {"x-name":"run simultaneous","type":"object","additionalProperties":{"$ref":"#/definitions/runList"}};
 
-function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2496,7 +3742,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.type,parentSchema:schema35,data};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2505,19 +3751,19 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate33.errors = vErrors;
+validate41.errors = vErrors;
 return errors === 0;
 }
 
-const schema37 = {"x-name":"require lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrZero"},"ttl":{"$ref":"#/definitions/secondsOrZero"},"timeout_exception":{"type":"boolean"},"timeout_block":{"$ref":"#/definitions/branch"}}};
-const schema38 = {"x-name":"seconds or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}};
+const schema47 = {"x-name":"require lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrZero"},"ttl":{"$ref":"#/definitions/secondsOrZero"},"timeout_exception":{"type":"boolean"},"timeout_block":{"$ref":"#/definitions/branch"}}};
+const schema48 = {"x-name":"seconds or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}};
 
-function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema37.required,parentSchema:schema37,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema47.required,parentSchema:schema47,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2528,7 +3774,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "name") || (key0 === "timeout")) || (key0 === "ttl")) || (key0 === "timeout_exception")) || (key0 === "timeout_block"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema37,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2542,7 +3788,7 @@ if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
 if(data0.length < 1){
-const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties.name,data:data0};
+const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema47.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2553,7 +3799,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.name.type,parentSchema:schema37.properties.name,data:data0};
+const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.name.type,parentSchema:schema47.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2566,7 +3812,7 @@ errors++;
 if(data.timeout !== undefined){
 let data1 = data.timeout;
 if((!(typeof data1 == "number")) && (typeof data1 !== "string")){
-const err4 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/type",keyword:"type",params:{type: schema38.type},message:"must be number,string",schema:schema38.type,parentSchema:schema38,data:data1};
+const err4 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/type",keyword:"type",params:{type: schema48.type},message:"must be number,string",schema:schema48.type,parentSchema:schema48,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2603,7 +3849,7 @@ if(_valid0){
 const _errs11 = errors;
 if(typeof data1 == "number"){
 if(data1 < 0 || isNaN(data1)){
-const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/then/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema38.then,data:data1};
+const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/then/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema48.then,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2621,7 +3867,7 @@ else {
 const _errs13 = errors;
 if(typeof data1 === "string"){
 if(!pattern4.test(data1)){
-const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema38.else,data:data1};
+const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema48.else,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2636,7 +3882,7 @@ valid2 = _valid0;
 ifClause0 = "else";
 }
 if(!valid2){
-const err8 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema38.if,parentSchema:schema38,data:data1};
+const err8 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema48.if,parentSchema:schema48,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2649,7 +3895,7 @@ errors++;
 if(data.ttl !== undefined){
 let data2 = data.ttl;
 if((!(typeof data2 == "number")) && (typeof data2 !== "string")){
-const err9 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/type",keyword:"type",params:{type: schema38.type},message:"must be number,string",schema:schema38.type,parentSchema:schema38,data:data2};
+const err9 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/type",keyword:"type",params:{type: schema48.type},message:"must be number,string",schema:schema48.type,parentSchema:schema48,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2686,7 +3932,7 @@ if(_valid1){
 const _errs22 = errors;
 if(typeof data2 == "number"){
 if(data2 < 0 || isNaN(data2)){
-const err11 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/then/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema38.then,data:data2};
+const err11 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/then/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema48.then,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2704,7 +3950,7 @@ else {
 const _errs24 = errors;
 if(typeof data2 === "string"){
 if(!pattern4.test(data2)){
-const err12 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema38.else,data:data2};
+const err12 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema48.else,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2719,7 +3965,7 @@ valid4 = _valid1;
 ifClause1 = "else";
 }
 if(!valid4){
-const err13 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema38.if,parentSchema:schema38,data:data2};
+const err13 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema48.if,parentSchema:schema48,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2732,7 +3978,7 @@ errors++;
 if(data.timeout_exception !== undefined){
 let data3 = data.timeout_exception;
 if(typeof data3 !== "boolean"){
-const err14 = {instancePath:instancePath+"/timeout_exception",schemaPath:"#/properties/timeout_exception/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema37.properties.timeout_exception.type,parentSchema:schema37.properties.timeout_exception,data:data3};
+const err14 = {instancePath:instancePath+"/timeout_exception",schemaPath:"#/properties/timeout_exception/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema47.properties.timeout_exception.type,parentSchema:schema47.properties.timeout_exception,data:data3};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2750,7 +3996,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data};
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2759,18 +4005,18 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate36.errors = vErrors;
+validate44.errors = vErrors;
 return errors === 0;
 }
 
-const schema41 = {"x-name":"put tag in queue","type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/definitions/putTagEntry"}},"else":{"$ref":"#/definitions/putTagEntry"}};
-const schema42 = {"x-name":"put tag in queue entry","type":"object","required":["tag","queue"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1},"queue":{"type":"string","minLength":1}}};
+const schema51 = {"x-name":"put tag in queue","type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/definitions/putTagEntry"}},"else":{"$ref":"#/definitions/putTagEntry"}};
+const schema52 = {"x-name":"put tag in queue entry","type":"object","required":["tag","queue"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1},"queue":{"type":"string","minLength":1}}};
 
-function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!data || typeof data != "object"){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema41.type},message:"must be array,object",schema:schema41.type,parentSchema:schema41,data};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema51.type},message:"must be array,object",schema:schema51.type,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2811,7 +4057,7 @@ for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.tag === undefined){
-const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema42.required,parentSchema:schema42,data:data0};
+const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema52.required,parentSchema:schema52,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2821,7 +4067,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data0.queue === undefined){
-const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "queue"},message:"must have required property '"+"queue"+"'",schema:schema42.required,parentSchema:schema42,data:data0};
+const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "queue"},message:"must have required property '"+"queue"+"'",schema:schema52.required,parentSchema:schema52,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2832,7 +4078,7 @@ errors++;
 }
 for(const key0 in data0){
 if(!((key0 === "tag") || (key0 === "queue"))){
-const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema42,data:data0};
+const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema52,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2846,7 +4092,7 @@ if(data0.tag !== undefined){
 let data1 = data0.tag;
 if(typeof data1 === "string"){
 if(data1.length < 1){
-const err5 = {instancePath:instancePath+"/" + i0+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema42.properties.tag,data:data1};
+const err5 = {instancePath:instancePath+"/" + i0+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema52.properties.tag,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2857,7 +4103,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/" + i0+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.tag.type,parentSchema:schema42.properties.tag,data:data1};
+const err6 = {instancePath:instancePath+"/" + i0+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema52.properties.tag.type,parentSchema:schema52.properties.tag,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2871,7 +4117,7 @@ if(data0.queue !== undefined){
 let data2 = data0.queue;
 if(typeof data2 === "string"){
 if(data2.length < 1){
-const err7 = {instancePath:instancePath+"/" + i0+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema42.properties.queue,data:data2};
+const err7 = {instancePath:instancePath+"/" + i0+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema52.properties.queue,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2882,7 +4128,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/" + i0+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.queue.type,parentSchema:schema42.properties.queue,data:data2};
+const err8 = {instancePath:instancePath+"/" + i0+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema52.properties.queue.type,parentSchema:schema52.properties.queue,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2894,7 +4140,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.type,parentSchema:schema42,data:data0};
+const err9 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema52.type,parentSchema:schema52,data:data0};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2913,7 +4159,7 @@ else {
 const _errs14 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.tag === undefined){
-const err10 = {instancePath,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema42.required,parentSchema:schema42,data};
+const err10 = {instancePath,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema52.required,parentSchema:schema52,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2923,7 +4169,7 @@ vErrors.push(err10);
 errors++;
 }
 if(data.queue === undefined){
-const err11 = {instancePath,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "queue"},message:"must have required property '"+"queue"+"'",schema:schema42.required,parentSchema:schema42,data};
+const err11 = {instancePath,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "queue"},message:"must have required property '"+"queue"+"'",schema:schema52.required,parentSchema:schema52,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2934,7 +4180,7 @@ errors++;
 }
 for(const key1 in data){
 if(!((key1 === "tag") || (key1 === "queue"))){
-const err12 = {instancePath,schemaPath:"#/definitions/putTagEntry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema42,data};
+const err12 = {instancePath,schemaPath:"#/definitions/putTagEntry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema52,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2948,7 +4194,7 @@ if(data.tag !== undefined){
 let data3 = data.tag;
 if(typeof data3 === "string"){
 if(data3.length < 1){
-const err13 = {instancePath:instancePath+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema42.properties.tag,data:data3};
+const err13 = {instancePath:instancePath+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema52.properties.tag,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2959,7 +4205,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.tag.type,parentSchema:schema42.properties.tag,data:data3};
+const err14 = {instancePath:instancePath+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema52.properties.tag.type,parentSchema:schema52.properties.tag,data:data3};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2973,7 +4219,7 @@ if(data.queue !== undefined){
 let data4 = data.queue;
 if(typeof data4 === "string"){
 if(data4.length < 1){
-const err15 = {instancePath:instancePath+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema42.properties.queue,data:data4};
+const err15 = {instancePath:instancePath+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema52.properties.queue,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2984,7 +4230,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.queue.type,parentSchema:schema42.properties.queue,data:data4};
+const err16 = {instancePath:instancePath+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema52.properties.queue.type,parentSchema:schema52.properties.queue,data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2996,7 +4242,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/definitions/putTagEntry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.type,parentSchema:schema42,data};
+const err17 = {instancePath,schemaPath:"#/definitions/putTagEntry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema52.type,parentSchema:schema52,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3010,7 +4256,7 @@ valid0 = _valid0;
 ifClause0 = "else";
 }
 if(!valid0){
-const err18 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema41.if,parentSchema:schema41,data};
+const err18 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema51.if,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3019,13 +4265,13 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate39.errors = vErrors;
+validate47.errors = vErrors;
 return errors === 0;
 }
 
-const schema44 = {"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}};
+const schema54 = {"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}};
 
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3061,7 +4307,7 @@ var _valid0 = _errs3 === errors;
 valid0 = _valid0;
 }
 if(!valid0){
-const err1 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema44.if,parentSchema:schema44,data};
+const err1 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.if,parentSchema:schema54,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3070,7 +4316,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate41.errors = vErrors;
+validate49.errors = vErrors;
 return errors === 0;
 }
 
@@ -3150,19 +4396,19 @@ errors = vErrors.length;
 }
 }
 for(const key4 in data){
-if(pattern15.test(key4)){
-if(!(validate33(data[key4], {instancePath:instancePath+"/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key4,rootData}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+if(pattern20.test(key4)){
+if(!(validate41(data[key4], {instancePath:instancePath+"/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key4,rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
 errors = vErrors.length;
 }
 }
 }
 for(const key5 in data){
-if(pattern16.test(key5)){
+if(pattern21.test(key5)){
 let data7 = data[key5];
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(Object.keys(data7).length > 1){
-const err3 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema36,data:data7};
+const err3 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema46,data:data7};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3172,7 +4418,7 @@ vErrors.push(err3);
 errors++;
 }
 if(Object.keys(data7).length < 1){
-const err4 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36,data:data7};
+const err4 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema46,data:data7};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3183,7 +4429,7 @@ errors++;
 }
 for(const key6 in data7){
 if(!((key6 === "path") || (key6 === "text"))){
-const err5 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema36,data:data7};
+const err5 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema46,data:data7};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3197,7 +4443,7 @@ if(data7.path !== undefined){
 let data8 = data7.path;
 if(typeof data8 === "string"){
 if(data8.length < 1){
-const err6 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/template/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.path,data:data8};
+const err6 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/template/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema46.properties.path,data:data8};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3208,7 +4454,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/template/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.path.type,parentSchema:schema36.properties.path,data:data8};
+const err7 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/template/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.path.type,parentSchema:schema46.properties.path,data:data8};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3221,7 +4467,7 @@ errors++;
 if(data7.text !== undefined){
 let data9 = data7.text;
 if(typeof data9 !== "string"){
-const err8 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/text",schemaPath:"#/definitions/template/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.text.type,parentSchema:schema36.properties.text,data:data9};
+const err8 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/text",schemaPath:"#/definitions/template/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.text.type,parentSchema:schema46.properties.text,data:data9};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3233,7 +4479,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data:data7};
+const err9 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data:data7};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3245,19 +4491,19 @@ errors++;
 }
 }
 for(const key7 in data){
-if(pattern17.test(key7)){
-if(!(validate36(data[key7], {instancePath:instancePath+"/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key7,rootData}))){
-vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+if(pattern22.test(key7)){
+if(!(validate44(data[key7], {instancePath:instancePath+"/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key7,rootData}))){
+vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
 errors = vErrors.length;
 }
 }
 }
 for(const key8 in data){
-if(pattern20.test(key8)){
+if(pattern25.test(key8)){
 let data11 = data[key8];
 if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
 if(data11.name === undefined){
-const err10 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/releaseLock/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema40.required,parentSchema:schema40,data:data11};
+const err10 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/releaseLock/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema50.required,parentSchema:schema50,data:data11};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3268,7 +4514,7 @@ errors++;
 }
 for(const key9 in data11){
 if(!(key9 === "name")){
-const err11 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/releaseLock/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema40,data:data11};
+const err11 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/releaseLock/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema50,data:data11};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3282,7 +4528,7 @@ if(data11.name !== undefined){
 let data12 = data11.name;
 if(typeof data12 === "string"){
 if(data12.length < 1){
-const err12 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/name",schemaPath:"#/definitions/releaseLock/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.name,data:data12};
+const err12 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/name",schemaPath:"#/definitions/releaseLock/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema50.properties.name,data:data12};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3293,7 +4539,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/name",schemaPath:"#/definitions/releaseLock/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.name.type,parentSchema:schema40.properties.name,data:data12};
+const err13 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/name",schemaPath:"#/definitions/releaseLock/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.name.type,parentSchema:schema50.properties.name,data:data12};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3305,7 +4551,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/releaseLock/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data:data11};
+const err14 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/releaseLock/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema50.type,parentSchema:schema50,data:data11};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3317,15 +4563,15 @@ errors++;
 }
 }
 for(const key10 in data){
-if(pattern21.test(key10)){
-if(!(validate39(data[key10], {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key10,rootData}))){
-vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+if(pattern26.test(key10)){
+if(!(validate47(data[key10], {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key10,rootData}))){
+vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
 errors = vErrors.length;
 }
 }
 }
 for(const key11 in data){
-if(pattern22.test(key11)){
+if(pattern27.test(key11)){
 let data14 = data[key11];
 if((!(typeof data14 == "number")) && (data14 !== null)){
 const err15 = {instancePath:instancePath+"/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/patternProperties/%5E(increment%7Cdecrement)%5Cs%2B%5CS/type",keyword:"type",params:{type: schema13.patternProperties["^(increment|decrement)\\s+\\S"].type},message:"must be number,null",schema:schema13.patternProperties["^(increment|decrement)\\s+\\S"].type,parentSchema:schema13.patternProperties["^(increment|decrement)\\s+\\S"],data:data14};
@@ -3340,9 +4586,9 @@ errors++;
 }
 }
 for(const key12 in data){
-if(pattern23.test(key12)){
-if(!(validate41(data[key12], {instancePath:instancePath+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key12,rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+if(pattern28.test(key12)){
+if(!(validate49(data[key12], {instancePath:instancePath+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key12,rootData}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
 errors = vErrors.length;
 }
 }
@@ -3362,18 +4608,18 @@ validate12.errors = vErrors;
 return errors === 0;
 }
 
-const schema45 = {"x-name":"__usage","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"author":{"type":"string"},"info":{"type":"string"},"website":{"type":"string"},"longrunning":{"type":"boolean"},"daemon":{"type":"boolean"},"pidfile":{"type":"string","minLength":1},"logfile":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"args":{"type":"array","items":{"$ref":"#/definitions/usageArg"}},"options":{"x-name":"__usage.options","type":"object","additionalProperties":{"$ref":"#/definitions/usageOption"}}}};
-const schema46 = {"x-name":"__usage arg","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"info":{"type":"string"},"required":{"type":"boolean"},"default":{},"remaining":{"type":"boolean"}}};
-const schema47 = {"x-name":"__usage option","type":"object","additionalProperties":false,"properties":{"letter":{"type":"string","pattern":"^[A-Za-z0-9]$"},"type":{"enum":["flag","value"]},"info":{"type":"string"},"default":{}}};
-const pattern24 = new RegExp("^[A-Za-z0-9]$", "u");
+const schema55 = {"x-name":"__usage","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"author":{"type":"string"},"info":{"type":"string"},"website":{"type":"string"},"longrunning":{"type":"boolean"},"daemon":{"type":"boolean"},"pidfile":{"type":"string","minLength":1},"logfile":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"args":{"type":"array","items":{"$ref":"#/definitions/usageArg"}},"options":{"x-name":"__usage.options","type":"object","additionalProperties":{"$ref":"#/definitions/usageOption"}}}};
+const schema56 = {"x-name":"__usage arg","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"info":{"type":"string"},"required":{"type":"boolean"},"default":{},"remaining":{"type":"boolean"}}};
+const schema57 = {"x-name":"__usage option","type":"object","additionalProperties":false,"properties":{"letter":{"type":"string","pattern":"^[A-Za-z0-9]$"},"type":{"enum":["flag","value"]},"info":{"type":"string"},"default":{}}};
+const pattern29 = new RegExp("^[A-Za-z0-9]$", "u");
 
-function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(func2.call(schema45.properties, key0))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema45,data};
+if(!(func2.call(schema55.properties, key0))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema55,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3386,7 +4632,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.name.type,parentSchema:schema45.properties.name,data:data0};
+const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.name.type,parentSchema:schema55.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3399,7 +4645,7 @@ errors++;
 if(data.author !== undefined){
 let data1 = data.author;
 if(typeof data1 !== "string"){
-const err2 = {instancePath:instancePath+"/author",schemaPath:"#/properties/author/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.author.type,parentSchema:schema45.properties.author,data:data1};
+const err2 = {instancePath:instancePath+"/author",schemaPath:"#/properties/author/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.author.type,parentSchema:schema55.properties.author,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3412,7 +4658,7 @@ errors++;
 if(data.info !== undefined){
 let data2 = data.info;
 if(typeof data2 !== "string"){
-const err3 = {instancePath:instancePath+"/info",schemaPath:"#/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.info.type,parentSchema:schema45.properties.info,data:data2};
+const err3 = {instancePath:instancePath+"/info",schemaPath:"#/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.info.type,parentSchema:schema55.properties.info,data:data2};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3425,7 +4671,7 @@ errors++;
 if(data.website !== undefined){
 let data3 = data.website;
 if(typeof data3 !== "string"){
-const err4 = {instancePath:instancePath+"/website",schemaPath:"#/properties/website/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.website.type,parentSchema:schema45.properties.website,data:data3};
+const err4 = {instancePath:instancePath+"/website",schemaPath:"#/properties/website/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.website.type,parentSchema:schema55.properties.website,data:data3};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3438,7 +4684,7 @@ errors++;
 if(data.longrunning !== undefined){
 let data4 = data.longrunning;
 if(typeof data4 !== "boolean"){
-const err5 = {instancePath:instancePath+"/longrunning",schemaPath:"#/properties/longrunning/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema45.properties.longrunning.type,parentSchema:schema45.properties.longrunning,data:data4};
+const err5 = {instancePath:instancePath+"/longrunning",schemaPath:"#/properties/longrunning/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema55.properties.longrunning.type,parentSchema:schema55.properties.longrunning,data:data4};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3451,7 +4697,7 @@ errors++;
 if(data.daemon !== undefined){
 let data5 = data.daemon;
 if(typeof data5 !== "boolean"){
-const err6 = {instancePath:instancePath+"/daemon",schemaPath:"#/properties/daemon/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema45.properties.daemon.type,parentSchema:schema45.properties.daemon,data:data5};
+const err6 = {instancePath:instancePath+"/daemon",schemaPath:"#/properties/daemon/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema55.properties.daemon.type,parentSchema:schema55.properties.daemon,data:data5};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3465,7 +4711,7 @@ if(data.pidfile !== undefined){
 let data6 = data.pidfile;
 if(typeof data6 === "string"){
 if(data6.length < 1){
-const err7 = {instancePath:instancePath+"/pidfile",schemaPath:"#/properties/pidfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema45.properties.pidfile,data:data6};
+const err7 = {instancePath:instancePath+"/pidfile",schemaPath:"#/properties/pidfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema55.properties.pidfile,data:data6};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3476,7 +4722,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/pidfile",schemaPath:"#/properties/pidfile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.pidfile.type,parentSchema:schema45.properties.pidfile,data:data6};
+const err8 = {instancePath:instancePath+"/pidfile",schemaPath:"#/properties/pidfile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.pidfile.type,parentSchema:schema55.properties.pidfile,data:data6};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3490,7 +4736,7 @@ if(data.logfile !== undefined){
 let data7 = data.logfile;
 if(typeof data7 === "string"){
 if(data7.length < 1){
-const err9 = {instancePath:instancePath+"/logfile",schemaPath:"#/properties/logfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema45.properties.logfile,data:data7};
+const err9 = {instancePath:instancePath+"/logfile",schemaPath:"#/properties/logfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema55.properties.logfile,data:data7};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3501,7 +4747,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/logfile",schemaPath:"#/properties/logfile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.logfile.type,parentSchema:schema45.properties.logfile,data:data7};
+const err10 = {instancePath:instancePath+"/logfile",schemaPath:"#/properties/logfile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.logfile.type,parentSchema:schema55.properties.logfile,data:data7};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3515,7 +4761,7 @@ if(data.cwd !== undefined){
 let data8 = data.cwd;
 if(typeof data8 === "string"){
 if(data8.length < 1){
-const err11 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema45.properties.cwd,data:data8};
+const err11 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema55.properties.cwd,data:data8};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3526,7 +4772,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.cwd.type,parentSchema:schema45.properties.cwd,data:data8};
+const err12 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.cwd.type,parentSchema:schema55.properties.cwd,data:data8};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3544,7 +4790,7 @@ for(let i0=0; i0<len0; i0++){
 let data10 = data9[i0];
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 if(data10.name === undefined){
-const err13 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema46.required,parentSchema:schema46,data:data10};
+const err13 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema56.required,parentSchema:schema56,data:data10};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3555,7 +4801,7 @@ errors++;
 }
 for(const key1 in data10){
 if(!(((((key1 === "name") || (key1 === "info")) || (key1 === "required")) || (key1 === "default")) || (key1 === "remaining"))){
-const err14 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema46,data:data10};
+const err14 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema56,data:data10};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3569,7 +4815,7 @@ if(data10.name !== undefined){
 let data11 = data10.name;
 if(typeof data11 === "string"){
 if(data11.length < 1){
-const err15 = {instancePath:instancePath+"/args/" + i0+"/name",schemaPath:"#/definitions/usageArg/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema46.properties.name,data:data11};
+const err15 = {instancePath:instancePath+"/args/" + i0+"/name",schemaPath:"#/definitions/usageArg/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema56.properties.name,data:data11};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3580,7 +4826,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/args/" + i0+"/name",schemaPath:"#/definitions/usageArg/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.name.type,parentSchema:schema46.properties.name,data:data11};
+const err16 = {instancePath:instancePath+"/args/" + i0+"/name",schemaPath:"#/definitions/usageArg/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.properties.name.type,parentSchema:schema56.properties.name,data:data11};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3593,7 +4839,7 @@ errors++;
 if(data10.info !== undefined){
 let data12 = data10.info;
 if(typeof data12 !== "string"){
-const err17 = {instancePath:instancePath+"/args/" + i0+"/info",schemaPath:"#/definitions/usageArg/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.info.type,parentSchema:schema46.properties.info,data:data12};
+const err17 = {instancePath:instancePath+"/args/" + i0+"/info",schemaPath:"#/definitions/usageArg/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.properties.info.type,parentSchema:schema56.properties.info,data:data12};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3606,7 +4852,7 @@ errors++;
 if(data10.required !== undefined){
 let data13 = data10.required;
 if(typeof data13 !== "boolean"){
-const err18 = {instancePath:instancePath+"/args/" + i0+"/required",schemaPath:"#/definitions/usageArg/properties/required/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema46.properties.required.type,parentSchema:schema46.properties.required,data:data13};
+const err18 = {instancePath:instancePath+"/args/" + i0+"/required",schemaPath:"#/definitions/usageArg/properties/required/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema56.properties.required.type,parentSchema:schema56.properties.required,data:data13};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3619,7 +4865,7 @@ errors++;
 if(data10.remaining !== undefined){
 let data14 = data10.remaining;
 if(typeof data14 !== "boolean"){
-const err19 = {instancePath:instancePath+"/args/" + i0+"/remaining",schemaPath:"#/definitions/usageArg/properties/remaining/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema46.properties.remaining.type,parentSchema:schema46.properties.remaining,data:data14};
+const err19 = {instancePath:instancePath+"/args/" + i0+"/remaining",schemaPath:"#/definitions/usageArg/properties/remaining/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema56.properties.remaining.type,parentSchema:schema56.properties.remaining,data:data14};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3631,7 +4877,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data:data10};
+const err20 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema56.type,parentSchema:schema56,data:data10};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3643,7 +4889,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/args",schemaPath:"#/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema45.properties.args.type,parentSchema:schema45.properties.args,data:data9};
+const err21 = {instancePath:instancePath+"/args",schemaPath:"#/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema55.properties.args.type,parentSchema:schema55.properties.args,data:data9};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3661,7 +4907,7 @@ let data16 = data15[key2];
 if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
 for(const key3 in data16){
 if(!((((key3 === "letter") || (key3 === "type")) || (key3 === "info")) || (key3 === "default"))){
-const err22 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/usageOption/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data:data16};
+const err22 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/usageOption/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema57,data:data16};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -3674,8 +4920,8 @@ errors++;
 if(data16.letter !== undefined){
 let data17 = data16.letter;
 if(typeof data17 === "string"){
-if(!pattern24.test(data17)){
-const err23 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/letter",schemaPath:"#/definitions/usageOption/properties/letter/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]$"},message:"must match pattern \""+"^[A-Za-z0-9]$"+"\"",schema:"^[A-Za-z0-9]$",parentSchema:schema47.properties.letter,data:data17};
+if(!pattern29.test(data17)){
+const err23 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/letter",schemaPath:"#/definitions/usageOption/properties/letter/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]$"},message:"must match pattern \""+"^[A-Za-z0-9]$"+"\"",schema:"^[A-Za-z0-9]$",parentSchema:schema57.properties.letter,data:data17};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -3686,7 +4932,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/letter",schemaPath:"#/definitions/usageOption/properties/letter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.letter.type,parentSchema:schema47.properties.letter,data:data17};
+const err24 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/letter",schemaPath:"#/definitions/usageOption/properties/letter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.letter.type,parentSchema:schema57.properties.letter,data:data17};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -3699,7 +4945,7 @@ errors++;
 if(data16.type !== undefined){
 let data18 = data16.type;
 if(!((data18 === "flag") || (data18 === "value"))){
-const err25 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/definitions/usageOption/properties/type/enum",keyword:"enum",params:{allowedValues: schema47.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema47.properties.type.enum,parentSchema:schema47.properties.type,data:data18};
+const err25 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/definitions/usageOption/properties/type/enum",keyword:"enum",params:{allowedValues: schema57.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema57.properties.type.enum,parentSchema:schema57.properties.type,data:data18};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -3712,7 +4958,7 @@ errors++;
 if(data16.info !== undefined){
 let data19 = data16.info;
 if(typeof data19 !== "string"){
-const err26 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/info",schemaPath:"#/definitions/usageOption/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.info.type,parentSchema:schema47.properties.info,data:data19};
+const err26 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/info",schemaPath:"#/definitions/usageOption/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.info.type,parentSchema:schema57.properties.info,data:data19};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -3724,7 +4970,7 @@ errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/usageOption/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data:data16};
+const err27 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/usageOption/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.type,parentSchema:schema57,data:data16};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -3736,7 +4982,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.options.type,parentSchema:schema45.properties.options,data:data15};
+const err28 = {instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema55.properties.options.type,parentSchema:schema55.properties.options,data:data15};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -3748,7 +4994,7 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data};
+const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema55.type,parentSchema:schema55,data};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -3757,21 +5003,21 @@ vErrors.push(err29);
 }
 errors++;
 }
-validate44.errors = vErrors;
+validate52.errors = vErrors;
 return errors === 0;
 }
 
-const schema48 = {"x-name":"__tags","type":"object","additionalProperties":{"$ref":"#/definitions/customTag"}};
-const schema49 = {"x-name":"custom tag","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"custom tag","required":["script"],"additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"priority":{"type":"number"}}}};
+const schema58 = {"x-name":"__tags","type":"object","additionalProperties":{"$ref":"#/definitions/customTag"}};
+const schema59 = {"x-name":"custom tag","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"custom tag","required":["script"],"additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"priority":{"type":"number"}}}};
 
-function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 let data0 = data[key0];
 if((typeof data0 !== "string") && (!(data0 && typeof data0 == "object" && !Array.isArray(data0)))){
-const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/type",keyword:"type",params:{type: schema49.type},message:"must be string,object",schema:schema49.type,parentSchema:schema49,data:data0};
+const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/type",keyword:"type",params:{type: schema59.type},message:"must be string,object",schema:schema59.type,parentSchema:schema59,data:data0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3808,7 +5054,7 @@ if(_valid0){
 const _errs9 = errors;
 if(typeof data0 === "string"){
 if(data0.length < 1){
-const err2 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/then/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema49.then,data:data0};
+const err2 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/then/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema59.then,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3826,7 +5072,7 @@ else {
 const _errs10 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.script === undefined){
-const err3 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/else/required",keyword:"required",params:{missingProperty: "script"},message:"must have required property '"+"script"+"'",schema:schema49.else.required,parentSchema:schema49.else,data:data0};
+const err3 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/else/required",keyword:"required",params:{missingProperty: "script"},message:"must have required property '"+"script"+"'",schema:schema59.else.required,parentSchema:schema59.else,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3837,7 +5083,7 @@ errors++;
 }
 for(const key1 in data0){
 if(!((key1 === "script") || (key1 === "priority"))){
-const err4 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/else/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema49.else,data:data0};
+const err4 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/else/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema59.else,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3851,7 +5097,7 @@ if(data0.script !== undefined){
 let data1 = data0.script;
 if(typeof data1 === "string"){
 if(data1.length < 1){
-const err5 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/script",schemaPath:"#/definitions/customTag/else/properties/script/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema49.else.properties.script,data:data1};
+const err5 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/script",schemaPath:"#/definitions/customTag/else/properties/script/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema59.else.properties.script,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3862,7 +5108,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/script",schemaPath:"#/definitions/customTag/else/properties/script/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.else.properties.script.type,parentSchema:schema49.else.properties.script,data:data1};
+const err6 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/script",schemaPath:"#/definitions/customTag/else/properties/script/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.else.properties.script.type,parentSchema:schema59.else.properties.script,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3875,7 +5121,7 @@ errors++;
 if(data0.priority !== undefined){
 let data2 = data0.priority;
 if(!(typeof data2 == "number")){
-const err7 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/priority",schemaPath:"#/definitions/customTag/else/properties/priority/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema49.else.properties.priority.type,parentSchema:schema49.else.properties.priority,data:data2};
+const err7 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/priority",schemaPath:"#/definitions/customTag/else/properties/priority/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema59.else.properties.priority.type,parentSchema:schema59.else.properties.priority,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3891,7 +5137,7 @@ valid2 = _valid0;
 ifClause0 = "else";
 }
 if(!valid2){
-const err8 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema49.if,parentSchema:schema49,data:data0};
+const err8 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema59.if,parentSchema:schema59,data:data0};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3903,7 +5149,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema48.type,parentSchema:schema48,data};
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.type,parentSchema:schema58,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3912,7 +5158,7 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate46.errors = vErrors;
+validate54.errors = vErrors;
 return errors === 0;
 }
 
@@ -3926,14 +5172,14 @@ errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.__usage !== undefined){
-if(!(validate44(data.__usage, {instancePath:instancePath+"/__usage",parentData:data,parentDataProperty:"__usage",rootData}))){
-vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+if(!(validate52(data.__usage, {instancePath:instancePath+"/__usage",parentData:data,parentDataProperty:"__usage",rootData}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
 errors = vErrors.length;
 }
 }
 if(data.__tags !== undefined){
-if(!(validate46(data.__tags, {instancePath:instancePath+"/__tags",parentData:data,parentDataProperty:"__tags",rootData}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+if(!(validate54(data.__tags, {instancePath:instancePath+"/__tags",parentData:data,parentDataProperty:"__tags",rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
 errors = vErrors.length;
 }
 }

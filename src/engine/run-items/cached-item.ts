@@ -12,6 +12,7 @@ import type { RunThreadSpec } from '../../schedule/types.js';
 import { invalidBlock, withLocation } from '../located-error.js';
 import { mergeOutcome } from './merge-outcome.js';
 import { secondsOption } from './item-options.js';
+import { procedureRunner } from './procedure.js';
 import type { RunListState } from './run-list-state.js';
 import { runScriptItem, scriptCall, warnNonObject } from './script-item.js';
 
@@ -51,6 +52,8 @@ export async function runCachedItem(item: Readonly<Record<string, unknown>>, ite
       warnNonObject(outcome.returnedNonObject, script, itemPath, tickState);
       return outcome;
     },
+    blockFile: ctx.block.file,
+    runList: procedureRunner({ ...ctx, cwd: state.cwd }, item, snapshot),
   };
   let started;
   try {

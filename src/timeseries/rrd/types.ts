@@ -104,6 +104,8 @@ export interface RrdInfo {
 export interface OpenOptions {
   /** Clock for `time: 'now'` and the default create start (default: the system clock). */
   clock?: Clock | undefined;
+  /** Open for reading only (fetch, info, dump): updates fail with PB_ERR_RRD_IO. Default false. */
+  readOnly?: boolean | undefined;
   /** @internal Log bytes that trigger a checkpoint (default 1 MiB); tests make it small. */
   logLimitBytes?: number | undefined;
 }
