@@ -9,7 +9,8 @@
  *   procblock_run_thread_lateness_seconds{block,thread}        histogram: tick start − its ideal time
  *   procblock_alerts{block,thread,alertname,alertstate}        gauge: 1 per pending or firing alert (as Prometheus's ALERTS)
  *   procblock_alert_value{block,thread,alertname}              gauge: each alert's value at its last evaluation
- *   procblock_unidist_counter{name}                            gauge: unidist counters (they can go down)
+ *   procblock_unidist_value{counter}                           gauge: unidist counters (a gauge: they can go down;
+ *                                                              promtool refuses 'counter' in a gauge's name)
  *
  * A field value that is not a number (text, missing) is NaN. Per-thread series are entries
  * updated in place after each tick (entry-metric.ts); alerts and unidist counters are read at
@@ -61,7 +62,7 @@ export class RuntimeMetrics {
   private readonly lateness = new EntryMetric('procblock_run_thread_lateness_seconds', 'How late a RunThread tick started after its ideal time.', 'histogram');
   private readonly alertState = new EntryMetric('procblock_alerts', 'Pending and firing alerts (1 each), like Prometheus ALERTS.', 'gauge');
   private readonly alertValue = new EntryMetric('procblock_alert_value', 'Value of an alert at its last evaluation (NaN when unknown).', 'gauge');
-  private readonly counters = new EntryMetric('procblock_unidist_counter', 'Value of a unidist counter.', 'gauge');
+  private readonly counters = new EntryMetric('procblock_unidist_value', 'Value of a unidist counter (label counter).', 'gauge');
 
   constructor(private readonly sources: MetricsSources) {
     for (const m of [this.fieldValue, this.runs, this.errors, this.skipped, this.lateness, this.alertState, this.alertValue, this.counters]) {
@@ -140,7 +141,7 @@ export class RuntimeMetrics {
     } catch {
       all = {};
     }
-    this.counters.entries = Object.entries(all).map(([name, value]) => ({ labels: { name }, value }));
+    this.counters.entries = Object.entries(all).map(([counter, value]) => ({ labels: { counter }, value }));
   }
 }
 

@@ -80,6 +80,12 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
       resolve();
     });
   });
+  // Responses in progress (event streams), so closing can drop their sockets once they end.
+  const responses = new Set<import('node:http').ServerResponse>();
+  server.on('request', (_req, res: import('node:http').ServerResponse) => {
+    responses.add(res);
+    res.once('close', () => responses.delete(res));
+  });
   const bound = server.address() as AddressInfo;
   const shown = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
   const url = `http://${shown}:${bound.port}`;
@@ -89,13 +95,15 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
     port: bound.port,
     close(deadlineMs = 2000) {
       closing ??= new Promise<void>((resolve) => {
-        stream?.close();
         const timer = setTimeout(() => server.closeAllConnections(), deadlineMs);
         timer.unref();
         server.close(() => {
           clearTimeout(timer);
           resolve();
         });
+        // Ended event streams leave keep-alive sockets idle once their last chunk is written.
+        for (const c of responses) c.once('finish', () => server.closeIdleConnections());
+        stream?.close();
         server.closeIdleConnections();
       });
       return closing;
