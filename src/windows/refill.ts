@@ -10,6 +10,7 @@
 import { existsSync } from 'node:fs';
 import type { Logger } from '../core/logger.js';
 import { RrdFile } from '../timeseries/rrd/rrd-file.js';
+import { completeRows } from './rrd-source.js';
 import type { SampleWindow } from './sample-window.js';
 
 /** Returns the number of samples added. */
@@ -27,19 +28,20 @@ export async function refillFromRrd(window: SampleWindow, file: string, gaugeFie
       const i = f.dsNames.indexOf(name);
       return i < 0 ? undefined : (f.columns[i] as Float64Array);
     });
+    const complete = completeRows(f, end);
     let first = -1;
-    for (let r = 0; r < f.rows && first < 0; r++) if (cols.some((c) => c !== undefined && !Number.isNaN(c[r] as number))) first = r;
+    for (let r = 0; r < complete && first < 0; r++) if (cols.some((c) => c !== undefined && !Number.isNaN(c[r] as number))) first = r;
     if (first < 0) return 0;
-    const from = Math.max(first, f.rows - rows);
-    for (let r = from; r < f.rows; r++) {
+    const from = Math.max(first, complete - rows);
+    for (let r = from; r < complete; r++) {
       const t = (f.start + (r + 1) * f.step) * 1000;
       window.push(t, (name) => {
         const i = fields.indexOf(name);
         return i < 0 ? NaN : ((cols[i]?.[r] as number | undefined) ?? NaN);
       });
     }
-    logger.debug('window refilled from the time-series file', { file, samples: f.rows - from, step: f.step });
-    return f.rows - from;
+    logger.debug('window refilled from the time-series file', { file, samples: complete - from, step: f.step });
+    return complete - from;
   } catch (e) {
     logger.warn(`could not refill the alert window from ${file}: ${(e as Error).message}; it starts empty`);
     return 0;

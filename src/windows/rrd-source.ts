@@ -14,6 +14,8 @@ import type { FetchResult } from '../timeseries/rrd/types.js';
 
 export class RrdSourceSeries implements SeriesView {
   private rows: FetchResult | undefined;
+  /** Rows that end at or before the last complete step (fetch returns one more, still open). */
+  private count = 0;
   private kinds: RateKind[] = [];
   private stamp = '';
   private warned = false;
@@ -26,7 +28,7 @@ export class RrdSourceSeries implements SeriesView {
   ) {}
 
   get length(): number {
-    return this.rows?.rows ?? 0;
+    return this.count;
   }
 
   get intervalMs(): number {
@@ -58,6 +60,7 @@ export class RrdSourceSeries implements SeriesView {
       stamp = `${st.ino}:${st.size}:${st.mtimeMs}`;
     } catch (e) {
       this.rows = undefined;
+      this.count = 0;
       this.stamp = '';
       this.warnOnce(`derive source ${this.file} is not readable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); its fields are unknown`);
       return;
@@ -70,11 +73,13 @@ export class RrdSourceSeries implements SeriesView {
       const end = Math.floor(rrd.lastUpdate() / step) * step;
       const rows = Math.min(MAX_WINDOW_SAMPLES, Math.max(2, this.wanted.samples, Math.ceil(this.wanted.seconds / step) + 1));
       this.rows = rrd.fetch({ cf: 'AVERAGE', start: end - rows * step, end, resolution: step });
+      this.count = completeRows(this.rows, end);
       this.kinds = rrd.definition.ds.map((d) => (d.type === 'GAUGE' ? 'gauge' : 'per-second'));
       this.stamp = stamp;
       this.warned = false;
     } catch (e) {
       this.rows = undefined;
+      this.count = 0;
       this.warnOnce(`derive source ${this.file} could not be read: ${(e as Error).message}; its fields are unknown`);
     } finally {
       await rrd?.close();
@@ -86,4 +91,11 @@ export class RrdSourceSeries implements SeriesView {
     this.warned = true;
     this.logger.warn(msg);
   }
+}
+
+/** How many of the fetched rows end at or before `end` (epoch s). */
+export function completeRows(f: FetchResult, end: number): number {
+  let n = f.rows;
+  while (n > 0 && f.start + n * f.step > end) n--;
+  return n;
 }
