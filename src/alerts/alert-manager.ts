@@ -92,7 +92,7 @@ export class AlertManager {
         entry,
         when: compileExpression(spec.when.root),
         clear: spec.clear ? compileExpression(spec.clear.root) : undefined,
-        value: compileExpression(valueExpression(spec.when.root)),
+        value: compileExpression(spec.value ? spec.value.root : valueExpression(spec.when.root)),
       };
     });
     return new ThreadAlerts(this, thread, compiled, procedure);

@@ -9,6 +9,8 @@
  *       for: 30s                               # default 0: fire at the first true evaluation
  *       clear: "pct(ms < 200, last 20) >= 90"  # default: `when` is false
  *       repeat: 1h                             # default: never re-notify while firing
+ *       value: "pct(ms < 200, last 20)"        # reported as alert.value (default: the left side
+ *                                              #   of the last comparison in `when`)
  *       timeout: 60                            # seconds an action may run (default 60)
  *       run: [{script: page_oncall.ts}]        # the procedure (optional)
  */
@@ -16,13 +18,15 @@ import { AlertExprSyntaxError, durationSeconds, parseAlertExpression, type Alert
 import { isPlainObject } from './plain-object.js';
 import type { KeyPath } from './types.js';
 
-export const ALERT_KEYS = ['when', 'for', 'clear', 'repeat', 'timeout', 'run'] as const;
+export const ALERT_KEYS = ['when', 'for', 'clear', 'value', 'repeat', 'timeout', 'run'] as const;
 export const DEFAULT_ACTION_TIMEOUT_MS = 60_000;
 
 export interface AlertSpec {
   readonly name: string;
   readonly when: AlertExpression;
   readonly clear: AlertExpression | undefined;
+  /** What `alert.value` reports; undefined = the left side of `when`'s last comparison. */
+  readonly value: AlertExpression | undefined;
   readonly forMs: number;
   /** Re-notify at most this often while firing; undefined = notify once. */
   readonly repeatMs: number | undefined;
@@ -63,6 +67,7 @@ export function resolveAlerts(raw: unknown, at: KeyPath): { alerts: AlertSpec[];
     }
     const when = expression(spec.when, [...p, 'when'], problems, true);
     const clear = spec.clear === undefined || spec.clear === null ? undefined : expression(spec.clear, [...p, 'clear'], problems, true);
+    const value = spec.value === undefined || spec.value === null ? undefined : expression(spec.value, [...p, 'value'], problems, true);
     const forMs = duration(spec.for, [...p, 'for'], problems, 0, true);
     const repeatMs = spec.repeat === undefined || spec.repeat === null ? undefined : duration(spec.repeat, [...p, 'repeat'], problems, 0, false);
     const timeoutMs = duration(spec.timeout, [...p, 'timeout'], problems, DEFAULT_ACTION_TIMEOUT_MS, false);
@@ -73,7 +78,7 @@ export function resolveAlerts(raw: unknown, at: KeyPath): { alerts: AlertSpec[];
     }
     if (when !== undefined && forMs !== undefined && timeoutMs !== undefined) {
       alerts.push(
-        Object.freeze({ name, when, clear, forMs, repeatMs, timeoutMs, run: Object.freeze([...run]), path: Object.freeze([...p]) }),
+        Object.freeze({ name, when, clear, value, forMs, repeatMs, timeoutMs, run: Object.freeze([...run]), path: Object.freeze([...p]) }),
       );
     }
   }

@@ -49,6 +49,7 @@ export function checkContinuous(item: Readonly<Record<string, unknown>>, at: Key
     for (const a of alerts) {
       checkRefs(a.when, [...a.path, 'when'], `alert '${a.name}'`, []);
       if (a.clear) checkRefs(a.clear, [...a.path, 'clear'], `alert '${a.name}'`, []);
+      if (a.value) checkRefs(a.value, [...a.path, 'value'], `alert '${a.name}'`, []);
       a.run.forEach((step, i) => {
         if (isPlainObject(step) && (isRunThreadItem(step) || step.alert !== undefined || deriveValue(step) !== undefined)) {
           bad([...a.path, 'run', i], `the procedure of alert '${a.name}' cannot start RunThreads, alerts or derived series (it runs once per notification); remove cache/alert/timeseries derive here`);

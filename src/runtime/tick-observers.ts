@@ -122,7 +122,7 @@ export class TickObservers {
     const derive = cfg.derive ? new DerivedFields(cfg.derive, spec.baseDir, this.options.logger.child(`derive:${spec.id}`)) : undefined;
     const alerts = cfg.alerts.length > 0 ? this.alerts.register(spec.id, cfg.alerts, spec.runList, block) : undefined;
     const exported = [...(collect?.fields.map((f) => f.name) ?? []), ...(derive?.names.filter((n) => !collect?.fields.some((f) => f.name === n)) ?? [])];
-    const ownNeeds = [...cfg.alerts.flatMap((a) => [a.when, ...(a.clear ? [a.clear] : [])]), ...(cfg.derive?.fields.map((f) => f.expression) ?? [])]
+    const ownNeeds = [...cfg.alerts.flatMap((a) => [a.when, ...(a.clear ? [a.clear] : []), ...(a.value ? [a.value] : [])]), ...(cfg.derive?.fields.map((f) => f.expression) ?? [])]
       .flatMap((e) => seriesNeeds(e.root))
       .filter((n) => n.thread === undefined)
       .flatMap((n) => n.fields);
@@ -150,7 +150,7 @@ export class TickObservers {
   }
 
   private need(thread: string, cfg: ItemConfig): void {
-    const exprs = [...cfg.alerts.flatMap((a) => [a.when, ...(a.clear ? [a.clear] : [])]), ...(cfg.derive?.fields.map((f) => f.expression) ?? [])];
+    const exprs = [...cfg.alerts.flatMap((a) => [a.when, ...(a.clear ? [a.clear] : []), ...(a.value ? [a.value] : [])]), ...(cfg.derive?.fields.map((f) => f.expression) ?? [])];
     const sources = new Set(cfg.derive?.sources.map((s) => s.name) ?? []);
     const needs: SeriesNeed[] = exprs.flatMap((e) => seriesNeeds(e.root));
     for (const n of needs) {

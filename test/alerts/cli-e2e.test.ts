@@ -44,7 +44,11 @@ async function follow(url: string): Promise<Sse> {
           if (!type || !data) continue;
           const e = { type, data: JSON.parse(data) as Record<string, unknown> };
           events.push(e);
-          for (const w of [...waiters]) if (w.test(e)) waiters.splice(waiters.indexOf(w), 1), w.resolve();
+          for (const w of [...waiters]) {
+            if (!w.test(e)) continue;
+            waiters.splice(waiters.indexOf(w), 1);
+            w.resolve();
+          }
         }
       }
     } catch {

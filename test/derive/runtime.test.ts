@@ -61,7 +61,11 @@ describe('timeseries derive in a runtime', () => {
     const waiters: { test: (e: RuntimeEvent) => boolean; resolve: () => void }[] = [];
     rt.events.subscribe((e) => {
       ticks.push(e);
-      for (const w of [...waiters]) if (w.test(e)) waiters.splice(waiters.indexOf(w), 1), w.resolve();
+      for (const w of [...waiters]) {
+        if (!w.test(e)) continue;
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
     });
     const next = (test: (e: RuntimeEvent) => boolean): Promise<void> => new Promise((resolve) => waiters.push({ test, resolve }));
     try {

@@ -4,7 +4,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://procblock.dev/schemas/block.schema.json","title":"procblock block file","description":"A block is a mapping; each key is a tag (SPEC §2). Keys matching no built-in tag are data: a mapping value is a nested level, anything else is copied. x-name names a construct for error messages.","$ref":"#/definitions/topLevel","definitions":{"seconds":{"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}},"topLevel":{"x-name":"block","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"__usage":{"$ref":"#/definitions/usage"},"__tags":{"$ref":"#/definitions/customTags"}}},"level":{"x-name":"mapping","type":"object","properties":{"__priority":{"x-name":"__priority","type":"number"},"__return_tag":{"x-name":"__return_tag","type":"string","minLength":1}},"patternProperties":{"^if\\s+\\S":{"$ref":"#/definitions/branch"},"^elif\\s+\\S":{"$ref":"#/definitions/branch"},"^else$":{"$ref":"#/definitions/branch"},"^run$":{"$ref":"#/definitions/runList"},"^run[ _]+simultaneous$":{"$ref":"#/definitions/runSimultaneous"},"^template$":{"$ref":"#/definitions/template"},"^require[ _]+lock$":{"$ref":"#/definitions/requireLock"},"^release[ _]+lock$":{"$ref":"#/definitions/releaseLock"},"^put[ _]+tag[ _]+in[ _]+queue$":{"$ref":"#/definitions/putTagList"},"^(increment|decrement)\\s+\\S":{"x-name":"increment/decrement","type":["number","null"]},"^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)":{"$ref":"#/definitions/data"}}},"data":{"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"branch":{"x-name":"condition branch","type":["object","null"],"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"usage":{"x-name":"__usage","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"author":{"type":"string"},"info":{"type":"string"},"website":{"type":"string"},"longrunning":{"type":"boolean"},"daemon":{"type":"boolean"},"pidfile":{"type":"string","minLength":1},"logfile":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"args":{"type":"array","items":{"$ref":"#/definitions/usageArg"}},"options":{"x-name":"__usage.options","type":"object","additionalProperties":{"$ref":"#/definitions/usageOption"}}}},"usageArg":{"x-name":"__usage arg","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"info":{"type":"string"},"required":{"type":"boolean"},"default":{},"remaining":{"type":"boolean"}}},"usageOption":{"x-name":"__usage option","type":"object","additionalProperties":false,"properties":{"letter":{"type":"string","pattern":"^[A-Za-z0-9]$"},"type":{"enum":["flag","value"]},"info":{"type":"string"},"default":{}}},"customTags":{"x-name":"__tags","type":"object","additionalProperties":{"$ref":"#/definitions/customTag"}},"customTag":{"x-name":"custom tag","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"custom tag","required":["script"],"additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"priority":{"type":"number"}}}},"runList":{"x-name":"run","type":"array","items":{"$ref":"#/definitions/runItem"}},"runItem":{"x-name":"run item","x-rule":"runItem","type":"object","allOf":[{"if":{"required":["script"]},"then":{"$ref":"#/definitions/scriptItem"}},{"if":{"required":["shell"]},"then":{"$ref":"#/definitions/shellItem"}},{"if":{"required":["set"]},"then":{"$ref":"#/definitions/setItem"}},{"if":{"required":["cd"]},"then":{"$ref":"#/definitions/cdItem"}},{"if":{"required":["timeseries derive"],"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]}]}},"then":{"$ref":"#/definitions/deriveItem"}},{"if":{"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]},{"required":["timeseries derive"]}]}},"then":{"x-rule":"runItemKind","not":{}}}]},"scriptItem":{"x-name":"script item","additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/seconds"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/seconds"}},"interval":{"$ref":"#/definitions/seconds"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"alert":{"$ref":"#/definitions/alerts"},"timeseries derive":{"$ref":"#/definitions/timeseriesDerive"}}},"shellItem":{"x-name":"shell item","additionalProperties":false,"properties":{"shell":{"x-name":"shell","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"$ref":"#/definitions/shellObject"}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"shellObject":{"x-name":"shell","type":"object","required":["command"],"additionalProperties":false,"properties":{"command":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"env":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"setItem":{"x-name":"set item","additionalProperties":false,"properties":{"set":{"type":"object"}}},"cdItem":{"x-name":"cd item","additionalProperties":false,"properties":{"cd":{"type":"string","minLength":1}}},"runSimultaneous":{"x-name":"run simultaneous","type":"object","additionalProperties":{"$ref":"#/definitions/runList"}},"template":{"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}},"requireLock":{"x-name":"require lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrZero"},"ttl":{"$ref":"#/definitions/secondsOrZero"},"timeout_exception":{"type":"boolean"},"timeout_block":{"$ref":"#/definitions/branch"}}},"releaseLock":{"x-name":"release lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1}}},"putTagList":{"x-name":"put tag in queue","type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/definitions/putTagEntry"}},"else":{"$ref":"#/definitions/putTagEntry"}},"timeseriesCollect":{"x-name":"timeseries collect","type":"object","required":["path","interval","fields"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"interval":{"$ref":"#/definitions/duration"},"key":{"type":"string","minLength":1},"fields":{"x-name":"timeseries fields","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/timeseriesField"}},"archives":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/archive"}},"graph":{"type":"array","items":{"$ref":"#/definitions/graph"}}}},"timeseriesField":{"x-name":"timeseries field","type":"object","additionalProperties":false,"properties":{"type":{"enum":["GAUGE","COUNTER","DERIVE","ABSOLUTE"]},"heartbeat":{"$ref":"#/definitions/duration"},"min":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}},"max":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}}},"required":["type"]},"archive":{"x-name":"archive","type":["string","object"],"if":{"type":"string"},"then":{"x-name":"archive","pattern":"^\\s*(?:(?:AVERAGE|MIN|MAX|LAST)\\s+(?:0|1|0?\\.\\d+|0\\.|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*|RRA:(?:AVERAGE|MIN|MAX|LAST):(?:0|1|0?\\.\\d+|0\\.|1\\.0*):[1-9]\\d*:[1-9]\\d*)\\s*$"},"else":{"type":"object","required":["cf","steps","rows"],"additionalProperties":false,"properties":{"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]},"xff":{"type":"number","minimum":0,"maximum":1},"steps":{"type":"integer","minimum":1},"rows":{"type":"integer","minimum":1}},"x-name":"archive"}},"graph":{"x-name":"graph","type":"object","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"title":{"type":["string","number"]},"vertical label":{"type":["string","number"]},"fields":{"type":"array","items":{"type":"string"}},"method":{"enum":["LINE","AREA","STACK"]},"period":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"},"width":{"type":"integer","minimum":1},"height":{"type":"integer","minimum":1},"colors":{"type":"array","items":{"type":"string","pattern":"^#?([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$"}},"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]}}},"secondsOrZero":{"x-name":"seconds or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}},"duration":{"x-name":"duration","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"}},"putTagEntry":{"x-name":"put tag in queue entry","type":"object","required":["tag","queue"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1},"queue":{"type":"string","minLength":1}}},"deriveItem":{"x-name":"timeseries derive item","additionalProperties":false,"properties":{"timeseries derive":{"$ref":"#/definitions/timeseriesDerive"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/seconds"}},"interval":{"$ref":"#/definitions/seconds"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"alert":{"$ref":"#/definitions/alerts"}}},"alerts":{"x-name":"alert","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/alert"}},"alert":{"x-name":"alert definition","type":"object","required":["when"],"additionalProperties":false,"properties":{"when":{"x-name":"expression","type":["string","number","boolean"]},"clear":{"x-name":"expression","type":["string","number","boolean"]},"for":{"$ref":"#/definitions/durationOrZero"},"repeat":{"$ref":"#/definitions/duration"},"timeout":{"$ref":"#/definitions/duration"},"run":{"$ref":"#/definitions/runList"}}},"timeseriesDerive":{"x-name":"timeseries derive","type":"object","required":["fields"],"additionalProperties":false,"properties":{"sources":{"x-name":"derive sources","type":"object","additionalProperties":{"x-name":"derive source","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"derive source","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1}}}}},"fields":{"x-name":"derived fields","type":"object","minProperties":1,"additionalProperties":{"x-name":"expression","type":["string","number","boolean"]}}}},"durationOrZero":{"x-name":"duration or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration or zero","minimum":0},"else":{"x-name":"duration or zero","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://procblock.dev/schemas/block.schema.json","title":"procblock block file","description":"A block is a mapping; each key is a tag (SPEC §2). Keys matching no built-in tag are data: a mapping value is a nested level, anything else is copied. x-name names a construct for error messages.","$ref":"#/definitions/topLevel","definitions":{"seconds":{"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}},"topLevel":{"x-name":"block","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"__usage":{"$ref":"#/definitions/usage"},"__tags":{"$ref":"#/definitions/customTags"}}},"level":{"x-name":"mapping","type":"object","properties":{"__priority":{"x-name":"__priority","type":"number"},"__return_tag":{"x-name":"__return_tag","type":"string","minLength":1}},"patternProperties":{"^if\\s+\\S":{"$ref":"#/definitions/branch"},"^elif\\s+\\S":{"$ref":"#/definitions/branch"},"^else$":{"$ref":"#/definitions/branch"},"^run$":{"$ref":"#/definitions/runList"},"^run[ _]+simultaneous$":{"$ref":"#/definitions/runSimultaneous"},"^template$":{"$ref":"#/definitions/template"},"^require[ _]+lock$":{"$ref":"#/definitions/requireLock"},"^release[ _]+lock$":{"$ref":"#/definitions/releaseLock"},"^put[ _]+tag[ _]+in[ _]+queue$":{"$ref":"#/definitions/putTagList"},"^(increment|decrement)\\s+\\S":{"x-name":"increment/decrement","type":["number","null"]},"^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)":{"$ref":"#/definitions/data"}}},"data":{"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"branch":{"x-name":"condition branch","type":["object","null"],"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"usage":{"x-name":"__usage","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"author":{"type":"string"},"info":{"type":"string"},"website":{"type":"string"},"longrunning":{"type":"boolean"},"daemon":{"type":"boolean"},"pidfile":{"type":"string","minLength":1},"logfile":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"args":{"type":"array","items":{"$ref":"#/definitions/usageArg"}},"options":{"x-name":"__usage.options","type":"object","additionalProperties":{"$ref":"#/definitions/usageOption"}}}},"usageArg":{"x-name":"__usage arg","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"info":{"type":"string"},"required":{"type":"boolean"},"default":{},"remaining":{"type":"boolean"}}},"usageOption":{"x-name":"__usage option","type":"object","additionalProperties":false,"properties":{"letter":{"type":"string","pattern":"^[A-Za-z0-9]$"},"type":{"enum":["flag","value"]},"info":{"type":"string"},"default":{}}},"customTags":{"x-name":"__tags","type":"object","additionalProperties":{"$ref":"#/definitions/customTag"}},"customTag":{"x-name":"custom tag","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"custom tag","required":["script"],"additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"priority":{"type":"number"}}}},"runList":{"x-name":"run","type":"array","items":{"$ref":"#/definitions/runItem"}},"runItem":{"x-name":"run item","x-rule":"runItem","type":"object","allOf":[{"if":{"required":["script"]},"then":{"$ref":"#/definitions/scriptItem"}},{"if":{"required":["shell"]},"then":{"$ref":"#/definitions/shellItem"}},{"if":{"required":["set"]},"then":{"$ref":"#/definitions/setItem"}},{"if":{"required":["cd"]},"then":{"$ref":"#/definitions/cdItem"}},{"if":{"required":["timeseries derive"],"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]}]}},"then":{"$ref":"#/definitions/deriveItem"}},{"if":{"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]},{"required":["timeseries derive"]}]}},"then":{"x-rule":"runItemKind","not":{}}}]},"scriptItem":{"x-name":"script item","additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/seconds"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/seconds"}},"interval":{"$ref":"#/definitions/seconds"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"alert":{"$ref":"#/definitions/alerts"},"timeseries derive":{"$ref":"#/definitions/timeseriesDerive"}}},"shellItem":{"x-name":"shell item","additionalProperties":false,"properties":{"shell":{"x-name":"shell","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"$ref":"#/definitions/shellObject"}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"shellObject":{"x-name":"shell","type":"object","required":["command"],"additionalProperties":false,"properties":{"command":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"env":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"setItem":{"x-name":"set item","additionalProperties":false,"properties":{"set":{"type":"object"}}},"cdItem":{"x-name":"cd item","additionalProperties":false,"properties":{"cd":{"type":"string","minLength":1}}},"runSimultaneous":{"x-name":"run simultaneous","type":"object","additionalProperties":{"$ref":"#/definitions/runList"}},"template":{"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}},"requireLock":{"x-name":"require lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrZero"},"ttl":{"$ref":"#/definitions/secondsOrZero"},"timeout_exception":{"type":"boolean"},"timeout_block":{"$ref":"#/definitions/branch"}}},"releaseLock":{"x-name":"release lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1}}},"putTagList":{"x-name":"put tag in queue","type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/definitions/putTagEntry"}},"else":{"$ref":"#/definitions/putTagEntry"}},"timeseriesCollect":{"x-name":"timeseries collect","type":"object","required":["path","interval","fields"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"interval":{"$ref":"#/definitions/duration"},"key":{"type":"string","minLength":1},"fields":{"x-name":"timeseries fields","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/timeseriesField"}},"archives":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/archive"}},"graph":{"type":"array","items":{"$ref":"#/definitions/graph"}}}},"timeseriesField":{"x-name":"timeseries field","type":"object","additionalProperties":false,"properties":{"type":{"enum":["GAUGE","COUNTER","DERIVE","ABSOLUTE"]},"heartbeat":{"$ref":"#/definitions/duration"},"min":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}},"max":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}}},"required":["type"]},"archive":{"x-name":"archive","type":["string","object"],"if":{"type":"string"},"then":{"x-name":"archive","pattern":"^\\s*(?:(?:AVERAGE|MIN|MAX|LAST)\\s+(?:0|1|0?\\.\\d+|0\\.|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*|RRA:(?:AVERAGE|MIN|MAX|LAST):(?:0|1|0?\\.\\d+|0\\.|1\\.0*):[1-9]\\d*:[1-9]\\d*)\\s*$"},"else":{"type":"object","required":["cf","steps","rows"],"additionalProperties":false,"properties":{"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]},"xff":{"type":"number","minimum":0,"maximum":1},"steps":{"type":"integer","minimum":1},"rows":{"type":"integer","minimum":1}},"x-name":"archive"}},"graph":{"x-name":"graph","type":"object","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"title":{"type":["string","number"]},"vertical label":{"type":["string","number"]},"fields":{"type":"array","items":{"type":"string"}},"method":{"enum":["LINE","AREA","STACK"]},"period":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"},"width":{"type":"integer","minimum":1},"height":{"type":"integer","minimum":1},"colors":{"type":"array","items":{"type":"string","pattern":"^#?([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$"}},"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]}}},"secondsOrZero":{"x-name":"seconds or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}},"duration":{"x-name":"duration","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"}},"putTagEntry":{"x-name":"put tag in queue entry","type":"object","required":["tag","queue"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1},"queue":{"type":"string","minLength":1}}},"deriveItem":{"x-name":"timeseries derive item","additionalProperties":false,"properties":{"timeseries derive":{"$ref":"#/definitions/timeseriesDerive"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/seconds"}},"interval":{"$ref":"#/definitions/seconds"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"alert":{"$ref":"#/definitions/alerts"}}},"alerts":{"x-name":"alert","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/alert"}},"alert":{"x-name":"alert definition","type":"object","required":["when"],"additionalProperties":false,"properties":{"when":{"x-name":"expression","type":["string","number","boolean"]},"clear":{"x-name":"expression","type":["string","number","boolean"]},"value":{"x-name":"expression","type":["string","number","boolean"]},"for":{"$ref":"#/definitions/durationOrZero"},"repeat":{"$ref":"#/definitions/duration"},"timeout":{"$ref":"#/definitions/duration"},"run":{"$ref":"#/definitions/runList"}}},"timeseriesDerive":{"x-name":"timeseries derive","type":"object","required":["fields"],"additionalProperties":false,"properties":{"sources":{"x-name":"derive sources","type":"object","additionalProperties":{"x-name":"derive source","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"derive source","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1}}}}},"fields":{"x-name":"derived fields","type":"object","minProperties":1,"additionalProperties":{"x-name":"expression","type":["string","number","boolean"]}}}},"durationOrZero":{"x-name":"duration or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration or zero","minimum":0},"else":{"x-name":"duration or zero","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"}}}};
 const schema12 = {"x-name":"block","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"__usage":{"$ref":"#/definitions/usage"},"__tags":{"$ref":"#/definitions/customTags"}}};
 const schema13 = {"x-name":"mapping","type":"object","properties":{"__priority":{"x-name":"__priority","type":"number"},"__return_tag":{"x-name":"__return_tag","type":"string","minLength":1}},"patternProperties":{"^if\\s+\\S":{"$ref":"#/definitions/branch"},"^elif\\s+\\S":{"$ref":"#/definitions/branch"},"^else$":{"$ref":"#/definitions/branch"},"^run$":{"$ref":"#/definitions/runList"},"^run[ _]+simultaneous$":{"$ref":"#/definitions/runSimultaneous"},"^template$":{"$ref":"#/definitions/template"},"^require[ _]+lock$":{"$ref":"#/definitions/requireLock"},"^release[ _]+lock$":{"$ref":"#/definitions/releaseLock"},"^put[ _]+tag[ _]+in[ _]+queue$":{"$ref":"#/definitions/putTagList"},"^(increment|decrement)\\s+\\S":{"x-name":"increment/decrement","type":["number","null"]},"^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)":{"$ref":"#/definitions/data"}}};
 const schema46 = {"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}};
@@ -1262,7 +1262,7 @@ return errors === 0;
 }
 
 const schema29 = {"x-name":"alert","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/alert"}};
-const schema30 = {"x-name":"alert definition","type":"object","required":["when"],"additionalProperties":false,"properties":{"when":{"x-name":"expression","type":["string","number","boolean"]},"clear":{"x-name":"expression","type":["string","number","boolean"]},"for":{"$ref":"#/definitions/durationOrZero"},"repeat":{"$ref":"#/definitions/duration"},"timeout":{"$ref":"#/definitions/duration"},"run":{"$ref":"#/definitions/runList"}}};
+const schema30 = {"x-name":"alert definition","type":"object","required":["when"],"additionalProperties":false,"properties":{"when":{"x-name":"expression","type":["string","number","boolean"]},"clear":{"x-name":"expression","type":["string","number","boolean"]},"value":{"x-name":"expression","type":["string","number","boolean"]},"for":{"$ref":"#/definitions/durationOrZero"},"repeat":{"$ref":"#/definitions/duration"},"timeout":{"$ref":"#/definitions/duration"},"run":{"$ref":"#/definitions/runList"}}};
 const schema31 = {"x-name":"duration or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration or zero","minimum":0},"else":{"x-name":"duration or zero","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"}};
 const wrapper1 = {validate: validate17};
 
@@ -1281,7 +1281,7 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!((((((key0 === "when") || (key0 === "clear")) || (key0 === "for")) || (key0 === "repeat")) || (key0 === "timeout")) || (key0 === "run"))){
+if(!(((((((key0 === "when") || (key0 === "clear")) || (key0 === "value")) || (key0 === "for")) || (key0 === "repeat")) || (key0 === "timeout")) || (key0 === "run"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema30,data};
 if(vErrors === null){
 vErrors = [err1];
@@ -1318,10 +1318,10 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.for !== undefined){
-let data2 = data.for;
-if((!(typeof data2 == "number")) && (typeof data2 !== "string")){
-const err4 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/durationOrZero/type",keyword:"type",params:{type: schema31.type},message:"must be number,string",schema:schema31.type,parentSchema:schema31,data:data2};
+if(data.value !== undefined){
+let data2 = data.value;
+if(((typeof data2 !== "string") && (!(typeof data2 == "number"))) && (typeof data2 !== "boolean")){
+const err4 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: schema30.properties.value.type},message:"must be string,number,boolean",schema:schema30.properties.value.type,parentSchema:schema30.properties.value,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1330,11 +1330,11 @@ vErrors.push(err4);
 }
 errors++;
 }
-const _errs12 = errors;
-let valid2 = true;
-const _errs13 = errors;
-if(!(typeof data2 == "number")){
-const err5 = {};
+}
+if(data.for !== undefined){
+let data3 = data.for;
+if((!(typeof data3 == "number")) && (typeof data3 !== "string")){
+const err5 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/durationOrZero/type",keyword:"type",params:{type: schema31.type},message:"must be number,string",schema:schema31.type,parentSchema:schema31,data:data3};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1343,22 +1343,11 @@ vErrors.push(err5);
 }
 errors++;
 }
-var _valid0 = _errs13 === errors;
-errors = _errs12;
-if(vErrors !== null){
-if(_errs12){
-vErrors.length = _errs12;
-}
-else {
-vErrors = null;
-}
-}
-let ifClause0;
-if(_valid0){
 const _errs15 = errors;
-if(typeof data2 == "number"){
-if(data2 < 0 || isNaN(data2)){
-const err6 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/durationOrZero/then/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.then,data:data2};
+let valid2 = true;
+const _errs16 = errors;
+if(!(typeof data3 == "number")){
+const err6 = {};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1367,16 +1356,22 @@ vErrors.push(err6);
 }
 errors++;
 }
-}
-var _valid0 = _errs15 === errors;
-valid2 = _valid0;
-ifClause0 = "then";
+var _valid0 = _errs16 === errors;
+errors = _errs15;
+if(vErrors !== null){
+if(_errs15){
+vErrors.length = _errs15;
 }
 else {
-const _errs17 = errors;
-if(typeof data2 === "string"){
-if(!pattern7.test(data2)){
-const err7 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/durationOrZero/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$",parentSchema:schema31.else,data:data2};
+vErrors = null;
+}
+}
+let ifClause0;
+if(_valid0){
+const _errs18 = errors;
+if(typeof data3 == "number"){
+if(data3 < 0 || isNaN(data3)){
+const err7 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/durationOrZero/then/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.then,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1386,12 +1381,15 @@ vErrors.push(err7);
 errors++;
 }
 }
-var _valid0 = _errs17 === errors;
+var _valid0 = _errs18 === errors;
 valid2 = _valid0;
-ifClause0 = "else";
+ifClause0 = "then";
 }
-if(!valid2){
-const err8 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/durationOrZero/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema31.if,parentSchema:schema31,data:data2};
+else {
+const _errs20 = errors;
+if(typeof data3 === "string"){
+if(!pattern7.test(data3)){
+const err8 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/durationOrZero/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$",parentSchema:schema31.else,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1401,10 +1399,12 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.repeat !== undefined){
-let data3 = data.repeat;
-if((!(typeof data3 == "number")) && (typeof data3 !== "string")){
-const err9 = {instancePath:instancePath+"/repeat",schemaPath:"#/definitions/duration/type",keyword:"type",params:{type: schema22.type},message:"must be number,string",schema:schema22.type,parentSchema:schema22,data:data3};
+var _valid0 = _errs20 === errors;
+valid2 = _valid0;
+ifClause0 = "else";
+}
+if(!valid2){
+const err9 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/durationOrZero/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema31.if,parentSchema:schema31,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1413,11 +1413,11 @@ vErrors.push(err9);
 }
 errors++;
 }
-const _errs23 = errors;
-let valid4 = true;
-const _errs24 = errors;
-if(!(typeof data3 == "number")){
-const err10 = {};
+}
+if(data.repeat !== undefined){
+let data4 = data.repeat;
+if((!(typeof data4 == "number")) && (typeof data4 !== "string")){
+const err10 = {instancePath:instancePath+"/repeat",schemaPath:"#/definitions/duration/type",keyword:"type",params:{type: schema22.type},message:"must be number,string",schema:schema22.type,parentSchema:schema22,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1426,22 +1426,11 @@ vErrors.push(err10);
 }
 errors++;
 }
-var _valid1 = _errs24 === errors;
-errors = _errs23;
-if(vErrors !== null){
-if(_errs23){
-vErrors.length = _errs23;
-}
-else {
-vErrors = null;
-}
-}
-let ifClause1;
-if(_valid1){
 const _errs26 = errors;
-if(typeof data3 == "number"){
-if(data3 <= 0 || isNaN(data3)){
-const err11 = {instancePath:instancePath+"/repeat",schemaPath:"#/definitions/duration/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema22.then,data:data3};
+let valid4 = true;
+const _errs27 = errors;
+if(!(typeof data4 == "number")){
+const err11 = {};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1450,16 +1439,22 @@ vErrors.push(err11);
 }
 errors++;
 }
-}
-var _valid1 = _errs26 === errors;
-valid4 = _valid1;
-ifClause1 = "then";
+var _valid1 = _errs27 === errors;
+errors = _errs26;
+if(vErrors !== null){
+if(_errs26){
+vErrors.length = _errs26;
 }
 else {
-const _errs28 = errors;
-if(typeof data3 === "string"){
-if(!pattern7.test(data3)){
-const err12 = {instancePath:instancePath+"/repeat",schemaPath:"#/definitions/duration/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$",parentSchema:schema22.else,data:data3};
+vErrors = null;
+}
+}
+let ifClause1;
+if(_valid1){
+const _errs29 = errors;
+if(typeof data4 == "number"){
+if(data4 <= 0 || isNaN(data4)){
+const err12 = {instancePath:instancePath+"/repeat",schemaPath:"#/definitions/duration/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema22.then,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1469,12 +1464,15 @@ vErrors.push(err12);
 errors++;
 }
 }
-var _valid1 = _errs28 === errors;
+var _valid1 = _errs29 === errors;
 valid4 = _valid1;
-ifClause1 = "else";
+ifClause1 = "then";
 }
-if(!valid4){
-const err13 = {instancePath:instancePath+"/repeat",schemaPath:"#/definitions/duration/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema22.if,parentSchema:schema22,data:data3};
+else {
+const _errs31 = errors;
+if(typeof data4 === "string"){
+if(!pattern7.test(data4)){
+const err13 = {instancePath:instancePath+"/repeat",schemaPath:"#/definitions/duration/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$",parentSchema:schema22.else,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1484,10 +1482,12 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.timeout !== undefined){
-let data4 = data.timeout;
-if((!(typeof data4 == "number")) && (typeof data4 !== "string")){
-const err14 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/duration/type",keyword:"type",params:{type: schema22.type},message:"must be number,string",schema:schema22.type,parentSchema:schema22,data:data4};
+var _valid1 = _errs31 === errors;
+valid4 = _valid1;
+ifClause1 = "else";
+}
+if(!valid4){
+const err14 = {instancePath:instancePath+"/repeat",schemaPath:"#/definitions/duration/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema22.if,parentSchema:schema22,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1496,11 +1496,11 @@ vErrors.push(err14);
 }
 errors++;
 }
-const _errs34 = errors;
-let valid6 = true;
-const _errs35 = errors;
-if(!(typeof data4 == "number")){
-const err15 = {};
+}
+if(data.timeout !== undefined){
+let data5 = data.timeout;
+if((!(typeof data5 == "number")) && (typeof data5 !== "string")){
+const err15 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/duration/type",keyword:"type",params:{type: schema22.type},message:"must be number,string",schema:schema22.type,parentSchema:schema22,data:data5};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1509,22 +1509,11 @@ vErrors.push(err15);
 }
 errors++;
 }
-var _valid2 = _errs35 === errors;
-errors = _errs34;
-if(vErrors !== null){
-if(_errs34){
-vErrors.length = _errs34;
-}
-else {
-vErrors = null;
-}
-}
-let ifClause2;
-if(_valid2){
 const _errs37 = errors;
-if(typeof data4 == "number"){
-if(data4 <= 0 || isNaN(data4)){
-const err16 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/duration/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema22.then,data:data4};
+let valid6 = true;
+const _errs38 = errors;
+if(!(typeof data5 == "number")){
+const err16 = {};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1533,16 +1522,22 @@ vErrors.push(err16);
 }
 errors++;
 }
-}
-var _valid2 = _errs37 === errors;
-valid6 = _valid2;
-ifClause2 = "then";
+var _valid2 = _errs38 === errors;
+errors = _errs37;
+if(vErrors !== null){
+if(_errs37){
+vErrors.length = _errs37;
 }
 else {
-const _errs39 = errors;
-if(typeof data4 === "string"){
-if(!pattern7.test(data4)){
-const err17 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/duration/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$",parentSchema:schema22.else,data:data4};
+vErrors = null;
+}
+}
+let ifClause2;
+if(_valid2){
+const _errs40 = errors;
+if(typeof data5 == "number"){
+if(data5 <= 0 || isNaN(data5)){
+const err17 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/duration/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema22.then,data:data5};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1552,17 +1547,35 @@ vErrors.push(err17);
 errors++;
 }
 }
-var _valid2 = _errs39 === errors;
+var _valid2 = _errs40 === errors;
 valid6 = _valid2;
-ifClause2 = "else";
+ifClause2 = "then";
 }
-if(!valid6){
-const err18 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/duration/if",keyword:"if",params:{failingKeyword: ifClause2},message:"must match \""+ifClause2+"\" schema",schema:schema22.if,parentSchema:schema22,data:data4};
+else {
+const _errs42 = errors;
+if(typeof data5 === "string"){
+if(!pattern7.test(data5)){
+const err18 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/duration/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$",parentSchema:schema22.else,data:data5};
 if(vErrors === null){
 vErrors = [err18];
 }
 else {
 vErrors.push(err18);
+}
+errors++;
+}
+}
+var _valid2 = _errs42 === errors;
+valid6 = _valid2;
+ifClause2 = "else";
+}
+if(!valid6){
+const err19 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/duration/if",keyword:"if",params:{failingKeyword: ifClause2},message:"must match \""+ifClause2+"\" schema",schema:schema22.if,parentSchema:schema22,data:data5};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
 }
 errors++;
 }
@@ -1575,12 +1588,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema30.type,parentSchema:schema30,data};
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema30.type,parentSchema:schema30,data};
 if(vErrors === null){
-vErrors = [err19];
+vErrors = [err20];
 }
 else {
-vErrors.push(err19);
+vErrors.push(err20);
 }
 errors++;
 }

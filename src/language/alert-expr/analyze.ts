@@ -37,14 +37,15 @@ export function seriesNeeds(root: Expr): SeriesNeed[] {
 }
 
 /**
- * The part of an alert's condition whose value is reported (`alert.value`): the left side of
- * the first comparison met left to right (`pct(ms < 200, last 20)` in `pct(...) < 80`), or the
- * whole expression when it has no comparison outside window functions.
+ * The part of an alert's condition whose value is reported (`alert.value`) when the alert does
+ * not say `value:`: the left side of the last comparison met left to right outside window
+ * functions (`pct(...)` in `count(ms >= 0, last 20) >= 10 and pct(ms < 200, last 20) < 80`: a
+ * guard usually comes first), or the whole expression when it has no comparison.
  */
 export function valueExpression(root: Expr): Expr {
   const find = (e: Expr): Expr | undefined => {
     if (e.kind === 'binary') {
-      if (e.op === 'and' || e.op === 'or') return find(e.left) ?? find(e.right);
+      if (e.op === 'and' || e.op === 'or') return find(e.right) ?? find(e.left);
       if (['<', '<=', '>', '>=', '==', '!='].includes(e.op)) return e.left;
       return undefined;
     }

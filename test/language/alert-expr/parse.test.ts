@@ -79,11 +79,12 @@ describe('well-formed expressions', () => {
     expect(needs).toHaveLength(2);
   });
 
-  it('the reported value is the left side of the first comparison', () => {
+  it('the reported value is the left side of the last comparison', () => {
     const v = valueExpression(parseAlertExpression('pct(ms < 200, last 20) < 80').root);
     expect(v).toMatchObject({ kind: 'call', fn: 'pct' });
     expect(valueExpression(parseAlertExpression('not (ms > 5) and x').root)).toMatchObject({ kind: 'call', fn: 'last', arg: { kind: 'field', ref: { field: 'ms' } } });
     expect(valueExpression(parseAlertExpression('avg(ms, 5m)').root)).toMatchObject({ kind: 'call', fn: 'avg' });
+    expect(valueExpression(parseAlertExpression('count(ms >= 0, last 20) >= 10 and pct(ms < 200, last 20) < 80').root)).toMatchObject({ kind: 'call', fn: 'pct' });
   });
 
   it('names may be quoted with backquotes; keywords are words only', () => {
