@@ -153,7 +153,7 @@ class LatenessHistogram {
 
   constructor(family: EntryMetric, labels: Readonly<Record<string, string>>) {
     const bucketName = `${family.name}_bucket`;
-    this.buckets = [...LATENESS_BUCKETS.map(String), '+Inf'].map((le) => family.add({ metricName: bucketName, labels: { ...labels, le }, value: 0 }));
+    this.buckets = [...LATENESS_BUCKETS.map(String), '+Inf'].map((le) => family.add({ metricName: bucketName, labels: { le, ...labels }, value: 0 }));
     this.sum = family.add({ metricName: `${family.name}_sum`, labels, value: 0 });
     this.count = family.add({ metricName: `${family.name}_count`, labels, value: 0 });
   }
