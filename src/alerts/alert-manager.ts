@@ -12,12 +12,12 @@
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { AlertSpec } from '../config/alert-config.js';
-import { compileExpression, valueExpression, type CompiledExpression, type EvalContext } from '../language/alert-expr/index.js';
+import { compileCondition, compileExpression, valueExpression, type CompiledCondition, type CompiledExpression, type EvalContext } from '../language/alert-expr/index.js';
 import type { RunListRunner } from '../schedule/types.js';
 import type { UnidistLog } from '../unidist/types.js';
 import { ActionDispatcher, type ActionOutcome, type ActionJob } from './action-dispatcher.js';
 import type { AlertStateFile, SavedAlert } from './alert-state-file.js';
-import { INITIAL, restore, step, verdict, type AlertState, type AlertStatus, type Notification } from './state-machine.js';
+import { INITIAL, restore, STAY, step, verdict, type AlertState, type AlertStatus, type Notification } from './state-machine.js';
 
 /** A transition or notification, as posted to the runtime's event bus. */
 export interface AlertEvent {
@@ -56,12 +56,15 @@ export interface AlertManagerOptions {
   readonly onProcedureDone?: ((label: string, outcome: ActionOutcome) => void) | undefined;
 }
 
+/** The manager's own copy: `value` is updated in place at every evaluation. */
+type MutableStatus = { -readonly [K in keyof AlertStatus]: AlertStatus[K] };
+
 interface Entry {
   readonly block: string | undefined;
   readonly thread: string;
   readonly alert: string;
   readonly spec: AlertSpec | undefined;
-  status: AlertStatus;
+  status: MutableStatus;
 }
 
 export class AlertManager {
@@ -72,7 +75,7 @@ export class AlertManager {
   constructor(private readonly options: AlertManagerOptions) {
     this.dispatcher = new ActionDispatcher(options.clock, options.logger, (job, outcome) => options.onProcedureDone?.(job.label, outcome));
     for (const s of options.stateFile.load()) {
-      this.entries.set(key(s.thread, s.alert), { block: undefined, thread: s.thread, alert: s.alert, spec: undefined, status: s });
+      this.entries.set(key(s.thread, s.alert), { block: undefined, thread: s.thread, alert: s.alert, spec: undefined, status: { state: s.state, since: s.since, lastNotified: s.lastNotified, value: s.value } });
     }
   }
 
@@ -82,7 +85,7 @@ export class AlertManager {
     const compiled = alerts.map((spec) => {
       const k = key(thread, spec.name);
       const saved = this.entries.get(k);
-      const status = saved ? restore(saved.status, now) : INITIAL;
+      const status = { ...(saved ? restore(saved.status, now) : INITIAL) };
       if (saved && saved.status.state === 'firing') {
         this.options.logger.info(`alert ${thread}/${spec.name}: still firing since ${new Date(saved.status.since).toISOString()} (restored; not notified again)`);
       }
@@ -90,9 +93,8 @@ export class AlertManager {
       this.entries.set(k, entry);
       return {
         entry,
-        when: compileExpression(spec.when.root),
+        condition: compileCondition(spec.when.root, spec.value ? spec.value.root : valueExpression(spec.when.root)),
         clear: spec.clear ? compileExpression(spec.clear.root) : undefined,
-        value: compileExpression(spec.value ? spec.value.root : valueExpression(spec.when.root)),
       };
     });
     return new ThreadAlerts(this, thread, compiled, procedure);
@@ -203,10 +205,12 @@ export class AlertManager {
 
 /** The alerts of one RunThread, evaluated after each of its ticks. */
 export class ThreadAlerts {
+  private readonly out = { when: NaN, value: NaN };
+
   constructor(
     private readonly manager: AlertManager,
     readonly thread: string,
-    private readonly alerts: readonly { entry: Entry; when: CompiledExpression; clear: CompiledExpression | undefined; value: CompiledExpression }[],
+    private readonly alerts: readonly { entry: Entry; condition: CompiledCondition; clear: CompiledExpression | undefined }[],
     private readonly procedure: RunListRunner | undefined,
   ) {}
 
@@ -216,13 +220,20 @@ export class ThreadAlerts {
 
   /** Evaluate every alert at `ctx.now`; `fields` (the tick's result) go to procedures' pipe data. */
   evaluate(ctx: EvalContext, fields: Readonly<Record<string, unknown>>): void {
+    const out = this.out;
     for (const a of this.alerts) {
       const spec = a.entry.spec as AlertSpec;
-      const when = verdict(a.when(ctx));
-      const clear = a.clear ? verdict(a.clear(ctx)) : undefined;
+      a.condition(ctx, out);
+      const when = verdict(out.when);
+      // `clear` only matters to a firing alert.
+      const clear = a.clear ? (a.entry.status.state === 'firing' ? verdict(a.clear(ctx)) : 'unknown') : undefined;
       const from = a.entry.status.state;
-      const next = step(spec, a.entry.status, ctx.now, when, clear, a.value(ctx));
-      a.entry.status = next.status;
+      const next = step(spec, a.entry.status, ctx.now, when, clear, out.value);
+      if (next === STAY) {
+        a.entry.status.value = out.value;
+        continue;
+      }
+      a.entry.status = { ...next.status };
       if (next.transition || next.notify) this.manager.changed(a.entry, from, next.notify, fields, this.procedure, ctx.now);
     }
   }

@@ -46,6 +46,9 @@ export interface Step {
 
 export const INITIAL: AlertStatus = Object.freeze({ state: 'ok', since: 0, lastNotified: undefined, value: NaN });
 
+/** The step that changes nothing but the value: its `status` is not the alert's (keep your own, set `value`). */
+export const STAY: Step = Object.freeze({ status: INITIAL, transition: undefined, notify: undefined });
+
 /**
  * One evaluation at `now`: `when` is the condition's verdict, `clear` the clear condition's
  * (undefined when the alert has none), `value` the reported value.
@@ -56,7 +59,8 @@ export function step(options: MachineOptions, current: AlertStatus, now: number,
     transition: { from: current.state, to: state },
     notify,
   });
-  const stay: Step = { status: { ...current, value } };
+  // Most evaluations change nothing: no allocation then (the caller keeps `value` itself).
+  const stay = STAY;
   switch (current.state) {
     case 'ok':
     case 'resolved':

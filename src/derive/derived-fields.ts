@@ -35,6 +35,11 @@ export class DerivedFields {
     return this.fields.map((f) => f.name);
   }
 
+  /** Whether any source file is read (then each tick waits for the reads). */
+  get hasSources(): boolean {
+    return this.sources.size > 0;
+  }
+
   /** A named source (read-only round-robin file), when `name` is one. */
   source(name: string): SeriesView | undefined {
     return this.sources.get(name);

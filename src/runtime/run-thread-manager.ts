@@ -16,8 +16,10 @@ import type { RunThreadStatus } from '../schedule/types.js';
 
 /** What runs after each tick besides collection: windows, derive, alerts, metrics, events (tick-observers.ts). */
 export interface TickObserver {
-  /** The result to collect (derived fields added). */
-  beforeCollect(outcome: ScriptOutcome, tickTimeMs: number): Promise<Record<string, unknown>>;
+  /** False when the observer has nothing to do after a tick (checked per tick). */
+  readonly active: boolean;
+  /** The result to collect (derived fields added); a promise only when files had to be read. */
+  beforeCollect(outcome: ScriptOutcome, tickTimeMs: number): Record<string, unknown> | Promise<Record<string, unknown>>;
   afterTick(result: Readonly<Record<string, unknown>>, tickTimeMs: number): void;
   afterError(error: unknown, tickTimeMs: number): void;
 }
@@ -51,13 +53,20 @@ export class RunThreadManager implements RunThreadHost {
         const collector = this.collectors.get(spec.id);
         const observer = this.observers.get(spec.id);
         if (!collector && !observer) return undefined;
+        // Promises only where there is I/O (collection, source files): evaluating alerts on a
+        // thread without a collector adds none per tick.
+        const collectThen = (o: TickObserver, result: Record<string, unknown>, tickTimeMs: number): void | Promise<void> => {
+          const written = collector?.record(result, tickTimeMs);
+          if (!written) return o.afterTick(result, tickTimeMs);
+          return written.then(() => o.afterTick(result, tickTimeMs));
+        };
         return {
-          onTick: async (outcome, tickTimeMs) => {
-            const result = observer ? await observer.beforeCollect(outcome, tickTimeMs) : { ...outcome.pipeDataSet, ...outcome.returned };
-            await collector?.record(result, tickTimeMs);
-            observer?.afterTick(result, tickTimeMs);
+          onTick: (outcome, tickTimeMs) => {
+            if (!observer?.active) return collector?.record({ ...outcome.pipeDataSet, ...outcome.returned }, tickTimeMs);
+            const result = observer.beforeCollect(outcome, tickTimeMs);
+            return result instanceof Promise ? result.then((r) => collectThen(observer, r, tickTimeMs)) : collectThen(observer, result, tickTimeMs);
           },
-          onError: observer ? (error, tickTimeMs) => observer.afterError(error, tickTimeMs) : undefined,
+          onError: observer ? (error, tickTimeMs) => (observer.active ? observer.afterError(error, tickTimeMs) : undefined) : undefined,
         };
       },
     });

@@ -33,7 +33,6 @@ import type { RunThreadSpec, RunThreadStatus } from '../schedule/types.js';
 import type { CollectConfig } from '../timeseries/collect-config.js';
 import type { Unidist } from '../unidist/types.js';
 import { refillFromRrd } from '../windows/refill.js';
-import { sampleNumber } from '../windows/sample-number.js';
 import type { SampleWindow } from '../windows/sample-window.js';
 import { WindowStore } from '../windows/window-store.js';
 import type { EventBus } from './events.js';
@@ -179,8 +178,18 @@ export class ThreadObserver {
   private lastSampleMs = NaN;
   private metrics: ThreadMetrics | undefined;
   private checked = false;
+  /** One context per thread, its `now` set per evaluation (no allocation per tick). */
+  private readonly ctx: { now: number; series: (thread: string | undefined) => SeriesView | undefined };
 
-  constructor(private readonly p: ObserverParts) {}
+  constructor(private readonly p: ObserverParts) {
+    const { window, windows, derive } = p;
+    this.ctx = { now: 0, series: (t) => (t === undefined ? window : (derive?.source(t) ?? windows.get(t))) };
+  }
+
+  /** False when nothing would happen after a tick (nobody reads it, no alerts, no metrics, no listeners). */
+  get active(): boolean {
+    return this.p.window !== undefined || this.p.derive !== undefined || this.p.alerts !== undefined || this.metrics !== undefined || this.p.events.active;
+  }
 
   enableMetrics(m: RuntimeMetrics): void {
     this.metrics ??= m.thread(this.p.metricsInfo);
@@ -190,19 +199,26 @@ export class ThreadObserver {
    * Steps 1–2: the sample and the derived fields. Returns the result to collect; derived fields
    * are also added to `outcome.returned`, so they reach pipe data and the thread's status.
    */
-  async beforeCollect(outcome: ScriptOutcome, tickTimeMs: number): Promise<Record<string, unknown>> {
+  beforeCollect(outcome: ScriptOutcome, tickTimeMs: number): Record<string, unknown> | Promise<Record<string, unknown>> {
     const fields: Record<string, unknown> = { ...outcome.pipeDataSet, ...outcome.returned };
     const { window, derive } = this.p;
-    if (window) window.push(tickTimeMs, (f) => sampleNumber(fields[f]));
+    if (window) window.pushRecord(tickTimeMs, fields);
     this.lastSampleMs = tickTimeMs;
-    if (derive) {
-      await derive.refresh();
-      const values = derive.compute(this.context(tickTimeMs), window);
-      Object.assign(fields, values);
-      // The runtime's own outcome object (fresh per tick): derived fields are part of the result.
-      const o = outcome as { returned: Record<string, unknown> | undefined };
-      o.returned = { ...(o.returned ?? {}), ...values };
-    }
+    if (!derive) return this.checkOnce(fields);
+    // Synchronous unless files are read: most ticks add no promise.
+    return derive.hasSources ? derive.refresh().then(() => this.derived(outcome, fields, tickTimeMs)) : this.derived(outcome, fields, tickTimeMs);
+  }
+
+  private derived(outcome: ScriptOutcome, fields: Record<string, unknown>, tickTimeMs: number): Record<string, unknown> {
+    const values = (this.p.derive as DerivedFields).compute(this.context(tickTimeMs), this.p.window);
+    Object.assign(fields, values);
+    // The runtime's own outcome object (fresh per tick): derived fields are part of the result.
+    const o = outcome as { returned: Record<string, unknown> | undefined };
+    o.returned = { ...(o.returned ?? {}), ...values };
+    return this.checkOnce(fields);
+  }
+
+  private checkOnce(fields: Record<string, unknown>): Record<string, unknown> {
     if (!this.checked) {
       this.checked = true;
       const missing = this.p.checkFields.filter((f) => !(f in fields));
@@ -238,11 +254,8 @@ export class ThreadObserver {
   }
 
   private context(now: number): EvalContext {
-    const { window, windows, derive } = this.p;
-    return {
-      now,
-      series: (t): SeriesView | undefined => (t === undefined ? window : (derive?.source(t) ?? windows.get(t))),
-    };
+    this.ctx.now = now;
+    return this.ctx;
   }
 }
 

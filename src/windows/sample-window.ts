@@ -5,6 +5,7 @@
  * older samples.
  */
 import type { RateKind, SeriesView } from '../language/alert-expr/index.js';
+import { sampleNumber } from './sample-number.js';
 
 export class SampleWindow implements SeriesView {
   private times: Float64Array;
@@ -72,6 +73,15 @@ export class SampleWindow implements SeriesView {
     const slot = (this.start + this.size) % this.cap;
     this.times[slot] = timeMs;
     for (let c = 0; c < this.cols.length; c++) (this.cols[c] as Float64Array)[slot] = valueOf(this.names[c] as string);
+    if (this.size < this.cap) this.size++;
+    else this.start = (this.start + 1) % this.cap;
+  }
+
+  /** Append a sample whose values are the tracked fields of `record`, read as sample numbers. */
+  pushRecord(timeMs: number, record: Readonly<Record<string, unknown>>): void {
+    const slot = (this.start + this.size) % this.cap;
+    this.times[slot] = timeMs;
+    for (let c = 0; c < this.cols.length; c++) (this.cols[c] as Float64Array)[slot] = sampleNumber(record[this.names[c] as string]);
     if (this.size < this.cap) this.size++;
     else this.start = (this.start + 1) % this.cap;
   }

@@ -23,6 +23,33 @@ export function compileExpression(root: Expr): CompiledExpression {
   return (ctx) => f(ctx, 0);
 }
 
+/** An alert condition and its reported value, computed together into `out`. */
+export type CompiledCondition = (ctx: EvalContext, out: { when: number; value: number }) => void;
+
+/**
+ * Compile an alert's `when` with the value it reports (`value`, else `valueExpression(when)`).
+ * When the value is the left side of `when`'s own comparison (the usual `pct(...) < 80`), it is
+ * computed once for both.
+ */
+export function compileCondition(when: Expr, value: Expr): CompiledCondition {
+  if (when.kind === 'binary' && when.left === value && ['<', '<=', '>', '>=', '==', '!='].includes(when.op)) {
+    const left = compileTop(when.left);
+    const right = compileTop(when.right);
+    const test = binary<number>(when.op, (a) => a, (_a, b) => b);
+    return (ctx, out) => {
+      const l = left(ctx, 0);
+      out.value = l;
+      out.when = test(l, right(ctx, 0));
+    };
+  }
+  const w = compileTop(when);
+  const v = compileTop(value);
+  return (ctx, out) => {
+    out.when = w(ctx, 0);
+    out.value = v(ctx, 0);
+  };
+}
+
 /** Is a compiled value a true condition? (unknown and 0 are not) */
 export function isTrue(v: number): boolean {
   return v !== 0 && !Number.isNaN(v);
@@ -76,7 +103,7 @@ function compileSample(e: Expr): Fn<SeriesView> {
     case 'not':
       return not(compileSample(e.arg));
     case 'binary':
-      return binary(e.op, compileSample(e.left), compileSample(e.right));
+      return fieldComparison(e) ?? binary(e.op, compileSample(e.left), compileSample(e.right));
     case 'call':
       // The parser refuses nested window functions.
       throw new Error(`internal: window function ${e.fn} inside a window`);
@@ -93,8 +120,8 @@ function compileCall(e: Extract<Expr, { kind: 'call' }>): Fn<EvalContext> {
       if (!view) return NaN;
       const col = view.column(field);
       if (col < 0) return NaN;
-      const [from, to] = range(view, window as Window, ctx.now);
-      return rateOf(view, col, from, to);
+      const to = rangeEnd(view, ctx.now);
+      return rateOf(view, col, rangeStart(view, window as Window, ctx.now, to), to);
     };
   }
   const arg = compileSample(e.arg);
@@ -156,17 +183,26 @@ function aggregate(thread: string | undefined, window: Window, over: (view: Seri
   return (ctx) => {
     const view = ctx.series(thread);
     if (!view) return NaN;
-    const [from, to] = range(view, window, ctx.now);
-    return over(view, from, to);
+    const to = rangeEnd(view, ctx.now);
+    return over(view, rangeStart(view, window, ctx.now, to), to);
   };
 }
 
 /** Sample indexes [from, to) of a window at `now`: the N newest, or those newer than now − d. */
 export function range(view: SeriesView, window: Window, now: number): [number, number] {
-  // Samples after `now` (none in normal operation) are not part of any window.
+  const to = rangeEnd(view, now);
+  return [rangeStart(view, window, now, to), to];
+}
+
+/** End (exclusive) of every window at `now`: samples after `now` (none in normal operation) are in none. */
+function rangeEnd(view: SeriesView, now: number): number {
   let to = view.length;
   while (to > 0 && view.time(to - 1) > now) to--;
-  if (window.kind === 'samples') return [Math.max(0, to - window.count), to];
+  return to;
+}
+
+function rangeStart(view: SeriesView, window: Window, now: number, to: number): number {
+  if (window.kind === 'samples') return Math.max(0, to - window.count);
   const after = now - window.seconds * 1000;
   let lo = 0;
   let hi = to;
@@ -175,7 +211,7 @@ export function range(view: SeriesView, window: Window, now: number): [number, n
     if (view.time(mid) > after) hi = mid;
     else lo = mid + 1;
   }
-  return [lo, to];
+  return lo;
 }
 
 function not<X>(a: Fn<X>): Fn<X> {
@@ -244,4 +280,54 @@ function compare<X>(l: Fn<X>, r: Fn<X>, test: (a: number, b: number) => boolean)
     const b = r(x, i);
     return a !== a || b !== b ? NaN : test(a, b) ? 1 : 0;
   };
+}
+
+/** `field < 200` and the like, the usual per-sample condition, as one closure (it runs per sample). */
+function fieldComparison(e: Extract<Expr, { kind: 'binary' }>): Fn<SeriesView> | undefined {
+  if (e.left.kind !== 'field' || e.right.kind !== 'number') return undefined;
+  const name = e.left.ref.field;
+  const c = e.right.value;
+  let seen: SeriesView | undefined;
+  let col = -1;
+  const read = (view: SeriesView, i: number): number => {
+    if (view !== seen) {
+      seen = view;
+      col = view.column(name);
+    }
+    return col < 0 ? NaN : view.value(col, i);
+  };
+  switch (e.op) {
+    case '<':
+      return (x, i) => {
+        const v = read(x, i);
+        return v !== v ? NaN : v < c ? 1 : 0;
+      };
+    case '<=':
+      return (x, i) => {
+        const v = read(x, i);
+        return v !== v ? NaN : v <= c ? 1 : 0;
+      };
+    case '>':
+      return (x, i) => {
+        const v = read(x, i);
+        return v !== v ? NaN : v > c ? 1 : 0;
+      };
+    case '>=':
+      return (x, i) => {
+        const v = read(x, i);
+        return v !== v ? NaN : v >= c ? 1 : 0;
+      };
+    case '==':
+      return (x, i) => {
+        const v = read(x, i);
+        return v !== v ? NaN : v === c ? 1 : 0;
+      };
+    case '!=':
+      return (x, i) => {
+        const v = read(x, i);
+        return v !== v ? NaN : v !== c ? 1 : 0;
+      };
+    default:
+      return undefined;
+  }
 }

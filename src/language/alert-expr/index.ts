@@ -3,8 +3,8 @@
  * compile, evaluate after each tick against the series the runtime keeps. Pure.
  */
 export { parseAlertExpression, MAX_WINDOW_SAMPLES } from './parse.js';
-export { compileExpression, isTrue, range } from './compile.js';
-export type { CompiledExpression } from './compile.js';
+export { compileCondition, compileExpression, isTrue, range } from './compile.js';
+export type { CompiledCondition, CompiledExpression } from './compile.js';
 export { seriesNeeds, valueExpression } from './analyze.js';
 export { AlertExprSyntaxError } from './syntax-error.js';
 export { durationSeconds, durationTextSeconds } from './duration.js';
