@@ -24,6 +24,11 @@ export { createLogger, type Logger, type LogRecord, type LogLevel } from './core
 export { systemClock, type Clock } from './core/clock.js';
 export { RrdFile, exportXml, importXml, defaultArchives } from './timeseries/rrd/index.js';
 export type { RrdDefinition, RrdSample, FetchResult, DsDef, RraDef, DsType, ConsolidationFn } from './timeseries/rrd/index.js';
+// Continuous testing (docs/alerts.md): the event bus, `/metrics` and `/events` as fetch-style handlers.
+export type { RuntimeEvent, RuntimeEvents, TickEvent, AlertEvent } from './runtime/events.js';
+export type { RuntimeMetrics } from './metrics/runtime-metrics.js';
+export { metricsHandler } from './metrics/handler.js';
+export { eventStream } from './metrics/event-stream.js';
 
 export interface RunOptions extends RunInput {
   /** Runtime options; a runtime is created for this run and stopped after it. */

@@ -76,13 +76,15 @@ describe('timeseries derive in a runtime', () => {
       expect(run.double).toBe(120);
       expect(run['run_thread.sum']).toMatchObject({ id: 'sum', running: true, scripts: ['(timeseries derive)'] });
 
-      writeFileSync(path.join(dir, 'value.txt'), '40');
+      // Threads tick independently: sum may read probe's sample of this tick or of the last one;
+      // either way double stays above 100 (70 → 140, 60 → 120).
+      writeFileSync(path.join(dir, 'value.txt'), '70');
       const probeTick = next((e) => e.type === 'tick' && e.thread === 'probe' && e.time === T + 5);
       const sumTick = next((e) => e.type === 'tick' && e.thread === 'sum' && e.time === T + 5);
       await clock.advance(5000);
       await Promise.all([probeTick, sumTick]);
       const probe = ticks.find((e) => e.type === 'tick' && e.thread === 'probe' && e.time === T + 5);
-      expect(probe).toMatchObject({ ok: true, fields: { v: 40, a3: (30 + 60 + 40) / 3 } });
+      expect(probe).toMatchObject({ ok: true, fields: { v: 70, a3: (30 + 60 + 70) / 3 } });
       expect(ticks.filter((e) => e.type === 'alert').map((e) => e.type === 'alert' && `${e.from}→${e.to}`)).toEqual(['ok→firing']);
     } finally {
       await rt.stop();
