@@ -14,6 +14,7 @@
 //   same label sets and values, rendered with `registry.metrics()`.
 // Both texts are checked to be identical before timing. Figure: median time per render, the two
 // sides interleaved one render at a time.
+/* global Request */
 import { parseArgs } from 'node:util';
 import promClient from 'prom-client';
 import { metricsHandler } from '../dist/metrics/handler.js';
