@@ -129,6 +129,15 @@ describe('restart while firing', () => {
     expect(story(h.events)).toEqual(['ok→firing!firing', 'firing→firing!repeat']);
   });
 
+  it('the transition is durable in the state file before its procedure starts (at most once)', async () => {
+    const seen: string[] = [];
+    h = harness({ high: { when: 'v > 100', run: [{ shell: 'true' }] } }, async () => {
+      seen.push((JSON.parse(readFileSync((h as Harness).stateFile, 'utf8')) as { alerts: { state: string }[] }).alerts[0]?.state ?? 'none');
+    });
+    await ticks(h, [150, 50]);
+    expect(seen).toEqual(['firing', 'resolved']);
+  });
+
   it('a pending alert restarts its `for` after a restart', async () => {
     h = harness({ high: { when: 'v > 100', for: '20s' } });
     await ticks(h, [150, 150]); // pending since 5 s, 5 s held
@@ -189,6 +198,21 @@ describe('procedures that fail or hang', () => {
     expect(h.logs.some((r) => r.level === 'error' && /still running after 8 s; abandoned/.test(r.msg))).toBe(true);
     await ticks(h, [50, 50, 50]);
     expect(h.done[1]).toEqual({ label: 'alert web/high (resolved)', outcome: 'timed out' });
+  });
+});
+
+describe('the reported value', () => {
+  it('is `value:` when given, else the left side of the last comparison of `when`', async () => {
+    h = harness({
+      guarded: { when: 'count(v >= 0, last 3) >= 2 and avg(v, last 3) > 100', run: [{ shell: 'true' }] },
+      explicit: { when: 'v > 100', value: 'v * 2', run: [{ shell: 'true' }] },
+    });
+    await ticks(h, [150, 120]);
+    expect(h.events.map((e) => [e.alert, e.value])).toEqual([
+      ['explicit', 300],
+      ['guarded', 135],
+    ]);
+    expect(h.calls.map((c) => (c.pipeData.alert as { value: number }).value)).toEqual([300, 135]);
   });
 });
 
