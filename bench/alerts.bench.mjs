@@ -48,15 +48,16 @@ async function child(withAlerts) {
   const { RunThreadManager } = await import('../dist/runtime/run-thread-manager.js');
   const { systemClock } = await import('../dist/core/clock.js');
   const { silentLogger } = await import('../dist/core/logger.js');
+  const { createMemoryUnidist } = await import('../dist/unidist/index.js');
+  const unidist = await createMemoryUnidist({});
   let observe;
   if (withAlerts) {
     const { TickObservers } = await import('../dist/runtime/tick-observers.js');
     const { EventBus } = await import('../dist/runtime/events.js');
-    const { createMemoryUnidist } = await import('../dist/unidist/index.js');
-    const observers = new TickObservers({ clock: systemClock, logger: silentLogger, unidist: await createMemoryUnidist({}), alertStateFile: undefined, events: new EventBus(silentLogger) });
+    const observers = new TickObservers({ clock: systemClock, logger: silentLogger, unidist, alertStateFile: undefined, events: new EventBus(silentLogger) });
     observe = (spec, collect, status) => observers.attach(spec, collect, status);
   }
-  const manager = new RunThreadManager({ clock: systemClock, logger: silentLogger, observe });
+  const manager = new RunThreadManager({ clock: systemClock, logger: silentLogger, unidist, observe });
   const every = Math.max(1, Math.floor(THREADS / Math.max(1, ALERTS)));
   let ticks = 0;
   for (let i = 0; i < THREADS; i++) {

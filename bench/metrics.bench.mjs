@@ -38,7 +38,7 @@ function line(name, ours, peerName, peer, unit, target) {
 const fieldNames = Array.from({ length: FIELDS }, (_, f) => `field_${f}`);
 const value = (t, f) => ((t * 31 + f * 7) % 1000) / 10;
 const lateness = (t, k) => ((t * 13 + k * 17) % 200) / 10_000; // 0 … 20 ms
-const status = (t) => ({ id: `t${t}`, running: true, intervalSeconds: 5, runs: 100 + (t % 7), skipped: t % 3, errors: t % 2, scripts: [] });
+const status = (t) => ({ id: `t${t}`, running: true, intervalSeconds: 5, runs: 100 + (t % 7), skipped: t % 3, errors: t % 2, ranElsewhere: 0, scripts: [] });
 const alerts = Array.from({ length: ALERTS }, (_, a) => ({
   block: 'bench',
   thread: `t${a * 10}`,

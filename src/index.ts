@@ -13,8 +13,8 @@ import type { ProcessResult } from './engine/types.js';
 import { Runtime, type RunInput, type RuntimeOptions } from './runtime/runtime.js';
 
 export type { ProcessBlock, ScriptContext, ScriptLog } from './script-api.js';
-export type { Unidist, Locks, LockHandle, LockInfo, LockAcquireOptions, Counters, StateBuckets, Queues, QueueOptions, UnidistLog } from './unidist/types.js';
-export { createUnidist } from './unidist/index.js';
+export type { Unidist, Locks, LockHandle, LockInfo, LockAcquireOptions, Counters, StateBuckets, Queues, QueueOptions, UnidistLog, Fence, WriteOptions } from './unidist/types.js';
+export { createUnidist, type CreateUnidistOptions } from './unidist/index.js';
 export { Runtime, type RuntimeOptions, type RunInput } from './runtime/runtime.js';
 export type { ProcessResult } from './engine/types.js';
 export type { LoadedBlock, UsageSpec } from './config/types.js';
@@ -22,8 +22,8 @@ export { loadBlock, checkBlock } from './config/index.js';
 export { ProcblockError, InputError, RuntimeFailure, ERROR_CODES, type ErrorCode, type SourceLocation, type Problem } from './core/errors.js';
 export { createLogger, type Logger, type LogRecord, type LogLevel } from './core/logger.js';
 export { systemClock, type Clock } from './core/clock.js';
-export { RrdFile, exportXml, importXml, defaultArchives } from './timeseries/rrd/index.js';
-export type { RrdDefinition, RrdSample, FetchResult, DsDef, RraDef, DsType, ConsolidationFn } from './timeseries/rrd/index.js';
+export { RrdFile, exportXml, importXml, defaultArchives, lockRrdFile } from './timeseries/rrd/index.js';
+export type { RrdLock, RrdDefinition, RrdSample, FetchResult, DsDef, RraDef, DsType, ConsolidationFn } from './timeseries/rrd/index.js';
 // Continuous testing (docs/alerts.md): the event bus, `/metrics` and `/events` as fetch-style handlers.
 export type { RuntimeEvent, RuntimeEvents, TickEvent, AlertEvent } from './runtime/events.js';
 export type { RuntimeMetrics } from './metrics/runtime-metrics.js';

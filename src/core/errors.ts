@@ -35,6 +35,8 @@ export const ERROR_CODES = {
   PB_ERR_INVALID_ARGUMENT: 2, // library/API called with a bad value
   PB_ERR_RRD_INVALID: 2, // bad RRD definition (DS type, step, rows, names)
   PB_ERR_RRD_FORMAT: 2, // corrupt/truncated/foreign file
+  PB_ERR_RRD_LOCKED: 2, // another writer holds the file's lock (a second writer would lose samples)
+  PB_ERR_UNIDIST_CONNECT: 2, // the unidist back end cannot be reached at start-up (refused, bad password, no such socket)
   // --- runtime: exit 1 ---
   PB_ERR_RUNTIME: 1,
   PB_ERR_SCRIPT_SYNTAX: 1,
@@ -44,10 +46,13 @@ export const ERROR_CODES = {
   PB_ERR_WORKER_EXIT: 1,
   PB_ERR_SHELL_FAILED: 1,
   PB_ERR_SHELL_TIMEOUT: 1,
+  PB_ERR_SHELL_PARSE: 1, // `parse: json|kv` on a shell item could not read its output
   PB_ERR_RETURN_TAG_MISSING: 1,
   PB_ERR_LOCK_TIMEOUT: 1,
   PB_ERR_LOCK_NOT_HELD: 1,
   PB_ERR_UNIDIST: 1,
+  PB_ERR_UNIDIST_UNAVAILABLE: 1, // the unidist back end could not be reached within the call's timeout
+  PB_ERR_LOCK_STALE: 1, // a fenced write carried a token whose lock has expired or passed to another holder
   PB_ERR_CLOSED: 1, // used after close()
   PB_ERR_ABORTED: 1,
   PB_ERR_RRD_UPDATE: 1, // illegal update (time not after last, etc.)
@@ -55,6 +60,7 @@ export const ERROR_CODES = {
   PB_ERR_GRAPH: 1,
   PB_ERR_ALREADY_RUNNING: 1,
   PB_ERR_DAEMON: 1,
+  PB_ERR_UNSUPPORTED_PLATFORM: 1, // e.g. a blocks/ collector that reads Linux's /proc, run elsewhere
   PB_ERR_METRICS: 1, // the --metrics server could not listen
 } as const;
 

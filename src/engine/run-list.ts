@@ -1,6 +1,8 @@
 /**
- * Executing a run list (SPEC §3): items in order — `script` (with `cache:` an interval
- * RunThread), `shell`, `set: {k: v}`, `cd: dir`. The abort signal is checked before each item.
+ * Executing a run list (SPEC §3): items in order — `script` and `shell` (each, with `cache:`,
+ * an interval RunThread), `set: {k: v}`, `cd: dir`. The abort signal is checked before each item.
+ * A script or shell item's options may hold `%(name)s` placeholders, filled from pipe data as it
+ * starts (run-items/item-placeholders.ts; never the script path or the command).
  */
 import path from 'node:path';
 import type { KeyPath } from '../config/types.js';
@@ -8,6 +10,7 @@ import type { EngineContext } from './context.js';
 import { invalidBlock, runtimeFailure } from './located-error.js';
 import { isPlainObject } from './pipe-path.js';
 import { cacheInterval, runCachedItem } from './run-items/cached-item.js';
+import { fillItemPlaceholders } from './run-items/item-placeholders.js';
 import { stringOption } from './run-items/item-options.js';
 import type { RunListState } from './run-items/run-list-state.js';
 import { runDeriveItem } from './run-items/derive-item.js';
@@ -64,14 +67,15 @@ async function runItem(item: unknown, itemPath: KeyPath, state: RunListState): P
     );
   }
   switch (kinds[0]) {
-    case 'script': {
-      const interval = cacheInterval(item, itemPath, state);
-      if (interval === undefined) await runScriptItem(item, itemPath, state);
-      else await runCachedItem(item, itemPath, state, interval);
+    case 'script':
+    case 'shell': {
+      const filled = fillItemPlaceholders(item, itemPath, state);
+      const interval = cacheInterval(filled, itemPath, state);
+      if (interval !== undefined) await runCachedItem(kinds[0], filled, itemPath, state, interval);
+      else if (kinds[0] === 'script') await runScriptItem(filled, itemPath, state);
+      else await runShellItem(filled, itemPath, state);
       return;
     }
-    case 'shell':
-      return runShellItem(item, itemPath, state);
     case 'set': {
       const values = item.set;
       if (!isPlainObject(values)) throw invalidBlock(block, [...itemPath, 'set'], `set takes a mapping of name: value, got ${JSON.stringify(values)}`);

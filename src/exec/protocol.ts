@@ -3,6 +3,8 @@
  * through piscina; abort requests and log records travel on a per-worker BroadcastChannel that
  * the unidist remote protocol shares (our messages carry the `pb` tag, theirs their own).
  */
+import type { ErrorCode } from '../core/errors.js';
+import type { KeptValue } from './kept-value.js';
 import type { TsHooksData } from './ts-hooks.js';
 import type { ScriptCall, ScriptOutcome } from './types.js';
 
@@ -18,19 +20,26 @@ export function workerChannelName(runnerId: string, threadId: number): string {
 }
 
 /** One script call as the worker receives it (structured-cloned): the call's data, no signal or timeout. */
-export type TaskPayload = Pick<ScriptCall, 'script' | 'pipeData' | 'block' | 'requestState' | 'inputData' | 'tag' | 'cwd' | 'env' | 'blockParent'> & {
+export type TaskPayload = Pick<ScriptCall, 'script' | 'pipeData' | 'requestState' | 'inputData' | 'tag' | 'cwd' | 'env'> & {
   readonly callId: number;
+  /** The script's reload generation (script-loader.ts): 0 until `reloadScripts` names it. */
+  readonly scriptGen: number;
+  /** The call's `block` and `blockParent`, sent once per worker when they can be kept (kept-value.ts). */
+  readonly block: KeptValue;
+  readonly blockParent: KeptValue;
+  /** Set by the runner: the worker forgets every value it keeps before this call's. */
+  keptReset: boolean;
   /** Set by the runner when the call's signal aborted before the task reached a worker. */
   aborted: boolean;
 };
 
 /** Why a call failed inside the worker, as plain data (errors do not clone faithfully). */
 export interface TaskFailure {
-  readonly code:
-    | 'PB_ERR_SCRIPT_NOT_FOUND'
-    | 'PB_ERR_SCRIPT_SYNTAX'
-    | 'PB_ERR_SCRIPT_NO_EXPORT'
-    | 'PB_ERR_SCRIPT_THROW';
+  /**
+   * PB_ERR_SCRIPT_NOT_FOUND, _SYNTAX, _NO_EXPORT or _THROW; or the procblock code a script's
+   * thrown error carried in its `code` property (worker.ts `thrownCode`).
+   */
+  readonly code: ErrorCode;
   readonly message: string;
   /** The original error, as far as it could be described. */
   readonly errorName: string;

@@ -5,14 +5,16 @@
  * records and unidist calls out) and route console output to the runtime log, since stdout
  * carries only the CLI result. Scripts are loaded by script-loader.ts.
  *
- * Each task: load the script (cached per worker by path), call `processBlock`, and answer with
+ * Each task: load the script (cached per worker by path and reload generation), call `processBlock`, and answer with
  * a `WorkerAnswer`; the outcome is checked for values that cannot cross threads first, so such a
  * return value fails this call with a clear error instead of crashing the worker.
  */
 import { basename } from 'node:path';
 import { BroadcastChannel, threadId, workerData } from 'node:worker_threads';
 import { format } from 'node:util';
+import { ERROR_CODES, type ErrorCode } from '../core/errors.js';
 import type { Unidist } from '../unidist/types.js';
+import { deepFreeze, type KeptValue } from './kept-value.js';
 import { findUncloneable } from './clone-check.js';
 import { diffPipeData, snapshotPipeData } from './pipe-data-diff.js';
 import { isChannelMessage, workerChannelName, type TaskFailure, type TaskPayload, type WorkerInit } from './protocol.js';
@@ -53,6 +55,21 @@ class CallState {
 }
 
 const calls = new Map<number, CallState>();
+
+/** Values this worker keeps, by content key (kept-value.ts): sent once, then referred to. */
+const kept = new Map<string, unknown>();
+
+function keptValue(kv: KeptValue): unknown {
+  const { key } = kv;
+  if (key === undefined) return kv.value;
+  if (kv.value !== undefined) {
+    const value = deepFreeze(kv.value);
+    kept.set(key, value);
+    return value;
+  }
+  if (!kept.has(key)) throw new Error(`internal: this worker was not sent the value ${key}`);
+  return kept.get(key);
+}
 /** Aborts that arrived before their task (the channel and piscina's port are not ordered). */
 const earlyAborts = new Map<number, string>();
 
@@ -131,14 +148,17 @@ async function runCall(task: TaskPayload): Promise<WorkerAnswer> {
   const info = scriptInfo(script);
   log.current = info.name;
   try {
-    const handler = loader.cached(script) ?? (await loader.load(script));
+    if (task.keptReset) kept.clear();
+    const block = keptValue(task.block);
+    const blockParent = keptValue(task.blockParent);
+    const handler = loader.cached(script, task.scriptGen) ?? (await loader.load(script, task.scriptGen));
     const pipeData = task.pipeData;
     const before = isEmpty(pipeData) ? EMPTY_SNAPSHOT : snapshotPipeData(pipeData);
     const ctx: ScriptContext = {
       tag: task.tag,
       cwd: task.cwd,
       env: task.env,
-      blockParent: task.blockParent,
+      blockParent,
       get signal() {
         return state.signal();
       },
@@ -147,9 +167,9 @@ async function runCall(task: TaskPayload): Promise<WorkerAnswer> {
     };
     let returned: unknown;
     try {
-      returned = await handler(pipeData, task.block, task.requestState, task.inputData, ctx);
+      returned = await handler(pipeData, block, task.requestState, task.inputData, ctx);
     } catch (e) {
-      return fail('PB_ERR_SCRIPT_THROW', script, e, (p) => `script ${script} threw: ${p.name}: ${p.message}`);
+      return fail(thrownCode(e), script, e, (p) => `script ${script} threw: ${p.name}: ${p.message}`);
     }
     try {
       const changes = diffPipeData(before, pipeData);
@@ -174,6 +194,16 @@ async function runCall(task: TaskPayload): Promise<WorkerAnswer> {
     calls.delete(task.callId);
     log.current = undefined;
   }
+}
+
+/**
+ * A script fails with one of procblock's own codes by throwing an error whose `code` is that
+ * code (e.g. blocks/ collectors on a non-Linux system: PB_ERR_UNSUPPORTED_PLATFORM); any other
+ * throw is PB_ERR_SCRIPT_THROW.
+ */
+function thrownCode(e: unknown): ErrorCode {
+  const code = errorParts(e).code;
+  return typeof code === 'string' && Object.hasOwn(ERROR_CODES, code) ? (code as ErrorCode) : 'PB_ERR_SCRIPT_THROW';
 }
 
 function fail(code: TaskFailure['code'], script: string, e: unknown, message: (p: ErrorParts) => string): WorkerAnswer {

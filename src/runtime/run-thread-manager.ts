@@ -10,6 +10,8 @@ import type { Logger } from '../core/logger.js';
 import { RunThreadSet } from '../schedule/run-thread-set.js';
 import type { RunThreadHost, RunThreadSpec, StartedRunThread } from '../schedule/types.js';
 import type { Collector } from '../timeseries/collect.js';
+import type { Unidist } from '../unidist/types.js';
+import { slotClaimer } from './slot-claim.js';
 import type { CollectConfig } from '../timeseries/collect-config.js';
 import type { ScriptOutcome } from '../exec/types.js';
 import type { RunThreadStatus } from '../schedule/types.js';
@@ -42,7 +44,7 @@ export class RunThreadManager implements RunThreadHost {
   private readonly clock: Clock;
   private readonly observe: ObserveThread | undefined;
 
-  constructor(options: { clock: Clock; logger: Logger; observe?: ObserveThread | undefined }) {
+  constructor(options: { clock: Clock; logger: Logger; unidist: Unidist; observe?: ObserveThread | undefined }) {
     this.logger = options.logger;
     this.clock = options.clock;
     this.observe = options.observe;
@@ -52,7 +54,7 @@ export class RunThreadManager implements RunThreadHost {
       hooks: (spec) => {
         const collector = this.collectors.get(spec.id);
         const observer = this.observers.get(spec.id);
-        if (!collector && !observer) return undefined;
+        const claim = spec.exclusive ? slotClaimer(options.unidist, spec.exclusive.lock, spec.intervalMs) : undefined;
         // Promises only where there is I/O (collection, source files): evaluating alerts on a
         // thread without a collector adds none per tick.
         const collectThen = (o: TickObserver, result: Record<string, unknown>, tickTimeMs: number): void | Promise<void> => {
@@ -61,12 +63,16 @@ export class RunThreadManager implements RunThreadHost {
           return written.then(() => o.afterTick(result, tickTimeMs));
         };
         return {
-          onTick: (outcome, tickTimeMs) => {
-            if (!observer?.active) return collector?.record({ ...outcome.pipeDataSet, ...outcome.returned }, tickTimeMs);
-            const result = observer.beforeCollect(outcome, tickTimeMs);
-            return result instanceof Promise ? result.then((r) => collectThen(observer, r, tickTimeMs)) : collectThen(observer, result, tickTimeMs);
-          },
+          onTick:
+            collector || observer
+              ? (outcome, tickTimeMs) => {
+                  if (!observer?.active) return collector?.record({ ...outcome.pipeDataSet, ...outcome.returned }, tickTimeMs);
+                  const result = observer.beforeCollect(outcome, tickTimeMs);
+                  return result instanceof Promise ? result.then((r) => collectThen(observer, r, tickTimeMs)) : collectThen(observer, result, tickTimeMs);
+                }
+              : undefined,
           onError: observer ? (error, tickTimeMs) => (observer.active ? observer.afterError(error, tickTimeMs) : undefined) : undefined,
+          claim,
         };
       },
     });
@@ -95,7 +101,8 @@ export class RunThreadManager implements RunThreadHost {
       this.observers.set(spec.id, await this.observe(spec, this.collectors.get(spec.id)?.config, thread));
     }
     if (this.set.get(spec.id)) return this.set.start(spec);
-    this.logger.info(`Starting RunThread: ${spec.id} (${spec.script} every ${spec.intervalMs / 1000} s); waiting for its first result`);
+    const once = spec.exclusive ? `; each slot runs in one process only (claims named ${JSON.stringify(spec.exclusive.lock)})` : '';
+    this.logger.info(`Starting RunThread: ${spec.id} (${spec.script} every ${spec.intervalMs / 1000} s${once}); waiting for its first result`);
     return this.set.start(spec);
   }
 

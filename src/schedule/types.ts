@@ -4,7 +4,10 @@
  */
 import type { ScriptOutcome } from '../exec/types.js';
 
-/** Snapshot of a RunThread, stored under pipe-data key `run_thread.<id>`. */
+/**
+ * A RunThread's status at one moment. The engine stores the one taken when the first processing
+ * started (or joined) the thread under pipe-data key `run_thread.<id>`, with `started_at`.
+ */
 export interface RunThreadStatus {
   readonly id: string;
   readonly running: boolean;
@@ -14,12 +17,14 @@ export interface RunThreadStatus {
   /** Ticks skipped because the previous one was still running. */
   readonly skipped: number;
   readonly errors: number;
+  /** Ticks another process ran (a `singleton`/`lock` thread whose slot was claimed elsewhere). */
+  readonly ranElsewhere: number;
   /** Epoch seconds of the last tick's start. */
   readonly lastStart?: number | undefined;
   /** Seconds the last tick took. */
   readonly lastDuration?: number | undefined;
   readonly lastError?: string | undefined;
-  /** Script paths as written in the block. */
+  /** What the thread runs, as written in the block: the script path, or `shell: <command>`. */
   readonly scripts: readonly string[];
 }
 
@@ -27,14 +32,22 @@ export interface RunThreadStatus {
 export interface RunThreadSpec {
   readonly id: string;
   readonly intervalMs: number;
-  /** Script path as written (for status). */
+  /** What the thread runs, as written (for status and logs): the script path, or `shell: <command>`. */
   readonly script: string;
   /** The run item as written (read-only): the runtime reads `timeseries collect` from it. */
   readonly item: Readonly<Record<string, unknown>>;
-  /** Folder that relative paths in `item` resolve against. */
+  /**
+   * Folder that relative data paths in `item` (`timeseries collect` files and graphs) resolve
+   * against: the working directory of the run list when the item started.
+   */
   readonly baseDir: string;
-  /** Run one tick of the item's script. */
-  readonly tick: (signal: AbortSignal) => Promise<ScriptOutcome>;
+  /** Run one tick of the item (its script or its shell command); `tickTimeMs` is the slot's ideal time. */
+  readonly tick: (signal: AbortSignal, tickTimeMs: number) => Promise<ScriptOutcome>;
+  /**
+   * `singleton: true` / `lock: NAME` (SPEC §5): among all processes sharing the unidist back
+   * end, each tick slot runs on exactly one. `lock` names the claims (default: the thread id).
+   */
+  readonly exclusive?: { readonly lock: string } | undefined;
   /** The block file the item comes from (the `block` label of metrics). */
   readonly blockFile?: string | undefined;
   /**
@@ -63,6 +76,8 @@ export type RunListRunner = (call: RunListCall) => Promise<void>;
 export interface StartedRunThread {
   /** The first tick's outcome (the first processing waits for it). */
   readonly first: ScriptOutcome;
+  /** Epoch ms when the thread started (its first tick), also for a thread that was joined. */
+  readonly startedAtMs: number;
   status(): RunThreadStatus;
 }
 

@@ -13,7 +13,8 @@
  *   is a warning, later ones are debug lines.
  * - With `key:`, an entry name is made safe for a file name: characters outside
  *   `[A-Za-z0-9._-]` become `_`, and `.`/`..`/empty become `_` (no path escapes the folder).
- *   A missing or non-mapping `result[key]` writes nothing (debug line).
+ *   A missing or non-mapping `result[key]` writes nothing (debug line). `%(key)s` in a graph's
+ *   `title` or `vertical label` shows the entry's name as given ("Network eth0").
  */
 import { resolve } from 'node:path';
 import type { Clock } from '../core/clock.js';
@@ -28,7 +29,7 @@ export type { CollectConfig } from './collect-config.js';
 export type { CollectFileStats } from './collect-file.js';
 
 export interface CollectorOptions {
-  /** Folder that `path` (and graph paths) resolve against: the block's folder. */
+  /** Folder that `path` (and graph paths) resolve against: the run's working directory. */
   readonly baseDir: string;
   /** Key path of the `timeseries collect` value, for error messages. */
   readonly keyPath: string;
@@ -59,12 +60,16 @@ export interface Collector {
 
 /**
  * Check `config` (throws InputError: PB_ERR_VALIDATION, or PB_ERR_RRD_INVALID for definition
- * rules) and return a collector. Files are opened or created on first use.
+ * rules) and return a collector. A fixed path's writer lock is taken here when its folder
+ * exists (PB_ERR_RRD_LOCKED when another writer holds the file), so a second writer fails before
+ * its first tick; files are opened or created, and other locks taken, on first use.
  */
 export function createCollector(config: unknown, options: CollectorOptions): Collector {
   const source = { file: options.source?.file ?? '<block>', line: options.source?.line, col: options.source?.col };
   const parsed = parseCollectConfig(config, { ...source, keyPath: options.keyPath });
-  return new TimeSeriesCollector(parsed, options, { ...source, keyPath: options.keyPath });
+  const collector = new TimeSeriesCollector(parsed, options, { ...source, keyPath: options.keyPath });
+  if (parsed.key === undefined) collector.lockFixedFile();
+  return collector;
 }
 
 class TimeSeriesCollector implements Collector {
@@ -85,6 +90,11 @@ class TimeSeriesCollector implements Collector {
     // Marked handled here; a caller that awaits `p` still sees the rejection.
     p.catch(() => undefined);
     return p;
+  }
+
+  /** Take the writer lock of the file of a collector without `key:`, when its folder exists. */
+  lockFixedFile(): void {
+    this.fileFor(undefined).lock(false);
   }
 
   graphsDue(nowMs: number): readonly DueGraph[] {
@@ -139,7 +149,7 @@ class TimeSeriesCollector implements Collector {
       file = new CollectFile({
         path,
         config: this.config,
-        graphs: this.config.graphs.map((g) => Object.freeze({ ...g, path: this.resolvePath(g.path, name) })),
+        graphs: this.config.graphs.map((g) => graphForEntry(g, entry, this.resolvePath(g.path, name))),
         clock: this.options.clock,
         logger: this.options.logger,
         location: this.location,
@@ -160,6 +170,15 @@ class TimeSeriesCollector implements Collector {
       this.options.logger.warn(msg);
     }
   }
+}
+
+/**
+ * A graph of one file: its resolved `path`, and `%(key)s` in its title and vertical label filled
+ * with the entry's name as given (it is text there, not part of a path).
+ */
+export function graphForEntry(g: GraphOptions, entry: string | undefined, path: string): GraphOptions {
+  const text = (t: string | undefined): string | undefined => (t === undefined || entry === undefined ? t : t.split(KEY_PLACEHOLDER).join(entry));
+  return Object.freeze({ ...g, path, title: text(g.title), verticalLabel: text(g.verticalLabel) });
 }
 
 function safeFileName(entry: string): string {

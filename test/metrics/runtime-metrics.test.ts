@@ -16,7 +16,7 @@ import { requireSystemTool } from '../helpers/system-tool.js';
 
 const havePromtool = requireSystemTool('promtool', ['--version'], 'the promtool metric name check');
 
-const status = (runs: number, errors = 0, skipped = 0): RunThreadStatus => ({ id: 'x', running: true, intervalSeconds: 5, runs, skipped, errors, scripts: [] });
+const status = (runs: number, errors = 0, skipped = 0): RunThreadStatus => ({ id: 'x', running: true, intervalSeconds: 5, runs, skipped, errors, ranElsewhere: 0, scripts: [] });
 
 function sample(): RuntimeMetrics {
   const alerts: AlertMetricsView[] = [

@@ -4,22 +4,22 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://procblock.dev/schemas/block.schema.json","title":"procblock block file","description":"A block is a mapping; each key is a tag (SPEC §2). Keys matching no built-in tag are data: a mapping value is a nested level, anything else is copied. x-name names a construct for error messages.","$ref":"#/definitions/topLevel","definitions":{"seconds":{"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}},"topLevel":{"x-name":"block","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"__usage":{"$ref":"#/definitions/usage"},"__tags":{"$ref":"#/definitions/customTags"}}},"level":{"x-name":"mapping","type":"object","properties":{"__priority":{"x-name":"__priority","type":"number"},"__return_tag":{"x-name":"__return_tag","type":"string","minLength":1}},"patternProperties":{"^if\\s+\\S":{"$ref":"#/definitions/branch"},"^elif\\s+\\S":{"$ref":"#/definitions/branch"},"^else$":{"$ref":"#/definitions/branch"},"^run$":{"$ref":"#/definitions/runList"},"^run[ _]+simultaneous$":{"$ref":"#/definitions/runSimultaneous"},"^template$":{"$ref":"#/definitions/template"},"^require[ _]+lock$":{"$ref":"#/definitions/requireLock"},"^release[ _]+lock$":{"$ref":"#/definitions/releaseLock"},"^put[ _]+tag[ _]+in[ _]+queue$":{"$ref":"#/definitions/putTagList"},"^(increment|decrement)\\s+\\S":{"x-name":"increment/decrement","type":["number","null"]},"^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)":{"$ref":"#/definitions/data"}}},"data":{"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"branch":{"x-name":"condition branch","type":["object","null"],"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"usage":{"x-name":"__usage","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"author":{"type":"string"},"info":{"type":"string"},"website":{"type":"string"},"longrunning":{"type":"boolean"},"daemon":{"type":"boolean"},"pidfile":{"type":"string","minLength":1},"logfile":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"args":{"type":"array","items":{"$ref":"#/definitions/usageArg"}},"options":{"x-name":"__usage.options","type":"object","additionalProperties":{"$ref":"#/definitions/usageOption"}}}},"usageArg":{"x-name":"__usage arg","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"info":{"type":"string"},"required":{"type":"boolean"},"default":{},"remaining":{"type":"boolean"}}},"usageOption":{"x-name":"__usage option","type":"object","additionalProperties":false,"properties":{"letter":{"type":"string","pattern":"^[A-Za-z0-9]$"},"type":{"enum":["flag","value"]},"info":{"type":"string"},"default":{}}},"customTags":{"x-name":"__tags","type":"object","additionalProperties":{"$ref":"#/definitions/customTag"}},"customTag":{"x-name":"custom tag","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"custom tag","required":["script"],"additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"priority":{"type":"number"}}}},"runList":{"x-name":"run","type":"array","items":{"$ref":"#/definitions/runItem"}},"runItem":{"x-name":"run item","x-rule":"runItem","type":"object","allOf":[{"if":{"required":["script"]},"then":{"$ref":"#/definitions/scriptItem"}},{"if":{"required":["shell"]},"then":{"$ref":"#/definitions/shellItem"}},{"if":{"required":["set"]},"then":{"$ref":"#/definitions/setItem"}},{"if":{"required":["cd"]},"then":{"$ref":"#/definitions/cdItem"}},{"if":{"required":["timeseries derive"],"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]}]}},"then":{"$ref":"#/definitions/deriveItem"}},{"if":{"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]},{"required":["timeseries derive"]}]}},"then":{"x-rule":"runItemKind","not":{}}}]},"scriptItem":{"x-name":"script item","additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/seconds"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/seconds"}},"interval":{"$ref":"#/definitions/seconds"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"alert":{"$ref":"#/definitions/alerts"},"timeseries derive":{"$ref":"#/definitions/timeseriesDerive"}}},"shellItem":{"x-name":"shell item","additionalProperties":false,"properties":{"shell":{"x-name":"shell","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"$ref":"#/definitions/shellObject"}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"shellObject":{"x-name":"shell","type":"object","required":["command"],"additionalProperties":false,"properties":{"command":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"env":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"setItem":{"x-name":"set item","additionalProperties":false,"properties":{"set":{"type":"object"}}},"cdItem":{"x-name":"cd item","additionalProperties":false,"properties":{"cd":{"type":"string","minLength":1}}},"runSimultaneous":{"x-name":"run simultaneous","type":"object","additionalProperties":{"$ref":"#/definitions/runList"}},"template":{"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}},"requireLock":{"x-name":"require lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrZero"},"ttl":{"$ref":"#/definitions/secondsOrZero"},"timeout_exception":{"type":"boolean"},"timeout_block":{"$ref":"#/definitions/branch"}}},"releaseLock":{"x-name":"release lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1}}},"putTagList":{"x-name":"put tag in queue","type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/definitions/putTagEntry"}},"else":{"$ref":"#/definitions/putTagEntry"}},"timeseriesCollect":{"x-name":"timeseries collect","type":"object","required":["path","interval","fields"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"interval":{"$ref":"#/definitions/duration"},"key":{"type":"string","minLength":1},"fields":{"x-name":"timeseries fields","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/timeseriesField"}},"archives":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/archive"}},"graph":{"type":"array","items":{"$ref":"#/definitions/graph"}}}},"timeseriesField":{"x-name":"timeseries field","type":"object","additionalProperties":false,"properties":{"type":{"enum":["GAUGE","COUNTER","DERIVE","ABSOLUTE"]},"heartbeat":{"$ref":"#/definitions/duration"},"min":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}},"max":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}}},"required":["type"]},"archive":{"x-name":"archive","type":["string","object"],"if":{"type":"string"},"then":{"x-name":"archive","pattern":"^\\s*(?:(?:AVERAGE|MIN|MAX|LAST)\\s+(?:0|1|0?\\.\\d+|0\\.|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*|RRA:(?:AVERAGE|MIN|MAX|LAST):(?:0|1|0?\\.\\d+|0\\.|1\\.0*):[1-9]\\d*:[1-9]\\d*)\\s*$"},"else":{"type":"object","required":["cf","steps","rows"],"additionalProperties":false,"properties":{"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]},"xff":{"type":"number","minimum":0,"maximum":1},"steps":{"type":"integer","minimum":1},"rows":{"type":"integer","minimum":1}},"x-name":"archive"}},"graph":{"x-name":"graph","type":"object","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"title":{"type":["string","number"]},"vertical label":{"type":["string","number"]},"fields":{"type":"array","items":{"type":"string"}},"method":{"enum":["LINE","AREA","STACK"]},"period":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"},"width":{"type":"integer","minimum":1},"height":{"type":"integer","minimum":1},"colors":{"type":"array","items":{"type":"string","pattern":"^#?([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$"}},"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]}}},"secondsOrZero":{"x-name":"seconds or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}},"duration":{"x-name":"duration","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"}},"putTagEntry":{"x-name":"put tag in queue entry","type":"object","required":["tag","queue"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1},"queue":{"type":"string","minLength":1}}},"deriveItem":{"x-name":"timeseries derive item","additionalProperties":false,"properties":{"timeseries derive":{"$ref":"#/definitions/timeseriesDerive"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/seconds"}},"interval":{"$ref":"#/definitions/seconds"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"alert":{"$ref":"#/definitions/alerts"}}},"alerts":{"x-name":"alert","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/alert"}},"alert":{"x-name":"alert definition","type":"object","required":["when"],"additionalProperties":false,"properties":{"when":{"x-name":"expression","type":["string","number","boolean"]},"clear":{"x-name":"expression","type":["string","number","boolean"]},"value":{"x-name":"expression","type":["string","number","boolean"]},"for":{"$ref":"#/definitions/durationOrZero"},"repeat":{"$ref":"#/definitions/duration"},"timeout":{"$ref":"#/definitions/duration"},"run":{"$ref":"#/definitions/runList"}}},"timeseriesDerive":{"x-name":"timeseries derive","type":"object","required":["fields"],"additionalProperties":false,"properties":{"sources":{"x-name":"derive sources","type":"object","additionalProperties":{"x-name":"derive source","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"derive source","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1}}}}},"fields":{"x-name":"derived fields","type":"object","minProperties":1,"additionalProperties":{"x-name":"expression","type":["string","number","boolean"]}}}},"durationOrZero":{"x-name":"duration or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration or zero","minimum":0},"else":{"x-name":"duration or zero","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://procblock.dev/schemas/block.schema.json","title":"procblock block file","description":"A block is a mapping; each key is a tag (SPEC §2). Keys matching no built-in tag are data: a mapping value is a nested level, anything else is copied. x-name names a construct for error messages.","$ref":"#/definitions/topLevel","definitions":{"seconds":{"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}},"topLevel":{"x-name":"block","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"__usage":{"$ref":"#/definitions/usage"},"__tags":{"$ref":"#/definitions/customTags"}}},"level":{"x-name":"mapping","type":"object","properties":{"__priority":{"x-name":"__priority","type":"number"},"__return_tag":{"x-name":"__return_tag","type":"string","minLength":1}},"patternProperties":{"^if\\s+\\S":{"$ref":"#/definitions/branch"},"^elif\\s+\\S":{"$ref":"#/definitions/branch"},"^else$":{"$ref":"#/definitions/branch"},"^run$":{"$ref":"#/definitions/runList"},"^run[ _]+simultaneous$":{"$ref":"#/definitions/runSimultaneous"},"^template$":{"$ref":"#/definitions/template"},"^require[ _]+lock$":{"$ref":"#/definitions/requireLock"},"^release[ _]+lock$":{"$ref":"#/definitions/releaseLock"},"^put[ _]+tag[ _]+in[ _]+queue$":{"$ref":"#/definitions/putTagList"},"^(increment|decrement)\\s+\\S":{"x-name":"increment/decrement","type":["number","null"]},"^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)":{"$ref":"#/definitions/data"}}},"data":{"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"branch":{"x-name":"condition branch","type":["object","null"],"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"usage":{"x-name":"__usage","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"author":{"type":"string"},"info":{"type":"string"},"website":{"type":"string"},"longrunning":{"type":"boolean"},"daemon":{"type":"boolean"},"pidfile":{"type":"string","minLength":1},"logfile":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"args":{"type":"array","items":{"$ref":"#/definitions/usageArg"}},"options":{"x-name":"__usage.options","type":"object","additionalProperties":{"$ref":"#/definitions/usageOption"}}}},"usageArg":{"x-name":"__usage arg","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"info":{"type":"string"},"required":{"type":"boolean"},"default":{},"remaining":{"type":"boolean"}}},"usageOption":{"x-name":"__usage option","type":"object","additionalProperties":false,"properties":{"letter":{"type":"string","pattern":"^[A-Za-z0-9]$"},"type":{"enum":["flag","value"]},"info":{"type":"string"},"default":{}}},"customTags":{"x-name":"__tags","type":"object","additionalProperties":{"$ref":"#/definitions/customTag"}},"customTag":{"x-name":"custom tag","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"custom tag","required":["script"],"additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"priority":{"type":"number"}}}},"runList":{"x-name":"run","type":"array","items":{"$ref":"#/definitions/runItem"}},"runItem":{"x-name":"run item","x-rule":"runItem","type":"object","allOf":[{"if":{"required":["script"]},"then":{"$ref":"#/definitions/scriptItem"}},{"if":{"required":["shell"]},"then":{"$ref":"#/definitions/shellItem"}},{"if":{"required":["set"]},"then":{"$ref":"#/definitions/setItem"}},{"if":{"required":["cd"]},"then":{"$ref":"#/definitions/cdItem"}},{"if":{"required":["timeseries derive"],"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]}]}},"then":{"$ref":"#/definitions/deriveItem"}},{"if":{"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]},{"required":["timeseries derive"]}]}},"then":{"x-rule":"runItemKind","not":{}}}]},"scriptItem":{"x-name":"script item","additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrPlaceholder"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/secondsOrPlaceholder"}},"interval":{"$ref":"#/definitions/secondsOrPlaceholder"},"thread_id":{"type":"string","minLength":1},"singleton":{"type":"boolean"},"lock":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"alert":{"$ref":"#/definitions/alerts"},"timeseries derive":{"$ref":"#/definitions/timeseriesDerive"}}},"shellItem":{"x-name":"shell item","additionalProperties":false,"properties":{"shell":{"x-name":"shell","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"$ref":"#/definitions/shellObject"}},"timeout":{"$ref":"#/definitions/secondsOrPlaceholder"},"fail_on_error":{"type":"boolean"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/secondsOrPlaceholder"}},"interval":{"$ref":"#/definitions/secondsOrPlaceholder"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"singleton":{"type":"boolean"},"lock":{"type":"string","minLength":1},"parse":{"x-name":"parse","enum":["json","kv"]},"alert":{"$ref":"#/definitions/alerts"},"timeseries derive":{"$ref":"#/definitions/timeseriesDerive"}}},"shellObject":{"x-name":"shell","type":"object","required":["command"],"additionalProperties":false,"properties":{"command":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"env":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"setItem":{"x-name":"set item","additionalProperties":false,"properties":{"set":{"type":"object"}}},"cdItem":{"x-name":"cd item","additionalProperties":false,"properties":{"cd":{"type":"string","minLength":1}}},"runSimultaneous":{"x-name":"run simultaneous","type":"object","additionalProperties":{"$ref":"#/definitions/runList"}},"template":{"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}},"requireLock":{"x-name":"require lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrZero"},"ttl":{"$ref":"#/definitions/secondsOrZero"},"timeout_exception":{"type":"boolean"},"timeout_block":{"$ref":"#/definitions/branch"}}},"releaseLock":{"x-name":"release lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1}}},"putTagList":{"x-name":"put tag in queue","type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/definitions/putTagEntry"}},"else":{"$ref":"#/definitions/putTagEntry"}},"timeseriesCollect":{"x-name":"timeseries collect","type":"object","required":["path","interval","fields"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"interval":{"$ref":"#/definitions/durationOrPlaceholder"},"key":{"type":"string","minLength":1},"fields":{"x-name":"timeseries fields","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/timeseriesField"}},"archives":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/archive"}},"graph":{"type":"array","items":{"$ref":"#/definitions/graph"}}}},"timeseriesField":{"x-name":"timeseries field","type":"object","additionalProperties":false,"properties":{"type":{"enum":["GAUGE","COUNTER","DERIVE","ABSOLUTE"]},"heartbeat":{"$ref":"#/definitions/durationOrPlaceholder"},"min":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}},"max":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}}},"required":["type"]},"archive":{"x-name":"archive","type":["string","object"],"if":{"type":"string"},"then":{"x-name":"archive","pattern":"^\\s*(?:(?:AVERAGE|MIN|MAX|LAST)\\s+(?:0|1|0?\\.\\d+|0\\.|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*|RRA:(?:AVERAGE|MIN|MAX|LAST):(?:0|1|0?\\.\\d+|0\\.|1\\.0*):[1-9]\\d*:[1-9]\\d*)\\s*$"},"else":{"type":"object","required":["cf","steps","rows"],"additionalProperties":false,"properties":{"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]},"xff":{"type":"number","minimum":0,"maximum":1},"steps":{"type":"integer","minimum":1},"rows":{"type":"integer","minimum":1}},"x-name":"archive"}},"graph":{"x-name":"graph","type":"object","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"title":{"type":["string","number"]},"vertical label":{"type":["string","number"]},"fields":{"type":"array","items":{"type":"string"}},"method":{"enum":["LINE","AREA","STACK"]},"period":{"$ref":"#/definitions/durationOrPlaceholder"},"interval":{"$ref":"#/definitions/durationOrPlaceholder"},"width":{"type":"integer","minimum":1},"height":{"type":"integer","minimum":1},"colors":{"type":"array","items":{"type":"string","pattern":"^#?([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$"}},"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]}}},"secondsOrZero":{"x-name":"seconds or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}},"duration":{"x-name":"duration","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"}},"putTagEntry":{"x-name":"put tag in queue entry","type":"object","required":["tag","queue"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1},"queue":{"type":"string","minLength":1}}},"secondsOrPlaceholder":{"x-name":"seconds","description":"Seconds, or one %(name)s placeholder filled from pipe data when the run item starts (SPEC-silent choice, docs/engine.md).","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"}},"durationOrPlaceholder":{"x-name":"duration","description":"A duration, or one %(name)s placeholder filled from pipe data when the run item starts.","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$"}},"deriveItem":{"x-name":"timeseries derive item","additionalProperties":false,"properties":{"timeseries derive":{"$ref":"#/definitions/timeseriesDerive"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/secondsOrPlaceholder"}},"interval":{"$ref":"#/definitions/secondsOrPlaceholder"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"alert":{"$ref":"#/definitions/alerts"}}},"alerts":{"x-name":"alert","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/alert"}},"alert":{"x-name":"alert definition","type":"object","required":["when"],"additionalProperties":false,"properties":{"when":{"x-name":"expression","type":["string","number","boolean"]},"clear":{"x-name":"expression","type":["string","number","boolean"]},"value":{"x-name":"expression","type":["string","number","boolean"]},"for":{"$ref":"#/definitions/durationOrZero"},"repeat":{"$ref":"#/definitions/duration"},"timeout":{"$ref":"#/definitions/duration"},"run":{"$ref":"#/definitions/runList"}}},"timeseriesDerive":{"x-name":"timeseries derive","type":"object","required":["fields"],"additionalProperties":false,"properties":{"sources":{"x-name":"derive sources","type":"object","additionalProperties":{"x-name":"derive source","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"derive source","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1}}}}},"fields":{"x-name":"derived fields","type":"object","minProperties":1,"additionalProperties":{"x-name":"expression","type":["string","number","boolean"]}}}},"durationOrZero":{"x-name":"duration or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration or zero","minimum":0},"else":{"x-name":"duration or zero","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"}}}};
 const schema12 = {"x-name":"block","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"__usage":{"$ref":"#/definitions/usage"},"__tags":{"$ref":"#/definitions/customTags"}}};
 const schema13 = {"x-name":"mapping","type":"object","properties":{"__priority":{"x-name":"__priority","type":"number"},"__return_tag":{"x-name":"__return_tag","type":"string","minLength":1}},"patternProperties":{"^if\\s+\\S":{"$ref":"#/definitions/branch"},"^elif\\s+\\S":{"$ref":"#/definitions/branch"},"^else$":{"$ref":"#/definitions/branch"},"^run$":{"$ref":"#/definitions/runList"},"^run[ _]+simultaneous$":{"$ref":"#/definitions/runSimultaneous"},"^template$":{"$ref":"#/definitions/template"},"^require[ _]+lock$":{"$ref":"#/definitions/requireLock"},"^release[ _]+lock$":{"$ref":"#/definitions/releaseLock"},"^put[ _]+tag[ _]+in[ _]+queue$":{"$ref":"#/definitions/putTagList"},"^(increment|decrement)\\s+\\S":{"x-name":"increment/decrement","type":["number","null"]},"^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)":{"$ref":"#/definitions/data"}}};
-const schema46 = {"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}};
-const schema50 = {"x-name":"release lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1}}};
+const schema49 = {"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}};
+const schema53 = {"x-name":"release lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1}}};
 const pattern0 = new RegExp("^if\\s+\\S", "u");
 const pattern1 = new RegExp("^elif\\s+\\S", "u");
 const pattern2 = new RegExp("^else$", "u");
 const pattern3 = new RegExp("^run$", "u");
-const pattern20 = new RegExp("^run[ _]+simultaneous$", "u");
-const pattern21 = new RegExp("^template$", "u");
-const pattern22 = new RegExp("^require[ _]+lock$", "u");
-const pattern25 = new RegExp("^release[ _]+lock$", "u");
-const pattern26 = new RegExp("^put[ _]+tag[ _]+in[ _]+queue$", "u");
-const pattern27 = new RegExp("^(increment|decrement)\\s+\\S", "u");
-const pattern28 = new RegExp("^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)", "u");
+const pattern22 = new RegExp("^run[ _]+simultaneous$", "u");
+const pattern23 = new RegExp("^template$", "u");
+const pattern24 = new RegExp("^require[ _]+lock$", "u");
+const pattern27 = new RegExp("^release[ _]+lock$", "u");
+const pattern28 = new RegExp("^put[ _]+tag[ _]+in[ _]+queue$", "u");
+const pattern29 = new RegExp("^(increment|decrement)\\s+\\S", "u");
+const pattern30 = new RegExp("^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)", "u");
 const schema14 = {"x-name":"condition branch","type":["object","null"],"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}};
 const wrapper0 = {validate: validate12};
 
@@ -84,18 +84,19 @@ return errors === 0;
 
 const schema15 = {"x-name":"run","type":"array","items":{"$ref":"#/definitions/runItem"}};
 const schema16 = {"x-name":"run item","x-rule":"runItem","type":"object","allOf":[{"if":{"required":["script"]},"then":{"$ref":"#/definitions/scriptItem"}},{"if":{"required":["shell"]},"then":{"$ref":"#/definitions/shellItem"}},{"if":{"required":["set"]},"then":{"$ref":"#/definitions/setItem"}},{"if":{"required":["cd"]},"then":{"$ref":"#/definitions/cdItem"}},{"if":{"required":["timeseries derive"],"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]}]}},"then":{"$ref":"#/definitions/deriveItem"}},{"if":{"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]},{"required":["timeseries derive"]}]}},"then":{"x-rule":"runItemKind","not":{}}}]};
-const schema39 = {"x-name":"set item","additionalProperties":false,"properties":{"set":{"type":"object"}}};
-const schema40 = {"x-name":"cd item","additionalProperties":false,"properties":{"cd":{"type":"string","minLength":1}}};
-const schema17 = {"x-name":"script item","additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/seconds"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/seconds"}},"interval":{"$ref":"#/definitions/seconds"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"alert":{"$ref":"#/definitions/alerts"},"timeseries derive":{"$ref":"#/definitions/timeseriesDerive"}}};
-const schema18 = {"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}};
+const schema42 = {"x-name":"set item","additionalProperties":false,"properties":{"set":{"type":"object"}}};
+const schema43 = {"x-name":"cd item","additionalProperties":false,"properties":{"cd":{"type":"string","minLength":1}}};
+const schema17 = {"x-name":"script item","additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrPlaceholder"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/secondsOrPlaceholder"}},"interval":{"$ref":"#/definitions/secondsOrPlaceholder"},"thread_id":{"type":"string","minLength":1},"singleton":{"type":"boolean"},"lock":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"alert":{"$ref":"#/definitions/alerts"},"timeseries derive":{"$ref":"#/definitions/timeseriesDerive"}}};
+const schema18 = {"x-name":"seconds","description":"Seconds, or one %(name)s placeholder filled from pipe data when the run item starts (SPEC-silent choice, docs/engine.md).","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"}};
 const schema34 = {"x-name":"timeseries derive","type":"object","required":["fields"],"additionalProperties":false,"properties":{"sources":{"x-name":"derive sources","type":"object","additionalProperties":{"x-name":"derive source","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"derive source","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1}}}}},"fields":{"x-name":"derived fields","type":"object","minProperties":1,"additionalProperties":{"x-name":"expression","type":["string","number","boolean"]}}}};
-const pattern4 = new RegExp("^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$", "u");
-const schema21 = {"x-name":"timeseries collect","type":"object","required":["path","interval","fields"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"interval":{"$ref":"#/definitions/duration"},"key":{"type":"string","minLength":1},"fields":{"x-name":"timeseries fields","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/timeseriesField"}},"archives":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/archive"}},"graph":{"type":"array","items":{"$ref":"#/definitions/graph"}}}};
-const schema22 = {"x-name":"duration","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"}};
+const func2 = Object.prototype.hasOwnProperty;
+const pattern4 = new RegExp("^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$", "u");
+const schema21 = {"x-name":"timeseries collect","type":"object","required":["path","interval","fields"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"interval":{"$ref":"#/definitions/durationOrPlaceholder"},"key":{"type":"string","minLength":1},"fields":{"x-name":"timeseries fields","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/timeseriesField"}},"archives":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/archive"}},"graph":{"type":"array","items":{"$ref":"#/definitions/graph"}}}};
+const schema22 = {"x-name":"duration","description":"A duration, or one %(name)s placeholder filled from pipe data when the run item starts.","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$"}};
 const schema25 = {"x-name":"archive","type":["string","object"],"if":{"type":"string"},"then":{"x-name":"archive","pattern":"^\\s*(?:(?:AVERAGE|MIN|MAX|LAST)\\s+(?:0|1|0?\\.\\d+|0\\.|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*|RRA:(?:AVERAGE|MIN|MAX|LAST):(?:0|1|0?\\.\\d+|0\\.|1\\.0*):[1-9]\\d*:[1-9]\\d*)\\s*$"},"else":{"type":"object","required":["cf","steps","rows"],"additionalProperties":false,"properties":{"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]},"xff":{"type":"number","minimum":0,"maximum":1},"steps":{"type":"integer","minimum":1},"rows":{"type":"integer","minimum":1}},"x-name":"archive"}};
-const pattern7 = new RegExp("^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$", "u");
+const pattern7 = new RegExp("^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$", "u");
 const pattern9 = new RegExp("^\\s*(?:(?:AVERAGE|MIN|MAX|LAST)\\s+(?:0|1|0?\\.\\d+|0\\.|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*|RRA:(?:AVERAGE|MIN|MAX|LAST):(?:0|1|0?\\.\\d+|0\\.|1\\.0*):[1-9]\\d*:[1-9]\\d*)\\s*$", "u");
-const schema23 = {"x-name":"timeseries field","type":"object","additionalProperties":false,"properties":{"type":{"enum":["GAUGE","COUNTER","DERIVE","ABSOLUTE"]},"heartbeat":{"$ref":"#/definitions/duration"},"min":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}},"max":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}}},"required":["type"]};
+const schema23 = {"x-name":"timeseries field","type":"object","additionalProperties":false,"properties":{"type":{"enum":["GAUGE","COUNTER","DERIVE","ABSOLUTE"]},"heartbeat":{"$ref":"#/definitions/durationOrPlaceholder"},"min":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}},"max":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}}},"required":["type"]};
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -139,7 +140,7 @@ errors++;
 if(data.heartbeat !== undefined){
 let data1 = data.heartbeat;
 if((!(typeof data1 == "number")) && (typeof data1 !== "string")){
-const err3 = {instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/duration/type",keyword:"type",params:{type: schema22.type},message:"must be number,string",schema:schema22.type,parentSchema:schema22,data:data1};
+const err3 = {instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/durationOrPlaceholder/type",keyword:"type",params:{type: schema22.type},message:"must be number,string",schema:schema22.type,parentSchema:schema22,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -176,7 +177,7 @@ if(_valid0){
 const _errs10 = errors;
 if(typeof data1 == "number"){
 if(data1 <= 0 || isNaN(data1)){
-const err5 = {instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/duration/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema22.then,data:data1};
+const err5 = {instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/durationOrPlaceholder/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema22.then,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -194,7 +195,7 @@ else {
 const _errs12 = errors;
 if(typeof data1 === "string"){
 if(!pattern7.test(data1)){
-const err6 = {instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/duration/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$",parentSchema:schema22.else,data:data1};
+const err6 = {instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/durationOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$",parentSchema:schema22.else,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -209,7 +210,7 @@ valid2 = _valid0;
 ifClause0 = "else";
 }
 if(!valid2){
-const err7 = {instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/duration/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema22.if,parentSchema:schema22,data:data1};
+const err7 = {instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/durationOrPlaceholder/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema22.if,parentSchema:schema22,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -356,8 +357,7 @@ validate21.errors = vErrors;
 return errors === 0;
 }
 
-const schema26 = {"x-name":"graph","type":"object","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"title":{"type":["string","number"]},"vertical label":{"type":["string","number"]},"fields":{"type":"array","items":{"type":"string"}},"method":{"enum":["LINE","AREA","STACK"]},"period":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"},"width":{"type":"integer","minimum":1},"height":{"type":"integer","minimum":1},"colors":{"type":"array","items":{"type":"string","pattern":"^#?([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$"}},"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]}}};
-const func2 = Object.prototype.hasOwnProperty;
+const schema26 = {"x-name":"graph","type":"object","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"title":{"type":["string","number"]},"vertical label":{"type":["string","number"]},"fields":{"type":"array","items":{"type":"string"}},"method":{"enum":["LINE","AREA","STACK"]},"period":{"$ref":"#/definitions/durationOrPlaceholder"},"interval":{"$ref":"#/definitions/durationOrPlaceholder"},"width":{"type":"integer","minimum":1},"height":{"type":"integer","minimum":1},"colors":{"type":"array","items":{"type":"string","pattern":"^#?([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$"}},"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]}}};
 const pattern12 = new RegExp("^#?([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$", "u");
 
 function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -482,7 +482,7 @@ errors++;
 if(data.period !== undefined){
 let data6 = data.period;
 if((!(typeof data6 == "number")) && (typeof data6 !== "string")){
-const err9 = {instancePath:instancePath+"/period",schemaPath:"#/definitions/duration/type",keyword:"type",params:{type: schema22.type},message:"must be number,string",schema:schema22.type,parentSchema:schema22,data:data6};
+const err9 = {instancePath:instancePath+"/period",schemaPath:"#/definitions/durationOrPlaceholder/type",keyword:"type",params:{type: schema22.type},message:"must be number,string",schema:schema22.type,parentSchema:schema22,data:data6};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -519,7 +519,7 @@ if(_valid0){
 const _errs20 = errors;
 if(typeof data6 == "number"){
 if(data6 <= 0 || isNaN(data6)){
-const err11 = {instancePath:instancePath+"/period",schemaPath:"#/definitions/duration/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema22.then,data:data6};
+const err11 = {instancePath:instancePath+"/period",schemaPath:"#/definitions/durationOrPlaceholder/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema22.then,data:data6};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -537,7 +537,7 @@ else {
 const _errs22 = errors;
 if(typeof data6 === "string"){
 if(!pattern7.test(data6)){
-const err12 = {instancePath:instancePath+"/period",schemaPath:"#/definitions/duration/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$",parentSchema:schema22.else,data:data6};
+const err12 = {instancePath:instancePath+"/period",schemaPath:"#/definitions/durationOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$",parentSchema:schema22.else,data:data6};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -552,7 +552,7 @@ valid4 = _valid0;
 ifClause0 = "else";
 }
 if(!valid4){
-const err13 = {instancePath:instancePath+"/period",schemaPath:"#/definitions/duration/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema22.if,parentSchema:schema22,data:data6};
+const err13 = {instancePath:instancePath+"/period",schemaPath:"#/definitions/durationOrPlaceholder/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema22.if,parentSchema:schema22,data:data6};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -565,7 +565,7 @@ errors++;
 if(data.interval !== undefined){
 let data7 = data.interval;
 if((!(typeof data7 == "number")) && (typeof data7 !== "string")){
-const err14 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/type",keyword:"type",params:{type: schema22.type},message:"must be number,string",schema:schema22.type,parentSchema:schema22,data:data7};
+const err14 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/durationOrPlaceholder/type",keyword:"type",params:{type: schema22.type},message:"must be number,string",schema:schema22.type,parentSchema:schema22,data:data7};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -602,7 +602,7 @@ if(_valid1){
 const _errs31 = errors;
 if(typeof data7 == "number"){
 if(data7 <= 0 || isNaN(data7)){
-const err16 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema22.then,data:data7};
+const err16 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/durationOrPlaceholder/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema22.then,data:data7};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -620,7 +620,7 @@ else {
 const _errs33 = errors;
 if(typeof data7 === "string"){
 if(!pattern7.test(data7)){
-const err17 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$",parentSchema:schema22.else,data:data7};
+const err17 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/durationOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$",parentSchema:schema22.else,data:data7};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -635,7 +635,7 @@ valid6 = _valid1;
 ifClause1 = "else";
 }
 if(!valid6){
-const err18 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema22.if,parentSchema:schema22,data:data7};
+const err18 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/durationOrPlaceholder/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema22.if,parentSchema:schema22,data:data7};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -839,7 +839,7 @@ errors++;
 if(data.interval !== undefined){
 let data1 = data.interval;
 if((!(typeof data1 == "number")) && (typeof data1 !== "string")){
-const err6 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/type",keyword:"type",params:{type: schema22.type},message:"must be number,string",schema:schema22.type,parentSchema:schema22,data:data1};
+const err6 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/durationOrPlaceholder/type",keyword:"type",params:{type: schema22.type},message:"must be number,string",schema:schema22.type,parentSchema:schema22,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -876,7 +876,7 @@ if(_valid0){
 const _errs11 = errors;
 if(typeof data1 == "number"){
 if(data1 <= 0 || isNaN(data1)){
-const err8 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema22.then,data:data1};
+const err8 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/durationOrPlaceholder/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema22.then,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -894,7 +894,7 @@ else {
 const _errs13 = errors;
 if(typeof data1 === "string"){
 if(!pattern7.test(data1)){
-const err9 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$",parentSchema:schema22.else,data:data1};
+const err9 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/durationOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$",parentSchema:schema22.else,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -909,7 +909,7 @@ valid2 = _valid0;
 ifClause0 = "else";
 }
 if(!valid2){
-const err10 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/duration/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema22.if,parentSchema:schema22,data:data1};
+const err10 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/durationOrPlaceholder/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema22.if,parentSchema:schema22,data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1264,6 +1264,8 @@ return errors === 0;
 const schema29 = {"x-name":"alert","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/alert"}};
 const schema30 = {"x-name":"alert definition","type":"object","required":["when"],"additionalProperties":false,"properties":{"when":{"x-name":"expression","type":["string","number","boolean"]},"clear":{"x-name":"expression","type":["string","number","boolean"]},"value":{"x-name":"expression","type":["string","number","boolean"]},"for":{"$ref":"#/definitions/durationOrZero"},"repeat":{"$ref":"#/definitions/duration"},"timeout":{"$ref":"#/definitions/duration"},"run":{"$ref":"#/definitions/runList"}}};
 const schema31 = {"x-name":"duration or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration or zero","minimum":0},"else":{"x-name":"duration or zero","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"}};
+const schema32 = {"x-name":"duration","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"}};
+const pattern13 = new RegExp("^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$", "u");
 const wrapper1 = {validate: validate17};
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -1388,7 +1390,7 @@ ifClause0 = "then";
 else {
 const _errs20 = errors;
 if(typeof data3 === "string"){
-if(!pattern7.test(data3)){
+if(!pattern13.test(data3)){
 const err8 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/durationOrZero/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$",parentSchema:schema31.else,data:data3};
 if(vErrors === null){
 vErrors = [err8];
@@ -1417,7 +1419,7 @@ errors++;
 if(data.repeat !== undefined){
 let data4 = data.repeat;
 if((!(typeof data4 == "number")) && (typeof data4 !== "string")){
-const err10 = {instancePath:instancePath+"/repeat",schemaPath:"#/definitions/duration/type",keyword:"type",params:{type: schema22.type},message:"must be number,string",schema:schema22.type,parentSchema:schema22,data:data4};
+const err10 = {instancePath:instancePath+"/repeat",schemaPath:"#/definitions/duration/type",keyword:"type",params:{type: schema32.type},message:"must be number,string",schema:schema32.type,parentSchema:schema32,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1454,7 +1456,7 @@ if(_valid1){
 const _errs29 = errors;
 if(typeof data4 == "number"){
 if(data4 <= 0 || isNaN(data4)){
-const err12 = {instancePath:instancePath+"/repeat",schemaPath:"#/definitions/duration/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema22.then,data:data4};
+const err12 = {instancePath:instancePath+"/repeat",schemaPath:"#/definitions/duration/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema32.then,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1471,8 +1473,8 @@ ifClause1 = "then";
 else {
 const _errs31 = errors;
 if(typeof data4 === "string"){
-if(!pattern7.test(data4)){
-const err13 = {instancePath:instancePath+"/repeat",schemaPath:"#/definitions/duration/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$",parentSchema:schema22.else,data:data4};
+if(!pattern13.test(data4)){
+const err13 = {instancePath:instancePath+"/repeat",schemaPath:"#/definitions/duration/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$",parentSchema:schema32.else,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1487,7 +1489,7 @@ valid4 = _valid1;
 ifClause1 = "else";
 }
 if(!valid4){
-const err14 = {instancePath:instancePath+"/repeat",schemaPath:"#/definitions/duration/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema22.if,parentSchema:schema22,data:data4};
+const err14 = {instancePath:instancePath+"/repeat",schemaPath:"#/definitions/duration/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema32.if,parentSchema:schema32,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1500,7 +1502,7 @@ errors++;
 if(data.timeout !== undefined){
 let data5 = data.timeout;
 if((!(typeof data5 == "number")) && (typeof data5 !== "string")){
-const err15 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/duration/type",keyword:"type",params:{type: schema22.type},message:"must be number,string",schema:schema22.type,parentSchema:schema22,data:data5};
+const err15 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/duration/type",keyword:"type",params:{type: schema32.type},message:"must be number,string",schema:schema32.type,parentSchema:schema32,data:data5};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1537,7 +1539,7 @@ if(_valid2){
 const _errs40 = errors;
 if(typeof data5 == "number"){
 if(data5 <= 0 || isNaN(data5)){
-const err17 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/duration/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema22.then,data:data5};
+const err17 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/duration/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema32.then,data:data5};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1554,8 +1556,8 @@ ifClause2 = "then";
 else {
 const _errs42 = errors;
 if(typeof data5 === "string"){
-if(!pattern7.test(data5)){
-const err18 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/duration/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$",parentSchema:schema22.else,data:data5};
+if(!pattern13.test(data5)){
+const err18 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/duration/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$",parentSchema:schema32.else,data:data5};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1570,7 +1572,7 @@ valid6 = _valid2;
 ifClause2 = "else";
 }
 if(!valid6){
-const err19 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/duration/if",keyword:"if",params:{failingKeyword: ifClause2},message:"must match \""+ifClause2+"\" schema",schema:schema22.if,parentSchema:schema22,data:data5};
+const err19 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/duration/if",keyword:"if",params:{failingKeyword: ifClause2},message:"must match \""+ifClause2+"\" schema",schema:schema32.if,parentSchema:schema32,data:data5};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1643,7 +1645,7 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!((((((((key0 === "script") || (key0 === "timeout")) || (key0 === "cache")) || (key0 === "interval")) || (key0 === "thread_id")) || (key0 === "timeseries collect")) || (key0 === "alert")) || (key0 === "timeseries derive"))){
+if(!(func2.call(schema17.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data};
 if(vErrors === null){
 vErrors = [err0];
@@ -1682,7 +1684,7 @@ errors++;
 if(data.timeout !== undefined){
 let data1 = data.timeout;
 if((!(typeof data1 == "number")) && (typeof data1 !== "string")){
-const err3 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data1};
+const err3 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrPlaceholder/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1719,7 +1721,7 @@ if(_valid0){
 const _errs10 = errors;
 if(typeof data1 == "number"){
 if(data1 <= 0 || isNaN(data1)){
-const err5 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data1};
+const err5 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrPlaceholder/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1737,7 +1739,7 @@ else {
 const _errs12 = errors;
 if(typeof data1 === "string"){
 if(!pattern4.test(data1)){
-const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema18.else,data:data1};
+const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$",parentSchema:schema18.else,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1752,7 +1754,7 @@ valid2 = _valid0;
 ifClause0 = "else";
 }
 if(!valid2){
-const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema18.if,parentSchema:schema18,data:data1};
+const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrPlaceholder/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema18.if,parentSchema:schema18,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1800,7 +1802,7 @@ vErrors = null;
 if(!_valid1){
 const _errs20 = errors;
 if((!(typeof data2 == "number")) && (typeof data2 !== "string")){
-const err10 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data2};
+const err10 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/secondsOrPlaceholder/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1837,7 +1839,7 @@ if(_valid2){
 const _errs26 = errors;
 if(typeof data2 == "number"){
 if(data2 <= 0 || isNaN(data2)){
-const err12 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data2};
+const err12 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/secondsOrPlaceholder/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1855,7 +1857,7 @@ else {
 const _errs28 = errors;
 if(typeof data2 === "string"){
 if(!pattern4.test(data2)){
-const err13 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema18.else,data:data2};
+const err13 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/secondsOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$",parentSchema:schema18.else,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1870,7 +1872,7 @@ valid5 = _valid2;
 ifClause1 = "else";
 }
 if(!valid5){
-const err14 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema18.if,parentSchema:schema18,data:data2};
+const err14 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/secondsOrPlaceholder/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema18.if,parentSchema:schema18,data:data2};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1896,7 +1898,7 @@ errors++;
 if(data.interval !== undefined){
 let data3 = data.interval;
 if((!(typeof data3 == "number")) && (typeof data3 !== "string")){
-const err16 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data3};
+const err16 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/secondsOrPlaceholder/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data3};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1933,7 +1935,7 @@ if(_valid3){
 const _errs38 = errors;
 if(typeof data3 == "number"){
 if(data3 <= 0 || isNaN(data3)){
-const err18 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data3};
+const err18 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/secondsOrPlaceholder/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data3};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1951,7 +1953,7 @@ else {
 const _errs40 = errors;
 if(typeof data3 === "string"){
 if(!pattern4.test(data3)){
-const err19 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema18.else,data:data3};
+const err19 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/secondsOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$",parentSchema:schema18.else,data:data3};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1966,7 +1968,7 @@ valid7 = _valid3;
 ifClause2 = "else";
 }
 if(!valid7){
-const err20 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause2},message:"must match \""+ifClause2+"\" schema",schema:schema18.if,parentSchema:schema18,data:data3};
+const err20 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/secondsOrPlaceholder/if",keyword:"if",params:{failingKeyword: ifClause2},message:"must match \""+ifClause2+"\" schema",schema:schema18.if,parentSchema:schema18,data:data3};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -2001,6 +2003,44 @@ vErrors.push(err22);
 errors++;
 }
 }
+if(data.singleton !== undefined){
+let data5 = data.singleton;
+if(typeof data5 !== "boolean"){
+const err23 = {instancePath:instancePath+"/singleton",schemaPath:"#/properties/singleton/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema17.properties.singleton.type,parentSchema:schema17.properties.singleton,data:data5};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data.lock !== undefined){
+let data6 = data.lock;
+if(typeof data6 === "string"){
+if(data6.length < 1){
+const err24 = {instancePath:instancePath+"/lock",schemaPath:"#/properties/lock/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema17.properties.lock,data:data6};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/lock",schemaPath:"#/properties/lock/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema17.properties.lock.type,parentSchema:schema17.properties.lock,data:data6};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
 if(data["timeseries collect"] !== undefined){
 if(!(validate20(data["timeseries collect"], {instancePath:instancePath+"/timeseries collect",parentData:data,parentDataProperty:"timeseries collect",rootData}))){
 vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
@@ -2014,50 +2054,10 @@ errors = vErrors.length;
 }
 }
 if(data["timeseries derive"] !== undefined){
-let data7 = data["timeseries derive"];
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.fields === undefined){
-const err23 = {instancePath:instancePath+"/timeseries derive",schemaPath:"#/definitions/timeseriesDerive/required",keyword:"required",params:{missingProperty: "fields"},message:"must have required property '"+"fields"+"'",schema:schema34.required,parentSchema:schema34,data:data7};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-for(const key1 in data7){
-if(!((key1 === "sources") || (key1 === "fields"))){
-const err24 = {instancePath:instancePath+"/timeseries derive",schemaPath:"#/definitions/timeseriesDerive/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema34,data:data7};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-if(data7.sources !== undefined){
-let data8 = data7.sources;
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-for(const key2 in data8){
-let data9 = data8[key2];
-if((typeof data9 !== "string") && (!(data9 && typeof data9 == "object" && !Array.isArray(data9)))){
-const err25 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/type",keyword:"type",params:{type: schema34.properties.sources.additionalProperties.type},message:"must be string,object",schema:schema34.properties.sources.additionalProperties.type,parentSchema:schema34.properties.sources.additionalProperties,data:data9};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-const _errs58 = errors;
-let valid11 = true;
-const _errs59 = errors;
-if(typeof data9 !== "string"){
-const err26 = {};
+let data9 = data["timeseries derive"];
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.fields === undefined){
+const err26 = {instancePath:instancePath+"/timeseries derive",schemaPath:"#/definitions/timeseriesDerive/required",keyword:"required",params:{missingProperty: "fields"},message:"must have required property '"+"fields"+"'",schema:schema34.required,parentSchema:schema34,data:data9};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -2066,22 +2066,9 @@ vErrors.push(err26);
 }
 errors++;
 }
-var _valid4 = _errs59 === errors;
-errors = _errs58;
-if(vErrors !== null){
-if(_errs58){
-vErrors.length = _errs58;
-}
-else {
-vErrors = null;
-}
-}
-let ifClause3;
-if(_valid4){
-const _errs61 = errors;
-if(typeof data9 === "string"){
-if(data9.length < 1){
-const err27 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/then/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.properties.sources.additionalProperties.then,data:data9};
+for(const key1 in data9){
+if(!((key1 === "sources") || (key1 === "fields"))){
+const err27 = {instancePath:instancePath+"/timeseries derive",schemaPath:"#/definitions/timeseriesDerive/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema34,data:data9};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -2091,15 +2078,13 @@ vErrors.push(err27);
 errors++;
 }
 }
-var _valid4 = _errs61 === errors;
-valid11 = _valid4;
-ifClause3 = "then";
-}
-else {
-const _errs62 = errors;
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.path === undefined){
-const err28 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/else/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema34.properties.sources.additionalProperties.else.required,parentSchema:schema34.properties.sources.additionalProperties.else,data:data9};
+if(data9.sources !== undefined){
+let data10 = data9.sources;
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+for(const key2 in data10){
+let data11 = data10[key2];
+if((typeof data11 !== "string") && (!(data11 && typeof data11 == "object" && !Array.isArray(data11)))){
+const err28 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/type",keyword:"type",params:{type: schema34.properties.sources.additionalProperties.type},message:"must be string,object",schema:schema34.properties.sources.additionalProperties.type,parentSchema:schema34.properties.sources.additionalProperties,data:data11};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -2108,9 +2093,11 @@ vErrors.push(err28);
 }
 errors++;
 }
-for(const key3 in data9){
-if(!(key3 === "path")){
-const err29 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/else/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema34.properties.sources.additionalProperties.else,data:data9};
+const _errs62 = errors;
+let valid11 = true;
+const _errs63 = errors;
+if(typeof data11 !== "string"){
+const err29 = {};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -2119,12 +2106,22 @@ vErrors.push(err29);
 }
 errors++;
 }
+var _valid4 = _errs63 === errors;
+errors = _errs62;
+if(vErrors !== null){
+if(_errs62){
+vErrors.length = _errs62;
 }
-if(data9.path !== undefined){
-let data10 = data9.path;
-if(typeof data10 === "string"){
-if(data10.length < 1){
-const err30 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/else/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.properties.sources.additionalProperties.else.properties.path,data:data10};
+else {
+vErrors = null;
+}
+}
+let ifClause3;
+if(_valid4){
+const _errs65 = errors;
+if(typeof data11 === "string"){
+if(data11.length < 1){
+const err30 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/then/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.properties.sources.additionalProperties.then,data:data11};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -2134,8 +2131,15 @@ vErrors.push(err30);
 errors++;
 }
 }
+var _valid4 = _errs65 === errors;
+valid11 = _valid4;
+ifClause3 = "then";
+}
 else {
-const err31 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/else/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.sources.additionalProperties.else.properties.path.type,parentSchema:schema34.properties.sources.additionalProperties.else.properties.path,data:data10};
+const _errs66 = errors;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+if(data11.path === undefined){
+const err31 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/else/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema34.properties.sources.additionalProperties.else.required,parentSchema:schema34.properties.sources.additionalProperties.else,data:data11};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -2144,14 +2148,9 @@ vErrors.push(err31);
 }
 errors++;
 }
-}
-}
-var _valid4 = _errs62 === errors;
-valid11 = _valid4;
-ifClause3 = "else";
-}
-if(!valid11){
-const err32 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/if",keyword:"if",params:{failingKeyword: ifClause3},message:"must match \""+ifClause3+"\" schema",schema:schema34.properties.sources.additionalProperties.if,parentSchema:schema34.properties.sources.additionalProperties,data:data9};
+for(const key3 in data11){
+if(!(key3 === "path")){
+const err32 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/else/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema34.properties.sources.additionalProperties.else,data:data11};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -2161,9 +2160,11 @@ vErrors.push(err32);
 errors++;
 }
 }
-}
-else {
-const err33 = {instancePath:instancePath+"/timeseries derive/sources",schemaPath:"#/definitions/timeseriesDerive/properties/sources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.properties.sources.type,parentSchema:schema34.properties.sources,data:data8};
+if(data11.path !== undefined){
+let data12 = data11.path;
+if(typeof data12 === "string"){
+if(data12.length < 1){
+const err33 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/else/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.properties.sources.additionalProperties.else.properties.path,data:data12};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -2173,11 +2174,8 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data7.fields !== undefined){
-let data11 = data7.fields;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-if(Object.keys(data11).length < 1){
-const err34 = {instancePath:instancePath+"/timeseries derive/fields",schemaPath:"#/definitions/timeseriesDerive/properties/fields/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema34.properties.fields,data:data11};
+else {
+const err34 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/else/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.sources.additionalProperties.else.properties.path.type,parentSchema:schema34.properties.sources.additionalProperties.else.properties.path,data:data12};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -2186,10 +2184,14 @@ vErrors.push(err34);
 }
 errors++;
 }
-for(const key4 in data11){
-let data12 = data11[key4];
-if(((typeof data12 !== "string") && (!(typeof data12 == "number"))) && (typeof data12 !== "boolean")){
-const err35 = {instancePath:instancePath+"/timeseries derive/fields/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/fields/additionalProperties/type",keyword:"type",params:{type: schema34.properties.fields.additionalProperties.type},message:"must be string,number,boolean",schema:schema34.properties.fields.additionalProperties.type,parentSchema:schema34.properties.fields.additionalProperties,data:data12};
+}
+}
+var _valid4 = _errs66 === errors;
+valid11 = _valid4;
+ifClause3 = "else";
+}
+if(!valid11){
+const err35 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/if",keyword:"if",params:{failingKeyword: ifClause3},message:"must match \""+ifClause3+"\" schema",schema:schema34.properties.sources.additionalProperties.if,parentSchema:schema34.properties.sources.additionalProperties,data:data11};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -2201,7 +2203,7 @@ errors++;
 }
 }
 else {
-const err36 = {instancePath:instancePath+"/timeseries derive/fields",schemaPath:"#/definitions/timeseriesDerive/properties/fields/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.properties.fields.type,parentSchema:schema34.properties.fields,data:data11};
+const err36 = {instancePath:instancePath+"/timeseries derive/sources",schemaPath:"#/definitions/timeseriesDerive/properties/sources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.properties.sources.type,parentSchema:schema34.properties.sources,data:data10};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -2211,14 +2213,52 @@ vErrors.push(err36);
 errors++;
 }
 }
-}
-else {
-const err37 = {instancePath:instancePath+"/timeseries derive",schemaPath:"#/definitions/timeseriesDerive/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.type,parentSchema:schema34,data:data7};
+if(data9.fields !== undefined){
+let data13 = data9.fields;
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+if(Object.keys(data13).length < 1){
+const err37 = {instancePath:instancePath+"/timeseries derive/fields",schemaPath:"#/definitions/timeseriesDerive/properties/fields/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema34.properties.fields,data:data13};
 if(vErrors === null){
 vErrors = [err37];
 }
 else {
 vErrors.push(err37);
+}
+errors++;
+}
+for(const key4 in data13){
+let data14 = data13[key4];
+if(((typeof data14 !== "string") && (!(typeof data14 == "number"))) && (typeof data14 !== "boolean")){
+const err38 = {instancePath:instancePath+"/timeseries derive/fields/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/fields/additionalProperties/type",keyword:"type",params:{type: schema34.properties.fields.additionalProperties.type},message:"must be string,number,boolean",schema:schema34.properties.fields.additionalProperties.type,parentSchema:schema34.properties.fields.additionalProperties,data:data14};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+}
+else {
+const err39 = {instancePath:instancePath+"/timeseries derive/fields",schemaPath:"#/definitions/timeseriesDerive/properties/fields/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.properties.fields.type,parentSchema:schema34.properties.fields,data:data13};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+}
+else {
+const err40 = {instancePath:instancePath+"/timeseries derive",schemaPath:"#/definitions/timeseriesDerive/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.type,parentSchema:schema34,data:data9};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
 }
 errors++;
 }
@@ -2228,8 +2268,10 @@ validate19.errors = vErrors;
 return errors === 0;
 }
 
-const schema35 = {"x-name":"shell item","additionalProperties":false,"properties":{"shell":{"x-name":"shell","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"$ref":"#/definitions/shellObject"}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}};
+const schema35 = {"x-name":"shell item","additionalProperties":false,"properties":{"shell":{"x-name":"shell","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"$ref":"#/definitions/shellObject"}},"timeout":{"$ref":"#/definitions/secondsOrPlaceholder"},"fail_on_error":{"type":"boolean"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/secondsOrPlaceholder"}},"interval":{"$ref":"#/definitions/secondsOrPlaceholder"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"singleton":{"type":"boolean"},"lock":{"type":"string","minLength":1},"parse":{"x-name":"parse","enum":["json","kv"]},"alert":{"$ref":"#/definitions/alerts"},"timeseries derive":{"$ref":"#/definitions/timeseriesDerive"}}};
 const schema36 = {"x-name":"shell","type":"object","required":["command"],"additionalProperties":false,"properties":{"command":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"env":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}};
+const schema37 = {"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}};
+const pattern16 = new RegExp("^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$", "u");
 
 function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2338,7 +2380,7 @@ errors++;
 if(data.timeout !== undefined){
 let data4 = data.timeout;
 if((!(typeof data4 == "number")) && (typeof data4 !== "string")){
-const err8 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data4};
+const err8 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema37.type},message:"must be number,string",schema:schema37.type,parentSchema:schema37,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2375,7 +2417,7 @@ if(_valid0){
 const _errs18 = errors;
 if(typeof data4 == "number"){
 if(data4 <= 0 || isNaN(data4)){
-const err10 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data4};
+const err10 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema37.then,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2392,8 +2434,8 @@ ifClause0 = "then";
 else {
 const _errs20 = errors;
 if(typeof data4 === "string"){
-if(!pattern4.test(data4)){
-const err11 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema18.else,data:data4};
+if(!pattern16.test(data4)){
+const err11 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema37.else,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2408,7 +2450,7 @@ valid3 = _valid0;
 ifClause0 = "else";
 }
 if(!valid3){
-const err12 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema18.if,parentSchema:schema18,data:data4};
+const err12 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema37.if,parentSchema:schema37,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2452,7 +2494,7 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(((key0 === "shell") || (key0 === "timeout")) || (key0 === "fail_on_error"))){
+if(!(func2.call(schema35.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema35,data};
 if(vErrors === null){
 vErrors = [err0];
@@ -2541,7 +2583,7 @@ errors++;
 if(data.timeout !== undefined){
 let data1 = data.timeout;
 if((!(typeof data1 == "number")) && (typeof data1 !== "string")){
-const err5 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data1};
+const err5 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrPlaceholder/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2578,7 +2620,7 @@ if(_valid1){
 const _errs16 = errors;
 if(typeof data1 == "number"){
 if(data1 <= 0 || isNaN(data1)){
-const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data1};
+const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrPlaceholder/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2596,7 +2638,7 @@ else {
 const _errs18 = errors;
 if(typeof data1 === "string"){
 if(!pattern4.test(data1)){
-const err8 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema18.else,data:data1};
+const err8 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$",parentSchema:schema18.else,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2611,7 +2653,7 @@ valid3 = _valid1;
 ifClause1 = "else";
 }
 if(!valid3){
-const err9 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema18.if,parentSchema:schema18,data:data1};
+const err9 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrPlaceholder/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema18.if,parentSchema:schema18,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2634,20 +2676,532 @@ vErrors.push(err10);
 errors++;
 }
 }
+if(data.cache !== undefined){
+let data3 = data.cache;
+if(((typeof data3 !== "boolean") && (!(typeof data3 == "number"))) && (typeof data3 !== "string")){
+const err11 = {instancePath:instancePath+"/cache",schemaPath:"#/properties/cache/type",keyword:"type",params:{type: schema35.properties.cache.type},message:"must be boolean,number,string",schema:schema35.properties.cache.type,parentSchema:schema35.properties.cache,data:data3};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+const _errs25 = errors;
+let valid4 = true;
+const _errs26 = errors;
+if(typeof data3 !== "boolean"){
+const err12 = {};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+var _valid2 = _errs26 === errors;
+errors = _errs25;
+if(vErrors !== null){
+if(_errs25){
+vErrors.length = _errs25;
+}
+else {
+vErrors = null;
+}
+}
+if(!_valid2){
+const _errs28 = errors;
+if((!(typeof data3 == "number")) && (typeof data3 !== "string")){
+const err13 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/secondsOrPlaceholder/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data3};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+const _errs31 = errors;
+let valid6 = true;
+const _errs32 = errors;
+if(!(typeof data3 == "number")){
+const err14 = {};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+var _valid3 = _errs32 === errors;
+errors = _errs31;
+if(vErrors !== null){
+if(_errs31){
+vErrors.length = _errs31;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause2;
+if(_valid3){
+const _errs34 = errors;
+if(typeof data3 == "number"){
+if(data3 <= 0 || isNaN(data3)){
+const err15 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/secondsOrPlaceholder/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data3};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+var _valid3 = _errs34 === errors;
+valid6 = _valid3;
+ifClause2 = "then";
+}
+else {
+const _errs36 = errors;
+if(typeof data3 === "string"){
+if(!pattern4.test(data3)){
+const err16 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/secondsOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$",parentSchema:schema18.else,data:data3};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+var _valid3 = _errs36 === errors;
+valid6 = _valid3;
+ifClause2 = "else";
+}
+if(!valid6){
+const err17 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/secondsOrPlaceholder/if",keyword:"if",params:{failingKeyword: ifClause2},message:"must match \""+ifClause2+"\" schema",schema:schema18.if,parentSchema:schema18,data:data3};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+var _valid2 = _errs28 === errors;
+valid4 = _valid2;
+}
+if(!valid4){
+const err18 = {instancePath:instancePath+"/cache",schemaPath:"#/properties/cache/if",keyword:"if",params:{failingKeyword: "else"},message:"must match \"else\" schema",schema:schema35.properties.cache.if,parentSchema:schema35.properties.cache,data:data3};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.interval !== undefined){
+let data4 = data.interval;
+if((!(typeof data4 == "number")) && (typeof data4 !== "string")){
+const err19 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/secondsOrPlaceholder/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data4};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+const _errs43 = errors;
+let valid8 = true;
+const _errs44 = errors;
+if(!(typeof data4 == "number")){
+const err20 = {};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+var _valid4 = _errs44 === errors;
+errors = _errs43;
+if(vErrors !== null){
+if(_errs43){
+vErrors.length = _errs43;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause3;
+if(_valid4){
+const _errs46 = errors;
+if(typeof data4 == "number"){
+if(data4 <= 0 || isNaN(data4)){
+const err21 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/secondsOrPlaceholder/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data4};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+var _valid4 = _errs46 === errors;
+valid8 = _valid4;
+ifClause3 = "then";
+}
+else {
+const _errs48 = errors;
+if(typeof data4 === "string"){
+if(!pattern4.test(data4)){
+const err22 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/secondsOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$",parentSchema:schema18.else,data:data4};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+var _valid4 = _errs48 === errors;
+valid8 = _valid4;
+ifClause3 = "else";
+}
+if(!valid8){
+const err23 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/secondsOrPlaceholder/if",keyword:"if",params:{failingKeyword: ifClause3},message:"must match \""+ifClause3+"\" schema",schema:schema18.if,parentSchema:schema18,data:data4};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data.thread_id !== undefined){
+let data5 = data.thread_id;
+if(typeof data5 === "string"){
+if(data5.length < 1){
+const err24 = {instancePath:instancePath+"/thread_id",schemaPath:"#/properties/thread_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema35.properties.thread_id,data:data5};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/thread_id",schemaPath:"#/properties/thread_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.thread_id.type,parentSchema:schema35.properties.thread_id,data:data5};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data["timeseries collect"] !== undefined){
+if(!(validate20(data["timeseries collect"], {instancePath:instancePath+"/timeseries collect",parentData:data,parentDataProperty:"timeseries collect",rootData}))){
+vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+errors = vErrors.length;
+}
+}
+if(data.singleton !== undefined){
+let data7 = data.singleton;
+if(typeof data7 !== "boolean"){
+const err26 = {instancePath:instancePath+"/singleton",schemaPath:"#/properties/singleton/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema35.properties.singleton.type,parentSchema:schema35.properties.singleton,data:data7};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+if(data.lock !== undefined){
+let data8 = data.lock;
+if(typeof data8 === "string"){
+if(data8.length < 1){
+const err27 = {instancePath:instancePath+"/lock",schemaPath:"#/properties/lock/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema35.properties.lock,data:data8};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/lock",schemaPath:"#/properties/lock/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.lock.type,parentSchema:schema35.properties.lock,data:data8};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data.parse !== undefined){
+let data9 = data.parse;
+if(!((data9 === "json") || (data9 === "kv"))){
+const err29 = {instancePath:instancePath+"/parse",schemaPath:"#/properties/parse/enum",keyword:"enum",params:{allowedValues: schema35.properties.parse.enum},message:"must be equal to one of the allowed values",schema:schema35.properties.parse.enum,parentSchema:schema35.properties.parse,data:data9};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data.alert !== undefined){
+if(!(validate26(data.alert, {instancePath:instancePath+"/alert",parentData:data,parentDataProperty:"alert",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+}
+if(data["timeseries derive"] !== undefined){
+let data11 = data["timeseries derive"];
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+if(data11.fields === undefined){
+const err30 = {instancePath:instancePath+"/timeseries derive",schemaPath:"#/definitions/timeseriesDerive/required",keyword:"required",params:{missingProperty: "fields"},message:"must have required property '"+"fields"+"'",schema:schema34.required,parentSchema:schema34,data:data11};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+for(const key1 in data11){
+if(!((key1 === "sources") || (key1 === "fields"))){
+const err31 = {instancePath:instancePath+"/timeseries derive",schemaPath:"#/definitions/timeseriesDerive/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema34,data:data11};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data11.sources !== undefined){
+let data12 = data11.sources;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+for(const key2 in data12){
+let data13 = data12[key2];
+if((typeof data13 !== "string") && (!(data13 && typeof data13 == "object" && !Array.isArray(data13)))){
+const err32 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/type",keyword:"type",params:{type: schema34.properties.sources.additionalProperties.type},message:"must be string,object",schema:schema34.properties.sources.additionalProperties.type,parentSchema:schema34.properties.sources.additionalProperties,data:data13};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+const _errs72 = errors;
+let valid12 = true;
+const _errs73 = errors;
+if(typeof data13 !== "string"){
+const err33 = {};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+var _valid5 = _errs73 === errors;
+errors = _errs72;
+if(vErrors !== null){
+if(_errs72){
+vErrors.length = _errs72;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause4;
+if(_valid5){
+const _errs75 = errors;
+if(typeof data13 === "string"){
+if(data13.length < 1){
+const err34 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/then/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.properties.sources.additionalProperties.then,data:data13};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+var _valid5 = _errs75 === errors;
+valid12 = _valid5;
+ifClause4 = "then";
+}
+else {
+const _errs76 = errors;
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+if(data13.path === undefined){
+const err35 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/else/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema34.properties.sources.additionalProperties.else.required,parentSchema:schema34.properties.sources.additionalProperties.else,data:data13};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+for(const key3 in data13){
+if(!(key3 === "path")){
+const err36 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/else/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema34.properties.sources.additionalProperties.else,data:data13};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+if(data13.path !== undefined){
+let data14 = data13.path;
+if(typeof data14 === "string"){
+if(data14.length < 1){
+const err37 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/else/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.properties.sources.additionalProperties.else.properties.path,data:data14};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/else/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.sources.additionalProperties.else.properties.path.type,parentSchema:schema34.properties.sources.additionalProperties.else.properties.path,data:data14};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+}
+var _valid5 = _errs76 === errors;
+valid12 = _valid5;
+ifClause4 = "else";
+}
+if(!valid12){
+const err39 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/if",keyword:"if",params:{failingKeyword: ifClause4},message:"must match \""+ifClause4+"\" schema",schema:schema34.properties.sources.additionalProperties.if,parentSchema:schema34.properties.sources.additionalProperties,data:data13};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+}
+else {
+const err40 = {instancePath:instancePath+"/timeseries derive/sources",schemaPath:"#/definitions/timeseriesDerive/properties/sources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.properties.sources.type,parentSchema:schema34.properties.sources,data:data12};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+if(data11.fields !== undefined){
+let data15 = data11.fields;
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+if(Object.keys(data15).length < 1){
+const err41 = {instancePath:instancePath+"/timeseries derive/fields",schemaPath:"#/definitions/timeseriesDerive/properties/fields/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema34.properties.fields,data:data15};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+for(const key4 in data15){
+let data16 = data15[key4];
+if(((typeof data16 !== "string") && (!(typeof data16 == "number"))) && (typeof data16 !== "boolean")){
+const err42 = {instancePath:instancePath+"/timeseries derive/fields/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/fields/additionalProperties/type",keyword:"type",params:{type: schema34.properties.fields.additionalProperties.type},message:"must be string,number,boolean",schema:schema34.properties.fields.additionalProperties.type,parentSchema:schema34.properties.fields.additionalProperties,data:data16};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/timeseries derive/fields",schemaPath:"#/definitions/timeseriesDerive/properties/fields/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.properties.fields.type,parentSchema:schema34.properties.fields,data:data15};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+}
+else {
+const err44 = {instancePath:instancePath+"/timeseries derive",schemaPath:"#/definitions/timeseriesDerive/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.type,parentSchema:schema34,data:data11};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
 }
 validate31.errors = vErrors;
 return errors === 0;
 }
 
-const schema41 = {"x-name":"timeseries derive item","additionalProperties":false,"properties":{"timeseries derive":{"$ref":"#/definitions/timeseriesDerive"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/seconds"}},"interval":{"$ref":"#/definitions/seconds"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"alert":{"$ref":"#/definitions/alerts"}}};
+const schema44 = {"x-name":"timeseries derive item","additionalProperties":false,"properties":{"timeseries derive":{"$ref":"#/definitions/timeseriesDerive"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/secondsOrPlaceholder"}},"interval":{"$ref":"#/definitions/secondsOrPlaceholder"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"alert":{"$ref":"#/definitions/alerts"}}};
 
-function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((((key0 === "timeseries derive") || (key0 === "cache")) || (key0 === "interval")) || (key0 === "thread_id")) || (key0 === "timeseries collect")) || (key0 === "alert"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema41,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2870,7 +3424,7 @@ errors++;
 if(data.cache !== undefined){
 let data6 = data.cache;
 if(((typeof data6 !== "boolean") && (!(typeof data6 == "number"))) && (typeof data6 !== "string")){
-const err16 = {instancePath:instancePath+"/cache",schemaPath:"#/properties/cache/type",keyword:"type",params:{type: schema41.properties.cache.type},message:"must be boolean,number,string",schema:schema41.properties.cache.type,parentSchema:schema41.properties.cache,data:data6};
+const err16 = {instancePath:instancePath+"/cache",schemaPath:"#/properties/cache/type",keyword:"type",params:{type: schema44.properties.cache.type},message:"must be boolean,number,string",schema:schema44.properties.cache.type,parentSchema:schema44.properties.cache,data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2905,7 +3459,7 @@ vErrors = null;
 if(!_valid1){
 const _errs35 = errors;
 if((!(typeof data6 == "number")) && (typeof data6 !== "string")){
-const err18 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data6};
+const err18 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/secondsOrPlaceholder/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data6};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2942,7 +3496,7 @@ if(_valid2){
 const _errs41 = errors;
 if(typeof data6 == "number"){
 if(data6 <= 0 || isNaN(data6)){
-const err20 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data6};
+const err20 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/secondsOrPlaceholder/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data6};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -2960,7 +3514,7 @@ else {
 const _errs43 = errors;
 if(typeof data6 === "string"){
 if(!pattern4.test(data6)){
-const err21 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema18.else,data:data6};
+const err21 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/secondsOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$",parentSchema:schema18.else,data:data6};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -2975,7 +3529,7 @@ valid9 = _valid2;
 ifClause1 = "else";
 }
 if(!valid9){
-const err22 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema18.if,parentSchema:schema18,data:data6};
+const err22 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/secondsOrPlaceholder/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema18.if,parentSchema:schema18,data:data6};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -2988,7 +3542,7 @@ var _valid1 = _errs35 === errors;
 valid7 = _valid1;
 }
 if(!valid7){
-const err23 = {instancePath:instancePath+"/cache",schemaPath:"#/properties/cache/if",keyword:"if",params:{failingKeyword: "else"},message:"must match \"else\" schema",schema:schema41.properties.cache.if,parentSchema:schema41.properties.cache,data:data6};
+const err23 = {instancePath:instancePath+"/cache",schemaPath:"#/properties/cache/if",keyword:"if",params:{failingKeyword: "else"},message:"must match \"else\" schema",schema:schema44.properties.cache.if,parentSchema:schema44.properties.cache,data:data6};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -3001,7 +3555,7 @@ errors++;
 if(data.interval !== undefined){
 let data7 = data.interval;
 if((!(typeof data7 == "number")) && (typeof data7 !== "string")){
-const err24 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data7};
+const err24 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/secondsOrPlaceholder/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data7};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -3038,7 +3592,7 @@ if(_valid3){
 const _errs53 = errors;
 if(typeof data7 == "number"){
 if(data7 <= 0 || isNaN(data7)){
-const err26 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data7};
+const err26 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/secondsOrPlaceholder/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data7};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -3056,7 +3610,7 @@ else {
 const _errs55 = errors;
 if(typeof data7 === "string"){
 if(!pattern4.test(data7)){
-const err27 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema18.else,data:data7};
+const err27 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/secondsOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$",parentSchema:schema18.else,data:data7};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -3071,7 +3625,7 @@ valid11 = _valid3;
 ifClause2 = "else";
 }
 if(!valid11){
-const err28 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause2},message:"must match \""+ifClause2+"\" schema",schema:schema18.if,parentSchema:schema18,data:data7};
+const err28 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/secondsOrPlaceholder/if",keyword:"if",params:{failingKeyword: ifClause2},message:"must match \""+ifClause2+"\" schema",schema:schema18.if,parentSchema:schema18,data:data7};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -3085,7 +3639,7 @@ if(data.thread_id !== undefined){
 let data8 = data.thread_id;
 if(typeof data8 === "string"){
 if(data8.length < 1){
-const err29 = {instancePath:instancePath+"/thread_id",schemaPath:"#/properties/thread_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema41.properties.thread_id,data:data8};
+const err29 = {instancePath:instancePath+"/thread_id",schemaPath:"#/properties/thread_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema44.properties.thread_id,data:data8};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -3096,7 +3650,7 @@ errors++;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/thread_id",schemaPath:"#/properties/thread_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.properties.thread_id.type,parentSchema:schema41.properties.thread_id,data:data8};
+const err30 = {instancePath:instancePath+"/thread_id",schemaPath:"#/properties/thread_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.thread_id.type,parentSchema:schema44.properties.thread_id,data:data8};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -3119,7 +3673,7 @@ errors = vErrors.length;
 }
 }
 }
-validate35.errors = vErrors;
+validate37.errors = vErrors;
 return errors === 0;
 }
 
@@ -3258,7 +3812,7 @@ const _errs12 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(key0 === "set")){
-const err6 = {instancePath,schemaPath:"#/definitions/setItem/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema39,data};
+const err6 = {instancePath,schemaPath:"#/definitions/setItem/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema42,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3271,7 +3825,7 @@ errors++;
 if(data.set !== undefined){
 let data0 = data.set;
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-const err7 = {instancePath:instancePath+"/set",schemaPath:"#/definitions/setItem/properties/set/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.properties.set.type,parentSchema:schema39.properties.set,data:data0};
+const err7 = {instancePath:instancePath+"/set",schemaPath:"#/definitions/setItem/properties/set/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.set.type,parentSchema:schema42.properties.set,data:data0};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3326,7 +3880,7 @@ const _errs21 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key1 in data){
 if(!(key1 === "cd")){
-const err10 = {instancePath,schemaPath:"#/definitions/cdItem/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema40,data};
+const err10 = {instancePath,schemaPath:"#/definitions/cdItem/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema43,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3340,7 +3894,7 @@ if(data.cd !== undefined){
 let data1 = data.cd;
 if(typeof data1 === "string"){
 if(data1.length < 1){
-const err11 = {instancePath:instancePath+"/cd",schemaPath:"#/definitions/cdItem/properties/cd/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.cd,data:data1};
+const err11 = {instancePath:instancePath+"/cd",schemaPath:"#/definitions/cdItem/properties/cd/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43.properties.cd,data:data1};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3351,7 +3905,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/cd",schemaPath:"#/definitions/cdItem/properties/cd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.cd.type,parentSchema:schema40.properties.cd,data:data1};
+const err12 = {instancePath:instancePath+"/cd",schemaPath:"#/definitions/cdItem/properties/cd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.cd.type,parentSchema:schema43.properties.cd,data:data1};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3522,8 +4076,8 @@ vErrors = null;
 }
 if(_valid4){
 const _errs37 = errors;
-if(!(validate35(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+if(!(validate37(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
 errors = vErrors.length;
 }
 var _valid4 = _errs37 === errors;
@@ -3741,9 +4295,9 @@ validate17.errors = vErrors;
 return errors === 0;
 }
 
-const schema45 = {"x-name":"run simultaneous","type":"object","additionalProperties":{"$ref":"#/definitions/runList"}};
+const schema48 = {"x-name":"run simultaneous","type":"object","additionalProperties":{"$ref":"#/definitions/runList"}};
 
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -3755,7 +4309,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema48.type,parentSchema:schema48,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3764,19 +4318,19 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate41.errors = vErrors;
+validate43.errors = vErrors;
 return errors === 0;
 }
 
-const schema47 = {"x-name":"require lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrZero"},"ttl":{"$ref":"#/definitions/secondsOrZero"},"timeout_exception":{"type":"boolean"},"timeout_block":{"$ref":"#/definitions/branch"}}};
-const schema48 = {"x-name":"seconds or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}};
+const schema50 = {"x-name":"require lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrZero"},"ttl":{"$ref":"#/definitions/secondsOrZero"},"timeout_exception":{"type":"boolean"},"timeout_block":{"$ref":"#/definitions/branch"}}};
+const schema51 = {"x-name":"seconds or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}};
 
-function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema47.required,parentSchema:schema47,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema50.required,parentSchema:schema50,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3787,7 +4341,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "name") || (key0 === "timeout")) || (key0 === "ttl")) || (key0 === "timeout_exception")) || (key0 === "timeout_block"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema50,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3801,7 +4355,7 @@ if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
 if(data0.length < 1){
-const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema47.properties.name,data:data0};
+const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema50.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3812,7 +4366,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.name.type,parentSchema:schema47.properties.name,data:data0};
+const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.name.type,parentSchema:schema50.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3825,7 +4379,7 @@ errors++;
 if(data.timeout !== undefined){
 let data1 = data.timeout;
 if((!(typeof data1 == "number")) && (typeof data1 !== "string")){
-const err4 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/type",keyword:"type",params:{type: schema48.type},message:"must be number,string",schema:schema48.type,parentSchema:schema48,data:data1};
+const err4 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/type",keyword:"type",params:{type: schema51.type},message:"must be number,string",schema:schema51.type,parentSchema:schema51,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3862,7 +4416,7 @@ if(_valid0){
 const _errs11 = errors;
 if(typeof data1 == "number"){
 if(data1 < 0 || isNaN(data1)){
-const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/then/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema48.then,data:data1};
+const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/then/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema51.then,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3879,8 +4433,8 @@ ifClause0 = "then";
 else {
 const _errs13 = errors;
 if(typeof data1 === "string"){
-if(!pattern4.test(data1)){
-const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema48.else,data:data1};
+if(!pattern16.test(data1)){
+const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema51.else,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3895,7 +4449,7 @@ valid2 = _valid0;
 ifClause0 = "else";
 }
 if(!valid2){
-const err8 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema48.if,parentSchema:schema48,data:data1};
+const err8 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema51.if,parentSchema:schema51,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3908,7 +4462,7 @@ errors++;
 if(data.ttl !== undefined){
 let data2 = data.ttl;
 if((!(typeof data2 == "number")) && (typeof data2 !== "string")){
-const err9 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/type",keyword:"type",params:{type: schema48.type},message:"must be number,string",schema:schema48.type,parentSchema:schema48,data:data2};
+const err9 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/type",keyword:"type",params:{type: schema51.type},message:"must be number,string",schema:schema51.type,parentSchema:schema51,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3945,7 +4499,7 @@ if(_valid1){
 const _errs22 = errors;
 if(typeof data2 == "number"){
 if(data2 < 0 || isNaN(data2)){
-const err11 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/then/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema48.then,data:data2};
+const err11 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/then/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema51.then,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3962,8 +4516,8 @@ ifClause1 = "then";
 else {
 const _errs24 = errors;
 if(typeof data2 === "string"){
-if(!pattern4.test(data2)){
-const err12 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema48.else,data:data2};
+if(!pattern16.test(data2)){
+const err12 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema51.else,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3978,7 +4532,7 @@ valid4 = _valid1;
 ifClause1 = "else";
 }
 if(!valid4){
-const err13 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema48.if,parentSchema:schema48,data:data2};
+const err13 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema51.if,parentSchema:schema51,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3991,7 +4545,7 @@ errors++;
 if(data.timeout_exception !== undefined){
 let data3 = data.timeout_exception;
 if(typeof data3 !== "boolean"){
-const err14 = {instancePath:instancePath+"/timeout_exception",schemaPath:"#/properties/timeout_exception/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema47.properties.timeout_exception.type,parentSchema:schema47.properties.timeout_exception,data:data3};
+const err14 = {instancePath:instancePath+"/timeout_exception",schemaPath:"#/properties/timeout_exception/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema50.properties.timeout_exception.type,parentSchema:schema50.properties.timeout_exception,data:data3};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4009,7 +4563,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data};
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema50.type,parentSchema:schema50,data};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4018,18 +4572,18 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate44.errors = vErrors;
+validate46.errors = vErrors;
 return errors === 0;
 }
 
-const schema51 = {"x-name":"put tag in queue","type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/definitions/putTagEntry"}},"else":{"$ref":"#/definitions/putTagEntry"}};
-const schema52 = {"x-name":"put tag in queue entry","type":"object","required":["tag","queue"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1},"queue":{"type":"string","minLength":1}}};
+const schema54 = {"x-name":"put tag in queue","type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/definitions/putTagEntry"}},"else":{"$ref":"#/definitions/putTagEntry"}};
+const schema55 = {"x-name":"put tag in queue entry","type":"object","required":["tag","queue"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1},"queue":{"type":"string","minLength":1}}};
 
-function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!data || typeof data != "object"){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema51.type},message:"must be array,object",schema:schema51.type,parentSchema:schema51,data};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema54.type},message:"must be array,object",schema:schema54.type,parentSchema:schema54,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4070,7 +4624,7 @@ for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.tag === undefined){
-const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema52.required,parentSchema:schema52,data:data0};
+const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema55.required,parentSchema:schema55,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4080,7 +4634,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data0.queue === undefined){
-const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "queue"},message:"must have required property '"+"queue"+"'",schema:schema52.required,parentSchema:schema52,data:data0};
+const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "queue"},message:"must have required property '"+"queue"+"'",schema:schema55.required,parentSchema:schema55,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4091,7 +4645,7 @@ errors++;
 }
 for(const key0 in data0){
 if(!((key0 === "tag") || (key0 === "queue"))){
-const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema52,data:data0};
+const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema55,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4105,7 +4659,7 @@ if(data0.tag !== undefined){
 let data1 = data0.tag;
 if(typeof data1 === "string"){
 if(data1.length < 1){
-const err5 = {instancePath:instancePath+"/" + i0+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema52.properties.tag,data:data1};
+const err5 = {instancePath:instancePath+"/" + i0+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema55.properties.tag,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4116,7 +4670,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/" + i0+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema52.properties.tag.type,parentSchema:schema52.properties.tag,data:data1};
+const err6 = {instancePath:instancePath+"/" + i0+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.tag.type,parentSchema:schema55.properties.tag,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4130,7 +4684,7 @@ if(data0.queue !== undefined){
 let data2 = data0.queue;
 if(typeof data2 === "string"){
 if(data2.length < 1){
-const err7 = {instancePath:instancePath+"/" + i0+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema52.properties.queue,data:data2};
+const err7 = {instancePath:instancePath+"/" + i0+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema55.properties.queue,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4141,7 +4695,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/" + i0+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema52.properties.queue.type,parentSchema:schema52.properties.queue,data:data2};
+const err8 = {instancePath:instancePath+"/" + i0+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.queue.type,parentSchema:schema55.properties.queue,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4153,7 +4707,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema52.type,parentSchema:schema52,data:data0};
+const err9 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema55.type,parentSchema:schema55,data:data0};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4172,7 +4726,7 @@ else {
 const _errs14 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.tag === undefined){
-const err10 = {instancePath,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema52.required,parentSchema:schema52,data};
+const err10 = {instancePath,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema55.required,parentSchema:schema55,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4182,7 +4736,7 @@ vErrors.push(err10);
 errors++;
 }
 if(data.queue === undefined){
-const err11 = {instancePath,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "queue"},message:"must have required property '"+"queue"+"'",schema:schema52.required,parentSchema:schema52,data};
+const err11 = {instancePath,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "queue"},message:"must have required property '"+"queue"+"'",schema:schema55.required,parentSchema:schema55,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4193,7 +4747,7 @@ errors++;
 }
 for(const key1 in data){
 if(!((key1 === "tag") || (key1 === "queue"))){
-const err12 = {instancePath,schemaPath:"#/definitions/putTagEntry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema52,data};
+const err12 = {instancePath,schemaPath:"#/definitions/putTagEntry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema55,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4207,7 +4761,7 @@ if(data.tag !== undefined){
 let data3 = data.tag;
 if(typeof data3 === "string"){
 if(data3.length < 1){
-const err13 = {instancePath:instancePath+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema52.properties.tag,data:data3};
+const err13 = {instancePath:instancePath+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema55.properties.tag,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4218,7 +4772,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema52.properties.tag.type,parentSchema:schema52.properties.tag,data:data3};
+const err14 = {instancePath:instancePath+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.tag.type,parentSchema:schema55.properties.tag,data:data3};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4232,7 +4786,7 @@ if(data.queue !== undefined){
 let data4 = data.queue;
 if(typeof data4 === "string"){
 if(data4.length < 1){
-const err15 = {instancePath:instancePath+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema52.properties.queue,data:data4};
+const err15 = {instancePath:instancePath+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema55.properties.queue,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4243,7 +4797,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema52.properties.queue.type,parentSchema:schema52.properties.queue,data:data4};
+const err16 = {instancePath:instancePath+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.queue.type,parentSchema:schema55.properties.queue,data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4255,7 +4809,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/definitions/putTagEntry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema52.type,parentSchema:schema52,data};
+const err17 = {instancePath,schemaPath:"#/definitions/putTagEntry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema55.type,parentSchema:schema55,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4269,7 +4823,7 @@ valid0 = _valid0;
 ifClause0 = "else";
 }
 if(!valid0){
-const err18 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema51.if,parentSchema:schema51,data};
+const err18 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema54.if,parentSchema:schema54,data};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4278,13 +4832,13 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate47.errors = vErrors;
+validate49.errors = vErrors;
 return errors === 0;
 }
 
-const schema54 = {"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}};
+const schema57 = {"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}};
 
-function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4320,7 +4874,7 @@ var _valid0 = _errs3 === errors;
 valid0 = _valid0;
 }
 if(!valid0){
-const err1 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema54.if,parentSchema:schema54,data};
+const err1 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema57.if,parentSchema:schema57,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4329,7 +4883,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate49.errors = vErrors;
+validate51.errors = vErrors;
 return errors === 0;
 }
 
@@ -4409,19 +4963,19 @@ errors = vErrors.length;
 }
 }
 for(const key4 in data){
-if(pattern20.test(key4)){
-if(!(validate41(data[key4], {instancePath:instancePath+"/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key4,rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+if(pattern22.test(key4)){
+if(!(validate43(data[key4], {instancePath:instancePath+"/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key4,rootData}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
 errors = vErrors.length;
 }
 }
 }
 for(const key5 in data){
-if(pattern21.test(key5)){
+if(pattern23.test(key5)){
 let data7 = data[key5];
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(Object.keys(data7).length > 1){
-const err3 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema46,data:data7};
+const err3 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema49,data:data7};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4431,7 +4985,7 @@ vErrors.push(err3);
 errors++;
 }
 if(Object.keys(data7).length < 1){
-const err4 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema46,data:data7};
+const err4 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema49,data:data7};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4442,7 +4996,7 @@ errors++;
 }
 for(const key6 in data7){
 if(!((key6 === "path") || (key6 === "text"))){
-const err5 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema46,data:data7};
+const err5 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema49,data:data7};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4456,7 +5010,7 @@ if(data7.path !== undefined){
 let data8 = data7.path;
 if(typeof data8 === "string"){
 if(data8.length < 1){
-const err6 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/template/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema46.properties.path,data:data8};
+const err6 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/template/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema49.properties.path,data:data8};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4467,7 +5021,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/template/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.path.type,parentSchema:schema46.properties.path,data:data8};
+const err7 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/template/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.properties.path.type,parentSchema:schema49.properties.path,data:data8};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4480,7 +5034,7 @@ errors++;
 if(data7.text !== undefined){
 let data9 = data7.text;
 if(typeof data9 !== "string"){
-const err8 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/text",schemaPath:"#/definitions/template/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.text.type,parentSchema:schema46.properties.text,data:data9};
+const err8 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/text",schemaPath:"#/definitions/template/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.properties.text.type,parentSchema:schema49.properties.text,data:data9};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4492,7 +5046,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data:data7};
+const err9 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema49.type,parentSchema:schema49,data:data7};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4504,19 +5058,19 @@ errors++;
 }
 }
 for(const key7 in data){
-if(pattern22.test(key7)){
-if(!(validate44(data[key7], {instancePath:instancePath+"/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key7,rootData}))){
-vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+if(pattern24.test(key7)){
+if(!(validate46(data[key7], {instancePath:instancePath+"/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key7,rootData}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
 errors = vErrors.length;
 }
 }
 }
 for(const key8 in data){
-if(pattern25.test(key8)){
+if(pattern27.test(key8)){
 let data11 = data[key8];
 if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
 if(data11.name === undefined){
-const err10 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/releaseLock/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema50.required,parentSchema:schema50,data:data11};
+const err10 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/releaseLock/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema53.required,parentSchema:schema53,data:data11};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4527,7 +5081,7 @@ errors++;
 }
 for(const key9 in data11){
 if(!(key9 === "name")){
-const err11 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/releaseLock/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema50,data:data11};
+const err11 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/releaseLock/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema53,data:data11};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4541,7 +5095,7 @@ if(data11.name !== undefined){
 let data12 = data11.name;
 if(typeof data12 === "string"){
 if(data12.length < 1){
-const err12 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/name",schemaPath:"#/definitions/releaseLock/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema50.properties.name,data:data12};
+const err12 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/name",schemaPath:"#/definitions/releaseLock/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema53.properties.name,data:data12};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4552,7 +5106,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/name",schemaPath:"#/definitions/releaseLock/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.name.type,parentSchema:schema50.properties.name,data:data12};
+const err13 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/name",schemaPath:"#/definitions/releaseLock/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.name.type,parentSchema:schema53.properties.name,data:data12};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4564,7 +5118,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/releaseLock/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema50.type,parentSchema:schema50,data:data11};
+const err14 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/releaseLock/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema53.type,parentSchema:schema53,data:data11};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4576,15 +5130,15 @@ errors++;
 }
 }
 for(const key10 in data){
-if(pattern26.test(key10)){
-if(!(validate47(data[key10], {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key10,rootData}))){
-vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+if(pattern28.test(key10)){
+if(!(validate49(data[key10], {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key10,rootData}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
 errors = vErrors.length;
 }
 }
 }
 for(const key11 in data){
-if(pattern27.test(key11)){
+if(pattern29.test(key11)){
 let data14 = data[key11];
 if((!(typeof data14 == "number")) && (data14 !== null)){
 const err15 = {instancePath:instancePath+"/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/patternProperties/%5E(increment%7Cdecrement)%5Cs%2B%5CS/type",keyword:"type",params:{type: schema13.patternProperties["^(increment|decrement)\\s+\\S"].type},message:"must be number,null",schema:schema13.patternProperties["^(increment|decrement)\\s+\\S"].type,parentSchema:schema13.patternProperties["^(increment|decrement)\\s+\\S"],data:data14};
@@ -4599,9 +5153,9 @@ errors++;
 }
 }
 for(const key12 in data){
-if(pattern28.test(key12)){
-if(!(validate49(data[key12], {instancePath:instancePath+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key12,rootData}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+if(pattern30.test(key12)){
+if(!(validate51(data[key12], {instancePath:instancePath+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key12,rootData}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
 errors = vErrors.length;
 }
 }
@@ -4621,18 +5175,18 @@ validate12.errors = vErrors;
 return errors === 0;
 }
 
-const schema55 = {"x-name":"__usage","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"author":{"type":"string"},"info":{"type":"string"},"website":{"type":"string"},"longrunning":{"type":"boolean"},"daemon":{"type":"boolean"},"pidfile":{"type":"string","minLength":1},"logfile":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"args":{"type":"array","items":{"$ref":"#/definitions/usageArg"}},"options":{"x-name":"__usage.options","type":"object","additionalProperties":{"$ref":"#/definitions/usageOption"}}}};
-const schema56 = {"x-name":"__usage arg","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"info":{"type":"string"},"required":{"type":"boolean"},"default":{},"remaining":{"type":"boolean"}}};
-const schema57 = {"x-name":"__usage option","type":"object","additionalProperties":false,"properties":{"letter":{"type":"string","pattern":"^[A-Za-z0-9]$"},"type":{"enum":["flag","value"]},"info":{"type":"string"},"default":{}}};
-const pattern29 = new RegExp("^[A-Za-z0-9]$", "u");
+const schema58 = {"x-name":"__usage","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"author":{"type":"string"},"info":{"type":"string"},"website":{"type":"string"},"longrunning":{"type":"boolean"},"daemon":{"type":"boolean"},"pidfile":{"type":"string","minLength":1},"logfile":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"args":{"type":"array","items":{"$ref":"#/definitions/usageArg"}},"options":{"x-name":"__usage.options","type":"object","additionalProperties":{"$ref":"#/definitions/usageOption"}}}};
+const schema59 = {"x-name":"__usage arg","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"info":{"type":"string"},"required":{"type":"boolean"},"default":{},"remaining":{"type":"boolean"}}};
+const schema60 = {"x-name":"__usage option","type":"object","additionalProperties":false,"properties":{"letter":{"type":"string","pattern":"^[A-Za-z0-9]$"},"type":{"enum":["flag","value"]},"info":{"type":"string"},"default":{}}};
+const pattern31 = new RegExp("^[A-Za-z0-9]$", "u");
 
-function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(func2.call(schema55.properties, key0))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema55,data};
+if(!(func2.call(schema58.properties, key0))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema58,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4645,7 +5199,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.name.type,parentSchema:schema55.properties.name,data:data0};
+const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.name.type,parentSchema:schema58.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4658,7 +5212,7 @@ errors++;
 if(data.author !== undefined){
 let data1 = data.author;
 if(typeof data1 !== "string"){
-const err2 = {instancePath:instancePath+"/author",schemaPath:"#/properties/author/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.author.type,parentSchema:schema55.properties.author,data:data1};
+const err2 = {instancePath:instancePath+"/author",schemaPath:"#/properties/author/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.author.type,parentSchema:schema58.properties.author,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4671,7 +5225,7 @@ errors++;
 if(data.info !== undefined){
 let data2 = data.info;
 if(typeof data2 !== "string"){
-const err3 = {instancePath:instancePath+"/info",schemaPath:"#/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.info.type,parentSchema:schema55.properties.info,data:data2};
+const err3 = {instancePath:instancePath+"/info",schemaPath:"#/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.info.type,parentSchema:schema58.properties.info,data:data2};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4684,7 +5238,7 @@ errors++;
 if(data.website !== undefined){
 let data3 = data.website;
 if(typeof data3 !== "string"){
-const err4 = {instancePath:instancePath+"/website",schemaPath:"#/properties/website/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.website.type,parentSchema:schema55.properties.website,data:data3};
+const err4 = {instancePath:instancePath+"/website",schemaPath:"#/properties/website/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.website.type,parentSchema:schema58.properties.website,data:data3};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4697,7 +5251,7 @@ errors++;
 if(data.longrunning !== undefined){
 let data4 = data.longrunning;
 if(typeof data4 !== "boolean"){
-const err5 = {instancePath:instancePath+"/longrunning",schemaPath:"#/properties/longrunning/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema55.properties.longrunning.type,parentSchema:schema55.properties.longrunning,data:data4};
+const err5 = {instancePath:instancePath+"/longrunning",schemaPath:"#/properties/longrunning/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema58.properties.longrunning.type,parentSchema:schema58.properties.longrunning,data:data4};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4710,7 +5264,7 @@ errors++;
 if(data.daemon !== undefined){
 let data5 = data.daemon;
 if(typeof data5 !== "boolean"){
-const err6 = {instancePath:instancePath+"/daemon",schemaPath:"#/properties/daemon/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema55.properties.daemon.type,parentSchema:schema55.properties.daemon,data:data5};
+const err6 = {instancePath:instancePath+"/daemon",schemaPath:"#/properties/daemon/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema58.properties.daemon.type,parentSchema:schema58.properties.daemon,data:data5};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4724,7 +5278,7 @@ if(data.pidfile !== undefined){
 let data6 = data.pidfile;
 if(typeof data6 === "string"){
 if(data6.length < 1){
-const err7 = {instancePath:instancePath+"/pidfile",schemaPath:"#/properties/pidfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema55.properties.pidfile,data:data6};
+const err7 = {instancePath:instancePath+"/pidfile",schemaPath:"#/properties/pidfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema58.properties.pidfile,data:data6};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4735,7 +5289,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/pidfile",schemaPath:"#/properties/pidfile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.pidfile.type,parentSchema:schema55.properties.pidfile,data:data6};
+const err8 = {instancePath:instancePath+"/pidfile",schemaPath:"#/properties/pidfile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.pidfile.type,parentSchema:schema58.properties.pidfile,data:data6};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4749,7 +5303,7 @@ if(data.logfile !== undefined){
 let data7 = data.logfile;
 if(typeof data7 === "string"){
 if(data7.length < 1){
-const err9 = {instancePath:instancePath+"/logfile",schemaPath:"#/properties/logfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema55.properties.logfile,data:data7};
+const err9 = {instancePath:instancePath+"/logfile",schemaPath:"#/properties/logfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema58.properties.logfile,data:data7};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4760,7 +5314,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/logfile",schemaPath:"#/properties/logfile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.logfile.type,parentSchema:schema55.properties.logfile,data:data7};
+const err10 = {instancePath:instancePath+"/logfile",schemaPath:"#/properties/logfile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.logfile.type,parentSchema:schema58.properties.logfile,data:data7};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4774,7 +5328,7 @@ if(data.cwd !== undefined){
 let data8 = data.cwd;
 if(typeof data8 === "string"){
 if(data8.length < 1){
-const err11 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema55.properties.cwd,data:data8};
+const err11 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema58.properties.cwd,data:data8};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4785,7 +5339,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.cwd.type,parentSchema:schema55.properties.cwd,data:data8};
+const err12 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.cwd.type,parentSchema:schema58.properties.cwd,data:data8};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4803,7 +5357,7 @@ for(let i0=0; i0<len0; i0++){
 let data10 = data9[i0];
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 if(data10.name === undefined){
-const err13 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema56.required,parentSchema:schema56,data:data10};
+const err13 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema59.required,parentSchema:schema59,data:data10};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4814,7 +5368,7 @@ errors++;
 }
 for(const key1 in data10){
 if(!(((((key1 === "name") || (key1 === "info")) || (key1 === "required")) || (key1 === "default")) || (key1 === "remaining"))){
-const err14 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema56,data:data10};
+const err14 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema59,data:data10};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4828,7 +5382,7 @@ if(data10.name !== undefined){
 let data11 = data10.name;
 if(typeof data11 === "string"){
 if(data11.length < 1){
-const err15 = {instancePath:instancePath+"/args/" + i0+"/name",schemaPath:"#/definitions/usageArg/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema56.properties.name,data:data11};
+const err15 = {instancePath:instancePath+"/args/" + i0+"/name",schemaPath:"#/definitions/usageArg/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema59.properties.name,data:data11};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4839,7 +5393,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/args/" + i0+"/name",schemaPath:"#/definitions/usageArg/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.properties.name.type,parentSchema:schema56.properties.name,data:data11};
+const err16 = {instancePath:instancePath+"/args/" + i0+"/name",schemaPath:"#/definitions/usageArg/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.name.type,parentSchema:schema59.properties.name,data:data11};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4852,7 +5406,7 @@ errors++;
 if(data10.info !== undefined){
 let data12 = data10.info;
 if(typeof data12 !== "string"){
-const err17 = {instancePath:instancePath+"/args/" + i0+"/info",schemaPath:"#/definitions/usageArg/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.properties.info.type,parentSchema:schema56.properties.info,data:data12};
+const err17 = {instancePath:instancePath+"/args/" + i0+"/info",schemaPath:"#/definitions/usageArg/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.properties.info.type,parentSchema:schema59.properties.info,data:data12};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4865,7 +5419,7 @@ errors++;
 if(data10.required !== undefined){
 let data13 = data10.required;
 if(typeof data13 !== "boolean"){
-const err18 = {instancePath:instancePath+"/args/" + i0+"/required",schemaPath:"#/definitions/usageArg/properties/required/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema56.properties.required.type,parentSchema:schema56.properties.required,data:data13};
+const err18 = {instancePath:instancePath+"/args/" + i0+"/required",schemaPath:"#/definitions/usageArg/properties/required/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema59.properties.required.type,parentSchema:schema59.properties.required,data:data13};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4878,7 +5432,7 @@ errors++;
 if(data10.remaining !== undefined){
 let data14 = data10.remaining;
 if(typeof data14 !== "boolean"){
-const err19 = {instancePath:instancePath+"/args/" + i0+"/remaining",schemaPath:"#/definitions/usageArg/properties/remaining/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema56.properties.remaining.type,parentSchema:schema56.properties.remaining,data:data14};
+const err19 = {instancePath:instancePath+"/args/" + i0+"/remaining",schemaPath:"#/definitions/usageArg/properties/remaining/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema59.properties.remaining.type,parentSchema:schema59.properties.remaining,data:data14};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4890,7 +5444,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema56.type,parentSchema:schema56,data:data10};
+const err20 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.type,parentSchema:schema59,data:data10};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4902,7 +5456,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/args",schemaPath:"#/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema55.properties.args.type,parentSchema:schema55.properties.args,data:data9};
+const err21 = {instancePath:instancePath+"/args",schemaPath:"#/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema58.properties.args.type,parentSchema:schema58.properties.args,data:data9};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -4920,7 +5474,7 @@ let data16 = data15[key2];
 if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
 for(const key3 in data16){
 if(!((((key3 === "letter") || (key3 === "type")) || (key3 === "info")) || (key3 === "default"))){
-const err22 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/usageOption/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema57,data:data16};
+const err22 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/usageOption/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema60,data:data16};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -4933,8 +5487,8 @@ errors++;
 if(data16.letter !== undefined){
 let data17 = data16.letter;
 if(typeof data17 === "string"){
-if(!pattern29.test(data17)){
-const err23 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/letter",schemaPath:"#/definitions/usageOption/properties/letter/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]$"},message:"must match pattern \""+"^[A-Za-z0-9]$"+"\"",schema:"^[A-Za-z0-9]$",parentSchema:schema57.properties.letter,data:data17};
+if(!pattern31.test(data17)){
+const err23 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/letter",schemaPath:"#/definitions/usageOption/properties/letter/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]$"},message:"must match pattern \""+"^[A-Za-z0-9]$"+"\"",schema:"^[A-Za-z0-9]$",parentSchema:schema60.properties.letter,data:data17};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -4945,7 +5499,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/letter",schemaPath:"#/definitions/usageOption/properties/letter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.letter.type,parentSchema:schema57.properties.letter,data:data17};
+const err24 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/letter",schemaPath:"#/definitions/usageOption/properties/letter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.properties.letter.type,parentSchema:schema60.properties.letter,data:data17};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -4958,7 +5512,7 @@ errors++;
 if(data16.type !== undefined){
 let data18 = data16.type;
 if(!((data18 === "flag") || (data18 === "value"))){
-const err25 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/definitions/usageOption/properties/type/enum",keyword:"enum",params:{allowedValues: schema57.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema57.properties.type.enum,parentSchema:schema57.properties.type,data:data18};
+const err25 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/definitions/usageOption/properties/type/enum",keyword:"enum",params:{allowedValues: schema60.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema60.properties.type.enum,parentSchema:schema60.properties.type,data:data18};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -4971,7 +5525,7 @@ errors++;
 if(data16.info !== undefined){
 let data19 = data16.info;
 if(typeof data19 !== "string"){
-const err26 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/info",schemaPath:"#/definitions/usageOption/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.info.type,parentSchema:schema57.properties.info,data:data19};
+const err26 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/info",schemaPath:"#/definitions/usageOption/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.properties.info.type,parentSchema:schema60.properties.info,data:data19};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -4983,7 +5537,7 @@ errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/usageOption/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.type,parentSchema:schema57,data:data16};
+const err27 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/usageOption/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema60.type,parentSchema:schema60,data:data16};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -4995,7 +5549,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema55.properties.options.type,parentSchema:schema55.properties.options,data:data15};
+const err28 = {instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.properties.options.type,parentSchema:schema58.properties.options,data:data15};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -5007,7 +5561,7 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema55.type,parentSchema:schema55,data};
+const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.type,parentSchema:schema58,data};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -5016,21 +5570,21 @@ vErrors.push(err29);
 }
 errors++;
 }
-validate52.errors = vErrors;
+validate54.errors = vErrors;
 return errors === 0;
 }
 
-const schema58 = {"x-name":"__tags","type":"object","additionalProperties":{"$ref":"#/definitions/customTag"}};
-const schema59 = {"x-name":"custom tag","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"custom tag","required":["script"],"additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"priority":{"type":"number"}}}};
+const schema61 = {"x-name":"__tags","type":"object","additionalProperties":{"$ref":"#/definitions/customTag"}};
+const schema62 = {"x-name":"custom tag","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"custom tag","required":["script"],"additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"priority":{"type":"number"}}}};
 
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 let data0 = data[key0];
 if((typeof data0 !== "string") && (!(data0 && typeof data0 == "object" && !Array.isArray(data0)))){
-const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/type",keyword:"type",params:{type: schema59.type},message:"must be string,object",schema:schema59.type,parentSchema:schema59,data:data0};
+const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/type",keyword:"type",params:{type: schema62.type},message:"must be string,object",schema:schema62.type,parentSchema:schema62,data:data0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5067,7 +5621,7 @@ if(_valid0){
 const _errs9 = errors;
 if(typeof data0 === "string"){
 if(data0.length < 1){
-const err2 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/then/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema59.then,data:data0};
+const err2 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/then/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema62.then,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5085,7 +5639,7 @@ else {
 const _errs10 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.script === undefined){
-const err3 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/else/required",keyword:"required",params:{missingProperty: "script"},message:"must have required property '"+"script"+"'",schema:schema59.else.required,parentSchema:schema59.else,data:data0};
+const err3 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/else/required",keyword:"required",params:{missingProperty: "script"},message:"must have required property '"+"script"+"'",schema:schema62.else.required,parentSchema:schema62.else,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5096,7 +5650,7 @@ errors++;
 }
 for(const key1 in data0){
 if(!((key1 === "script") || (key1 === "priority"))){
-const err4 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/else/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema59.else,data:data0};
+const err4 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/else/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema62.else,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5110,7 +5664,7 @@ if(data0.script !== undefined){
 let data1 = data0.script;
 if(typeof data1 === "string"){
 if(data1.length < 1){
-const err5 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/script",schemaPath:"#/definitions/customTag/else/properties/script/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema59.else.properties.script,data:data1};
+const err5 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/script",schemaPath:"#/definitions/customTag/else/properties/script/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema62.else.properties.script,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5121,7 +5675,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/script",schemaPath:"#/definitions/customTag/else/properties/script/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema59.else.properties.script.type,parentSchema:schema59.else.properties.script,data:data1};
+const err6 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/script",schemaPath:"#/definitions/customTag/else/properties/script/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.else.properties.script.type,parentSchema:schema62.else.properties.script,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5134,7 +5688,7 @@ errors++;
 if(data0.priority !== undefined){
 let data2 = data0.priority;
 if(!(typeof data2 == "number")){
-const err7 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/priority",schemaPath:"#/definitions/customTag/else/properties/priority/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema59.else.properties.priority.type,parentSchema:schema59.else.properties.priority,data:data2};
+const err7 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/priority",schemaPath:"#/definitions/customTag/else/properties/priority/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema62.else.properties.priority.type,parentSchema:schema62.else.properties.priority,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5150,7 +5704,7 @@ valid2 = _valid0;
 ifClause0 = "else";
 }
 if(!valid2){
-const err8 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema59.if,parentSchema:schema59,data:data0};
+const err8 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema62.if,parentSchema:schema62,data:data0};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5162,7 +5716,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.type,parentSchema:schema58,data};
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.type,parentSchema:schema61,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5171,7 +5725,7 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate54.errors = vErrors;
+validate56.errors = vErrors;
 return errors === 0;
 }
 
@@ -5185,14 +5739,14 @@ errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.__usage !== undefined){
-if(!(validate52(data.__usage, {instancePath:instancePath+"/__usage",parentData:data,parentDataProperty:"__usage",rootData}))){
-vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+if(!(validate54(data.__usage, {instancePath:instancePath+"/__usage",parentData:data,parentDataProperty:"__usage",rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
 errors = vErrors.length;
 }
 }
 if(data.__tags !== undefined){
-if(!(validate54(data.__tags, {instancePath:instancePath+"/__tags",parentData:data,parentDataProperty:"__tags",rootData}))){
-vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+if(!(validate56(data.__tags, {instancePath:instancePath+"/__tags",parentData:data,parentDataProperty:"__tags",rootData}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
 errors = vErrors.length;
 }
 }

@@ -4,7 +4,6 @@
  * runtime computes the derived fields into it (runtime/tick-observers.ts), so they are merged
  * into pipe data, collected, graphed and alerted on like any script's result.
  */
-import path from 'node:path';
 import type { KeyPath } from '../../config/types.js';
 import type { ScriptOutcome } from '../../exec/types.js';
 import type { RunThreadSpec } from '../../schedule/types.js';
@@ -13,9 +12,12 @@ import { cacheInterval } from './cached-item.js';
 import { mergeOutcome } from './merge-outcome.js';
 import { procedureRunner } from './procedure.js';
 import type { RunListState } from './run-list-state.js';
+import { fillItemPlaceholders } from './item-placeholders.js';
+import { noteThreadResult, tickPipeData } from './tick-pipe-data.js';
 
-export async function runDeriveItem(item: Readonly<Record<string, unknown>>, itemPath: KeyPath, state: RunListState): Promise<void> {
+export async function runDeriveItem(written: Readonly<Record<string, unknown>>, itemPath: KeyPath, state: RunListState): Promise<void> {
   const { ctx } = state;
+  const item = fillItemPlaceholders(written, itemPath, state);
   const intervalMs = cacheInterval(item, itemPath, state);
   if (intervalMs === undefined) throw invalidBlock(ctx.block, itemPath, 'timeseries derive computes a series on each tick: add cache: <seconds> to this item');
   const id = item.thread_id;
@@ -25,16 +27,16 @@ export async function runDeriveItem(item: Readonly<Record<string, unknown>>, ite
     ctx.logger.warn(`no RunThread host: the derived series "${String(id)}" is not computed`, { thread: String(id) });
     return;
   }
-  const snapshot = structuredClone(state.pipeData);
   const spec: RunThreadSpec = {
     id: String(id),
     intervalMs,
     script: '(timeseries derive)',
     item,
-    baseDir: path.dirname(ctx.block.locate(itemPath).file),
+    // Data paths (sources, collected files, graphs) resolve against the working directory, as for script items.
+    baseDir: state.cwd,
     blockFile: ctx.block.file,
     tick: () => Promise.resolve(emptyOutcome()),
-    runList: procedureRunner({ ...ctx, cwd: state.cwd }, item, snapshot),
+    runList: procedureRunner({ ...ctx, cwd: state.cwd }, item, tickPipeData(state.pipeData)),
   };
   let started;
   try {
@@ -42,8 +44,10 @@ export async function runDeriveItem(item: Readonly<Record<string, unknown>>, ite
   } catch (e) {
     throw withLocation(e, ctx.block, itemPath);
   }
-  mergeOutcome(state.pipeData, started.first);
-  state.pipeData[`run_thread.${spec.id}`] = structuredClone(started.status());
+  const first = started.first;
+  mergeOutcome(state.pipeData, first);
+  noteThreadResult(state.pipeData, Object.keys(first.returned ?? {}));
+  state.pipeData[`run_thread.${spec.id}`] = { ...structuredClone(started.status()), started_at: started.startedAtMs / 1000 };
 }
 
 /** A fresh object per tick: the runtime adds the derived fields to `returned`. */
