@@ -41,7 +41,7 @@ describe('demos/continuous/continuous.yaml', () => {
     await p.waitFor(/alert web\/slow: firing → resolved/, 'stderr');
     await p.waitFor(/alert web\/slow \(resolved\): procedure finished/, 'stderr');
     // The derived series (its own thread, ticking on its own) shows the recovery too.
-    await p.waitFor(/sample written \{"file":"[^"]*sla\.rrd"[^\n]*"fast_pct":(9\d|100)\b/, 'stderr');
+    await p.waitFor(/firing → resolved[^]*sample written \{"file":"[^"]*sla\.rrd"[^\n]*"fast_pct":(9\d|100)\b/, 'stderr');
     p.child.kill('SIGINT');
     const r = await p.done;
     expect(r.code).toBe(0);
