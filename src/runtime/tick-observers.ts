@@ -184,15 +184,20 @@ export class ThreadObserver {
   constructor(private readonly p: ObserverParts) {
     const { window, windows, derive } = p;
     this.ctx = { now: 0, series: (t) => (t === undefined ? window : (derive?.source(t) ?? windows.get(t))) };
+    this.always = window !== undefined || derive !== undefined || p.alerts !== undefined;
   }
+
+  /** Work after every tick (a window, derive, alerts or metrics), decided at start and when metrics start. */
+  private always: boolean;
 
   /** False when nothing would happen after a tick (nobody reads it, no alerts, no metrics, no listeners). */
   get active(): boolean {
-    return this.p.window !== undefined || this.p.derive !== undefined || this.p.alerts !== undefined || this.metrics !== undefined || this.p.events.active;
+    return this.always || this.p.events.active;
   }
 
   enableMetrics(m: RuntimeMetrics): void {
     this.metrics ??= m.thread(this.p.metricsInfo);
+    this.always = true;
   }
 
   /**
@@ -200,8 +205,11 @@ export class ThreadObserver {
    * are also added to `outcome.returned`, so they reach pipe data and the thread's status.
    */
   beforeCollect(outcome: ScriptOutcome, tickTimeMs: number): Record<string, unknown> | Promise<Record<string, unknown>> {
-    const fields: Record<string, unknown> = { ...outcome.pipeDataSet, ...outcome.returned };
     const { window, derive } = this.p;
+    // The result as collected: what the script set on its pipe data, then what it returned. A
+    // copy only when there is something to merge or derived fields will be added.
+    const set = outcome.pipeDataSet;
+    const fields: Record<string, unknown> = derive !== undefined || hasKeys(set) ? { ...set, ...outcome.returned } : (outcome.returned ?? {});
     if (window) window.pushRecord(tickTimeMs, fields);
     this.lastSampleMs = tickTimeMs;
     if (!derive) return this.checkOnce(fields);
@@ -257,6 +265,11 @@ export class ThreadObserver {
     this.ctx.now = now;
     return this.ctx;
   }
+}
+
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
 }
 
 function itemConfig(item: Readonly<Record<string, unknown>>, at: readonly (string | number)[]): ItemConfig & { problems: ConfigProblem[] } {
