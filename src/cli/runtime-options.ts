@@ -28,6 +28,8 @@ export interface RuntimeCliOptions {
   readonly stopTimeout: number;
   /** Default per-script timeout in seconds (0 = none). */
   readonly scriptTimeout: number;
+  /** Seconds between status updates of a long-running block (undefined = 1 on a terminal, 60 otherwise; 0 = off). */
+  readonly statusInterval: number | undefined;
   /** `--metrics [host:]port`: serve /metrics and /events (SPEC §9). */
   readonly metrics: MetricsAddress | undefined;
   /** `--metrics-token-file FILE`: the bearer token /metrics and /events require. */
@@ -65,6 +67,7 @@ export const RUNTIME_OPTIONS: readonly OptionDef[] = [
   { name: 'unidist-prefix', takesValue: true, valueName: 'PREFIX', info: 'Redis key prefix; processes with the same one share everything (default procblock:<block name>)' },
   { name: 'stop-timeout', takesValue: true, valueName: 'SECONDS', info: 'On Ctrl-C, wait this long for running scripts before terminating them (default 10)' },
   { name: 'script-timeout', takesValue: true, valueName: 'SECONDS', info: 'Default timeout of a script call, 0 = none (default 0)' },
+  { name: 'status-interval', takesValue: true, valueName: 'SECONDS', info: 'Long-running blocks: status line every SECONDS (default 1 on a terminal; a status log line every 60 otherwise; 0 = off)' },
   { name: 'metrics', takesValue: true, valueName: '[HOST:]PORT', info: 'Serve Prometheus /metrics and /events there (host default 127.0.0.1; port 0 = any)' },
   { name: 'metrics-token-file', takesValue: true, valueName: 'FILE', info: 'Require Authorization: Bearer <token in FILE> on --metrics' },
   { name: 'metrics-insecure', takesValue: false, info: 'Allow --metrics on a non-loopback address without a token' },
@@ -83,6 +86,7 @@ const DEFAULTS: RuntimeCliOptions = Object.freeze({
   unidistPrefix: undefined,
   stopTimeout: 10,
   scriptTimeout: 0,
+  statusInterval: undefined,
   metrics: undefined,
   metricsTokenFile: undefined,
   metricsInsecure: false,
@@ -98,6 +102,9 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
     },
   });
   const problem = scan.problems[0];
+  if (problem?.kind === 'unknown' && /^--watch(=|$)/.test(problem.arg)) {
+    throw new InputError('PB_ERR_USAGE', '--watch (hot reload) is not in this version of procblock; run the block without it and restart it after an edit');
+  }
   if (problem?.kind === 'unknown') {
     throw new InputError('PB_ERR_USAGE', `unknown option '${problem.arg}' before the block file; known options: ${RUNTIME_OPTIONS.map((o) => `--${o.name}`).join(', ')} (block options go after the file)`);
   }
@@ -168,6 +175,9 @@ function apply(opts: { -readonly [K in keyof RuntimeCliOptions]: RuntimeCliOptio
     case 'script-timeout':
       opts.scriptTimeout = seconds(name, value);
       return;
+    case 'status-interval':
+      opts.statusInterval = seconds(name, value);
+      return;
     case 'metrics':
       opts.metrics = parseMetricsAddress(value);
       return;
@@ -199,6 +209,7 @@ export function runtimeHelpText(version: string): string {
     '',
     'usage: procblock [runtime options] <block.yaml> [block options] [block args]',
     '       procblock rrd <fetch|info|last|first|graph|dump|restore|create|update> ...',
+    '       procblock status [--state-dir DIR] [--format text|json] <block.yaml>',
     '',
     'Runtime options (before the block file):',
     ...rows.map(([f, info]) => `  ${f.padEnd(width)}  ${info}`),

@@ -26,6 +26,8 @@ import { RunThreadManager } from './run-thread-manager.js';
 import { EventBus, type RuntimeEvents } from './events.js';
 import type { TickObservers } from './tick-observers.js';
 import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
+import { StatusFile } from './status-file.js';
+import type { RuntimeSnapshot } from './status-snapshot.js';
 
 export interface RuntimeOptions {
   readonly logger?: Logger | undefined;
@@ -54,6 +56,11 @@ export interface RuntimeOptions {
    * unidist state folder when `stateDir` is given, else not persisted.
    */
   readonly alertStateFile?: string | undefined;
+  /**
+   * Keep a status file (`status.json` in `stateDir`, see status-file.ts) for `procblock status`:
+   * the block file and its name. The CLI sets it for long-running blocks.
+   */
+  readonly status?: { readonly block: string; readonly name?: string | undefined; readonly intervalMs?: number | undefined } | undefined;
 }
 
 export interface RunInput {
@@ -87,6 +94,7 @@ export class Runtime {
   private state: State = 'open';
   private stopPromise: Promise<void> | undefined;
   private resolveStopped!: () => void;
+  private readonly statusFile: StatusFile | undefined;
   /** Resolves when the runtime has stopped (for long-running blocks). */
   readonly stopped: Promise<void>;
 
@@ -117,6 +125,24 @@ export class Runtime {
       observe: async (spec, collect, status) => (await this.tickObservers()).attach(spec, collect, status),
     });
     this.stopped = new Promise((r) => (this.resolveStopped = r));
+    if (options.status && options.stateDir !== undefined) {
+      this.statusFile = new StatusFile({
+        stateDir: options.stateDir,
+        block: options.status.block,
+        name: options.status.name,
+        intervalMs: options.status.intervalMs,
+        clock: this.clock,
+        logger: this.logger,
+        snapshot: () => this.snapshot(),
+      });
+      this.statusFile.start();
+    }
+  }
+
+  /** What the runtime is doing now: its state and every RunThread's live counts. */
+  snapshot(): RuntimeSnapshot {
+    const state = this.state === 'open' ? 'running' : this.state === 'stopping' ? 'stopping' : 'stopped';
+    return { state, threads: this.threads.snapshot() };
   }
 
   static async create(options: RuntimeOptions = {}): Promise<Runtime> {
@@ -234,6 +260,7 @@ export class Runtime {
 
   private async doStop(reason: string): Promise<void> {
     this.state = 'stopping';
+    this.statusFile?.update();
     const log = this.logger;
     const started = this.clock.now();
     if (this.threads.count > 0 || this.inFlight.size > 0) log.info(`Stopping (${reason})...`);
@@ -258,6 +285,8 @@ export class Runtime {
     await this.shell.close(1000);
 
     await this.threads.flush();
+    // Before unidist closes: that releases the state folder another process may then take.
+    this.statusFile?.close('stopped');
     if (this.ownsUnidist) await this.unidist.close();
     else await this.unidist.flush();
     this.state = 'closed';

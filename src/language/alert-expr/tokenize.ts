@@ -32,7 +32,7 @@ export function tokenize(text: string): Token[] {
       if (num) out.push({ kind: 'number', value: Number(word), text: word, pos: i });
       else {
         const seconds = durationTextSeconds(word);
-        if (seconds === undefined) fail(i, `'${word}' is neither a number nor a duration`, 'durations are a number and a unit s, m, h, d or w, e.g. 30s, 5m, 1h30m');
+        if (seconds === undefined) fail(i, `'${word}' is neither a number nor a duration`, 'durations are a number and a unit ms, s, m, h, d or w, e.g. 30s, 5m, 1h30m');
         out.push({ kind: 'duration', seconds: seconds as number, text: word, pos: i });
       }
       i += word.length;
