@@ -88,6 +88,8 @@ export class Runtime {
   private readonly alertStateFile: string | undefined;
   /** Windows, derived series, alerts: loaded when the first RunThread starts. */
   private observers: Promise<TickObservers> | undefined;
+  /** The same, once loaded (for synchronous snapshots). */
+  private loadedObservers: TickObservers | undefined;
   private readonly blocks: LoadedBlock[] = [];
   private metricsPromise: Promise<RuntimeMetrics> | undefined;
   private running: LockHandle | undefined;
@@ -142,7 +144,14 @@ export class Runtime {
   /** What the runtime is doing now: its state and every RunThread's live counts. */
   snapshot(): RuntimeSnapshot {
     const state = this.state === 'open' ? 'running' : this.state === 'stopping' ? 'stopping' : 'stopped';
-    return { state, threads: this.threads.snapshot() };
+    const alerts = this.loadedObservers?.alerts.snapshot().map((a) => ({
+      thread: a.thread,
+      alert: a.alert,
+      state: a.state,
+      since: a.since / 1000,
+      value: Number.isFinite(a.value) ? a.value : null,
+    }));
+    return { state, threads: this.threads.snapshot(), alerts };
   }
 
   static async create(options: RuntimeOptions = {}): Promise<Runtime> {
@@ -188,6 +197,7 @@ export class Runtime {
         events: this.bus,
       });
       for (const b of this.blocks) o.prepare(b);
+      this.loadedObservers = o;
       return o;
     });
     return this.observers;

@@ -8,7 +8,7 @@
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot, startCli, tempDir, type RunningCli } from '../helpers/cli.js';
+import { repoRoot, runCli, startCli, tempDir, type RunningCli } from '../helpers/cli.js';
 
 const tmp = tempDir('procblock-alert-e2e-');
 afterAll(() => tmp.cleanup());
@@ -94,6 +94,14 @@ describe('an alert through the real CLI', () => {
     const firing = first.sse.events.find(alertIs('firing'))?.data as { since: number };
     expect(firing.since - pending.since).toBeGreaterThanOrEqual(1); // `for: 1s` held first
     expect(firing).toMatchObject({ thread: 'probe', alert: 'high', from: 'pending', notify: 'firing', value: 150 });
+
+    // `procblock status` shows the alert (the status file is rewritten within a second of a change:
+    // asked again until it says so, a bounded number of times).
+    const firingLine = /^ {4}probe\/high: firing since \d+s ago \(value 150\)$/m;
+    let status = await runCli(['status', '--state-dir', stateDir, path.join(dir, 'threshold.yaml')]);
+    for (let i = 0; i < 30 && !firingLine.test(status.stdout); i++) status = await runCli(['status', '--state-dir', stateDir, path.join(dir, 'threshold.yaml')]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(firingLine);
 
     // Restart while firing: the state comes back, nothing is notified again.
     first.sse.close();
