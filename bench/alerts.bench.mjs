@@ -89,7 +89,7 @@ class ManualClock {
 async function inProcess() {
   const { RunThreadManager } = await import('../dist/runtime/run-thread-manager.js');
   const { TickObservers } = await import('../dist/runtime/tick-observers.js');
-  const { EventBus } = await import('../dist/runtime/events.js');
+  const { LiveEventBus } = await import('../dist/runtime/live-events.js');
   const { createMemoryUnidist } = await import('../dist/unidist/index.js');
   const { silentLogger } = await import('../dist/core/logger.js');
   const unidist = await createMemoryUnidist({});
@@ -97,7 +97,7 @@ async function inProcess() {
     const clock = new ManualClock(1_767_225_600_000);
     let observe;
     if (withAlerts) {
-      const observers = new TickObservers({ clock, logger: silentLogger, unidist, alertStateFile: undefined, events: new EventBus(silentLogger) });
+      const observers = new TickObservers({ clock, logger: silentLogger, unidist, alertStateFile: undefined, events: new LiveEventBus(silentLogger) });
       observe = (spec, collect, status) => observers.attach(spec, collect, status);
     }
     const manager = new RunThreadManager({ clock, logger: silentLogger, unidist, observe });
@@ -152,8 +152,8 @@ async function child(withAlerts) {
   let observe;
   if (withAlerts) {
     const { TickObservers } = await import('../dist/runtime/tick-observers.js');
-    const { EventBus } = await import('../dist/runtime/events.js');
-    const observers = new TickObservers({ clock: systemClock, logger: silentLogger, unidist, alertStateFile: undefined, events: new EventBus(silentLogger) });
+    const { LiveEventBus } = await import('../dist/runtime/live-events.js');
+    const observers = new TickObservers({ clock: systemClock, logger: silentLogger, unidist, alertStateFile: undefined, events: new LiveEventBus(silentLogger) });
     observe = (spec, collect, status) => observers.attach(spec, collect, status);
   }
   const manager = new RunThreadManager({ clock: systemClock, logger: silentLogger, unidist, observe });

@@ -21,7 +21,7 @@ import { INITIAL, restore, STAY, step, verdict, type AlertState, type AlertStatu
 
 /** A transition or notification, as posted to the runtime's event bus. */
 export interface AlertEvent {
-  readonly type: 'alert';
+  readonly kind: 'alert';
   readonly block: string | undefined;
   readonly thread: string;
   readonly alert: string;
@@ -29,9 +29,9 @@ export interface AlertEvent {
   readonly to: AlertState;
   /** What the procedure was run for, if it was. */
   readonly notify: Notification | undefined;
-  /** Epoch seconds the current state began. */
+  /** Epoch ms the current state began. */
   readonly since: number;
-  /** Epoch seconds of the evaluation. */
+  /** Epoch ms of the evaluation (the tick's time). */
   readonly time: number;
   readonly value: number | null;
 }
@@ -131,15 +131,15 @@ export class AlertManager {
       value: finiteOrNull(status.value),
     });
     this.emit({
-      type: 'alert',
+      kind: 'alert',
       block: entry.block,
       thread: entry.thread,
       alert: spec.name,
       from,
       to: status.state,
       notify: notify && spec.run.length > 0 ? notify : undefined,
-      since: status.since / 1000,
-      time: now / 1000,
+      since: status.since,
+      time: now,
       value: finiteOrNull(status.value),
     });
     const saved = this.options.stateFile.save(this.saved());

@@ -1,12 +1,12 @@
 /**
- * Server-Sent Events from an event source (the runtime's event bus), as a fetch-style handler:
- * `(request) => Response`, so `--metrics`' server and dropSTAR mount the same code. Each event is
- * `event: <type>` + `data: <JSON>`; a comment line every `heartbeatMs` keeps proxies from closing
+ * Server-Sent Events of every event of an event source (the runtime's live events), as a
+ * fetch-style handler: `(request) => Response`, for `--metrics`' server (dropSTAR has its own
+ * `/events` with topics, src/web/events-hub.ts). Each event is `event: <kind>` + `data: <JSON>`; a comment line every `heartbeatMs` keeps proxies from closing
  * an idle stream. The subscription ends when the client goes away or `close()` is called
  * (the server's shutdown), whichever comes first.
  */
 
-export interface EventSourceLike<E extends { readonly type: string }> {
+export interface EventSourceLike<E extends { readonly kind: string }> {
   subscribe(listener: (event: E) => void): () => void;
 }
 
@@ -17,7 +17,7 @@ export interface EventStream {
   readonly open: number;
 }
 
-export function eventStream<E extends { readonly type: string }>(source: EventSourceLike<E>, options: { heartbeatMs?: number } = {}): EventStream {
+export function eventStream<E extends { readonly kind: string }>(source: EventSourceLike<E>, options: { heartbeatMs?: number } = {}): EventStream {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const enders = new Set<() => void>();
   const encoder = new TextEncoder();
@@ -33,7 +33,7 @@ export function eventStream<E extends { readonly type: string }>(source: EventSo
           const send = (text: string): void => {
             if (!done) controller.enqueue(encoder.encode(text));
           };
-          const unsubscribe = source.subscribe((e) => send(`event: ${e.type}\ndata: ${JSON.stringify(e, replacer)}\n\n`));
+          const unsubscribe = source.subscribe((e) => send(`event: ${e.kind}\ndata: ${JSON.stringify(e, replacer)}\n\n`));
           const beat = setInterval(() => send(': keep-alive\n\n'), heartbeatMs);
           beat.unref();
           end = () => {

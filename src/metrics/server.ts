@@ -22,7 +22,7 @@ export interface MetricsServerOptions {
   /** 0 picks a free port. */
   readonly port: number;
   readonly metrics: MetricsRenderer;
-  readonly events?: EventSourceLike<{ readonly type: string }> | undefined;
+  readonly events?: EventSourceLike<{ readonly kind: string }> | undefined;
   /** Bearer token every request must carry. */
   readonly token?: string | undefined;
   /** Allow a non-loopback address without a token. */

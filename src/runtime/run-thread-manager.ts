@@ -12,16 +12,18 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { RunThreadSet } from '../schedule/run-thread-set.js';
 import type { RunThreadHost, RunThreadSpec, StartedRunThread } from '../schedule/types.js';
+import type { GraphOptions } from '../graph/options.js';
 import type { Collector } from '../timeseries/collect.js';
 import type { ThreadSnapshot } from './status-snapshot.js';
 import { TickWatch } from './tick-watch.js';
 import type { Unidist } from '../unidist/types.js';
 import { slotClaimer } from './slot-claim.js';
+import type { LiveEventBus } from './live-events.js';
 import type { CollectConfig } from '../timeseries/collect-config.js';
 import type { ScriptOutcome } from '../exec/types.js';
 import type { RunThreadStatus } from '../schedule/types.js';
 
-/** What runs after each tick besides collection: windows, derive, alerts, metrics, events (tick-observers.ts). */
+/** What runs after each tick besides collection: windows, derive, alerts, metrics (tick-observers.ts). */
 export interface TickObserver {
   /** False when the observer has nothing to do after a tick (checked per tick). */
   readonly active: boolean;
@@ -41,22 +43,36 @@ function collectConfig(spec: RunThreadSpec): unknown {
   return undefined;
 }
 
+/** A graph of the block's time series that can be rendered on demand (dropSTAR `/graph/<name>.png`). */
+export interface GraphEntry {
+  readonly name: string;
+  /** The RunThread whose ticks feed it. */
+  readonly thread: string;
+  readonly options: GraphOptions;
+  /** Epoch seconds of its file's last sample (undefined before the first): a render cache key. */
+  readonly lastUpdate: number | undefined;
+  /** Seconds a rendering stays current without new samples (the graph's or the collect's interval). */
+  readonly refreshSeconds: number;
+}
+
 export class RunThreadManager implements RunThreadHost {
   private readonly set: RunThreadSet;
   private readonly collectors = new Map<string, Collector>();
-  private readonly observers = new Map<string, TickObserver>();
   /** Epoch ms of each thread's last sample written. */
   private readonly lastSample = new Map<string, number>();
   /** What the collectors had written when they were closed (the counts outlive them). */
   private readonly closedStats = new Map<string, { samples: number; renders: number }>();
   private readonly logger: Logger;
   private readonly clock: Clock;
+  private readonly events: LiveEventBus | undefined;
   private readonly watch: TickWatch;
+  private readonly observers = new Map<string, TickObserver>();
   private readonly observe: ObserveThread | undefined;
 
-  constructor(options: { clock: Clock; logger: Logger; unidist: Unidist; observe?: ObserveThread | undefined }) {
+  constructor(options: { clock: Clock; logger: Logger; unidist: Unidist; events?: LiveEventBus | undefined; observe?: ObserveThread | undefined }) {
     this.logger = options.logger;
     this.clock = options.clock;
+    this.events = options.events;
     this.observe = options.observe;
     this.watch = new TickWatch({ clock: options.clock, logger: options.logger });
     this.set = new RunThreadSet({
@@ -67,19 +83,21 @@ export class RunThreadManager implements RunThreadHost {
         onTick: (outcome, tickTimeMs) => {
           const collector = this.collectors.get(spec.id);
           const observer = this.observers.get(spec.id);
-          const done = (result: Record<string, unknown> | undefined): void => {
+          const done = (fields: Record<string, unknown>): void => {
             if (collector) this.lastSample.set(spec.id, tickTimeMs);
             this.watch.succeeded(spec.id);
-            if (result) (observer as TickObserver).afterTick(result, tickTimeMs);
+            if (observer?.active) observer.afterTick(fields, tickTimeMs);
+            // Announced after its sample is written: a page reloading its graph sees it.
+            if (this.events?.listening) {
+              const graphs = collector ? collector.namedGraphs().map((g) => g.name) : [];
+              this.events.emit({ kind: 'tick', thread: spec.id, time: tickTimeMs, fields, graphs });
+            }
           };
-          if (!observer?.active) {
-            if (!collector) return done(undefined);
-            return collector.record({ ...outcome.pipeDataSet, ...outcome.returned }, tickTimeMs).then(() => done(undefined));
-          }
-          const collect = (result: Record<string, unknown>): void | Promise<void> => {
-            const written = collector?.record(result, tickTimeMs);
-            return written ? written.then(() => done(result)) : done(result);
+          const collect = (fields: Record<string, unknown>): void | Promise<void> => {
+            const written = collector?.record(fields, tickTimeMs);
+            return written ? written.then(() => done(fields)) : done(fields);
           };
+          if (!observer?.active) return collect({ ...outcome.pipeDataSet, ...outcome.returned });
           const result = observer.beforeCollect(outcome, tickTimeMs);
           return result instanceof Promise ? result.then(collect) : collect(result);
         },
@@ -92,6 +110,17 @@ export class RunThreadManager implements RunThreadHost {
         claim: spec.exclusive ? slotClaimer(options.unidist, spec.exclusive.lock, spec.intervalMs) : undefined,
       }),
     });
+  }
+
+  /** Every graph that can be rendered on demand, in RunThread start order. */
+  graphs(): readonly GraphEntry[] {
+    return [...this.collectors].flatMap(([thread, c]) => c.namedGraphs().map((g) => ({ ...g, thread })));
+  }
+
+  /** Render graph `name` of thread `thread` with `options`; undefined when it has no data yet. */
+  renderGraph(thread: string, name: string, options: GraphOptions): Promise<Buffer | undefined> {
+    const collector = this.collectors.get(thread);
+    return collector ? collector.renderNamed(name, options, this.clock.now()) : Promise.resolve(undefined);
   }
 
   get count(): number {

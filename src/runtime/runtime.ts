@@ -3,9 +3,10 @@
  * RunThreads with their time-series collectors, and the engine. OPEN → STOPPING → CLOSED;
  * `stop()` returns the same promise every time.
  *
- * Stopping (SPEC §4): release `__running`, abort every ctx.signal, stop scheduling ticks, wait
- * for in-flight runs up to the deadline (then terminate their workers), write every pending
- * time-series sample and graph, persist unidist, close.
+ * Stopping (SPEC §4): release `__running`, close the web server (stop accepting, end `/events`,
+ * let requests in flight finish within the deadline), abort every ctx.signal, stop scheduling
+ * ticks, wait for in-flight runs up to the deadline (then terminate their workers), write every
+ * pending time-series sample and graph, persist unidist, close.
  */
 import path from 'node:path';
 import type { Clock } from '../core/clock.js';
@@ -19,11 +20,14 @@ import type { ScriptRunner, ShellRunner } from '../exec/types.js';
 import { createScriptRunner } from '../exec/script-runner.js';
 import { createShellRunner } from '../exec/shell-runner.js';
 import { processBlock } from '../engine/process-block.js';
-import type { ProcessResult } from '../engine/types.js';
+import type { ProcessResult, ResponseFields } from '../engine/types.js';
 import type { LockHandle, Unidist } from '../unidist/types.js';
 import { createUnidist, type CreateUnidistOptions } from '../unidist/index.js';
+import { observeUnidist } from '../unidist/observe.js';
+import { LiveEventBus, type LiveEvents } from './live-events.js';
+import { RunAborts } from './run-aborts.js';
 import { RunThreadManager } from './run-thread-manager.js';
-import { EventBus, type RuntimeEvents } from './events.js';
+import type { RuntimeWebHost, WebHostFactory, WebRuntime } from './web-host.js';
 import type { TickObservers } from './tick-observers.js';
 import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
 import { StatusFile } from './status-file.js';
@@ -51,22 +55,37 @@ export interface RuntimeOptions {
   readonly maxThreads?: number | undefined;
   /** A script runner started earlier (see `startScriptRunner`); the runtime owns it from now on. */
   readonly scripts?: ScriptRunner | undefined;
-  /**
-   * Where alert states persist across restarts. Default: `<stateDir>.alerts.json` beside the
-   * unidist state folder when `stateDir` is given, else not persisted.
-   */
-  readonly alertStateFile?: string | undefined;
+  /** Makes the web server that a block's `dropstar:` tag starts (SPEC §7); without it the tag fails. */
+  readonly web?: WebHostFactory | undefined;
   /**
    * Keep a status file (`status.json` in `stateDir`, see status-file.ts) for `procblock status`:
    * the block file and its name. The CLI sets it for long-running blocks.
    */
   readonly status?: { readonly block: string; readonly name?: string | undefined; readonly intervalMs?: number | undefined } | undefined;
+  /**
+   * Where alert states persist across restarts. Default: `<stateDir>.alerts.json` beside the
+   * unidist state folder when `stateDir` is given, else not persisted.
+   */
+  readonly alertStateFile?: string | undefined;
 }
 
 export interface RunInput {
   readonly inputData?: Record<string, unknown> | undefined;
   readonly pipeData?: Record<string, unknown> | undefined;
-  readonly requestState?: Record<string, unknown> | undefined;
+  readonly requestState?: Readonly<Record<string, unknown>> | undefined;
+  /** Web requests: `requestState.response`, updated in place by scripts. */
+  readonly response?: ResponseFields | undefined;
+  /** Web pages: HTML-escape templates. */
+  readonly htmlTemplates?: boolean | undefined;
+  /** Timeout (ms) of script calls whose item sets none. */
+  readonly scriptTimeoutMs?: number | undefined;
+  /** Aborts this run only (the runtime's stop aborts every run). */
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * A controller of this run's own (instead of `signal`): the run uses its signal, and the
+   * runtime's stop aborts it too. Saves creating a second controller per run (web requests).
+   */
+  readonly abort?: AbortController | undefined;
 }
 
 type State = 'open' | 'stopping' | 'closed';
@@ -78,13 +97,14 @@ export class Runtime {
   private readonly scripts: ScriptRunner;
   private readonly shell: ShellRunner;
   private readonly threads: RunThreadManager;
+  private readonly bus: LiveEventBus;
+  private readonly web: RuntimeWebHost | undefined;
   private readonly ownsUnidist: boolean;
   private readonly sharedUnidist: boolean;
   private readonly stopTimeoutMs: number;
   private readonly env: Readonly<Record<string, string>>;
-  private readonly abort = new AbortController();
+  private readonly aborts = new RunAborts();
   private readonly inFlight = new Set<Promise<unknown>>();
-  private readonly bus: EventBus;
   private readonly alertStateFile: string | undefined;
   /** Windows, derived series, alerts: loaded when the first RunThread starts. */
   private observers: Promise<TickObservers> | undefined;
@@ -100,11 +120,18 @@ export class Runtime {
   /** Resolves when the runtime has stopped (for long-running blocks). */
   readonly stopped: Promise<void>;
 
-  private constructor(unidist: Unidist, ownsUnidist: boolean, options: RuntimeOptions) {
+  private constructor(backend: Unidist, ownsUnidist: boolean, options: RuntimeOptions) {
+    this.logger = options.logger ?? silentLogger;
+    this.bus = new LiveEventBus(this.logger);
+    const bus = this.bus;
+    // Every unidist call (engine tags, scripts in workers, the web side) goes through here, so
+    // live pages learn about counter, state and queue changes.
+    const unidist = observeUnidist(backend, (change) => {
+      if (bus.listening) bus.emit(change);
+    });
     this.unidist = unidist;
     this.ownsUnidist = ownsUnidist;
     this.sharedUnidist = options.unidist === undefined && options.unidistBackend?.backend === 'redis';
-    this.logger = options.logger ?? silentLogger;
     this.clock = options.clock ?? systemClock;
     this.stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
     this.env = options.env ?? stringEnv(process.env);
@@ -118,15 +145,16 @@ export class Runtime {
         env: this.env,
       });
     this.shell = createShellRunner();
-    this.bus = new EventBus(this.logger);
     this.alertStateFile = options.alertStateFile ?? (options.stateDir === undefined ? undefined : `${options.stateDir}.alerts.json`);
     this.threads = new RunThreadManager({
       clock: this.clock,
       logger: this.logger,
       unidist,
+      events: this.bus,
       observe: async (spec, collect, status) => (await this.tickObservers()).attach(spec, collect, status),
     });
     this.stopped = new Promise((r) => (this.resolveStopped = r));
+    this.web = options.web?.(this.webRuntime());
     if (options.status && options.stateDir !== undefined) {
       this.statusFile = new StatusFile({
         stateDir: options.stateDir,
@@ -154,21 +182,8 @@ export class Runtime {
     return { state, threads: this.threads.snapshot(), alerts };
   }
 
-  static async create(options: RuntimeOptions = {}): Promise<Runtime> {
-    const backend = options.unidistBackend ?? { backend: 'memory' };
-    const unidist =
-      options.unidist ??
-      (await createUnidist({
-        ...backend,
-        stateDir: backend.backend === 'redis' ? undefined : options.stateDir,
-        clock: options.clock,
-        logger: options.logger?.child('unidist'),
-      }));
-    return new Runtime(unidist, options.unidist === undefined, options);
-  }
-
-  /** Every RunThread tick and alert transition, as they happen (dropSTAR's `/events` reads this). */
-  get events(): RuntimeEvents {
+  /** RunThread ticks, alert transitions and unidist changes as they happen. */
+  get events(): LiveEvents {
     return this.bus;
   }
 
@@ -203,6 +218,31 @@ export class Runtime {
     return this.observers;
   }
 
+  /** The narrow view the web server is built on. */
+  private webRuntime(): WebRuntime {
+    return {
+      logger: this.logger.child('dropstar'),
+      clock: this.clock,
+      events: this.bus,
+      process: (block, input) => this.run(block, input),
+      graphs: () => this.threads.graphs(),
+      renderGraph: (thread, name, options) => this.threads.renderGraph(thread, name, options),
+    };
+  }
+
+  static async create(options: RuntimeOptions = {}): Promise<Runtime> {
+    const backend = options.unidistBackend ?? { backend: 'memory' };
+    const unidist =
+      options.unidist ??
+      (await createUnidist({
+        ...backend,
+        stateDir: backend.backend === 'redis' ? undefined : options.stateDir,
+        clock: options.clock,
+        logger: options.logger?.child('unidist'),
+      }));
+    return new Runtime(unidist, options.unidist === undefined, options);
+  }
+
   get isStopping(): boolean {
     return this.state !== 'open';
   }
@@ -230,11 +270,15 @@ export class Runtime {
       this.blocks.push(block);
       if (this.observers) (await this.observers).prepare(block);
     }
+    const linked = input.abort ? this.aborts.adopt(input.abort) : input.signal ? this.aborts.link(input.signal) : undefined;
     const p = processBlock(block, {
       inputData: input.inputData,
       pipeData: input.pipeData,
       requestState: input.requestState,
-      signal: this.abort.signal,
+      response: input.response,
+      htmlTemplates: input.htmlTemplates,
+      scriptTimeoutMs: input.scriptTimeoutMs,
+      signal: linked?.signal ?? this.aborts.signal,
       cwd: block.usage?.cwd ?? path.dirname(block.file),
       services: {
         scripts: this.scripts,
@@ -245,6 +289,7 @@ export class Runtime {
         runThreads: this.threads,
         env: this.env,
         background: block.usage?.longrunning ? (work) => this.track(work) : undefined,
+        web: this.web,
       },
     });
     this.inFlight.add(p);
@@ -252,6 +297,7 @@ export class Runtime {
       return await p;
     } finally {
       this.inFlight.delete(p);
+      linked?.unlink();
     }
   }
 
@@ -279,7 +325,10 @@ export class Runtime {
       await this.running.release();
       this.running = undefined;
     }
-    this.abort.abort(new RuntimeFailure('PB_ERR_ABORTED', `runtime stopping: ${reason}`));
+    // Web requests in flight finish before anything they may use is stopped.
+    if (this.web) await this.web.close(Math.max(0, started + this.stopTimeoutMs - this.clock.now()));
+    const stopping = new RuntimeFailure('PB_ERR_ABORTED', `runtime stopping: ${reason}`);
+    this.aborts.abortAll(stopping);
     this.scripts.abortAll(reason);
 
     const deadline = started + this.stopTimeoutMs;

@@ -11,7 +11,7 @@
  *   2. derived fields are computed into the result and the sample;
  *   3. (the RunThreadManager writes the result to the time-series file);
  *   4. the thread's alerts are evaluated at the tick's time; transitions log, post, persist, notify;
- *   5. metrics and a `tick` event.
+ *   5. metrics (the RunThreadManager then posts the `tick` live event, derived fields included).
  * A failed tick is a sample with every field unknown; alerts are still evaluated (windows move
  * with time).
  */
@@ -35,7 +35,7 @@ import type { Unidist } from '../unidist/types.js';
 import { refillFromRrd } from '../windows/refill.js';
 import type { SampleWindow } from '../windows/sample-window.js';
 import { WindowStore } from '../windows/window-store.js';
-import type { EventBus } from './events.js';
+import type { LiveEventBus } from './live-events.js';
 import { blockBaseName } from './state-dir.js';
 import path from 'node:path';
 
@@ -45,7 +45,8 @@ export interface TickObserversOptions {
   readonly unidist: Unidist;
   /** Where alert states persist; undefined = not persisted. */
   readonly alertStateFile: string | undefined;
-  readonly events: EventBus;
+  /** Alert transitions are posted here (the runtime's live events; ticks are posted by the RunThreadManager). */
+  readonly events: LiveEventBus;
 }
 
 interface ItemConfig {
@@ -67,7 +68,9 @@ export class TickObservers {
       logger: options.logger.child('alerts'),
       log: options.unidist.log,
       stateFile: new AlertStateFile(options.alertStateFile, options.logger.child('alerts')),
-      emit: (e) => options.events.emit(e),
+      emit: (e) => {
+        if (options.events.listening) options.events.emit(e);
+      },
     });
   }
 
@@ -132,7 +135,6 @@ export class TickObservers {
       windows: this.windows,
       derive,
       alerts,
-      events: this.options.events,
       status,
       metricsInfo: { block: block ?? '', thread: spec.id, fields: exported, key: collect?.key },
       logger: this.options.logger.child(`alerts:${spec.id}`),
@@ -166,7 +168,6 @@ interface ObserverParts {
   readonly windows: WindowStore;
   readonly derive: DerivedFields | undefined;
   readonly alerts: ThreadAlerts | undefined;
-  readonly events: EventBus;
   readonly status: () => RunThreadStatus;
   readonly metricsInfo: Parameters<RuntimeMetrics['thread']>[0];
   readonly logger: Logger;
@@ -184,20 +185,15 @@ export class ThreadObserver {
   constructor(private readonly p: ObserverParts) {
     const { window, windows, derive } = p;
     this.ctx = { now: 0, series: (t) => (t === undefined ? window : (derive?.source(t) ?? windows.get(t))) };
-    this.always = window !== undefined || derive !== undefined || p.alerts !== undefined;
+    this.active = window !== undefined || derive !== undefined || p.alerts !== undefined;
   }
 
-  /** Work after every tick (a window, derive, alerts or metrics), decided at start and when metrics start. */
-  private always: boolean;
-
-  /** False when nothing would happen after a tick (nobody reads it, no alerts, no metrics, no listeners). */
-  get active(): boolean {
-    return this.always || this.p.events.active;
-  }
+  /** False when nothing would happen after a tick (nobody reads it, no alerts, no metrics): decided at start and when metrics start. */
+  active: boolean;
 
   enableMetrics(m: RuntimeMetrics): void {
     this.metrics ??= m.thread(this.p.metricsInfo);
-    this.always = true;
+    this.active = true;
   }
 
   /**
@@ -244,20 +240,16 @@ export class ThreadObserver {
       const status = this.p.status();
       this.metrics.ticked(fields, status, lateness(status, tickTimeMs));
     }
-    if (this.p.events.active) this.p.events.emit({ type: 'tick', block: this.p.block, thread: this.p.id, time: tickTimeMs / 1000, ok: true, fields });
   }
 
   /** After a failed tick (or a failed collection of a successful one). */
-  afterError(error: unknown, tickTimeMs: number): void {
+  afterError(_error: unknown, tickTimeMs: number): void {
     if (this.p.window && this.lastSampleMs !== tickTimeMs) this.p.window.push(tickTimeMs, () => NaN);
     this.lastSampleMs = tickTimeMs;
     this.p.alerts?.evaluate(this.context(tickTimeMs), {});
     if (this.metrics) {
       const status = this.p.status();
       this.metrics.failed(status, lateness(status, tickTimeMs));
-    }
-    if (this.p.events.active) {
-      this.p.events.emit({ type: 'tick', block: this.p.block, thread: this.p.id, time: tickTimeMs / 1000, ok: false, error: error instanceof Error ? error.message : String(error) });
     }
   }
 

@@ -92,7 +92,7 @@ describe('an alert through the real CLI', () => {
 
     const pending = first.sse.events.find(alertIs('pending'))?.data as { since: number };
     const firing = first.sse.events.find(alertIs('firing'))?.data as { since: number };
-    expect(firing.since - pending.since).toBeGreaterThanOrEqual(1); // `for: 1s` held first
+    expect(firing.since - pending.since).toBeGreaterThanOrEqual(1000); // `for: 1s` held first (epoch ms)
     expect(firing).toMatchObject({ thread: 'probe', alert: 'high', from: 'pending', notify: 'firing', value: 150 });
 
     // `procblock status` shows the alert (the status file is rewritten within a second of a change:

@@ -30,7 +30,7 @@ describe('for: pending before firing', () => {
     expect(story(h.events)).toEqual(['ok→pending', 'pending→firing!firing']);
     await ticks(h, [150, 150, 150]);
     expect(h.calls).toHaveLength(1);
-    expect(h.calls[0]?.pipeData.alert).toMatchObject({ name: 'high', state: 'firing', value: 150, since: h.events[1]?.since });
+    expect(h.calls[0]?.pipeData.alert).toMatchObject({ name: 'high', state: 'firing', value: 150, since: (h.events[1]?.since ?? 0) / 1000 });
     expect(h.calls[0]?.env).toMatchObject({ PROCBLOCK_ALERT_NAME: 'high', PROCBLOCK_ALERT_STATE: 'firing', PROCBLOCK_ALERT_VALUE: '150' });
   });
 
@@ -39,7 +39,7 @@ describe('for: pending before firing', () => {
     await ticks(h, [150, 150, 50, 150, 150, 150, 150, 150, 150, 150]);
     expect(story(h.events)).toEqual(['ok→pending', 'pending→ok', 'ok→pending', 'pending→firing!firing']);
     // `for` counted from the second pending: fired 30 s after it began.
-    expect((h.events[3]?.time ?? 0) - (h.events[2]?.time ?? 0)).toBe(30);
+    expect((h.events[3]?.time ?? 0) - (h.events[2]?.time ?? 0)).toBe(30_000);
     expect(h.calls).toHaveLength(1);
   });
 
@@ -90,7 +90,7 @@ describe('repeat', () => {
     await ticks(h, Array<number>(10).fill(150)); // firing at t=5 s; repeats at 25 s and 45 s
     await ticks(h, [50]);
     expect(story(h.events)).toEqual(['ok→firing!firing', 'firing→firing!repeat', 'firing→firing!repeat', 'firing→resolved!resolved']);
-    expect(h.events.map((e) => e.time - (h as Harness).events[0]!.time)).toEqual([0, 20, 40, 50]);
+    expect(h.events.map((e) => e.time - (h as Harness).events[0]!.time)).toEqual([0, 20_000, 40_000, 50_000]);
     expect(h.calls.map((c) => (c.pipeData.alert as { repeat: boolean }).repeat)).toEqual([false, true, true, false]);
   });
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadBlock } from '../../dist/config/index.js';
 import { Runtime } from '../../dist/runtime/runtime.js';
-import type { RuntimeEvent } from '../../dist/runtime/events.js';
+import type { LiveEvent } from '../../dist/runtime/live-events.js';
 import { RrdFile } from '../../dist/timeseries/rrd/index.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { repoRoot, tempDir } from '../helpers/cli.js';
@@ -57,8 +57,8 @@ describe('timeseries derive in a runtime', () => {
 
     const clock = new FakeClock(T * 1000);
     const rt = await Runtime.create({ clock, stateDir: path.join(dir, 'state') });
-    const ticks: RuntimeEvent[] = [];
-    const waiters: { test: (e: RuntimeEvent) => boolean; resolve: () => void }[] = [];
+    const ticks: LiveEvent[] = [];
+    const waiters: { test: (e: LiveEvent) => boolean; resolve: () => void }[] = [];
     rt.events.subscribe((e) => {
       ticks.push(e);
       for (const w of [...waiters]) {
@@ -67,7 +67,7 @@ describe('timeseries derive in a runtime', () => {
         w.resolve();
       }
     });
-    const next = (test: (e: RuntimeEvent) => boolean): Promise<void> => new Promise((resolve) => waiters.push({ test, resolve }));
+    const next = (test: (e: LiveEvent) => boolean): Promise<void> => new Promise((resolve) => waiters.push({ test, resolve }));
     try {
       const { result } = await rt.run(await loadBlock(path.join(dir, 'block.yaml')));
       const run = (result as { run: Record<string, unknown> }).run;
@@ -79,13 +79,13 @@ describe('timeseries derive in a runtime', () => {
       // Threads tick independently: sum may read probe's sample of this tick or of the last one;
       // either way double stays above 100 (70 → 140, 60 → 120).
       writeFileSync(path.join(dir, 'value.txt'), '70');
-      const probeTick = next((e) => e.type === 'tick' && e.thread === 'probe' && e.time === T + 5);
-      const sumTick = next((e) => e.type === 'tick' && e.thread === 'sum' && e.time === T + 5);
+      const probeTick = next((e) => e.kind === 'tick' && e.thread === 'probe' && e.time === (T + 5) * 1000);
+      const sumTick = next((e) => e.kind === 'tick' && e.thread === 'sum' && e.time === (T + 5) * 1000);
       await clock.advance(5000);
       await Promise.all([probeTick, sumTick]);
-      const probe = ticks.find((e) => e.type === 'tick' && e.thread === 'probe' && e.time === T + 5);
-      expect(probe).toMatchObject({ ok: true, fields: { v: 70, a3: (30 + 60 + 70) / 3 } });
-      expect(ticks.filter((e) => e.type === 'alert').map((e) => e.type === 'alert' && `${e.from}→${e.to}`)).toEqual(['ok→firing']);
+      const probe = ticks.find((e) => e.kind === 'tick' && e.thread === 'probe' && e.time === (T + 5) * 1000);
+      expect(probe).toMatchObject({ fields: { v: 70, a3: (30 + 60 + 70) / 3 } });
+      expect(ticks.filter((e) => e.kind === 'alert').map((e) => e.kind === 'alert' && `${e.from}→${e.to}`)).toEqual(['ok→firing']);
     } finally {
       await rt.stop();
     }

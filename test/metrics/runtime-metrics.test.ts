@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EventBus, type RuntimeEvent } from '../../src/runtime/events.js';
+import { LiveEventBus, type LiveEvent } from '../../src/runtime/live-events.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { metricsHandler } from '../../src/metrics/handler.js';
 import { RuntimeMetrics, type AlertMetricsView } from '../../src/metrics/runtime-metrics.js';
@@ -142,18 +142,18 @@ describe('the metrics server', () => {
   });
 
   it('streams events as SSE and ends the streams when it closes', async () => {
-    const bus = new EventBus(silentLogger);
+    const bus = new LiveEventBus(silentLogger);
     server = await startMetricsServer({ host: '127.0.0.1', port: 0, metrics: sample(), events: bus, logger: silentLogger });
     const res = await fetch(`${server.url}/events`);
     const reader = (res.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader();
     expect((await reader.read()).value).toBe(': procblock events\n\n');
-    const event: RuntimeEvent = { type: 'tick', block: 'b', thread: 't', time: 1, ok: true, fields: { v: NaN, n: 2 } };
+    const event: LiveEvent = { kind: 'tick', thread: 't', time: 1000, fields: { v: NaN, n: 2 }, graphs: [] };
     bus.emit(event);
-    expect((await reader.read()).value).toBe('event: tick\ndata: {"type":"tick","block":"b","thread":"t","time":1,"ok":true,"fields":{"v":null,"n":2}}\n\n');
+    expect((await reader.read()).value).toBe('event: tick\ndata: {"kind":"tick","thread":"t","time":1000,"fields":{"v":null,"n":2},"graphs":[]}\n\n');
     const closing = server.close();
     expect((await reader.read()).done).toBe(true);
     await closing;
-    expect(bus.active).toBe(false);
+    expect(bus.listening).toBe(false);
     server = undefined;
   });
 
