@@ -7,7 +7,7 @@
  * two threads boot side by side. Heavy modules are therefore imported dynamically here.
  */
 import path from 'node:path';
-import { formatError, isProcblockError } from '../core/errors.js';
+import { InputError, formatError, isProcblockError } from '../core/errors.js';
 import { systemClock } from '../core/clock.js';
 import { stringEnv } from '../core/env.js';
 import { createLogger, formatLogRecord, type Logger } from '../core/logger.js';
@@ -220,6 +220,16 @@ async function run(
   }
   early?.connect(runtime.unidist);
   const rt = runtime;
+  let metricsServer: { close(): Promise<void> } | undefined;
+  if (options.metrics) {
+    try {
+      metricsServer = await startMetrics(rt, options, io, logger);
+    } catch (e) {
+      await rt.stop('error');
+      removePid?.();
+      throw e;
+    }
+  }
   const unsubscribe = stop.onRequest((reason) => void rt.stop(reason));
   const unwatchStdout = io.onStdoutFailed?.(() => stop.request('stdout closed'));
   try {
@@ -269,8 +279,37 @@ async function run(
   } finally {
     unsubscribe();
     unwatchStdout?.();
+    await metricsServer?.close();
     removePid?.();
   }
+}
+
+/** `--metrics`: /metrics and /events on their own small server (src/metrics/server.ts). */
+async function startMetrics(rt: import('../runtime/runtime.js').Runtime, options: RuntimeCliOptions, io: CliIo, logger: Logger): Promise<{ close(): Promise<void> }> {
+  const address = options.metrics as NonNullable<RuntimeCliOptions['metrics']>;
+  let token: string | undefined;
+  if (options.metricsTokenFile !== undefined) {
+    const file = path.resolve(io.cwd, options.metricsTokenFile);
+    const { readFileSync } = await import('node:fs');
+    try {
+      token = readFileSync(file, 'utf8').trim();
+    } catch (e) {
+      throw new InputError('PB_ERR_FILE_UNREADABLE', `--metrics-token-file: cannot read ${file}: ${(e as Error).message}`, { cause: e });
+    }
+    if (token === '') throw new InputError('PB_ERR_USAGE', `--metrics-token-file: ${file} is empty; put the bearer token in it`);
+  }
+  const [{ startMetricsServer }, metrics] = await Promise.all([import('../metrics/server.js'), rt.metrics()]);
+  const server = await startMetricsServer({
+    host: address.host,
+    port: address.port,
+    metrics,
+    events: rt.events,
+    token,
+    insecure: options.metricsInsecure,
+    logger: logger.child('metrics'),
+  });
+  logger.info(`Metrics: ${server.url}/metrics, events: ${server.url}/events${token ? ' (bearer token required)' : ''}`);
+  return server;
 }
 
 async function stoppedBeforeStart(logger: Logger, stop: StopRequest, early: EarlyScriptRunner | undefined): Promise<number> {

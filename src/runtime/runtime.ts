@@ -29,6 +29,8 @@ import { LiveEventBus, type LiveEvents } from './live-events.js';
 import { RunAborts } from './run-aborts.js';
 import { RunThreadManager } from './run-thread-manager.js';
 import type { RuntimeWebHost, WebHostFactory, WebRuntime } from './web-host.js';
+import type { TickObservers } from './tick-observers.js';
+import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
 import { StatusFile } from './status-file.js';
 import type { RuntimeSnapshot } from './status-snapshot.js';
 import { TrackedScriptRunner } from './tracked-scripts.js';
@@ -62,6 +64,11 @@ export interface RuntimeOptions {
    * the block file and its name. The CLI sets it for long-running blocks.
    */
   readonly status?: { readonly block: string; readonly name?: string | undefined; readonly intervalMs?: number | undefined } | undefined;
+  /**
+   * Where alert states persist across restarts. Default: `<stateDir>.alerts.json` beside the
+   * unidist state folder when `stateDir` is given, else not persisted.
+   */
+  readonly alertStateFile?: string | undefined;
 }
 
 export interface RunInput {
@@ -100,6 +107,13 @@ export class Runtime {
   private readonly env: Readonly<Record<string, string>>;
   private readonly aborts = new RunAborts();
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly alertStateFile: string | undefined;
+  /** Windows, derived series, alerts: loaded when the first RunThread starts. */
+  private observers: Promise<TickObservers> | undefined;
+  /** The same, once loaded (for synchronous snapshots). */
+  private loadedObservers: TickObservers | undefined;
+  private readonly blocks: LoadedBlock[] = [];
+  private metricsPromise: Promise<RuntimeMetrics> | undefined;
   private running: LockHandle | undefined;
   private state: State = 'open';
   private stopPromise: Promise<void> | undefined;
@@ -134,7 +148,14 @@ export class Runtime {
         }),
     );
     this.shell = new LazyShellRunner();
-    this.threads = new RunThreadManager({ clock: this.clock, logger: this.logger, unidist, events: this.bus });
+    this.alertStateFile = options.alertStateFile ?? (options.stateDir === undefined ? undefined : `${options.stateDir}.alerts.json`);
+    this.threads = new RunThreadManager({
+      clock: this.clock,
+      logger: this.logger,
+      unidist,
+      events: this.bus,
+      observe: async (spec, collect, status) => (await this.tickObservers()).attach(spec, collect, status),
+    });
     this.stopped = new Promise((r) => (this.resolveStopped = r));
     this.web = options.web?.(this.webRuntime());
     if (options.status && options.stateDir !== undefined) {
@@ -154,12 +175,50 @@ export class Runtime {
   /** What the runtime is doing now: its state and every RunThread's live counts. */
   snapshot(): RuntimeSnapshot {
     const state = this.state === 'open' ? 'running' : this.state === 'stopping' ? 'stopping' : 'stopped';
-    return { state, threads: this.threads.snapshot() };
+    const alerts = this.loadedObservers?.alerts.snapshot().map((a) => ({
+      thread: a.thread,
+      alert: a.alert,
+      state: a.state,
+      since: a.since / 1000,
+      value: Number.isFinite(a.value) ? a.value : null,
+    }));
+    return { state, threads: this.threads.snapshot(), alerts };
   }
 
-  /** RunThread ticks and unidist changes as they happen. */
+  /** RunThread ticks, alert transitions and unidist changes as they happen. */
   get events(): LiveEvents {
     return this.bus;
+  }
+
+  /**
+   * The runtime's Prometheus metrics (SPEC §9), created on first call: serve `render()` at a
+   * `/metrics` route (`metricsHandler` in src/metrics/handler.ts). Threads already running are
+   * included; lateness is observed from then on.
+   */
+  metrics(): Promise<RuntimeMetrics> {
+    this.metricsPromise ??= (async () => {
+      const [{ RuntimeMetrics }, observers] = await Promise.all([import('../metrics/runtime-metrics.js'), this.tickObservers()]);
+      const m = new RuntimeMetrics(observers.metricsSources());
+      observers.enableMetrics(m);
+      return m;
+    })();
+    return this.metricsPromise;
+  }
+
+  private tickObservers(): Promise<TickObservers> {
+    this.observers ??= import('./tick-observers.js').then(({ TickObservers }) => {
+      const o = new TickObservers({
+        clock: this.clock,
+        logger: this.logger,
+        unidist: this.unidist,
+        alertStateFile: this.alertStateFile,
+        events: this.bus,
+      });
+      for (const b of this.blocks) o.prepare(b);
+      this.loadedObservers = o;
+      return o;
+    });
+    return this.observers;
   }
 
   /** The narrow view the web server is built on. */
@@ -213,6 +272,11 @@ export class Runtime {
   /** Process a block once. */
   async run(block: LoadedBlock, input: RunInput = {}): Promise<ProcessResult> {
     if (this.state !== 'open') throw new RuntimeFailure('PB_ERR_CLOSED', 'the runtime is stopping; no new runs are started');
+    // Alert and derive windows are sized from the whole block before its first RunThread starts.
+    if (!this.blocks.includes(block)) {
+      this.blocks.push(block);
+      if (this.observers) (await this.observers).prepare(block);
+    }
     const linked = input.abort ? this.aborts.adopt(input.abort) : input.signal ? this.aborts.link(input.signal) : undefined;
     const p = processBlock(block, {
       inputData: input.inputData,
@@ -279,6 +343,8 @@ export class Runtime {
     if (waiting > 0) log.info(`Waiting up to ${seconds(this.stopTimeoutMs)} for ${waiting} running item(s) to finish`);
     await this.threads.stopAll(Math.max(0, deadline - this.clock.now()));
     await settleWithin([...this.inFlight], Math.max(0, deadline - this.clock.now()), this.clock);
+    // Alert procedures use the script and shell runners: they finish (or are abandoned) first.
+    if (this.observers) await (await this.observers).stop(Math.max(0, deadline - this.clock.now()));
     const left = this.scripts.runningScripts();
     if (left.length > 0) {
       log.warn(`Terminating ${this.scripts.inFlight} script(s) still running after the ${seconds(this.stopTimeoutMs)} stop deadline: ${left.join(', ')}`);
