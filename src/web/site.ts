@@ -144,11 +144,14 @@ export class DropstarSite {
     app.on(['GET', 'HEAD'], '/favicon.ico', (c) => this.asset(c, 'favicon.svg'));
     app.on(['GET', 'HEAD'], '/_dropstar/:file', (c) => this.asset(c, c.req.param('file')));
 
-    app.get('/events', (c) => {
+    app.get('/events', async (c) => {
       const filter = parseTopics(c.req.query('topics') ?? null);
       if (typeof filter === 'string') return json(c, 400, filter);
       const stream = this.options.hub.open(filter);
-      return stream ? respond(c.get('info').id, 200, stream, { ...EVENT_STREAM_HEADERS }) : json(c, 503, 'Too many /events clients, or the server is stopping.');
+      if (!stream) return json(c, 503, 'Too many /events clients, or the server is stopping.');
+      // The browser's EventSource opens on these headers: from then on no change is missed.
+      await this.options.hub.ready();
+      return respond(c.get('info').id, 200, stream, { ...EVENT_STREAM_HEADERS });
     });
 
     const jsonHeaders = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };

@@ -16,7 +16,9 @@
  *   <span id="requests.delay">                          a state key (bucket.key), as they change
  *
  * Every result, tick and change is also dispatched on `document` as a CustomEvent
- * (`pb:rpc`, `pb:tick`, `pb:counter`, `pb:state`, `pb:queue`) for a page's own script.
+ * (`pb:rpc`, `pb:tick`, `pb:counter`, `pb:state`, `pb:queue`) for a page's own script, and
+ * `pb:open` each time the event stream (re)connects: from then on no change is missed, so a
+ * page that keeps its own view fetches what changed before.
  */
 (function () {
   'use strict';
@@ -226,6 +228,11 @@
       if (el) render(el, d.value);
     });
     on('queue', queueAdd);
+    // The stream is (re)connected: every change from now on arrives here. A page's own script
+    // fetches what it may have missed before (while it was loading, or disconnected).
+    source.addEventListener('open', function () {
+      emit('pb:open', {});
+    });
     // The server is stopping: do not reconnect to a server that is going away.
     source.addEventListener('bye', function () {
       source.close();
