@@ -100,7 +100,7 @@ describe.runIf(haveRedis)('the changes feed of the Redis back end', () => {
     const prefix = uniquePrefix('subs');
     const [writer, reader, other] = [await connect(prefix), await connect(prefix), await connect(uniquePrefix('other'))];
     const numsub = async (): Promise<number> => {
-      const c = createClient({ socket: { path: redis.socket } });
+      const c = createClient({ socket: { path: redis.socket, tls: false } });
       await c.connect();
       try {
         const r = (await c.sendCommand(['PUBSUB', 'NUMSUB', `${prefix}:changes`])) as [string, number];
