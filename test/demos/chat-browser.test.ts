@@ -144,6 +144,15 @@ describe.runIf(haveChromium)('demos/chat (No Relay Chat) in Chromium', () => {
       }
       await alice.page.screenshot({ path: path.join(shots, shot), fullPage: true });
 
+      // A reload: the server puts the nickname in the page (the template escapes it), and the
+      // page catches up with the channel from the server.
+      await mallory.page.reload();
+      expect(await mallory.page.locator('#my-nick').textContent()).toBe(EVIL);
+      await expect.poll(async () => (await mallory.messages()).length, WAIT).toBe(2 * EACH);
+      expect(await mallory.messages()).toEqual(seenByAlice);
+      expect(await mallory.page.locator('#nrc img').count()).toBe(0);
+      expect(await mallory.page.evaluate(() => window.pwned)).toBeUndefined();
+
       // Leaving removes the member on the other page, with a notice.
       await mallory.page.locator('#leave-button').click();
       await expect.poll(() => alice.members(), WAIT).toEqual(['alice']);

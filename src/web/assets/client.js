@@ -205,7 +205,7 @@
     })(polled[i]);
   }
 
-  if (typeof EventSource === 'function' && document.body.getAttribute('data-pb-events') !== 'none') {
+  function connect() {
     var topics = (document.body.getAttribute('data-pb-events') || '').trim();
     var source = new EventSource('/events' + (topics ? '?topics=' + encodeURIComponent(topics) : ''));
     var on = function (type, handle) {
@@ -240,5 +240,21 @@
     window.addEventListener('pagehide', function () {
       source.close();
     });
+  }
+
+  // The stream opens once every deferred script of the page has run (DOMContentLoaded), so a
+  // page's own script has its pb:* listeners in place before the first event, pb:open included.
+  if (typeof EventSource === 'function' && document.body.getAttribute('data-pb-events') !== 'none') {
+    var connected = false;
+    var start = function () {
+      if (connected) return;
+      connected = true;
+      connect();
+    };
+    if (document.readyState === 'complete') start();
+    else {
+      document.addEventListener('DOMContentLoaded', start);
+      window.addEventListener('load', start);
+    }
   }
 })();
