@@ -1,8 +1,8 @@
 /**
  * What happens inside a running block, as events for live pages (SPEC §7 `/events`): RunThread
- * ticks with their result fields, unidist counter/state/queue changes. The runtime emits; the
- * web side subscribes. Listeners run synchronously in emit order; one that throws is logged and
- * does not stop the others.
+ * ticks with their result fields, unidist counter/state/queue changes, alert transitions. The
+ * runtime emits; the web side subscribes. Listeners run synchronously in emit order; one that
+ * throws is logged and does not stop the others.
  *
  * With a shared back end (Redis), unidist changes come from its changes feed — every process's
  * changes, this one's included, in the order the back end applied them — which the bus
@@ -10,6 +10,7 @@
  */
 import type { Logger } from '../core/logger.js';
 import type { UnidistChange, UnidistChangeFeed } from '../unidist/types.js';
+import type { AlertEvent } from '../alerts/alert-manager.js';
 
 export interface TickEvent {
   readonly kind: 'tick';
@@ -23,7 +24,8 @@ export interface TickEvent {
   readonly graphs: readonly string[];
 }
 
-export type LiveEvent = TickEvent | UnidistChange;
+/** Alert transitions and repeats (SPEC §9, docs/alerts.md) come on the same bus. */
+export type LiveEvent = TickEvent | UnidistChange | AlertEvent;
 
 export type LiveEventListener = (event: LiveEvent) => void;
 

@@ -6,7 +6,8 @@
  * Topics (`?topics=thread:cpu,counter:requests`, comma- or space-separated; `*` for any name):
  * `thread:<id>` RunThread ticks (event `tick`: thread, time, fields, graphs), `counter:<name>`
  * (event `counter`: name, value), `queue:<name>` (event `queue`: name, message, length),
- * `state:<bucket>` (event `state`: bucket, key, value, deleted), `alert:<name>` (later).
+ * `state:<bucket>` (event `state`: bucket, key, value, deleted), `alert:<name>` (event `alert`:
+ * block, thread, alert, from, to, notify, since, time, value — docs/alerts.md).
  * Without `topics` a client gets every RunThread tick.
  *
  * Choices: at most `max_event_clients` streams (503 beyond); a comment line every 15 s keeps
@@ -56,6 +57,8 @@ export function parseTopics(text: string | null): TopicFilter | string {
           return has('queue', e.name);
         case 'state':
           return has('state', e.bucket);
+        case 'alert':
+          return has('alert', e.alert);
         default:
           return false;
       }
