@@ -124,13 +124,17 @@ export class Runtime {
 
   private constructor(backend: Unidist, ownsUnidist: boolean, options: RuntimeOptions) {
     this.logger = options.logger ?? silentLogger;
-    this.bus = new LiveEventBus(this.logger);
+    // A shared back end reports every process's changes itself (Redis: its changes feed); else
+    // every unidist call (engine tags, scripts in workers, the web side) goes through the
+    // observer, so live pages learn about counter, state and queue changes.
+    const feed = backend.changes;
+    this.bus = new LiveEventBus(this.logger, feed);
     const bus = this.bus;
-    // Every unidist call (engine tags, scripts in workers, the web side) goes through here, so
-    // live pages learn about counter, state and queue changes.
-    const unidist = observeUnidist(backend, (change) => {
-      if (bus.listening) bus.emit(change);
-    });
+    const unidist = feed
+      ? backend
+      : observeUnidist(backend, (change) => {
+          if (bus.listening) bus.emit(change);
+        });
     this.unidist = unidist;
     this.ownsUnidist = ownsUnidist;
     this.sharedUnidist = options.unidist === undefined && options.unidistBackend?.backend === 'redis';
@@ -230,6 +234,7 @@ export class Runtime {
       process: (block, input) => this.run(block, input),
       graphs: () => this.threads.graphs(),
       renderGraph: (thread, name, options) => this.threads.renderGraph(thread, name, options),
+      graphInfo: (thread, name) => this.threads.graphInfo(thread, name),
     };
   }
 
