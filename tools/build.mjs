@@ -4,15 +4,16 @@
 // script (content, not mtimes). `npm ci` builds once (prepare); `npm test`'s global setup then
 // finds the stamp current and does not build again. `--force` always builds.
 //
-// Then the two entry points whose start-up time matters are bundled with esbuild into
-// dist/bundle/: the CLI (bin/procblock.js runs dist/bundle/cli.js; lazily imported parts become
-// chunks, and the `yaml` package is bundled into the loader's chunk) and the script worker with
-// its TypeScript hooks (dist/bundle/worker.js, dist/bundle/ts-hooks.js, which the bundled script
-// runner finds beside itself). One file instead of ~80 small modules saves most of Node's
-// per-module loading cost (docs: ARCHITECTURE.md, Start-up). dist/bundle/ sits at the same depth
-// as every dist/<folder>/, so paths built from import.meta.url (`../../package.json`,
-// `../index.js`, `./worker.js`) mean the same from a bundle as from the module itself. The
-// library (dist/index.js) and dist/cli/rrd-main.js stay unbundled.
+// Then the CLI and the script worker are bundled with esbuild into dist/bundle/, as CommonJS:
+// bin/procblock.js runs dist/bundle/launch.cjs, which loads dist/bundle/cli.cjs (every module of
+// the CLI, yaml and piscina in one file) through V8's code cache (src/core/code-cache.ts); the
+// bundled piscina starts dist/bundle/worker.cjs (its worker code and ours), which loads
+// dist/bundle/sucrase.cjs on a transform-cache miss. One file instead of ~80 small modules saves
+// most of Node's per-module loading cost, and the code cache most of the parsing and compiling
+// (docs: ARCHITECTURE.md, Start-up). dist/bundle/ sits at the same depth as every dist/<folder>/,
+// so paths built from import.meta.url (`../../package.json`, `../index.js`) mean the same from a
+// bundle as from the module itself. The library (dist/index.js) and dist/cli/rrd-main.js stay
+// unbundled.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
