@@ -22,7 +22,6 @@
  */
 import { isAscii } from 'node:buffer';
 import { readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script, constants as vmConstants } from 'node:vm';
@@ -52,6 +51,21 @@ interface Pending {
 }
 
 const pending: Pending[] = [];
+
+type Sha256 = (bytes: Uint8Array) => string;
+let sha256: Sha256 | undefined;
+
+/**
+ * node:crypto, loaded on first use: a script worker imports this module at start but hashes
+ * only on a transform-cache miss, and loading node:crypto costs a worker thread ~2 ms.
+ */
+function sha256Hex(bytes: Uint8Array): string {
+  if (sha256 === undefined) {
+    const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+    sha256 = (b) => createHash('sha256').update(b).digest('hex');
+  }
+  return sha256(bytes);
+}
 
 // CommonJS's module wrapper, on the first line so line numbers stay those of the file.
 const WRAP_HEAD = '(function (exports, require, module, __filename, __dirname) { ';
@@ -103,7 +117,7 @@ export function saveCodeCaches(): void {
 
 /** Name of the entry for the bundle `file` with content `bytes`, for this Node, architecture and V8 flags. */
 export function entryName(file: string, bytes: Uint8Array): string {
-  const hash = createHash('sha256').update(bytes).digest('hex');
+  const hash = sha256Hex(bytes);
   const runtime = [process.version, process.versions.v8, process.arch, process.execArgv.join(' '), process.env.NODE_OPTIONS ?? ''].join('\n');
   return `${basename(file)}-${hash.slice(0, 32)}-${textKey(runtime)}.v8`;
 }
