@@ -16,7 +16,7 @@
  *   keeps the process alive.
  * - A deeply frozen `block` or `blockParent` (the engine's run lists and the mappings holding
  *   them) is sent to each worker once; later calls carry only its content key (kept-value.ts),
- *   so a call's cost does not grow with the block.
+ *   so a call's cost does not grow with the block. So is a frozen `env` (the runtime's).
  * - `reloadScripts` gives scripts a new generation: each worker loads them afresh on its next
  *   call of them (script-loader.ts).
  */
@@ -151,7 +151,7 @@ class PiscinaScriptRunner implements ScriptRunner {
       inputData: call.inputData,
       tag: call.tag,
       cwd: call.cwd,
-      env: call.env,
+      env: keptValue(call.env),
       aborted: call.signal?.aborted === true,
       // Seen by our load balancer (symbol keys are not cloned into the worker).
       [Piscina.queueOptionsSymbol]: { callId },
@@ -210,12 +210,12 @@ class PiscinaScriptRunner implements ScriptRunner {
     }
   }
 
-  /** Called as the call is handed to worker `threadId`: send block and blockParent only if it does not keep them. */
+  /** Called as the call is handed to worker `threadId`: send block, blockParent and env only if it does not keep them. */
   private attachKept(entry: InFlight, threadId: number): void {
     const link = this.links.get(threadId);
     if (!link) return;
     const { payload } = entry;
-    const { added, reset } = sendOnce([payload.block, payload.blockParent], link.kept);
+    const { added, reset } = sendOnce([payload.block, payload.blockParent, payload.env], link.kept);
     payload.keptReset = reset;
     if (added.length > 0) {
       entry.keptKeys = added;

@@ -19,7 +19,7 @@ import { EVENT_STREAM_HEADERS, parseTopics, type EventsHub } from './events-hub.
 import { GraphRenderer } from './graph-route.js';
 import { renderIndex, renderLayout } from './layout.js';
 import { Authenticator, TOKEN_COOKIE } from './auth.js';
-import { parseCookies } from './request-input.js';
+import { parseCookies, queryFields } from './request-input.js';
 import { hostAllowed, hostPolicy, sameOrigin, type HostPolicy } from './security.js';
 import { errorResponse, respond, type SiteContext } from './site-context.js';
 import { serveStatic } from './static-files.js';
@@ -78,10 +78,38 @@ class Info implements RequestInfo {
     return (this.parsed ??= new URL(this.request.url));
   }
 
+  get pathname(): string {
+    return this.parsed ? this.parsed.pathname : pathOf(this.request.url);
+  }
+
+  get query(): RequestInfo['query'] {
+    return queryFields(this.request.url, () => this.url);
+  }
+
   get host(): string {
     const h = this.nodeHeaders?.host;
     return typeof h === 'string' ? h.toLowerCase() : this.url.host;
   }
+}
+
+/**
+ * The path of a request URL as `new URL(url).pathname` gives it: the request's URL is already
+ * in that form (the Request constructor, or @hono/node-server, which keeps a target only when
+ * parsing would not change it), so the path is the text from the first `/` after the
+ * authority to the first `?` or `#`.
+ */
+function pathOf(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  if (start < 0) return '/';
+  let end = url.length;
+  for (let i = start; i < url.length; i++) {
+    const ch = url.charCodeAt(i);
+    if (ch === 63 || ch === 35) {
+      end = i;
+      break;
+    }
+  }
+  return url.slice(start, end);
 }
 
 function clientGone(outgoing: NodeBindings['outgoing']): RequestInfo['onClientGone'] {
