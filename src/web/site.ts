@@ -15,7 +15,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { assets } from './assets.js';
 import { pageResponse, rpcResponse, type RequestInfo } from './block-routes.js';
 import type { DropstarConfig, PageSpec } from './config.js';
-import { EVENT_STREAM_HEADERS, parseTopics, type EventsHub } from './events-hub.js';
+import { EVENT_STREAM_HEADERS, parseTopics, type DirectOut, type EventsHub } from './events-hub.js';
 import { GraphRenderer } from './graph-route.js';
 import { renderIndex, renderLayout } from './layout.js';
 import { Authenticator, TOKEN_COOKIE } from './auth.js';
@@ -33,7 +33,7 @@ interface NodeBindings {
     readonly socket?: { readonly remoteAddress?: string | undefined };
     readonly headers?: Readonly<Record<string, string | string[] | undefined>>;
   };
-  readonly outgoing?: {
+  readonly outgoing?: DirectOut & {
     readonly writableFinished: boolean;
     once(event: 'close', fn: () => void): unknown;
     off(event: 'close', fn: () => void): unknown;
@@ -67,6 +67,11 @@ class Info implements RequestInfo {
     this.remote = bindings?.incoming?.socket?.remoteAddress ?? '';
     this.nodeHeaders = bindings?.incoming?.headers;
     this.outgoing = bindings?.outgoing;
+  }
+
+  /** The Node response, when the request came over a socket (`/events` writes to it). */
+  get response(): DirectOut | undefined {
+    return this.outgoing;
   }
 
   get onClientGone(): RequestInfo['onClientGone'] {
@@ -175,7 +180,8 @@ export class DropstarSite {
     app.get('/events', (c) => {
       const filter = parseTopics(c.req.query('topics') ?? null);
       if (typeof filter === 'string') return json(c, 400, filter);
-      const stream = this.options.hub.open(filter);
+      // HEAD gets the head only: no response to write events to.
+      const stream = this.options.hub.open(filter, c.req.method === 'GET' ? c.get('info').response : undefined);
       return stream ? respond(c.get('info').id, 200, stream, { ...EVENT_STREAM_HEADERS }) : json(c, 503, 'Too many /events clients, or the server is stopping.');
     });
 
