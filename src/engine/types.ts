@@ -5,7 +5,7 @@
 import type { KeyPath, LoadedBlock } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
-import type { ScriptRunner, ShellRunner } from '../exec/types.js';
+import type { CallAbort, ScriptRunner, ShellRunner } from '../exec/types.js';
 import type { RunThreadHost } from '../schedule/types.js';
 import type { Unidist } from '../unidist/types.js';
 
@@ -94,8 +94,8 @@ export interface ProcessOptions {
   services: EngineServices;
 }
 
-/** A run's abort that makes its AbortSignal on first use (core/lazy-abort.ts). */
-export interface RunAbort {
+/** A run's abort that makes its AbortSignal on first use (core/lazy-abort.ts); script calls watch it without one. */
+export interface RunAbort extends CallAbort {
   /** Whether the run was aborted (read without making the signal). */
   readonly aborted: boolean;
   readonly signal: AbortSignal;

@@ -152,7 +152,7 @@ class PiscinaScriptRunner implements ScriptRunner {
       tag: call.tag,
       cwd: call.cwd,
       env: keptValue(call.env),
-      aborted: call.signal?.aborted === true,
+      aborted: call.signal?.aborted === true || call.abort?.aborted === true,
       // Seen by our load balancer (symbol keys are not cloned into the worker).
       [Piscina.queueOptionsSymbol]: { callId },
     };
@@ -184,6 +184,8 @@ class PiscinaScriptRunner implements ScriptRunner {
     const signal = call.signal;
     const onAbort = signal ? (): void => this.abortCall(callId, reasonText(signal.reason)) : undefined;
     if (signal && onAbort) signal.addEventListener('abort', onAbort, { once: true });
+    const abort = call.abort;
+    const unwatch = abort?.onAbort(() => this.abortCall(callId, reasonText(abort.reason)));
     try {
       const answer = (await this.pool.run(payload)) as WorkerAnswer;
       if (entry.threadId !== undefined && answer.logSeq !== undefined) this.links.noteLogsSent(entry.threadId, answer.logSeq);
@@ -206,6 +208,7 @@ class PiscinaScriptRunner implements ScriptRunner {
     } finally {
       timer?.cancel();
       if (signal && onAbort) signal.removeEventListener('abort', onAbort);
+      unwatch?.();
       this.calls.delete(callId);
     }
   }

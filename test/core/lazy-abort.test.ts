@@ -37,4 +37,19 @@ describe('LazyAbortController', () => {
     late.abort();
     for (const s of [early.signal, signal]) expect((s.reason as Error).name).toBe('AbortError');
   });
+
+  it('onAbort watches without a signal: called once at the abort, not after stop, not when aborted already', () => {
+    const c = new LazyAbortController();
+    const calls: string[] = [];
+    c.onAbort(() => calls.push(`a:${String(c.reason)}`));
+    const stop = c.onAbort(() => calls.push('stopped'));
+    stop();
+    expect(c.reason).toBeUndefined();
+    c.abort('why');
+    c.abort('again');
+    expect(calls).toEqual(['a:why']);
+    c.onAbort(() => calls.push('late'));
+    expect(calls).toEqual(['a:why']);
+    expect(c.signal.reason).toBe('why');
+  });
 });

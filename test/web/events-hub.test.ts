@@ -117,8 +117,8 @@ describe('EventsHub behind @hono/node-server (a real socket)', () => {
   async function serveHub(h: EventsHub): Promise<{ url: string; directWrites: () => number; close: () => Promise<void> }> {
     let writes = 0;
     const server = createAdaptorServer({
-      fetch: (_req: Request, bindings: { outgoing: ServerResponse }) => {
-        const res = bindings.outgoing;
+      fetch: (_req, bindings) => {
+        const res = (bindings as { outgoing: ServerResponse }).outgoing;
         const out: DirectOut = {
           get headersSent() {
             return res.headersSent;

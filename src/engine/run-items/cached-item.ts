@@ -96,7 +96,8 @@ function scriptTick(item: Readonly<Record<string, unknown>>, itemPath: KeyPath, 
       // Each tick's script sees which thread and slot it runs for (epoch seconds).
       // Object.assign, not `{...x, key}`: Node 20 makes spread-then-add objects several µs slow.
       const tickPipe = Object.assign({}, pipeData, { run_thread_tick: { thread_id: id, time: tickTimeMs / 1000 } });
-      const outcome = await scripts.run(Object.assign({}, call, { pipeData: tickPipe, signal }));
+      // Each tick stops with its own signal only (not with the run that started the thread).
+      const outcome = await scripts.run(Object.assign({}, call, { pipeData: tickPipe, signal, abort: undefined }));
       warnNonObject(outcome.returnedNonObject, item.script, itemPath, state);
       return outcome;
     },

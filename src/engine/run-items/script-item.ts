@@ -30,15 +30,13 @@ function replaceContents(target: Record<string, unknown>, source: Readonly<Recor
   Object.assign(target, source);
 }
 
-/** The ScriptCall for a script item, reading `pipeData` (a snapshot is taken). */
-export function scriptCall(
-  item: Readonly<Record<string, unknown>>,
-  itemPath: KeyPath,
-  state: RunListState,
-  pipeData: Record<string, unknown>,
-  signal: AbortSignal | undefined = state.ctx.signal,
-): ScriptCall {
+/**
+ * The ScriptCall for a script item, reading `pipeData` (a snapshot is taken). It aborts with the
+ * run: through the run's own abort when it has one (no AbortSignal made), else its signal.
+ */
+export function scriptCall(item: Readonly<Record<string, unknown>>, itemPath: KeyPath, state: RunListState, pipeData: Record<string, unknown>): ScriptCall {
   const { ctx } = state;
+  const abort = ctx.abort;
   const written = stringOption(item.script, ctx.block, [...itemPath, 'script'], 'script');
   return {
     script: resolveScriptPath(written, itemPath, state),
@@ -51,7 +49,8 @@ export function scriptCall(
     env: ctx.services.env,
     blockParent: state.blockParent,
     timeoutMs: secondsOption(item.timeout, ctx.block, [...itemPath, 'timeout']) ?? ctx.scriptTimeoutMs,
-    signal,
+    signal: abort ? undefined : ctx.signal,
+    abort,
   };
 }
 
