@@ -26,13 +26,14 @@ const run = (block: LoadedBlock, pipeData: Record<string, unknown> = {}) => proc
 describe('static levels (only plain data)', () => {
   it('give a fresh result on every run: changing one result never reaches the next run or the block', async () => {
     const block = blockFromObject({ answer: 42, list: [1, [2, 3]], nested: { a: { b: 'c' }, __hidden: 1 }, __note: 'x' });
-    const first = (await run(block)).result as Record<string, any>;
+    type Result = { list: [number, number[]]; nested: { a: { b: string } }; extra?: boolean };
+    const first = (await run(block)).result as Result;
     expect(first).toEqual({ answer: 42, list: [1, [2, 3]], nested: { a: { b: 'c' } } });
     expect(Object.isFrozen(first) || Object.isFrozen(first.list) || Object.isFrozen(first.nested.a)).toBe(false);
     first.list[1].push(4);
     first.nested.a.b = 'changed';
     first.extra = true;
-    const second = (await run(block)).result as Record<string, any>;
+    const second = (await run(block)).result as Result;
     expect(second).toEqual({ answer: 42, list: [1, [2, 3]], nested: { a: { b: 'c' } } });
     expect(second.list).not.toBe(first.list);
     expect(block.data.list).toEqual([1, [2, 3]]);
@@ -41,7 +42,7 @@ describe('static levels (only plain data)', () => {
   it('keep what structuredClone kept: one object twice in a list stays one object, two keys get two copies', async () => {
     const shared = { k: 1 };
     const block = blockFromObject({ twice: [shared, shared], a: shared, b: shared });
-    const r = (await run(block)).result as Record<string, any>;
+    const r = (await run(block)).result as { twice: [object, object]; a: object; b: object };
     expect(r.twice[0]).toBe(r.twice[1]);
     expect(r.a).not.toBe(r.b);
     expect(r.a).toEqual({ k: 1 });
@@ -67,7 +68,7 @@ describe('static levels (only plain data)', () => {
 
 describe('a changed block is never served from a stale plan or copy', () => {
   it('a mapping that is not frozen is planned and copied afresh on every run', async () => {
-    const data: Record<string, any> = { a: 1, list: [1], nested: { v: 1 } };
+    const data: { a: number; list: number[]; nested: { v: number }; 'set x'?: number } = { a: 1, list: [1], nested: { v: 1 } };
     const block = openBlock(data);
     expect((await run(block)).result).toEqual({ a: 1, list: [1], nested: { v: 1 } });
     data.a = 2;
