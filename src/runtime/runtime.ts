@@ -227,6 +227,7 @@ export class Runtime {
       process: (block, input) => this.run(block, input),
       graphs: () => this.threads.graphs(),
       renderGraph: (thread, name, options) => this.threads.renderGraph(thread, name, options),
+      metrics: () => this.metrics(),
     };
   }
 

@@ -9,6 +9,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { ProcessResult, ResponseFields, WebHost } from '../engine/types.js';
 import type { GraphOptions } from '../graph/options.js';
+import type { MetricsRenderer } from '../metrics/handler.js';
 import type { LiveEvents } from './live-events.js';
 import type { GraphEntry } from './run-thread-manager.js';
 
@@ -43,6 +44,11 @@ export interface WebRuntime {
   graphs(): readonly GraphEntry[];
   /** Render one graph now with `options`; undefined when its file has no data yet. */
   renderGraph(thread: string, name: string, options: GraphOptions): Promise<Buffer | undefined>;
+  /**
+   * The runtime's Prometheus metrics (SPEC §9), created on the first call and the same object
+   * afterwards (the one `--metrics` serves): dropSTAR's `GET /metrics`.
+   */
+  metrics(): Promise<MetricsRenderer>;
 }
 
 /** A web host the runtime owns: started by the `dropstar:` tag, closed first when stopping. */

@@ -37,6 +37,9 @@ export class DropstarHost implements RuntimeWebHost {
     }
     const config = parseDropstarConfig(request);
     checkExposure(config, request);
+    // GET /metrics: the metrics exist from the start (lateness and counters observed from now,
+    // field values from the next tick), made beside the listening, not before it.
+    this.runtime.metrics().catch((e: unknown) => this.runtime.logger.error(`the runtime's metrics could not be created: ${(e as Error).message}`));
     const hub = new EventsHub({ events: this.runtime.events, clock: this.runtime.clock, logger: this.runtime.logger, maxClients: config.limits.eventClients });
     const site = this.makeSite(config, hub);
     const server = new DropstarServer(site, {
