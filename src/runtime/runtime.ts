@@ -228,6 +228,7 @@ export class Runtime {
       graphs: () => this.threads.graphs(),
       renderGraph: (thread, name, options) => this.threads.renderGraph(thread, name, options),
       metrics: () => this.metrics(),
+      alerts: () => this.loadedObservers?.alerts.snapshot() ?? [],
     };
   }
 

@@ -10,6 +10,7 @@ import type { Logger } from '../core/logger.js';
 import type { ProcessResult, ResponseFields, WebHost } from '../engine/types.js';
 import type { GraphOptions } from '../graph/options.js';
 import type { MetricsRenderer } from '../metrics/handler.js';
+import type { AlertSnapshot } from '../alerts/alert-manager.js';
 import type { LiveEvents } from './live-events.js';
 import type { GraphEntry } from './run-thread-manager.js';
 
@@ -49,6 +50,8 @@ export interface WebRuntime {
    * afterwards (the one `--metrics` serves): dropSTAR's `GET /metrics`.
    */
   metrics(): Promise<MetricsRenderer>;
+  /** Every alert's current state (none before the first RunThread with alerts starts): `/events` sends them to a new stream first. */
+  alerts(): readonly AlertSnapshot[];
 }
 
 /** A web host the runtime owns: started by the `dropstar:` tag, closed first when stopping. */
