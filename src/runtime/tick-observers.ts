@@ -191,10 +191,19 @@ export class ThreadObserver {
 
   /** False when nothing would happen after a tick (nobody reads it, no alerts, no metrics): decided at start and when metrics start. */
   active: boolean;
+  private activated: (() => void)[] = [];
+
+  whenActive(fn: () => void): void {
+    if (this.active) fn();
+    else this.activated.push(fn);
+  }
 
   enableMetrics(m: RuntimeMetrics): void {
     this.metrics ??= m.thread(this.p.metricsInfo);
     this.active = true;
+    const waiting = this.activated;
+    this.activated = [];
+    for (const fn of waiting) fn();
   }
 
   /**
