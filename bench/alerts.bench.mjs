@@ -3,7 +3,7 @@
 //
 //   npm run build && node bench/alerts.bench.mjs [--threads 1000] [--alerts 100] [--interval-ms 250]
 //       [--processes 3] [--rounds-b 40] [--batch 50]                       (b)
-//       [--duration 10] [--warmup 3] [--rounds 3]                          (a)
+//       [--duration 10] [--warmup 12] [--rounds 3]                         (a)
 //       [--part a|b|all]
 //
 // Every side runs the runtime's own RunThreadManager with --threads RunThreads ticking every
@@ -32,8 +32,11 @@
 // rounds), each process's median, and the control's ratio measured the same way.
 //
 // (a) real timers (libuv): the scheduler alone and the scheduler with alerts each in its own child
-// process, the two side by side (the same machine load), --rounds times; CPU = process.cpuUsage()
-// over --duration seconds after --warmup, as % of one core, the median of the rounds. Noisier
+// process, the two side by side (the same machine load), --rounds times; every thread's slots on
+// one grid on both sides (the clock holds still while the threads start, see child()); CPU = process.cpuUsage()
+// over --duration seconds after --warmup, as % of one core, the median of the rounds. The warm-up
+// is long because each alert evaluates only 4 times a second: after 3 s the alert code had not
+// been optimized yet on a loaded machine (ratio ~2 then, ~1.1 after 12 s). Noisier
 // than (b) on a loaded machine: the two processes compete for the cores.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -46,7 +49,7 @@ const { values: opt } = parseArgs({
     alerts: { type: 'string', default: '100' },
     'interval-ms': { type: 'string', default: '250' },
     duration: { type: 'string', default: '10' },
-    warmup: { type: 'string', default: '3' },
+    warmup: { type: 'string', default: '12' },
     rounds: { type: 'string', default: '3' },
     processes: { type: 'string', default: '3' },
     'rounds-b': { type: 'string', default: '40' },
@@ -200,15 +203,24 @@ async function child(withAlerts) {
   const { silentLogger } = await import('../dist/core/logger.js');
   const { createMemoryUnidist } = await import('../dist/unidist/index.js');
   const unidist = await createMemoryUnidist({});
+  // Real timers, but every thread's slots on one grid: the clock reads the same instant while
+  // the threads start, so each side's 1,000 timers come due together at every slot, whatever
+  // its start-up cost (with the observers attached, starting 1,000 threads takes several times
+  // longer; slots spread over that time would fire as separate timer callbacks, which costs the
+  // scheduler more CPU per tick: different scheduler work, not alert evaluation).
+  const startedAt = systemClock.now();
+  let starting = true;
+  const clock = { now: () => (starting ? startedAt : systemClock.now()), setTimeout: (fn, ms) => systemClock.setTimeout(fn, ms) };
   let observe;
   if (withAlerts) {
     const { TickObservers } = await import('../dist/runtime/tick-observers.js');
     const { LiveEventBus } = await import('../dist/runtime/live-events.js');
-    const observers = new TickObservers({ clock: systemClock, logger: silentLogger, unidist, alertStateFile: undefined, events: new LiveEventBus(silentLogger) });
+    const observers = new TickObservers({ clock, logger: silentLogger, unidist, alertStateFile: undefined, events: new LiveEventBus(silentLogger) });
     observe = (spec, collect, status) => observers.attach(spec, collect, status);
   }
-  const manager = new RunThreadManager({ clock: systemClock, logger: silentLogger, unidist, observe });
+  const manager = new RunThreadManager({ clock, logger: silentLogger, unidist, observe });
   const ticksSoFar = await startThreads(manager, withAlerts);
+  starting = false;
   await sleep(WARMUP * 1000);
   const t0 = performance.now();
   const ticks0 = ticksSoFar();
