@@ -28,6 +28,8 @@ export interface RuntimeCliOptions {
   readonly stopTimeout: number;
   /** Default per-script timeout in seconds (0 = none). */
   readonly scriptTimeout: number;
+  /** Daemon start: seconds to wait for the daemon's first result before giving up. */
+  readonly startTimeout: number;
   /** Seconds between status updates of a long-running block (undefined = 1 on a terminal, 60 otherwise; 0 = off). */
   readonly statusInterval: number | undefined;
   /** `--metrics [host:]port`: serve /metrics and /events (SPEC §9). */
@@ -67,6 +69,7 @@ export const RUNTIME_OPTIONS: readonly OptionDef[] = [
   { name: 'unidist-prefix', takesValue: true, valueName: 'PREFIX', info: 'Redis key prefix; processes with the same one share everything (default procblock:<block name>)' },
   { name: 'stop-timeout', takesValue: true, valueName: 'SECONDS', info: 'On Ctrl-C, wait this long for running scripts before terminating them (default 10)' },
   { name: 'script-timeout', takesValue: true, valueName: 'SECONDS', info: 'Default timeout of a script call, 0 = none (default 0)' },
+  { name: 'start-timeout', takesValue: true, valueName: 'SECONDS', info: "Daemon start: wait this long for the daemon's first result (default 60)" },
   { name: 'status-interval', takesValue: true, valueName: 'SECONDS', info: 'Long-running blocks: status line every SECONDS (default 1 on a terminal; a status log line every 60 otherwise; 0 = off)' },
   { name: 'metrics', takesValue: true, valueName: '[HOST:]PORT', info: 'Serve Prometheus /metrics and /events there (host default 127.0.0.1; port 0 = any)' },
   { name: 'metrics-token-file', takesValue: true, valueName: 'FILE', info: 'Require Authorization: Bearer <token in FILE> on --metrics' },
@@ -86,6 +89,7 @@ const DEFAULTS: RuntimeCliOptions = Object.freeze({
   unidistPrefix: undefined,
   stopTimeout: 10,
   scriptTimeout: 0,
+  startTimeout: 60,
   statusInterval: undefined,
   metrics: undefined,
   metricsTokenFile: undefined,
@@ -174,6 +178,9 @@ function apply(opts: { -readonly [K in keyof RuntimeCliOptions]: RuntimeCliOptio
       return;
     case 'script-timeout':
       opts.scriptTimeout = seconds(name, value);
+      return;
+    case 'start-timeout':
+      opts.startTimeout = seconds(name, value);
       return;
     case 'status-interval':
       opts.statusInterval = seconds(name, value);

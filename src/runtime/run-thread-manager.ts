@@ -14,6 +14,7 @@ import { RunThreadSet } from '../schedule/run-thread-set.js';
 import type { RunThreadHost, RunThreadSpec, StartedRunThread } from '../schedule/types.js';
 import type { GraphOptions } from '../graph/options.js';
 import type { Collector } from '../timeseries/collect.js';
+import type { RrdInfo } from '../timeseries/rrd/types.js';
 import type { ThreadSnapshot } from './status-snapshot.js';
 import { TickWatch } from './tick-watch.js';
 import type { Unidist } from '../unidist/types.js';
@@ -67,6 +68,10 @@ export interface GraphEntry {
   /** The RunThread whose ticks feed it. */
   readonly thread: string;
   readonly options: GraphOptions;
+  /** Absolute path of its round-robin file. */
+  readonly file: string;
+  /** With `key:`, the result entry its file belongs to. */
+  readonly entry?: string | undefined;
   /** Epoch seconds of its file's last sample (undefined before the first): a render cache key. */
   readonly lastUpdate: number | undefined;
   /** Seconds a rendering stays current without new samples (the graph's or the collect's interval). */
@@ -151,6 +156,12 @@ export class RunThreadManager implements RunThreadHost {
   renderGraph(thread: string, name: string, options: GraphOptions): Promise<Buffer | undefined> {
     const collector = this.collectors.get(thread);
     return collector ? collector.renderNamed(name, options, this.clock.now()) : Promise.resolve(undefined);
+  }
+
+  /** `rrd info` of the file behind graph `name` of thread `thread`; undefined when it has no file yet. */
+  graphInfo(thread: string, name: string): Promise<RrdInfo | undefined> {
+    const collector = this.collectors.get(thread);
+    return collector ? collector.infoNamed(name) : Promise.resolve(undefined);
   }
 
   get count(): number {

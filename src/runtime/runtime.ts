@@ -18,12 +18,13 @@ import { RuntimeFailure } from '../core/errors.js';
 import type { LoadedBlock } from '../config/types.js';
 import type { ScriptRunner, ShellRunner } from '../exec/types.js';
 import { createScriptRunner } from '../exec/script-runner.js';
-import { createShellRunner } from '../exec/shell-runner.js';
 import { processBlock } from '../engine/process-block.js';
 import type { ProcessResult, ResponseFields } from '../engine/types.js';
 import type { LockHandle, Unidist } from '../unidist/types.js';
-import { createUnidist, type CreateUnidistOptions } from '../unidist/index.js';
+import type { CreateUnidistOptions } from '../unidist/index.js';
 import { observeUnidist } from '../unidist/observe.js';
+import { lazyUnidist } from './deferred-unidist.js';
+import { LazyShellRunner } from './lazy-shell-runner.js';
 import { LiveEventBus, type LiveEvents } from './live-events.js';
 import { RunAborts } from './run-aborts.js';
 import { RunThreadManager } from './run-thread-manager.js';
@@ -32,6 +33,7 @@ import type { TickObservers } from './tick-observers.js';
 import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
 import { StatusFile } from './status-file.js';
 import type { RuntimeSnapshot } from './status-snapshot.js';
+import { TrackedScriptRunner } from './tracked-scripts.js';
 
 export interface RuntimeOptions {
   readonly logger?: Logger | undefined;
@@ -94,7 +96,7 @@ export class Runtime {
   readonly unidist: Unidist;
   readonly logger: Logger;
   private readonly clock: Clock;
-  private readonly scripts: ScriptRunner;
+  private readonly scripts: TrackedScriptRunner;
   private readonly shell: ShellRunner;
   private readonly threads: RunThreadManager;
   private readonly bus: LiveEventBus;
@@ -122,29 +124,34 @@ export class Runtime {
 
   private constructor(backend: Unidist, ownsUnidist: boolean, options: RuntimeOptions) {
     this.logger = options.logger ?? silentLogger;
-    this.bus = new LiveEventBus(this.logger);
+    // A shared back end reports every process's changes itself (Redis: its changes feed); else
+    // every unidist call (engine tags, scripts in workers, the web side) goes through the
+    // observer, so live pages learn about counter, state and queue changes.
+    const feed = backend.changes;
+    this.bus = new LiveEventBus(this.logger, feed);
     const bus = this.bus;
-    // Every unidist call (engine tags, scripts in workers, the web side) goes through here, so
-    // live pages learn about counter, state and queue changes.
-    const unidist = observeUnidist(backend, (change) => {
-      if (bus.listening) bus.emit(change);
-    });
+    const unidist = feed
+      ? backend
+      : observeUnidist(backend, (change) => {
+          if (bus.listening) bus.emit(change);
+        });
     this.unidist = unidist;
     this.ownsUnidist = ownsUnidist;
     this.sharedUnidist = options.unidist === undefined && options.unidistBackend?.backend === 'redis';
     this.clock = options.clock ?? systemClock;
     this.stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
     this.env = options.env ?? stringEnv(process.env);
-    this.scripts =
+    this.scripts = new TrackedScriptRunner(
       options.scripts ??
-      createScriptRunner({
-        unidist,
-        logger: this.logger,
-        defaultTimeoutMs: options.scriptTimeoutMs,
-        maxThreads: options.maxThreads,
-        env: this.env,
-      });
-    this.shell = createShellRunner();
+        createScriptRunner({
+          unidist,
+          logger: this.logger,
+          defaultTimeoutMs: options.scriptTimeoutMs,
+          maxThreads: options.maxThreads,
+          env: this.env,
+        }),
+    );
+    this.shell = new LazyShellRunner();
     this.alertStateFile = options.alertStateFile ?? (options.stateDir === undefined ? undefined : `${options.stateDir}.alerts.json`);
     this.threads = new RunThreadManager({
       clock: this.clock,
@@ -229,19 +236,24 @@ export class Runtime {
       renderGraph: (thread, name, options) => this.threads.renderGraph(thread, name, options),
       metrics: () => this.metrics(),
       alerts: () => this.loadedObservers?.alerts.snapshot() ?? [],
+      graphInfo: (thread, name) => this.threads.graphInfo(thread, name),
     };
   }
 
   static async create(options: RuntimeOptions = {}): Promise<Runtime> {
     const backend = options.unidistBackend ?? { backend: 'memory' };
-    const unidist =
-      options.unidist ??
-      (await createUnidist({
+    const open = async (): Promise<Unidist> => {
+      const { createUnidist } = await import('../unidist/index.js');
+      return createUnidist({
         ...backend,
         stateDir: backend.backend === 'redis' ? undefined : options.stateDir,
         clock: options.clock,
         logger: options.logger?.child('unidist'),
-      }));
+      });
+    };
+    // The memory back end opens on first use (deferred-unidist.ts): a block that never uses
+    // unidist never opens its state folder. A remote one connects now, so a wrong URL fails at start.
+    const unidist = options.unidist ?? (backend.backend === 'redis' ? await open() : lazyUnidist(open));
     return new Runtime(unidist, options.unidist === undefined, options);
   }
 
@@ -335,13 +347,15 @@ export class Runtime {
 
     const deadline = started + this.stopTimeoutMs;
     const waiting = this.scripts.inFlight + this.inFlight.size;
-    if (waiting > 0) log.info(`Waiting up to ${Math.round(this.stopTimeoutMs / 1000)} s for ${waiting} running item(s) to finish`);
+    if (waiting > 0) log.info(`Waiting up to ${seconds(this.stopTimeoutMs)} for ${waiting} running item(s) to finish`);
     await this.threads.stopAll(Math.max(0, deadline - this.clock.now()));
     await settleWithin([...this.inFlight], Math.max(0, deadline - this.clock.now()), this.clock);
     // Alert procedures use the script and shell runners: they finish (or are abandoned) first.
     if (this.observers) await (await this.observers).stop(Math.max(0, deadline - this.clock.now()));
-    const left = this.scripts.inFlight;
-    if (left > 0) log.warn(`Terminating ${left} script(s) still running after the ${Math.round(this.stopTimeoutMs / 1000)} s deadline`);
+    const left = this.scripts.runningScripts();
+    if (left.length > 0) {
+      log.warn(`Terminating ${this.scripts.inFlight} script(s) still running after the ${seconds(this.stopTimeoutMs)} stop deadline: ${left.join(', ')}`);
+    }
     await this.scripts.close(Math.max(0, deadline - this.clock.now()));
     await this.shell.close(1000);
 
@@ -354,6 +368,11 @@ export class Runtime {
     this.resolveStopped();
     log.debug(`Stopped after ${((this.clock.now() - started) / 1000).toFixed(2)} s`);
   }
+}
+
+/** `10 s`, `0.3 s`: the deadline as the user gave it (`--stop-timeout`). */
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
 }
 
 async function settleWithin(promises: readonly Promise<unknown>[], ms: number, clock: Clock): Promise<void> {

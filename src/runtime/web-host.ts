@@ -11,10 +11,12 @@ import type { ProcessResult, ResponseFields, WebHost } from '../engine/types.js'
 import type { GraphOptions } from '../graph/options.js';
 import type { MetricsRenderer } from '../metrics/handler.js';
 import type { AlertSnapshot } from '../alerts/alert-manager.js';
+import type { RrdInfo } from '../timeseries/rrd/types.js';
 import type { LiveEvents } from './live-events.js';
 import type { GraphEntry } from './run-thread-manager.js';
 
 export type { GraphEntry } from './run-thread-manager.js';
+export type { RrdInfo } from '../timeseries/rrd/types.js';
 export type { LiveEvent, LiveEvents, TickEvent } from './live-events.js';
 
 /** One web request, processed as a block run (SPEC §7 "A request is a block run"). */
@@ -52,6 +54,8 @@ export interface WebRuntime {
   metrics(): Promise<MetricsRenderer>;
   /** Every alert's current state (none before the first RunThread with alerts starts): `/events` sends them to a new stream first. */
   alerts(): readonly AlertSnapshot[];
+  /** `rrd info` of the round-robin file behind one graph; undefined when the file does not exist yet. */
+  graphInfo(thread: string, name: string): Promise<RrdInfo | undefined>;
 }
 
 /** A web host the runtime owns: started by the `dropstar:` tag, closed first when stopping. */

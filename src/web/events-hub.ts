@@ -136,6 +136,15 @@ export class EventsHub {
     return stream;
   }
 
+  /**
+   * Resolves once every change made from now on reaches the streams opened so far (with a shared
+   * unidist back end: once its changes feed is subscribed). The `/events` route waits for it
+   * before answering, so a page that catches up when its stream opens misses nothing.
+   */
+  ready(): Promise<void> {
+    return this.options.events.ready?.() ?? Promise.resolve();
+  }
+
   /** Say goodbye to every client and end the streams. Later `open` calls get undefined. */
   close(): void {
     if (this.closed) return;

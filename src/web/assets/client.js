@@ -19,7 +19,9 @@
  *                                           from its events (the current state arrives first)
  *
  * Every result, tick and change is also dispatched on `document` as a CustomEvent
- * (`pb:rpc`, `pb:tick`, `pb:counter`, `pb:state`, `pb:queue`, `pb:alert`) for a page's own script.
+ * (`pb:rpc`, `pb:tick`, `pb:counter`, `pb:state`, `pb:queue`, `pb:alert`) for a page's own script, and
+ * `pb:open` each time the event stream (re)connects: from then on no change is missed, so a
+ * page that keeps its own view fetches what changed before.
  */
 (function () {
   'use strict';
@@ -219,7 +221,7 @@
     })(polled[i]);
   }
 
-  if (typeof EventSource === 'function' && document.body.getAttribute('data-pb-events') !== 'none') {
+  function connect() {
     var topics = (document.body.getAttribute('data-pb-events') || '').trim();
     var source = new EventSource('/events' + (topics ? '?topics=' + encodeURIComponent(topics) : ''));
     var on = function (type, handle) {
@@ -243,6 +245,11 @@
     });
     on('queue', queueAdd);
     on('alert', alertChange);
+    // The stream is (re)connected: every change from now on arrives here. A page's own script
+    // fetches what it may have missed before (while it was loading, or disconnected).
+    source.addEventListener('open', function () {
+      emit('pb:open', {});
+    });
     // The server is stopping: do not reconnect to a server that is going away.
     source.addEventListener('bye', function () {
       source.close();
@@ -250,5 +257,21 @@
     window.addEventListener('pagehide', function () {
       source.close();
     });
+  }
+
+  // The stream opens once every deferred script of the page has run (DOMContentLoaded), so a
+  // page's own script has its pb:* listeners in place before the first event, pb:open included.
+  if (typeof EventSource === 'function' && document.body.getAttribute('data-pb-events') !== 'none') {
+    var connected = false;
+    var start = function () {
+      if (connected) return;
+      connected = true;
+      connect();
+    };
+    if (document.readyState === 'complete') start();
+    else {
+      document.addEventListener('DOMContentLoaded', start);
+      window.addEventListener('load', start);
+    }
   }
 })();

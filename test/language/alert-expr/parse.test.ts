@@ -79,6 +79,13 @@ describe('well-formed expressions', () => {
     expect(needs).toHaveLength(2);
   });
 
+  it('windows are durations of the one grammar: mo (30 days) and y (365 days) too, m is minutes', () => {
+    const seconds = (text: string): number | undefined => seriesNeeds(parseAlertExpression(text).root)[0]?.seconds;
+    expect(seconds('avg(x, 1mo) > 1')).toBe(2_592_000);
+    expect(seconds('max(x, 1y) > 1')).toBe(31_536_000);
+    expect(seconds('avg(x, 1m) > 1')).toBe(60);
+  });
+
   it('the reported value is the left side of the last comparison', () => {
     const v = valueExpression(parseAlertExpression('pct(ms < 200, last 20) < 80').root);
     expect(v).toMatchObject({ kind: 'call', fn: 'pct' });
