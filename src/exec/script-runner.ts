@@ -22,12 +22,12 @@
  */
 import { availableParallelism } from 'node:os';
 import { isAbsolute } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { systemClock, type Clock, type TimerHandle } from '../core/clock.js';
 import { InputError, ProcblockError, RuntimeFailure } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Unidist } from '../unidist/types.js';
+import { scriptWorkerFile } from './code-layout.js';
 import { keptValue, sendOnce } from './kept-value.js';
 import type { AbortMessage, TaskPayload, WorkerInit } from './protocol.js';
 import { failureToError } from './script-failure.js';
@@ -98,7 +98,7 @@ class PiscinaScriptRunner implements ScriptRunner {
     const workerData: WorkerInit = { runnerId: this.runnerId, tsHooks: tsHooksData(options.cacheDir) };
     const maxThreads = options.maxThreads ?? Math.max(1, availableParallelism());
     this.pool = new Piscina({
-      filename: fileURLToPath(new URL('./worker.js', import.meta.url)),
+      filename: scriptWorkerFile(),
       workerData,
       maxThreads,
       minThreads: Math.min(options.minThreads ?? 1, maxThreads),
