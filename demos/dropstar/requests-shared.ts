@@ -11,3 +11,14 @@ export const DELAY = { min: 10, max: 1000, default: 250 } as const;
 export function stopButtonLabel(stopped: boolean): string {
   return stopped ? 'Resume request poller' : 'Stop request poller';
 }
+
+/** The SLA's tolerance as the block's options give it (the sample script publishes it in state `requests.sla`). */
+export interface SlaBounds {
+  readonly floor: number;
+  readonly ceiling: number;
+  readonly hold: string;
+}
+
+export function slaBounds(pipeData: Readonly<Record<string, unknown>>): SlaBounds {
+  return { floor: Number(pipeData.floor), ceiling: Number(pipeData.ceiling), hold: String(pipeData.hold) };
+}

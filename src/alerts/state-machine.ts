@@ -54,31 +54,35 @@ export const STAY: Step = Object.freeze({ status: INITIAL, transition: undefined
  * (undefined when the alert has none), `value` the reported value.
  */
 export function step(options: MachineOptions, current: AlertStatus, now: number, when: Verdict, clear: Verdict | undefined, value: number): Step {
-  const to = (state: AlertState, notify?: Notification): Step => ({
-    status: { state, since: now, lastNotified: notify ? now : current.lastNotified, value },
-    transition: { from: current.state, to: state },
-    notify,
-  });
-  // Most evaluations change nothing: no allocation then (the caller keeps `value` itself).
+  // Most evaluations change nothing: no allocation then (not even a closure; the caller keeps
+  // `value` itself).
   const stay = STAY;
   switch (current.state) {
     case 'ok':
     case 'resolved':
       if (when !== 'true') return stay;
-      return options.forMs <= 0 ? to('firing', 'firing') : to('pending');
+      return options.forMs <= 0 ? to(current, now, value, 'firing', 'firing') : to(current, now, value, 'pending', undefined);
     case 'pending':
-      if (when === 'false') return to('ok');
-      if (when === 'true' && now - current.since >= options.forMs) return to('firing', 'firing');
+      if (when === 'false') return to(current, now, value, 'ok', undefined);
+      if (when === 'true' && now - current.since >= options.forMs) return to(current, now, value, 'firing', 'firing');
       return stay;
     case 'firing': {
       const cleared = clear === undefined ? when === 'false' : clear === 'true';
-      if (cleared) return to('resolved', 'resolved');
+      if (cleared) return to(current, now, value, 'resolved', 'resolved');
       if (options.repeatMs !== undefined && current.lastNotified !== undefined && now - current.lastNotified >= options.repeatMs) {
         return { status: { ...current, value, lastNotified: now }, notify: 'repeat' };
       }
       return stay;
     }
   }
+}
+
+function to(current: AlertStatus, now: number, value: number, state: AlertState, notify: Notification | undefined): Step {
+  return {
+    status: { state, since: now, lastNotified: notify ? now : current.lastNotified, value },
+    transition: { from: current.state, to: state },
+    notify,
+  };
 }
 
 /** The status to continue with after a restart at `now` (see the header). */

@@ -13,6 +13,14 @@
  *                                              #   of the last comparison in `when`)
  *       timeout: 60                            # seconds an action may run (default 60)
  *       run: [{script: page_oncall.ts}]        # the procedure (optional)
+ *
+ * `when`, `clear`, `value` may hold `%(name)s` placeholders and `for`, `repeat`, `timeout` may be
+ * one: the engine fills them from pipe data when the RunThread starts (item-placeholders.ts),
+ * and the runtime resolves the filled alert strictly. Resolving the block as written (load,
+ * `--check`) is `deferred`: a duration that is one placeholder is accepted as is, and an
+ * expression with placeholders is checked with each replaced by `1` (so `last(v) > %(max)s` is
+ * still parsed and its references checked); when that probe does not parse (the placeholder
+ * stands for a name or a window), the expression is left to the start.
  */
 import { AlertExprSyntaxError, durationSeconds, parseAlertExpression, type AlertExpression } from '../language/alert-expr/index.js';
 import { isPlainObject } from './plain-object.js';
@@ -48,7 +56,20 @@ export interface ConfigProblem {
   readonly schema?: boolean | undefined;
 }
 
-export function resolveAlerts(raw: unknown, at: KeyPath): { alerts: AlertSpec[]; problems: ConfigProblem[] } {
+/** One `%(name)s` placeholder (with the `s`, `d`, `i`, `f` conversions), nothing else. */
+const ONE_PLACEHOLDER = /^\s*%\([^()]+\)[sdif]\s*$/;
+const PLACEHOLDER = /%\([^()]+\)[sdifr]/;
+const PLACEHOLDERS = /%\([^()]+\)[sdifr]/g;
+/** Stands for an expression that can only be parsed once its placeholders are filled. */
+const DEFERRED: AlertExpression = parseAlertExpression('true');
+
+export interface ResolveAlertOptions {
+  /** The alert as written, before the engine filled its placeholders (load, `--check`). */
+  readonly deferred?: boolean | undefined;
+}
+
+export function resolveAlerts(raw: unknown, at: KeyPath, options: ResolveAlertOptions = {}): { alerts: AlertSpec[]; problems: ConfigProblem[] } {
+  const deferred = options.deferred === true;
   const problems: ConfigProblem[] = [];
   const alerts: AlertSpec[] = [];
   const bad = (path: KeyPath, message: string): void => void problems.push({ code: 'PB_ERR_VALIDATION', path, message, schema: true });
@@ -65,12 +86,12 @@ export function resolveAlerts(raw: unknown, at: KeyPath): { alerts: AlertSpec[];
     for (const k of Object.keys(spec)) {
       if (!(ALERT_KEYS as readonly string[]).includes(k)) bad([...p, k], `unknown alert option '${k}'; expected one of ${ALERT_KEYS.join(', ')}`);
     }
-    const when = expression(spec.when, [...p, 'when'], problems, true);
-    const clear = spec.clear === undefined || spec.clear === null ? undefined : expression(spec.clear, [...p, 'clear'], problems, true);
-    const value = spec.value === undefined || spec.value === null ? undefined : expression(spec.value, [...p, 'value'], problems, true);
-    const forMs = duration(spec.for, [...p, 'for'], problems, 0, true);
-    const repeatMs = spec.repeat === undefined || spec.repeat === null ? undefined : duration(spec.repeat, [...p, 'repeat'], problems, 0, false);
-    const timeoutMs = duration(spec.timeout, [...p, 'timeout'], problems, DEFAULT_ACTION_TIMEOUT_MS, false);
+    const when = expression(spec.when, [...p, 'when'], problems, true, deferred);
+    const clear = spec.clear === undefined || spec.clear === null ? undefined : expression(spec.clear, [...p, 'clear'], problems, true, deferred);
+    const value = spec.value === undefined || spec.value === null ? undefined : expression(spec.value, [...p, 'value'], problems, true, deferred);
+    const forMs = duration(spec.for, [...p, 'for'], problems, 0, true, deferred);
+    const repeatMs = spec.repeat === undefined || spec.repeat === null ? undefined : duration(spec.repeat, [...p, 'repeat'], problems, 0, false, deferred);
+    const timeoutMs = duration(spec.timeout, [...p, 'timeout'], problems, DEFAULT_ACTION_TIMEOUT_MS, false, deferred);
     let run: unknown[] = [];
     if (spec.run !== undefined && spec.run !== null) {
       if (!Array.isArray(spec.run)) bad([...p, 'run'], `an alert's run takes a list of run items, got ${show(spec.run)}`);
@@ -85,8 +106,11 @@ export function resolveAlerts(raw: unknown, at: KeyPath): { alerts: AlertSpec[];
   return { alerts, problems };
 }
 
-/** Parse an expression option; problems are collected, undefined returned on error. */
-export function expression(v: unknown, path: KeyPath, problems: ConfigProblem[], required: boolean): AlertExpression | undefined {
+/**
+ * Parse an expression option; problems are collected, undefined returned on error. `deferred`:
+ * placeholders may still be in it (see the file comment).
+ */
+export function expression(v: unknown, path: KeyPath, problems: ConfigProblem[], required: boolean, deferred = false): AlertExpression | undefined {
   if (v === undefined || v === null) {
     if (required) problems.push({ code: 'PB_ERR_VALIDATION', schema: true, path, message: `'${String(path[path.length - 1])}' is required: an expression such as "pct(ms < 200, last 20) < 80"` });
     return undefined;
@@ -95,8 +119,16 @@ export function expression(v: unknown, path: KeyPath, problems: ConfigProblem[],
     problems.push({ code: 'PB_ERR_VALIDATION', schema: true, path, message: `an expression must be text such as "last(ms) > 500", got ${show(v)}` });
     return undefined;
   }
+  const text = String(v);
+  if (deferred && typeof v === 'string' && PLACEHOLDER.test(text)) {
+    try {
+      return parseAlertExpression(text.replace(PLACEHOLDERS, '1'));
+    } catch {
+      return DEFERRED;
+    }
+  }
   try {
-    return parseAlertExpression(String(v));
+    return parseAlertExpression(text);
   } catch (e) {
     if (!(e instanceof AlertExprSyntaxError)) throw e;
     problems.push({ code: 'PB_ERR_EXPRESSION_SYNTAX', path, message: e.message, column: e.column });
@@ -105,8 +137,9 @@ export function expression(v: unknown, path: KeyPath, problems: ConfigProblem[],
 }
 
 /** A duration option in ms (`30s`, `5m`, `1h30m`, seconds as a number); `positive` refuses 0. */
-function duration(v: unknown, path: KeyPath, problems: ConfigProblem[], dflt: number, zeroOk: boolean): number | undefined {
+function duration(v: unknown, path: KeyPath, problems: ConfigProblem[], dflt: number, zeroOk: boolean, deferred: boolean): number | undefined {
   if (v === undefined || v === null) return dflt;
+  if (deferred && typeof v === 'string' && ONE_PLACEHOLDER.test(v)) return dflt;
   const s = durationSeconds(v);
   if (s === undefined || (!zeroOk && s === 0)) {
     problems.push({

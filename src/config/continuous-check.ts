@@ -44,7 +44,8 @@ export function checkContinuous(item: Readonly<Record<string, unknown>>, at: Key
   if (item.alert !== undefined) {
     const p = [...at, 'alert'];
     if (!thread) bad(p, 'alert needs a RunThread (alerts are evaluated after each tick): add cache: <seconds> to this item');
-    const { alerts, problems: ps } = resolveAlerts(item.alert, p);
+    // The alert as written: its placeholders are filled when the RunThread starts.
+    const { alerts, problems: ps } = resolveAlerts(item.alert, p, { deferred: true });
     problems.push(...ps.filter((x) => !x.schema));
     for (const a of alerts) {
       checkRefs(a.when, [...a.path, 'when'], `alert '${a.name}'`, []);

@@ -26,8 +26,13 @@ import type { RunThreadStatus } from '../schedule/types.js';
 
 /** What runs after each tick besides collection: windows, derive, alerts, metrics (tick-observers.ts). */
 export interface TickObserver {
-  /** False when the observer has nothing to do after a tick (checked per tick). */
+  /** False when the observer has nothing to do after a tick. */
   readonly active: boolean;
+  /**
+   * Call `fn` once the observer is active (now, if it is): until then a tick does not touch
+   * the observer at all (most threads are never read; their ticks skip it).
+   */
+  whenActive(fn: () => void): void;
   /** The result to collect (derived fields added); a promise only when files had to be read. */
   beforeCollect(outcome: ScriptOutcome, tickTimeMs: number): Record<string, unknown> | Promise<Record<string, unknown>>;
   afterTick(result: Readonly<Record<string, unknown>>, tickTimeMs: number): void;
@@ -38,6 +43,19 @@ export interface TickObserver {
 export type ObserveThread = (spec: RunThreadSpec, collect: CollectConfig | undefined, status: () => RunThreadStatus) => Promise<TickObserver>;
 
 const COLLECT_KEYS = ['timeseries collect', 'timeseries_collect'] as const;
+
+const NO_FIELDS: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+
+/**
+ * A tick's result: what the script set on its pipe data, then what it returned. A new object
+ * only when it set something; otherwise the returned object itself (a fresh one per tick, which
+ * nothing after the tick changes: collectors, observers and event listeners only read it).
+ */
+function resultFields(outcome: ScriptOutcome): Record<string, unknown> {
+  const set = outcome.pipeDataSet;
+  for (const _ in set) return { ...set, ...outcome.returned };
+  return outcome.returned ?? NO_FIELDS;
+}
 
 function collectConfig(spec: RunThreadSpec): unknown {
   for (const k of COLLECT_KEYS) if (spec.item[k] !== undefined) return spec.item[k];
@@ -83,38 +101,50 @@ export class RunThreadManager implements RunThreadHost {
     this.set = new RunThreadSet({
       clock: options.clock,
       logger: options.logger,
-      hooks: (spec) => ({
-        // Not async: a promise per tick only where there is I/O (collection, derive source files).
-        onTick: (outcome, tickTimeMs) => {
-          const collector = this.collectors.get(spec.id);
-          const observer = this.observers.get(spec.id);
-          const done = (fields: Record<string, unknown>): void => {
-            if (collector) this.lastSample.set(spec.id, tickTimeMs);
-            this.watch.succeeded(spec.id);
-            if (observer?.active) observer.afterTick(fields, tickTimeMs);
-            // Announced after its sample is written: a page reloading its graph sees it.
-            if (this.events?.listening) {
-              const graphs = collector ? collector.namedGraphs().map((g) => g.name) : [];
-              this.events.emit({ kind: 'tick', thread: spec.id, time: tickTimeMs, fields, graphs });
-            }
-          };
-          const collect = (fields: Record<string, unknown>): void | Promise<void> => {
-            const written = collector?.record(fields, tickTimeMs);
-            return written ? written.then(() => done(fields)) : done(fields);
-          };
-          if (!observer?.active) return collect({ ...outcome.pipeDataSet, ...outcome.returned });
-          const result = observer.beforeCollect(outcome, tickTimeMs);
-          return result instanceof Promise ? result.then(collect) : collect(result);
-        },
-        onError: (err, tickTimeMs) => {
-          this.watch.failed(spec.id, err instanceof Error ? err.message : String(err));
-          const observer = this.observers.get(spec.id);
-          if (observer?.active) observer.afterError(err, tickTimeMs);
-        },
-        onSkip: (skipped, inFlightMs) => this.watch.skipped(spec.id, spec.intervalMs / 1000, skipped, inFlightMs === undefined ? undefined : inFlightMs / 1000),
-        claim: spec.exclusive ? slotClaimer(options.unidist, spec.exclusive.lock, spec.intervalMs) : undefined,
-      }),
+      hooks: (spec) => {
+        // Made once per thread, after `start` set its collector and observer (neither changes
+        // while it runs): a tick looks nothing up by id.
+        const id = spec.id;
+        const collector = this.collectors.get(id);
+        let observer: TickObserver | undefined;
+        const observes = this.observers.get(id);
+        observes?.whenActive(() => (observer = observes));
+        return {
+          // Not async, and no closure per tick: a promise only where there is I/O (collection,
+          // derive source files).
+          onTick: (outcome, tickTimeMs) => {
+            if (observer === undefined) return this.collect(id, collector, undefined, resultFields(outcome), tickTimeMs);
+            const result = observer.beforeCollect(outcome, tickTimeMs);
+            return result instanceof Promise
+              ? result.then((fields) => this.collect(id, collector, observer, fields, tickTimeMs))
+              : this.collect(id, collector, observer, result, tickTimeMs);
+          },
+          onError: (err, tickTimeMs) => {
+            this.watch.failed(id, err instanceof Error ? err.message : String(err));
+            observer?.afterError(err, tickTimeMs);
+          },
+          onSkip: (skipped, inFlightMs) => this.watch.skipped(id, spec.intervalMs / 1000, skipped, inFlightMs === undefined ? undefined : inFlightMs / 1000),
+          claim: spec.exclusive ? slotClaimer(options.unidist, spec.exclusive.lock, spec.intervalMs) : undefined,
+        };
+      },
     });
+  }
+
+  /** After a tick (and its derived fields): write the sample, then `ticked`. */
+  private collect(id: string, collector: Collector | undefined, observer: TickObserver | undefined, fields: Record<string, unknown>, tickTimeMs: number): void | Promise<void> {
+    const written = collector?.record(fields, tickTimeMs);
+    return written ? written.then(() => this.ticked(id, collector, observer, fields, tickTimeMs)) : this.ticked(id, collector, observer, fields, tickTimeMs);
+  }
+
+  private ticked(id: string, collector: Collector | undefined, observer: TickObserver | undefined, fields: Record<string, unknown>, tickTimeMs: number): void {
+    if (collector) this.lastSample.set(id, tickTimeMs);
+    this.watch.succeeded(id);
+    observer?.afterTick(fields, tickTimeMs);
+    // Announced after its sample is written: a page reloading its graph sees it.
+    if (this.events?.listening) {
+      const graphs = collector ? collector.namedGraphs().map((g) => g.name) : [];
+      this.events.emit({ kind: 'tick', thread: id, time: tickTimeMs, fields, graphs });
+    }
   }
 
   /** Every graph that can be rendered on demand, in RunThread start order. */

@@ -237,6 +237,8 @@ export class Runtime {
       process: (block, input) => this.run(block, input),
       graphs: () => this.threads.graphs(),
       renderGraph: (thread, name, options) => this.threads.renderGraph(thread, name, options),
+      metrics: () => this.metrics(),
+      alerts: () => this.loadedObservers?.alerts.snapshot() ?? [],
       graphInfo: (thread, name) => this.threads.graphInfo(thread, name),
     };
   }

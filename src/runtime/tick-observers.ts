@@ -83,7 +83,8 @@ export class TickObservers {
     this.scanned.add(block);
     for (const t of runThreadItems(block.data, block.tags)) {
       if (t.id === undefined) continue;
-      const cfg = itemConfig(t.item, t.path);
+      // As written: placeholders are filled when the thread starts (attach resolves it again).
+      const cfg = itemConfig(t.item, t.path, true);
       if (cfg.problems.length === 0) this.need(t.id, cfg);
     }
   }
@@ -106,7 +107,7 @@ export class TickObservers {
   async attach(spec: RunThreadSpec, collect: CollectConfig | undefined, status: () => RunThreadStatus): Promise<ThreadObserver> {
     const existing = this.threads.get(spec.id);
     if (existing) return existing;
-    const cfg = itemConfig(spec.item, ['run_thread', spec.id]);
+    const cfg = itemConfig(spec.item, ['run_thread', spec.id], false);
     if (cfg.problems.length > 0) {
       const first = cfg.problems[0] as ConfigProblem;
       throw new InputError(first.code, cfg.problems.length === 1 ? first.message : `${cfg.problems.length} problems in the alert / timeseries derive of RunThread ${spec.id}`, {
@@ -190,10 +191,19 @@ export class ThreadObserver {
 
   /** False when nothing would happen after a tick (nobody reads it, no alerts, no metrics): decided at start and when metrics start. */
   active: boolean;
+  private activated: (() => void)[] = [];
+
+  whenActive(fn: () => void): void {
+    if (this.active) fn();
+    else this.activated.push(fn);
+  }
 
   enableMetrics(m: RuntimeMetrics): void {
     this.metrics ??= m.thread(this.p.metricsInfo);
     this.active = true;
+    const waiting = this.activated;
+    this.activated = [];
+    for (const fn of waiting) fn();
   }
 
   /**
@@ -264,12 +274,12 @@ function hasKeys(o: object): boolean {
   return false;
 }
 
-function itemConfig(item: Readonly<Record<string, unknown>>, at: readonly (string | number)[]): ItemConfig & { problems: ConfigProblem[] } {
+function itemConfig(item: Readonly<Record<string, unknown>>, at: readonly (string | number)[], deferred: boolean): ItemConfig & { problems: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
   let alerts: ItemConfig['alerts'] = [];
   let derive: DeriveSpec | undefined;
   if (item.alert !== undefined) {
-    const r = resolveAlerts(item.alert, [...at, 'alert']);
+    const r = resolveAlerts(item.alert, [...at, 'alert'], { deferred });
     alerts = r.alerts;
     problems.push(...r.problems);
   }

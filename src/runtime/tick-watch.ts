@@ -60,7 +60,9 @@ export class TickWatch {
   }
 
   succeeded(id: string): void {
-    const t = this.thread(id);
+    // Every tick: nothing to do unless the thread was failing.
+    const t = this.threads.get(id);
+    if (t === undefined || t.failuresInRow === 0) return;
     t.failuresInRow = 0;
     t.nextFailureWarning = FIRST_FAILURE_WARNING;
   }

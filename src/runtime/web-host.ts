@@ -10,6 +10,8 @@ import type { LazyAbortController } from '../core/lazy-abort.js';
 import type { Logger } from '../core/logger.js';
 import type { ProcessResult, ResponseFields, WebHost } from '../engine/types.js';
 import type { GraphOptions } from '../graph/options.js';
+import type { MetricsRenderer } from '../metrics/handler.js';
+import type { AlertSnapshot } from '../alerts/alert-manager.js';
 import type { RrdInfo } from '../timeseries/rrd/types.js';
 import type { LiveEvents } from './live-events.js';
 import type { GraphEntry } from './run-thread-manager.js';
@@ -50,6 +52,13 @@ export interface WebRuntime {
   graphs(): readonly GraphEntry[];
   /** Render one graph now with `options`; undefined when its file has no data yet. */
   renderGraph(thread: string, name: string, options: GraphOptions): Promise<Buffer | undefined>;
+  /**
+   * The runtime's Prometheus metrics (SPEC §9), created on the first call and the same object
+   * afterwards (the one `--metrics` serves): dropSTAR's `GET /metrics`.
+   */
+  metrics(): Promise<MetricsRenderer>;
+  /** Every alert's current state (none before the first RunThread with alerts starts): `/events` sends them to a new stream first. */
+  alerts(): readonly AlertSnapshot[];
   /** `rrd info` of the round-robin file behind one graph; undefined when the file does not exist yet. */
   graphInfo(thread: string, name: string): Promise<RrdInfo | undefined>;
 }

@@ -19,6 +19,13 @@
  *   `start()` like a failing script would (e.g. a time-series file that does not match its
  *   declaration reaches the CLI instead of being counted behind a result).
  * - A tick that fails because `stop()` aborted its signal is logged at debug and not counted.
+ * - Every tick of a thread gets the same `AbortSignal`, the thread's own, aborted by `stop()`
+ *   only (ticks never overlap, and nothing else aborts a tick): a controller per tick cost more
+ *   than the rest of the scheduling together (an AbortSignal is a heavy object, and its
+ *   garbage). A tick that adds a listener to it removes it when it ends, as the script and
+ *   shell runners do (a leak would show as Node's MaxListenersExceededWarning).
+ * - Per tick the scheduler allocates only what the tick's promise needs: no closures, and no
+ *   result object after the first tick.
  * - A tick still running when `stop()`'s deadline passes is left behind: its outcome, if it ever
  *   comes, is not delivered to `onTick` (the runtime has flushed collectors by then).
  * - With a `claim` hook (cluster-safe threads, SPEC §5) slots sit on the epoch grid (k·interval
@@ -67,7 +74,8 @@ export interface RunThreadOptions extends RunThreadHooks {
 
 type State = 'idle' | 'running' | 'stopping' | 'stopped';
 
-type TickResult = { readonly ok: true; readonly outcome: ScriptOutcome } | { readonly ok: false; readonly error: unknown };
+/** A failed tick's error, as `runTick` resolves it (a successful tick resolves undefined). */
+type TickFailure = { readonly error: unknown };
 
 /** The first outcome of a thread whose first slot ran in another process. */
 const NOTHING_HERE: ScriptOutcome = Object.freeze({
@@ -92,8 +100,11 @@ export class RunThread {
   private state: State = 'idle';
   private startMs = 0;
   private timer: TimerHandle | undefined;
-  private inFlight: Promise<TickResult> | undefined;
-  private controller: AbortController | undefined;
+  private inFlight: Promise<TickFailure | undefined> | undefined;
+  /** True from a tick's start to its end (ticks never overlap). */
+  private ticking = false;
+  /** The signal of every tick of this thread; aborted by `stop()`. */
+  private readonly controller = new AbortController();
   /** False once stop()'s deadline passed: late outcomes are no longer delivered. */
   private delivering = true;
   private startPromise: Promise<ScriptOutcome> | undefined;
@@ -180,14 +191,15 @@ export class RunThread {
     this.startMs = this.hooks.claim ? Math.floor(now / this.spec.intervalMs) * this.spec.intervalMs : now;
     this.logger.debug('RunThread started', { id: this.id, intervalMs: this.spec.intervalMs });
     this.arm(1);
-    const first = await this.runTick(this.startMs);
-    if (!first.ok) {
+    const failed = await this.runTick(this.startMs);
+    if (failed) {
       this.cancelTimer();
       this.state = 'stopped';
       this.stopPromise ??= Promise.resolve();
-      throw first.error;
+      throw failed.error;
     }
-    return first.outcome;
+    // A first slot claimed elsewhere leaves no outcome of this process.
+    return this.latest ?? NOTHING_HERE;
   }
 
   private arm(slot: number): void {
@@ -220,54 +232,57 @@ export class RunThread {
     void this.runTick(this.startMs + due * interval);
   }
 
-  private runTick(tickTimeMs: number): Promise<TickResult> {
-    const controller = new AbortController();
-    this.controller = controller;
+  private runTick(tickTimeMs: number): Promise<TickFailure | undefined> {
+    const promise = this.execute(tickTimeMs);
+    // A tick that ended before its first await (a tick function or claim hook that threw
+    // synchronously) is not in flight: it cleared `inFlight` before there was a promise to set.
+    if (this.ticking) this.inFlight = promise;
+    return promise;
+  }
+
+  /** One tick: claim, run, count, hook. `inFlight` is cleared at its end. */
+  private async execute(tickTimeMs: number): Promise<TickFailure | undefined> {
     let started = this.clock.now();
-    const run = async (): Promise<TickResult> => {
-      let result: TickResult;
+    this.ticking = true;
+    try {
+      let failure: TickFailure | undefined;
+      let outcome: ScriptOutcome | undefined;
       try {
         if (this.hooks.claim && !(await this.hooks.claim(tickTimeMs))) {
           this.ranElsewhere++;
-          return { ok: true, outcome: this.latest ?? NOTHING_HERE };
+          return undefined;
         }
         started = this.clock.now();
         this.lastStartMs = started;
-        const outcome = await this.spec.tick(controller.signal, tickTimeMs);
+        outcome = await this.spec.tick(this.controller.signal, tickTimeMs);
         this.lastDurationMs = this.clock.now() - started;
         this.latest = outcome;
-        result = { ok: true, outcome };
       } catch (error) {
         this.lastDurationMs = this.clock.now() - started;
-        result = { ok: false, error };
+        failure = { error };
       }
       this.runs++;
-      if (result.ok) {
+      if (failure === undefined) {
         if (this.hooks.onTick && this.delivering) {
           try {
             // A hook that returns nothing (no I/O this tick) costs no extra await.
-            const pending = this.hooks.onTick(result.outcome, tickTimeMs);
+            const pending = this.hooks.onTick(outcome as ScriptOutcome, tickTimeMs);
             if (pending) await pending;
           } catch (error) {
             this.recordError(error, tickTimeMs, 'onTick hook failed');
-            result = { ok: false, error };
+            failure = { error };
           }
         }
-      } else if (controller.signal.aborted && this.state !== 'running') {
-        this.logger.debug('RunThread tick ended by stop', { id: this.id, error: messageOf(result.error) });
+      } else if (this.controller.signal.aborted && this.state !== 'running') {
+        this.logger.debug('RunThread tick ended by stop', { id: this.id, error: messageOf(failure.error) });
       } else {
-        this.recordError(result.error, tickTimeMs, 'RunThread tick failed');
+        this.recordError(failure.error, tickTimeMs, 'RunThread tick failed');
       }
-      return result;
-    };
-    const promise = run().finally(() => {
-      if (this.inFlight === promise) {
-        this.inFlight = undefined;
-        this.controller = undefined;
-      }
-    });
-    this.inFlight = promise;
-    return promise;
+      return failure;
+    } finally {
+      this.ticking = false;
+      this.inFlight = undefined;
+    }
   }
 
   private recordError(error: unknown, tickTimeMs: number, what: string): void {
@@ -289,8 +304,9 @@ export class RunThread {
     this.state = 'stopping';
     this.cancelTimer();
     const inFlight = this.inFlight;
+    // No tick starts after this (the timer is cancelled, the state is no longer running).
+    this.controller.abort(new RuntimeFailure('PB_ERR_ABORTED', `RunThread ${this.id} is stopping`));
     if (inFlight) {
-      this.controller?.abort(new RuntimeFailure('PB_ERR_ABORTED', `RunThread ${this.id} is stopping`));
       const finished = await settleWithin(inFlight, deadlineMs, this.clock);
       if (!finished) {
         this.delivering = false;

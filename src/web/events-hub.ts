@@ -10,6 +10,12 @@
  * block, thread, alert, from, to, notify, since, time, value — docs/alerts.md).
  * Without `topics` a client gets every RunThread tick.
  *
+ * A new stream first gets the current state of what it subscribes to that has one (`current`:
+ * each alert as an `alert` event with `from` = `to` = its state and no `notify`), so a page shows
+ * a firing alert at once instead of waiting for its next transition, and a page whose stream
+ * reconnected catches up. The states are taken and the hub subscribed in the same synchronous
+ * step: no transition falls between them.
+ *
  * Choices: at most `max_event_clients` streams (503 beyond); a comment line every 15 s keeps
  * idle connections open through proxies; a client whose stream has 256 events queued, or 1 MiB
  * unsent on its connection (it stopped reading), is dropped (its EventSource reconnects).
@@ -112,7 +118,14 @@ export class EventsHub {
   private closed = false;
 
   constructor(
-    private readonly options: { events: LiveEvents; clock: Clock; logger: Logger; maxClients: number },
+    private readonly options: {
+      events: LiveEvents;
+      clock: Clock;
+      logger: Logger;
+      maxClients: number;
+      /** What has a current state (alerts), sent to each new stream that matches it. */
+      current?: (() => readonly LiveEvent[]) | undefined;
+    },
   ) {}
 
   get size(): number {
@@ -134,6 +147,7 @@ export class EventsHub {
           this.clients.add(client);
           // The first bytes go out at once: the browser's EventSource opens on the headers.
           controller.enqueue(encoder.encode(`retry: 3000\n: dropSTAR events ${filter.topics.join(' ')}\n\n`));
+          for (const e of this.options.current?.() ?? []) if (filter.matches(e)) controller.enqueue(encodeEvent(e));
         },
         // With no high-water mark, a pull means the server read every chunk and asks for more:
         // it has written what it read (it writes a chunk before its next read).

@@ -4,6 +4,7 @@
  * builds the site, listens, and logs `dropSTAR listening on <url>` at info (on stderr, where
  * tests and users find the port chosen for `port: 0`). One server per runtime.
  */
+import type { AlertEvent, AlertSnapshot } from '../alerts/alert-manager.js';
 import { InputError, RuntimeFailure } from '../core/errors.js';
 import type { WebStartRequest } from '../engine/types.js';
 import type { RuntimeWebHost, WebRuntime } from '../runtime/web-host.js';
@@ -37,7 +38,17 @@ export class DropstarHost implements RuntimeWebHost {
     }
     const config = parseDropstarConfig(request);
     checkExposure(config, request);
-    const hub = new EventsHub({ events: this.runtime.events, clock: this.runtime.clock, logger: this.runtime.logger, maxClients: config.limits.eventClients });
+    // GET /metrics: the metrics exist from the start (lateness and counters observed from now,
+    // field values from the next tick), made beside the listening, not before it.
+    this.runtime.metrics().catch((e: unknown) => this.runtime.logger.error(`the runtime's metrics could not be created: ${(e as Error).message}`));
+    const runtime = this.runtime;
+    const hub = new EventsHub({
+      events: runtime.events,
+      clock: runtime.clock,
+      logger: runtime.logger,
+      maxClients: config.limits.eventClients,
+      current: () => currentAlerts(runtime.alerts(), Math.round(runtime.clock.now())),
+    });
     const site = this.makeSite(config, hub);
     const server = new DropstarServer(site, {
       host: config.host,
@@ -98,6 +109,22 @@ function checkExposure(config: DropstarConfig, request: WebStartRequest): void {
       'Add `auth: {token: ...}` (or `users:` with scrypt hashes), or `insecure: true` to serve it without, or bind 127.0.0.1',
     { location: request.block.locate([...request.path, 'host']) },
   );
+}
+
+/** Each alert's state as an `alert` event that changes nothing (`from` = `to`, no `notify`): what a new `/events` stream starts with. */
+function currentAlerts(alerts: readonly AlertSnapshot[], now: number): AlertEvent[] {
+  return alerts.map((a) => ({
+    kind: 'alert',
+    block: a.block,
+    thread: a.thread,
+    alert: a.alert,
+    from: a.state,
+    to: a.state,
+    notify: undefined,
+    since: a.since,
+    time: now,
+    value: Number.isFinite(a.value) ? a.value : null,
+  }));
 }
 
 /** The factory the runtime takes (`Runtime.create({web: createDropstarHost})`). */

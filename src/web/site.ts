@@ -6,9 +6,10 @@
  * the site it started on.
  *
  * Every request passes, in order: the Host check (421), authentication (401, except
- * `/healthz`), the same-origin check on POST (403), the route; every response is made by
- * `respond` (site-context.ts: security headers, `X-Request-Id` on errors) and gets one
- * access-log line at info (method, path, status, ms, request id).
+ * `/healthz`; `/metrics` included, see metrics-route.ts), the same-origin check on POST (403),
+ * the route; every response is made by `respond` (site-context.ts: security headers,
+ * `X-Request-Id` on errors) and gets one access-log line at info (method, path, status, ms,
+ * request id).
  */
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -23,6 +24,7 @@ import { parseCookies, queryFields } from './request-input.js';
 import { hostAllowed, hostPolicy, sameOrigin, type HostPolicy } from './security.js';
 import { errorResponse, respond, type SiteContext } from './site-context.js';
 import { serveStatic } from './static-files.js';
+import { metricsRoute } from './metrics-route.js';
 import type { RrdInfo, WebRuntime } from '../runtime/web-host.js';
 
 type Env = { Variables: { info: Info } };
@@ -209,6 +211,9 @@ export class DropstarSite {
       if (c.req.header('if-none-match') === r.etag) return respond(id, 304, null, headers);
       return respond(id, 200, c.req.method === 'HEAD' ? null : new Uint8Array(r.png), headers);
     });
+
+    const metrics = metricsRoute(this.ctx.runtime, logger);
+    app.on(['GET', 'HEAD'], '/metrics', (c) => metrics(c.req.raw, c.get('info').id));
 
     app.on(['GET', 'HEAD'], '/static/*', async (c) => {
       const dir = this.config.staticDir;

@@ -37,8 +37,14 @@ export class SampleWindow implements SeriesView {
     return this.names;
   }
 
+  /** Physical slot of sample `i` (0 ≤ i < length): a subtraction, not `%` (an integer division, per read). */
+  private slot(i: number): number {
+    const p = this.start + i;
+    return p >= this.cap ? p - this.cap : p;
+  }
+
   time(i: number): number {
-    return this.times[(this.start + i) % this.cap] as number;
+    return this.times[this.slot(i)] as number;
   }
 
   column(field: string): number {
@@ -46,7 +52,7 @@ export class SampleWindow implements SeriesView {
   }
 
   value(column: number, i: number): number {
-    return (this.cols[column] as Float64Array)[(this.start + i) % this.cap] as number;
+    return (this.cols[column] as Float64Array)[this.slot(i)] as number;
   }
 
   rateKind(column: number): RateKind {
@@ -70,26 +76,26 @@ export class SampleWindow implements SeriesView {
 
   /** Append a sample; `valueOf(field)` gives each tracked field's number. Drops the oldest when full. */
   push(timeMs: number, valueOf: (field: string) => number): void {
-    const slot = (this.start + this.size) % this.cap;
+    const slot = this.slot(this.size === this.cap ? 0 : this.size);
     this.times[slot] = timeMs;
     for (let c = 0; c < this.cols.length; c++) (this.cols[c] as Float64Array)[slot] = valueOf(this.names[c] as string);
     if (this.size < this.cap) this.size++;
-    else this.start = (this.start + 1) % this.cap;
+    else this.start = this.start + 1 === this.cap ? 0 : this.start + 1;
   }
 
   /** Append a sample whose values are the tracked fields of `record`, read as sample numbers. */
   pushRecord(timeMs: number, record: Readonly<Record<string, unknown>>): void {
-    const slot = (this.start + this.size) % this.cap;
+    const slot = this.slot(this.size === this.cap ? 0 : this.size);
     this.times[slot] = timeMs;
     for (let c = 0; c < this.cols.length; c++) (this.cols[c] as Float64Array)[slot] = sampleNumber(record[this.names[c] as string]);
     if (this.size < this.cap) this.size++;
-    else this.start = (this.start + 1) % this.cap;
+    else this.start = this.start + 1 === this.cap ? 0 : this.start + 1;
   }
 
   /** Set a field of the newest sample (derived fields are computed after the sample is in). */
   setNewest(column: number, v: number): void {
     if (this.size === 0) return;
-    (this.cols[column] as Float64Array)[(this.start + this.size - 1) % this.cap] = v;
+    (this.cols[column] as Float64Array)[this.slot(this.size - 1)] = v;
   }
 
   /** Keep up to `capacity` samples from now on (never shrinks). */
@@ -98,7 +104,7 @@ export class SampleWindow implements SeriesView {
     const times = new Float64Array(capacity);
     const cols = this.cols.map(() => new Float64Array(capacity).fill(NaN));
     for (let i = 0; i < this.size; i++) {
-      const p = (this.start + i) % this.cap;
+      const p = this.slot(i);
       times[i] = this.times[p] as number;
       for (let c = 0; c < cols.length; c++) (cols[c] as Float64Array)[i] = (this.cols[c] as Float64Array)[p] as number;
     }

@@ -49,6 +49,21 @@ describe('alert and derive validation', () => {
     await expect(checkBlock(fixture('alerts', 'good.yaml'))).resolves.toMatchObject({ file: fixture('alerts', 'good.yaml') });
   });
 
+  it('placeholders in alert options: durations pass as written; expressions are checked with each placeholder as 1 where that parses', async () => {
+    const err = await inputError(() => checkBlock(fixture('alerts', 'placeholders.yaml')));
+    // `band` (numbers) and `windowed` (a placeholder window: left to the start) pass; the others are still caught.
+    expect(summarize(err)).toEqual([
+      { code: 'PB_ERR_VALIDATION', file: 'alerts/placeholders.yaml', line: 26, keyPath: 'run[0].alert.unknown_ref.when' },
+    ]);
+  });
+
+  it('an alert expression that does not parse once filled is refused when its RunThread starts (exit 2, PB_ERR_EXPRESSION_SYNTAX, the key path)', async () => {
+    const r = await runCli([fixture('alerts', 'placeholder-filled.yaml')], { cwd: repoRoot });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/PB_ERR_EXPRESSION_SYNTAX|malformed expression 'last\(ms\) > 1 \+'/);
+    expect(r.stderr).toContain('alert.high.when');
+  });
+
   it('procblock --check prints every problem with file:line and exits 2', async () => {
     const file = fixture('alerts', 'malformed.yaml');
     const r = await runCli(['--check', file], { cwd: repoRoot });

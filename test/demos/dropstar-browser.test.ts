@@ -1,6 +1,7 @@
 /**
- * demos/dropstar in a real browser (SPEC §7.1, issue 9 point 1): headless Chromium against the
- * demo run by the real CLI, ticking every second (`--tick 1`). Synchronised on what the page shows and on
+ * demos/dropstar in a real browser (SPEC §7.1, issue 9 point 1, issue 11's SLA panel): headless
+ * Chromium against the demo run by the real CLI, ticking every second (`--tick 1`, and the SLA
+ * alert firing after 2 s out of tolerance: `--hold 2`). Synchronised on what the page shows and on
  * the events it receives (`pb:*` DOM events from the client script), never on sleeps.
  * Screenshots of every tab go to test-results/dropstar/.
  */
@@ -23,7 +24,7 @@ interface Img {
 }
 type PbEvent<T> = { readonly detail: T };
 declare const document: { addEventListener(type: string, listener: (e: PbEvent<never>) => void): void };
-declare const window: { rates: number[] };
+declare const window: { rates: number[]; alerts: { from: string; to: string }[] };
 const shots = path.join(repoRoot, 'test-results', 'dropstar');
 const TABS = [
   { path: '', name: 'cpu', title: 'CPU' },
@@ -48,7 +49,7 @@ describe.runIf(haveChromium)('demos/dropstar in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
     const file = copyWebDemo('dropstar', path.join(tmp.dir, 'dropstar'));
-    [server, browser] = await Promise.all([startWebBlock(file, { blockArgs: ['--tick', '1'] }), launchBrowser()]);
+    [server, browser] = await Promise.all([startWebBlock(file, { blockArgs: ['--tick', '1', '--hold', '2'] }), launchBrowser()]);
   });
 
   afterAll(async () => {
@@ -154,6 +155,40 @@ describe.runIf(haveChromium)('demos/dropstar in Chromium', () => {
     expect(problems()).toEqual([]);
   });
 
+  it('Requests: the SLA panel goes pending then firing when the slider takes the rate below the floor, and resolves when it comes back; the procedure writes the log', async () => {
+    const { page, problems } = await open('requests');
+    const panel = page.locator('#sla-panel');
+    const state = (): Promise<string | null> => panel.getAttribute('data-pb-alert-state');
+    const transitions = await recordAlertTransitions(page);
+    // A known start, within the tolerance of 2–20 requests/s (the earlier tests may have left it firing).
+    await setDelay(page, 100);
+    await expect.poll(state, { timeout: 60_000 }).toMatch(/^(ok|resolved)$/);
+    const before = (await transitions()).length;
+
+    // One request a second: below the floor. Pending first, firing after the 2 s hold.
+    await setDelay(page, 1000);
+    await expect.poll(state, { timeout: 60_000 }).toBe('firing');
+    expect((await transitions()).slice(before).map((t) => t.to)).toEqual(['pending', 'firing']);
+    expect(await page.locator('[id="alert.sla.state"]').textContent()).toBe('firing');
+    expect(Number(await page.locator('[id="alert.sla.value"]').textContent())).toBeLessThan(2);
+    // The procedure ran: its note arrives over /events (state requests.sla_note).
+    await expect.poll(() => page.locator('[id="requests.sla_note"]').textContent(), { timeout: 30_000 }).toMatch(/SLA broken: [\d.]+ requests\/s, below the floor of 2$/);
+    await page.screenshot({ path: path.join(shots, 'requests-sla-firing.png'), fullPage: true });
+
+    // Back within the tolerance: resolved, and the procedure says so.
+    await setDelay(page, 100);
+    await expect.poll(state, { timeout: 60_000 }).toBe('resolved');
+    expect((await transitions()).slice(before).map((t) => t.to)).toEqual(['pending', 'firing', 'resolved']);
+    await expect.poll(() => page.locator('[id="requests.sla_note"]').textContent(), { timeout: 30_000 }).toMatch(/SLA met again: [\d.]+ requests\/s, within 2–20$/);
+    await page.screenshot({ path: path.join(shots, 'requests-sla-resolved.png'), fullPage: true });
+
+    // The Log tail tab shows the procedure's lines: WARN when broken, INFO when met again.
+    const log = await open('log');
+    await expect.poll(() => log.page.locator('#log_lines li.level-warn', { hasText: 'SLA broken' }).count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    expect(await log.page.locator('#log_lines li.level-info', { hasText: 'SLA met again' }).count()).toBeGreaterThan(0);
+    expect([...problems(), ...log.problems()]).toEqual([]);
+  });
+
   it('Message wall: 30 messages show the newest 25, newest first, live in a second browser too', async () => {
     const writer = await open('wall');
     const reader = await open('wall');
@@ -195,6 +230,9 @@ async function tabContentShown(page: Page, tab: string): Promise<void> {
       expect(Number(await page.locator('#requests').textContent())).toBeGreaterThanOrEqual(0);
       await expect.poll(() => page.locator('#requests-graph').evaluate((img: Img) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
       expect(await page.locator('#sla-panel').count()).toBe(1);
+      // The alert's current state arrives first on /events: the panel shows it without a transition.
+      await expect.poll(() => page.locator('#sla-panel').getAttribute('data-pb-alert-state')).toMatch(/^(ok|pending|firing|resolved)$/);
+      expect(await page.locator('[id="alert.sla.state"]').textContent()).toMatch(/^(ok|pending|firing|resolved)$/);
       break;
     case 'wall':
       expect(await page.locator('#wall-form').count()).toBe(1);
@@ -234,6 +272,19 @@ async function rateAfterChange(page: Page, rates: RateLog): Promise<number> {
   await expect.poll(() => rates.count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(from + 2);
   const r = (await rates.all()).slice(from, from + 2);
   return (r[0] as number) / 2 + (r[1] as number) / 2;
+}
+
+/** Every transition of alert `sla` the page receives from now on (`pb:alert` events whose state changes). */
+async function recordAlertTransitions(page: Page): Promise<() => Promise<{ from: string; to: string }[]>> {
+  await page.evaluate(() => {
+    const w = window;
+    w.alerts = [];
+    document.addEventListener('pb:alert', (e) => {
+      const d = (e as PbEvent<{ alert: string; from: string; to: string }>).detail;
+      if (d.alert === 'sla' && d.from !== d.to) w.alerts.push({ from: d.from, to: d.to });
+    });
+  });
+  return () => page.evaluate(() => window.alerts);
 }
 
 /** The counter value carried by the next `n` ticks of the `requests` RunThread. */

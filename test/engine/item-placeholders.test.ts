@@ -61,6 +61,31 @@ describe('fillItemPlaceholders', () => {
     expect(out.other).toBe('%(name)s');
   });
 
+  it("fills each alert's when, clear, value, for, repeat and timeout; not its run list", () => {
+    const run = [{ shell: 'echo %(low)s' }];
+    const item = {
+      script: 'a.ts',
+      cache: 1,
+      alert: {
+        band: { when: 'rate(n, last 3) < %(low)s or rate(n, last 3) > %(high)s', clear: 'last(n) > %(low)f', value: 'rate(n, %(window)s)', for: '%(hold)s', repeat: '%(hold)s', timeout: '%(hold)d', run },
+        plain: { when: 'last(n) % 2 == 1', for: 5 },
+      },
+    };
+    const out = fill(item, { low: 2, high: 20, hold: '10s', window: 'last 3' });
+    expect(out.alert).toEqual({
+      band: { when: 'rate(n, last 3) < 2 or rate(n, last 3) > 20', clear: 'last(n) > 2.000000', value: 'rate(n, last 3)', for: '10s', repeat: '10s', timeout: '10s', run },
+      plain: item.alert.plain,
+    });
+    let err: ProcblockError | undefined;
+    try {
+      fill(item, { low: 2 });
+    } catch (e) {
+      err = e as ProcblockError;
+    }
+    expect(err?.code).toBe('PB_ERR_VALIDATION');
+    expect(err?.location).toMatchObject({ keyPath: 'run[0].alert.band.when' });
+  });
+
   it('returns the item itself when nothing is filled', () => {
     const block = blockFromObject({ run: [{ script: 'a.ts', cache: 5, 'timeseries collect': { path: 'a.rrd', interval: 5, fields: { x: { type: 'GAUGE' } } } }] });
     const item = (block.data.run as Record<string, unknown>[])[0] as Record<string, unknown>;

@@ -78,8 +78,11 @@ describe('RunThreadSet', () => {
     const aborted: string[] = [];
     const slow = (id: string): RunThreadSpec =>
       spec(id, SECOND, async (signal) => {
-        signal.addEventListener('abort', () => aborted.push(id), { once: true });
+        // Every tick of a thread gets the thread's signal: a tick removes its listener when it ends.
+        const onAbort = (): number => aborted.push(id);
+        signal.addEventListener('abort', onAbort, { once: true });
         await sleep(clock, 400);
+        signal.removeEventListener('abort', onAbort);
         return outcome();
       });
     const starts = Promise.all([set.start(slow('x')), set.start(slow('y'))]);

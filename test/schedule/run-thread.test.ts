@@ -165,6 +165,27 @@ describe('RunThread errors', () => {
     await thread.stop();
   });
 
+  it('keeps ticking after a tick function throws synchronously (it is not left in flight)', async () => {
+    const clock = new FakeClock();
+    let n = 0;
+    const thread = new RunThread({
+      spec: spec('sync-throw', SECOND, () => {
+        n++;
+        if (n === 2) throw new RuntimeFailure('PB_ERR_SCRIPT_THROW', 'thrown before any promise');
+        return Promise.resolve(outcome({ n }));
+      }),
+      clock,
+      logger: silentLogger,
+    });
+    await thread.start();
+    await clock.advance(SECOND);
+    expect(thread.busy).toBe(false);
+    await clock.advance(3 * SECOND);
+    expect(n).toBe(5);
+    expect(thread.status()).toMatchObject({ runs: 5, errors: 1, skipped: 0, lastError: 'thrown before any promise' });
+    await thread.stop();
+  });
+
   it('rejects start() with the first tick’s error and stops the thread', async () => {
     const clock = new FakeClock();
     let calls = 0;

@@ -41,6 +41,8 @@ describe('/events and a changes feed', () => {
       graphs: () => [],
       renderGraph: () => Promise.resolve(undefined),
       graphInfo: () => Promise.resolve(undefined),
+      metrics: () => Promise.reject(new Error('no metrics in this test')),
+      alerts: () => [],
     };
     const config = parseDropstarConfig({ block, path: ['dropstar'], config: block.data.dropstar as Record<string, unknown>, pipeData: { port: '0' } });
     const hub = new EventsHub({ events, clock, logger: silentLogger, maxClients: 10 });

@@ -229,6 +229,39 @@ describe('/events', () => {
   });
 });
 
+describe('/metrics', () => {
+  it("serves the runtime's Prometheus metrics (the same registry as --metrics) with the security headers; HEAD has no body", async () => {
+    // The ticker thread's field, updated after each of its ticks once the host made the metrics.
+    await expect.poll(async () => (await (await get('/metrics')).text()).match(/^procblock_field_value\{block="site",thread="ticker",field="n"\} (\S+)$/m)?.[1] ?? 'none', { timeout: 20_000 }).toMatch(/^\d+$/);
+    const res = await get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
+    const text = await res.text();
+    expect(text).toMatch(/^procblock_run_thread_runs_total\{block="site",thread="ticker"\} [1-9]\d*$/m);
+    expect(await s.view.metrics()).toBe(await s.runtime.metrics());
+    const head = await get('/metrics', { method: 'HEAD' });
+    expect([head.status, await head.text()]).toEqual([200, '']);
+    expect((await get('/metrics', { method: 'POST' })).status).toBe(405);
+  });
+
+  it('follows the site\'s auth: 401 without the token, 200 with the bearer token (as Prometheus sends it) or HTTP Basic', async () => {
+    const site = siteWith({ token: 'a-long-enough-token-1234' });
+    const req = (headers: Record<string, string> = {}): Promise<Response> => Promise.resolve(site.app.request('/metrics', { headers }));
+    const denied = await req();
+    expect([denied.status, denied.headers.get('www-authenticate')]).toEqual([401, 'Bearer realm="dropSTAR"']);
+    expect(await denied.text()).not.toContain('procblock_');
+    const ok = await req({ authorization: 'Bearer a-long-enough-token-1234' });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain('procblock_run_thread_runs_total{block="site",thread="ticker"}');
+    const users = siteWith({ users: { prom: await hashPassword('scraper', { N: 1024 }) } });
+    const basic = `Basic ${Buffer.from('prom:scraper').toString('base64')}`;
+    expect((await users.app.request('/metrics')).status).toBe(401);
+    expect((await users.app.request('/metrics', { headers: { authorization: basic } })).status).toBe(200);
+  });
+});
+
 describe('the gate before every route', () => {
   it('answers only loopback Host names when bound to loopback (DNS rebinding)', async () => {
     expect((await get('http://evil.example/hello')).status).toBe(421);

@@ -4,7 +4,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://procblock.dev/schemas/block.schema.json","title":"procblock block file","description":"A block is a mapping; each key is a tag (SPEC §2). Keys matching no built-in tag are data: a mapping value is a nested level, anything else is copied. x-name names a construct for error messages.","$ref":"#/definitions/topLevel","definitions":{"seconds":{"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"}},"topLevel":{"x-name":"block","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"__usage":{"$ref":"#/definitions/usage"},"__tags":{"$ref":"#/definitions/customTags"}}},"level":{"x-name":"mapping","type":"object","properties":{"__priority":{"x-name":"__priority","type":"number"},"__return_tag":{"x-name":"__return_tag","type":"string","minLength":1}},"patternProperties":{"^if\\s+\\S":{"$ref":"#/definitions/branch"},"^elif\\s+\\S":{"$ref":"#/definitions/branch"},"^else$":{"$ref":"#/definitions/branch"},"^run$":{"$ref":"#/definitions/runList"},"^run[ _]+simultaneous$":{"$ref":"#/definitions/runSimultaneous"},"^template$":{"$ref":"#/definitions/template"},"^require[ _]+lock$":{"$ref":"#/definitions/requireLock"},"^release[ _]+lock$":{"$ref":"#/definitions/releaseLock"},"^put[ _]+tag[ _]+in[ _]+queue$":{"$ref":"#/definitions/putTagList"},"^(increment|decrement)\\s+\\S":{"x-name":"increment/decrement","type":["number","null"]},"^dropstar$":{"$ref":"#/definitions/dropstar"},"^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|dropstar$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)":{"$ref":"#/definitions/data"}}},"data":{"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"branch":{"x-name":"condition branch","type":["object","null"],"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"usage":{"x-name":"__usage","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"author":{"type":"string"},"info":{"type":"string"},"website":{"type":"string"},"longrunning":{"type":"boolean"},"daemon":{"type":"boolean"},"pidfile":{"type":"string","minLength":1},"logfile":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"args":{"type":"array","items":{"$ref":"#/definitions/usageArg"}},"options":{"x-name":"__usage.options","type":"object","additionalProperties":{"$ref":"#/definitions/usageOption"}}}},"usageArg":{"x-name":"__usage arg","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"info":{"type":"string"},"required":{"type":"boolean"},"default":{},"remaining":{"type":"boolean"}}},"usageOption":{"x-name":"__usage option","type":"object","additionalProperties":false,"properties":{"letter":{"type":"string","pattern":"^[A-Za-z0-9]$"},"type":{"enum":["flag","value"]},"info":{"type":"string"},"default":{}}},"customTags":{"x-name":"__tags","type":"object","additionalProperties":{"$ref":"#/definitions/customTag"}},"customTag":{"x-name":"custom tag","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"custom tag","required":["script"],"additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"priority":{"type":"number"}}}},"runList":{"x-name":"run","type":"array","items":{"$ref":"#/definitions/runItem"}},"runItem":{"x-name":"run item","x-rule":"runItem","type":"object","allOf":[{"if":{"required":["script"]},"then":{"$ref":"#/definitions/scriptItem"}},{"if":{"required":["shell"]},"then":{"$ref":"#/definitions/shellItem"}},{"if":{"required":["set"]},"then":{"$ref":"#/definitions/setItem"}},{"if":{"required":["cd"]},"then":{"$ref":"#/definitions/cdItem"}},{"if":{"required":["timeseries derive"],"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]}]}},"then":{"$ref":"#/definitions/deriveItem"}},{"if":{"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]},{"required":["timeseries derive"]}]}},"then":{"x-rule":"runItemKind","not":{}}}]},"scriptItem":{"x-name":"script item","additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrPlaceholder"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/secondsOrPlaceholder"}},"interval":{"$ref":"#/definitions/secondsOrPlaceholder"},"thread_id":{"type":"string","minLength":1},"singleton":{"type":"boolean"},"lock":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"alert":{"$ref":"#/definitions/alerts"},"timeseries derive":{"$ref":"#/definitions/timeseriesDerive"}}},"shellItem":{"x-name":"shell item","additionalProperties":false,"properties":{"shell":{"x-name":"shell","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"$ref":"#/definitions/shellObject"}},"timeout":{"$ref":"#/definitions/secondsOrPlaceholder"},"fail_on_error":{"type":"boolean"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/secondsOrPlaceholder"}},"interval":{"$ref":"#/definitions/secondsOrPlaceholder"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"singleton":{"type":"boolean"},"lock":{"type":"string","minLength":1},"parse":{"x-name":"parse","enum":["json","kv"]},"alert":{"$ref":"#/definitions/alerts"},"timeseries derive":{"$ref":"#/definitions/timeseriesDerive"}}},"shellObject":{"x-name":"shell","type":"object","required":["command"],"additionalProperties":false,"properties":{"command":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"env":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"setItem":{"x-name":"set item","additionalProperties":false,"properties":{"set":{"type":"object"}}},"cdItem":{"x-name":"cd item","additionalProperties":false,"properties":{"cd":{"type":"string","minLength":1}}},"runSimultaneous":{"x-name":"run simultaneous","type":"object","additionalProperties":{"$ref":"#/definitions/runList"}},"template":{"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}},"requireLock":{"x-name":"require lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrZero"},"ttl":{"$ref":"#/definitions/secondsOrZero"},"timeout_exception":{"type":"boolean"},"timeout_block":{"$ref":"#/definitions/branch"}}},"releaseLock":{"x-name":"release lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1}}},"putTagList":{"x-name":"put tag in queue","type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/definitions/putTagEntry"}},"else":{"$ref":"#/definitions/putTagEntry"}},"timeseriesCollect":{"x-name":"timeseries collect","type":"object","required":["path","interval","fields"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"interval":{"$ref":"#/definitions/durationOrPlaceholder"},"key":{"type":"string","minLength":1},"fields":{"x-name":"timeseries fields","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/timeseriesField"}},"archives":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/archive"}},"graph":{"type":"array","items":{"$ref":"#/definitions/graph"}}}},"timeseriesField":{"x-name":"timeseries field","type":"object","additionalProperties":false,"properties":{"type":{"enum":["GAUGE","COUNTER","DERIVE","ABSOLUTE"]},"heartbeat":{"$ref":"#/definitions/durationOrPlaceholder"},"min":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}},"max":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}}},"required":["type"]},"archive":{"x-name":"archive","type":["string","object"],"if":{"type":"string"},"then":{"x-name":"archive","pattern":"^\\s*(?:(?:AVERAGE|MIN|MAX|LAST)\\s+(?:0|1|0?\\.\\d+|0\\.|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*|RRA:(?:AVERAGE|MIN|MAX|LAST):(?:0|1|0?\\.\\d+|0\\.|1\\.0*):[1-9]\\d*:[1-9]\\d*)\\s*$"},"else":{"type":"object","required":["cf","steps","rows"],"additionalProperties":false,"properties":{"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]},"xff":{"type":"number","minimum":0,"maximum":1},"steps":{"type":"integer","minimum":1},"rows":{"type":"integer","minimum":1}},"x-name":"archive"}},"graph":{"x-name":"graph","type":"object","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"title":{"type":["string","number"]},"vertical label":{"type":["string","number"]},"fields":{"type":"array","items":{"type":"string"}},"method":{"enum":["LINE","AREA","STACK"]},"period":{"$ref":"#/definitions/durationOrPlaceholder"},"interval":{"$ref":"#/definitions/durationOrPlaceholder"},"width":{"type":"integer","minimum":1},"height":{"type":"integer","minimum":1},"colors":{"type":"array","items":{"type":"string","pattern":"^#?([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$"}},"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]}}},"secondsOrZero":{"x-name":"seconds or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"}},"duration":{"x-name":"duration","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY]))+)\\s*$"}},"putTagEntry":{"x-name":"put tag in queue entry","type":"object","required":["tag","queue"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1},"queue":{"type":"string","minLength":1}}},"secondsOrPlaceholder":{"x-name":"seconds","description":"Seconds, a duration with units (30s, 500ms), or one %(name)s placeholder filled from pipe data when the run item starts (SPEC-silent choice, docs/engine.md).","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"}},"durationOrPlaceholder":{"x-name":"duration","description":"A duration, or one %(name)s placeholder filled from pipe data when the run item starts.","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY]))+|%\\([^()]+\\)[sdif])\\s*$"}},"dropstar":{"x-name":"dropstar","type":"object","additionalProperties":false,"properties":{"host":{"type":"string","minLength":1},"port":{"type":["string","integer"]},"title":{"type":["string","number"]},"static":{"type":"string","minLength":1},"stylesheets":{"type":"array","items":{"type":"string"}},"pages":{"x-name":"dropstar pages","type":"object","additionalProperties":{"$ref":"#/definitions/dropstarPage"}},"rpc":{"x-name":"dropstar rpc","type":"object","additionalProperties":{"$ref":"#/definitions/dropstarRpc"}},"auth":{"$ref":"#/definitions/dropstarAuth"},"insecure":{"type":"boolean"},"allowed_hosts":{"type":"array","items":{"type":"string","minLength":1}},"timeout":{"$ref":"#/definitions/seconds"},"max_body":{"type":["string","integer"]},"max_url":{"type":["string","integer"]},"max_headers":{"type":["string","integer"]},"max_event_clients":{"type":["string","integer"]}}},"dropstarPage":{"x-name":"dropstar page","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"title":{"type":["string","number"]},"aliases":{"type":"array","items":{"type":"string"}},"timeout":{"$ref":"#/definitions/seconds"},"events":{"type":["string","array"],"items":{"type":"string"}}}},"dropstarRpc":{"x-name":"dropstar rpc entry","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"timeout":{"$ref":"#/definitions/seconds"}}},"dropstarAuth":{"x-name":"dropstar auth","type":"object","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"token":{"type":"string","minLength":1},"token_file":{"type":"string","minLength":1},"users":{"type":"object","minProperties":1,"additionalProperties":{"type":"string","pattern":"^scrypt\\$"}}}},"deriveItem":{"x-name":"timeseries derive item","additionalProperties":false,"properties":{"timeseries derive":{"$ref":"#/definitions/timeseriesDerive"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/secondsOrPlaceholder"}},"interval":{"$ref":"#/definitions/secondsOrPlaceholder"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"alert":{"$ref":"#/definitions/alerts"}}},"alerts":{"x-name":"alert","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/alert"}},"alert":{"x-name":"alert definition","type":"object","required":["when"],"additionalProperties":false,"properties":{"when":{"x-name":"expression","type":["string","number","boolean"]},"clear":{"x-name":"expression","type":["string","number","boolean"]},"value":{"x-name":"expression","type":["string","number","boolean"]},"for":{"$ref":"#/definitions/secondsOrZero"},"repeat":{"$ref":"#/definitions/seconds"},"timeout":{"$ref":"#/definitions/seconds"},"run":{"$ref":"#/definitions/runList"}}},"timeseriesDerive":{"x-name":"timeseries derive","type":"object","required":["fields"],"additionalProperties":false,"properties":{"sources":{"x-name":"derive sources","type":"object","additionalProperties":{"x-name":"derive source","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"derive source","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1}}}}},"fields":{"x-name":"derived fields","type":"object","minProperties":1,"additionalProperties":{"x-name":"expression","type":["string","number","boolean"]}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://procblock.dev/schemas/block.schema.json","title":"procblock block file","description":"A block is a mapping; each key is a tag (SPEC §2). Keys matching no built-in tag are data: a mapping value is a nested level, anything else is copied. x-name names a construct for error messages.","$ref":"#/definitions/topLevel","definitions":{"seconds":{"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"}},"topLevel":{"x-name":"block","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"__usage":{"$ref":"#/definitions/usage"},"__tags":{"$ref":"#/definitions/customTags"}}},"level":{"x-name":"mapping","type":"object","properties":{"__priority":{"x-name":"__priority","type":"number"},"__return_tag":{"x-name":"__return_tag","type":"string","minLength":1}},"patternProperties":{"^if\\s+\\S":{"$ref":"#/definitions/branch"},"^elif\\s+\\S":{"$ref":"#/definitions/branch"},"^else$":{"$ref":"#/definitions/branch"},"^run$":{"$ref":"#/definitions/runList"},"^run[ _]+simultaneous$":{"$ref":"#/definitions/runSimultaneous"},"^template$":{"$ref":"#/definitions/template"},"^require[ _]+lock$":{"$ref":"#/definitions/requireLock"},"^release[ _]+lock$":{"$ref":"#/definitions/releaseLock"},"^put[ _]+tag[ _]+in[ _]+queue$":{"$ref":"#/definitions/putTagList"},"^(increment|decrement)\\s+\\S":{"x-name":"increment/decrement","type":["number","null"]},"^dropstar$":{"$ref":"#/definitions/dropstar"},"^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|dropstar$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)":{"$ref":"#/definitions/data"}}},"data":{"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"branch":{"x-name":"condition branch","type":["object","null"],"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"usage":{"x-name":"__usage","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"author":{"type":"string"},"info":{"type":"string"},"website":{"type":"string"},"longrunning":{"type":"boolean"},"daemon":{"type":"boolean"},"pidfile":{"type":"string","minLength":1},"logfile":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"args":{"type":"array","items":{"$ref":"#/definitions/usageArg"}},"options":{"x-name":"__usage.options","type":"object","additionalProperties":{"$ref":"#/definitions/usageOption"}}}},"usageArg":{"x-name":"__usage arg","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"info":{"type":"string"},"required":{"type":"boolean"},"default":{},"remaining":{"type":"boolean"}}},"usageOption":{"x-name":"__usage option","type":"object","additionalProperties":false,"properties":{"letter":{"type":"string","pattern":"^[A-Za-z0-9]$"},"type":{"enum":["flag","value"]},"info":{"type":"string"},"default":{}}},"customTags":{"x-name":"__tags","type":"object","additionalProperties":{"$ref":"#/definitions/customTag"}},"customTag":{"x-name":"custom tag","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"custom tag","required":["script"],"additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"priority":{"type":"number"}}}},"runList":{"x-name":"run","type":"array","items":{"$ref":"#/definitions/runItem"}},"runItem":{"x-name":"run item","x-rule":"runItem","type":"object","allOf":[{"if":{"required":["script"]},"then":{"$ref":"#/definitions/scriptItem"}},{"if":{"required":["shell"]},"then":{"$ref":"#/definitions/shellItem"}},{"if":{"required":["set"]},"then":{"$ref":"#/definitions/setItem"}},{"if":{"required":["cd"]},"then":{"$ref":"#/definitions/cdItem"}},{"if":{"required":["timeseries derive"],"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]}]}},"then":{"$ref":"#/definitions/deriveItem"}},{"if":{"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]},{"required":["timeseries derive"]}]}},"then":{"x-rule":"runItemKind","not":{}}}]},"scriptItem":{"x-name":"script item","additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrPlaceholder"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/secondsOrPlaceholder"}},"interval":{"$ref":"#/definitions/secondsOrPlaceholder"},"thread_id":{"type":"string","minLength":1},"singleton":{"type":"boolean"},"lock":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"alert":{"$ref":"#/definitions/alerts"},"timeseries derive":{"$ref":"#/definitions/timeseriesDerive"}}},"shellItem":{"x-name":"shell item","additionalProperties":false,"properties":{"shell":{"x-name":"shell","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"$ref":"#/definitions/shellObject"}},"timeout":{"$ref":"#/definitions/secondsOrPlaceholder"},"fail_on_error":{"type":"boolean"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/secondsOrPlaceholder"}},"interval":{"$ref":"#/definitions/secondsOrPlaceholder"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"singleton":{"type":"boolean"},"lock":{"type":"string","minLength":1},"parse":{"x-name":"parse","enum":["json","kv"]},"alert":{"$ref":"#/definitions/alerts"},"timeseries derive":{"$ref":"#/definitions/timeseriesDerive"}}},"shellObject":{"x-name":"shell","type":"object","required":["command"],"additionalProperties":false,"properties":{"command":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"env":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"setItem":{"x-name":"set item","additionalProperties":false,"properties":{"set":{"type":"object"}}},"cdItem":{"x-name":"cd item","additionalProperties":false,"properties":{"cd":{"type":"string","minLength":1}}},"runSimultaneous":{"x-name":"run simultaneous","type":"object","additionalProperties":{"$ref":"#/definitions/runList"}},"template":{"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}},"requireLock":{"x-name":"require lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrZero"},"ttl":{"$ref":"#/definitions/secondsOrZero"},"timeout_exception":{"type":"boolean"},"timeout_block":{"$ref":"#/definitions/branch"}}},"releaseLock":{"x-name":"release lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1}}},"putTagList":{"x-name":"put tag in queue","type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/definitions/putTagEntry"}},"else":{"$ref":"#/definitions/putTagEntry"}},"timeseriesCollect":{"x-name":"timeseries collect","type":"object","required":["path","interval","fields"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"interval":{"$ref":"#/definitions/durationOrPlaceholder"},"key":{"type":"string","minLength":1},"fields":{"x-name":"timeseries fields","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/timeseriesField"}},"archives":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/archive"}},"graph":{"type":"array","items":{"$ref":"#/definitions/graph"}}}},"timeseriesField":{"x-name":"timeseries field","type":"object","additionalProperties":false,"properties":{"type":{"enum":["GAUGE","COUNTER","DERIVE","ABSOLUTE"]},"heartbeat":{"$ref":"#/definitions/durationOrPlaceholder"},"min":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}},"max":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}}},"required":["type"]},"archive":{"x-name":"archive","type":["string","object"],"if":{"type":"string"},"then":{"x-name":"archive","pattern":"^\\s*(?:(?:AVERAGE|MIN|MAX|LAST)\\s+(?:0|1|0?\\.\\d+|0\\.|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*|RRA:(?:AVERAGE|MIN|MAX|LAST):(?:0|1|0?\\.\\d+|0\\.|1\\.0*):[1-9]\\d*:[1-9]\\d*)\\s*$"},"else":{"type":"object","required":["cf","steps","rows"],"additionalProperties":false,"properties":{"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]},"xff":{"type":"number","minimum":0,"maximum":1},"steps":{"type":"integer","minimum":1},"rows":{"type":"integer","minimum":1}},"x-name":"archive"}},"graph":{"x-name":"graph","type":"object","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"title":{"type":["string","number"]},"vertical label":{"type":["string","number"]},"fields":{"type":"array","items":{"type":"string"}},"method":{"enum":["LINE","AREA","STACK"]},"period":{"$ref":"#/definitions/durationOrPlaceholder"},"interval":{"$ref":"#/definitions/durationOrPlaceholder"},"width":{"type":"integer","minimum":1},"height":{"type":"integer","minimum":1},"colors":{"type":"array","items":{"type":"string","pattern":"^#?([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$"}},"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]}}},"secondsOrZero":{"x-name":"seconds or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"}},"secondsOrZeroOrPlaceholder":{"x-name":"seconds or zero","description":"Seconds (0 allowed), a duration with units (30s, 500ms), or one %(name)s placeholder filled from pipe data when the run item starts (alert `for`).","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"}},"duration":{"x-name":"duration","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY]))+)\\s*$"}},"putTagEntry":{"x-name":"put tag in queue entry","type":"object","required":["tag","queue"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1},"queue":{"type":"string","minLength":1}}},"secondsOrPlaceholder":{"x-name":"seconds","description":"Seconds, a duration with units (30s, 500ms), or one %(name)s placeholder filled from pipe data when the run item starts (SPEC-silent choice, docs/engine.md).","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"}},"durationOrPlaceholder":{"x-name":"duration","description":"A duration, or one %(name)s placeholder filled from pipe data when the run item starts.","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY]))+|%\\([^()]+\\)[sdif])\\s*$"}},"dropstar":{"x-name":"dropstar","type":"object","additionalProperties":false,"properties":{"host":{"type":"string","minLength":1},"port":{"type":["string","integer"]},"title":{"type":["string","number"]},"static":{"type":"string","minLength":1},"stylesheets":{"type":"array","items":{"type":"string"}},"pages":{"x-name":"dropstar pages","type":"object","additionalProperties":{"$ref":"#/definitions/dropstarPage"}},"rpc":{"x-name":"dropstar rpc","type":"object","additionalProperties":{"$ref":"#/definitions/dropstarRpc"}},"auth":{"$ref":"#/definitions/dropstarAuth"},"insecure":{"type":"boolean"},"allowed_hosts":{"type":"array","items":{"type":"string","minLength":1}},"timeout":{"$ref":"#/definitions/seconds"},"max_body":{"type":["string","integer"]},"max_url":{"type":["string","integer"]},"max_headers":{"type":["string","integer"]},"max_event_clients":{"type":["string","integer"]}}},"dropstarPage":{"x-name":"dropstar page","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"title":{"type":["string","number"]},"aliases":{"type":"array","items":{"type":"string"}},"timeout":{"$ref":"#/definitions/seconds"},"events":{"type":["string","array"],"items":{"type":"string"}}}},"dropstarRpc":{"x-name":"dropstar rpc entry","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"timeout":{"$ref":"#/definitions/seconds"}}},"dropstarAuth":{"x-name":"dropstar auth","type":"object","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"token":{"type":"string","minLength":1},"token_file":{"type":"string","minLength":1},"users":{"type":"object","minProperties":1,"additionalProperties":{"type":"string","pattern":"^scrypt\\$"}}}},"deriveItem":{"x-name":"timeseries derive item","additionalProperties":false,"properties":{"timeseries derive":{"$ref":"#/definitions/timeseriesDerive"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/secondsOrPlaceholder"}},"interval":{"$ref":"#/definitions/secondsOrPlaceholder"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"alert":{"$ref":"#/definitions/alerts"}}},"alerts":{"x-name":"alert","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/alert"}},"alert":{"x-name":"alert definition","type":"object","required":["when"],"additionalProperties":false,"properties":{"when":{"x-name":"expression","type":["string","number","boolean"]},"clear":{"x-name":"expression","type":["string","number","boolean"]},"value":{"x-name":"expression","type":["string","number","boolean"]},"for":{"$ref":"#/definitions/secondsOrZeroOrPlaceholder"},"repeat":{"$ref":"#/definitions/secondsOrPlaceholder"},"timeout":{"$ref":"#/definitions/secondsOrPlaceholder"},"run":{"$ref":"#/definitions/runList"}}},"timeseriesDerive":{"x-name":"timeseries derive","type":"object","required":["fields"],"additionalProperties":false,"properties":{"sources":{"x-name":"derive sources","type":"object","additionalProperties":{"x-name":"derive source","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"derive source","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1}}}}},"fields":{"x-name":"derived fields","type":"object","minProperties":1,"additionalProperties":{"x-name":"expression","type":["string","number","boolean"]}}}}}};
 const schema12 = {"x-name":"block","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"__usage":{"$ref":"#/definitions/usage"},"__tags":{"$ref":"#/definitions/customTags"}}};
 const schema13 = {"x-name":"mapping","type":"object","properties":{"__priority":{"x-name":"__priority","type":"number"},"__return_tag":{"x-name":"__return_tag","type":"string","minLength":1}},"patternProperties":{"^if\\s+\\S":{"$ref":"#/definitions/branch"},"^elif\\s+\\S":{"$ref":"#/definitions/branch"},"^else$":{"$ref":"#/definitions/branch"},"^run$":{"$ref":"#/definitions/runList"},"^run[ _]+simultaneous$":{"$ref":"#/definitions/runSimultaneous"},"^template$":{"$ref":"#/definitions/template"},"^require[ _]+lock$":{"$ref":"#/definitions/requireLock"},"^release[ _]+lock$":{"$ref":"#/definitions/releaseLock"},"^put[ _]+tag[ _]+in[ _]+queue$":{"$ref":"#/definitions/putTagList"},"^(increment|decrement)\\s+\\S":{"x-name":"increment/decrement","type":["number","null"]},"^dropstar$":{"$ref":"#/definitions/dropstar"},"^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|dropstar$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)":{"$ref":"#/definitions/data"}}};
 const schema49 = {"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}};
@@ -1263,10 +1263,9 @@ return errors === 0;
 }
 
 const schema29 = {"x-name":"alert","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/alert"}};
-const schema30 = {"x-name":"alert definition","type":"object","required":["when"],"additionalProperties":false,"properties":{"when":{"x-name":"expression","type":["string","number","boolean"]},"clear":{"x-name":"expression","type":["string","number","boolean"]},"value":{"x-name":"expression","type":["string","number","boolean"]},"for":{"$ref":"#/definitions/secondsOrZero"},"repeat":{"$ref":"#/definitions/seconds"},"timeout":{"$ref":"#/definitions/seconds"},"run":{"$ref":"#/definitions/runList"}}};
-const schema31 = {"x-name":"seconds or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"}};
-const schema32 = {"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"}};
-const pattern13 = new RegExp("^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$", "u");
+const schema30 = {"x-name":"alert definition","type":"object","required":["when"],"additionalProperties":false,"properties":{"when":{"x-name":"expression","type":["string","number","boolean"]},"clear":{"x-name":"expression","type":["string","number","boolean"]},"value":{"x-name":"expression","type":["string","number","boolean"]},"for":{"$ref":"#/definitions/secondsOrZeroOrPlaceholder"},"repeat":{"$ref":"#/definitions/secondsOrPlaceholder"},"timeout":{"$ref":"#/definitions/secondsOrPlaceholder"},"run":{"$ref":"#/definitions/runList"}}};
+const schema31 = {"x-name":"seconds or zero","description":"Seconds (0 allowed), a duration with units (30s, 500ms), or one %(name)s placeholder filled from pipe data when the run item starts (alert `for`).","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"}};
+const pattern13 = new RegExp("^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$", "u");
 const wrapper1 = {validate: validate17};
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -1337,7 +1336,7 @@ errors++;
 if(data.for !== undefined){
 let data3 = data.for;
 if((!(typeof data3 == "number")) && (typeof data3 !== "string")){
-const err5 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/secondsOrZero/type",keyword:"type",params:{type: schema31.type},message:"must be number,string",schema:schema31.type,parentSchema:schema31,data:data3};
+const err5 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/secondsOrZeroOrPlaceholder/type",keyword:"type",params:{type: schema31.type},message:"must be number,string",schema:schema31.type,parentSchema:schema31,data:data3};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1374,7 +1373,7 @@ if(_valid0){
 const _errs18 = errors;
 if(typeof data3 == "number"){
 if(data3 < 0 || isNaN(data3)){
-const err7 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/secondsOrZero/then/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.then,data:data3};
+const err7 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/secondsOrZeroOrPlaceholder/then/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.then,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1392,7 +1391,7 @@ else {
 const _errs20 = errors;
 if(typeof data3 === "string"){
 if(!pattern13.test(data3)){
-const err8 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/secondsOrZero/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema31.else,data:data3};
+const err8 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/secondsOrZeroOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$",parentSchema:schema31.else,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1407,7 +1406,7 @@ valid2 = _valid0;
 ifClause0 = "else";
 }
 if(!valid2){
-const err9 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/secondsOrZero/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema31.if,parentSchema:schema31,data:data3};
+const err9 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/secondsOrZeroOrPlaceholder/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema31.if,parentSchema:schema31,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1420,7 +1419,7 @@ errors++;
 if(data.repeat !== undefined){
 let data4 = data.repeat;
 if((!(typeof data4 == "number")) && (typeof data4 !== "string")){
-const err10 = {instancePath:instancePath+"/repeat",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema32.type},message:"must be number,string",schema:schema32.type,parentSchema:schema32,data:data4};
+const err10 = {instancePath:instancePath+"/repeat",schemaPath:"#/definitions/secondsOrPlaceholder/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1457,7 +1456,7 @@ if(_valid1){
 const _errs29 = errors;
 if(typeof data4 == "number"){
 if(data4 <= 0 || isNaN(data4)){
-const err12 = {instancePath:instancePath+"/repeat",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema32.then,data:data4};
+const err12 = {instancePath:instancePath+"/repeat",schemaPath:"#/definitions/secondsOrPlaceholder/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1474,8 +1473,8 @@ ifClause1 = "then";
 else {
 const _errs31 = errors;
 if(typeof data4 === "string"){
-if(!pattern13.test(data4)){
-const err13 = {instancePath:instancePath+"/repeat",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema32.else,data:data4};
+if(!pattern4.test(data4)){
+const err13 = {instancePath:instancePath+"/repeat",schemaPath:"#/definitions/secondsOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema18.else,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1490,7 +1489,7 @@ valid4 = _valid1;
 ifClause1 = "else";
 }
 if(!valid4){
-const err14 = {instancePath:instancePath+"/repeat",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema32.if,parentSchema:schema32,data:data4};
+const err14 = {instancePath:instancePath+"/repeat",schemaPath:"#/definitions/secondsOrPlaceholder/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema18.if,parentSchema:schema18,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1503,7 +1502,7 @@ errors++;
 if(data.timeout !== undefined){
 let data5 = data.timeout;
 if((!(typeof data5 == "number")) && (typeof data5 !== "string")){
-const err15 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema32.type},message:"must be number,string",schema:schema32.type,parentSchema:schema32,data:data5};
+const err15 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrPlaceholder/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data5};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1540,7 +1539,7 @@ if(_valid2){
 const _errs40 = errors;
 if(typeof data5 == "number"){
 if(data5 <= 0 || isNaN(data5)){
-const err17 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema32.then,data:data5};
+const err17 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrPlaceholder/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data5};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1557,8 +1556,8 @@ ifClause2 = "then";
 else {
 const _errs42 = errors;
 if(typeof data5 === "string"){
-if(!pattern13.test(data5)){
-const err18 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema32.else,data:data5};
+if(!pattern4.test(data5)){
+const err18 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema18.else,data:data5};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1573,7 +1572,7 @@ valid6 = _valid2;
 ifClause2 = "else";
 }
 if(!valid6){
-const err19 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause2},message:"must match \""+ifClause2+"\" schema",schema:schema32.if,parentSchema:schema32,data:data5};
+const err19 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrPlaceholder/if",keyword:"if",params:{failingKeyword: ifClause2},message:"must match \""+ifClause2+"\" schema",schema:schema18.if,parentSchema:schema18,data:data5};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -2271,6 +2270,8 @@ return errors === 0;
 
 const schema35 = {"x-name":"shell item","additionalProperties":false,"properties":{"shell":{"x-name":"shell","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"$ref":"#/definitions/shellObject"}},"timeout":{"$ref":"#/definitions/secondsOrPlaceholder"},"fail_on_error":{"type":"boolean"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/secondsOrPlaceholder"}},"interval":{"$ref":"#/definitions/secondsOrPlaceholder"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"singleton":{"type":"boolean"},"lock":{"type":"string","minLength":1},"parse":{"x-name":"parse","enum":["json","kv"]},"alert":{"$ref":"#/definitions/alerts"},"timeseries derive":{"$ref":"#/definitions/timeseriesDerive"}}};
 const schema36 = {"x-name":"shell","type":"object","required":["command"],"additionalProperties":false,"properties":{"command":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"env":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}};
+const schema37 = {"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"}};
+const pattern16 = new RegExp("^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$", "u");
 
 function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2379,7 +2380,7 @@ errors++;
 if(data.timeout !== undefined){
 let data4 = data.timeout;
 if((!(typeof data4 == "number")) && (typeof data4 !== "string")){
-const err8 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema32.type},message:"must be number,string",schema:schema32.type,parentSchema:schema32,data:data4};
+const err8 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema37.type},message:"must be number,string",schema:schema37.type,parentSchema:schema37,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2416,7 +2417,7 @@ if(_valid0){
 const _errs18 = errors;
 if(typeof data4 == "number"){
 if(data4 <= 0 || isNaN(data4)){
-const err10 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema32.then,data:data4};
+const err10 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema37.then,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2433,8 +2434,8 @@ ifClause0 = "then";
 else {
 const _errs20 = errors;
 if(typeof data4 === "string"){
-if(!pattern13.test(data4)){
-const err11 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema32.else,data:data4};
+if(!pattern16.test(data4)){
+const err11 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema37.else,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2449,7 +2450,7 @@ valid3 = _valid0;
 ifClause0 = "else";
 }
 if(!valid3){
-const err12 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema32.if,parentSchema:schema32,data:data4};
+const err12 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema37.if,parentSchema:schema37,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4322,6 +4323,7 @@ return errors === 0;
 }
 
 const schema50 = {"x-name":"require lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrZero"},"ttl":{"$ref":"#/definitions/secondsOrZero"},"timeout_exception":{"type":"boolean"},"timeout_block":{"$ref":"#/definitions/branch"}}};
+const schema51 = {"x-name":"seconds or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"}};
 
 function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -4377,7 +4379,7 @@ errors++;
 if(data.timeout !== undefined){
 let data1 = data.timeout;
 if((!(typeof data1 == "number")) && (typeof data1 !== "string")){
-const err4 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/type",keyword:"type",params:{type: schema31.type},message:"must be number,string",schema:schema31.type,parentSchema:schema31,data:data1};
+const err4 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/type",keyword:"type",params:{type: schema51.type},message:"must be number,string",schema:schema51.type,parentSchema:schema51,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4414,7 +4416,7 @@ if(_valid0){
 const _errs11 = errors;
 if(typeof data1 == "number"){
 if(data1 < 0 || isNaN(data1)){
-const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/then/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.then,data:data1};
+const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/then/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema51.then,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4431,8 +4433,8 @@ ifClause0 = "then";
 else {
 const _errs13 = errors;
 if(typeof data1 === "string"){
-if(!pattern13.test(data1)){
-const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema31.else,data:data1};
+if(!pattern16.test(data1)){
+const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema51.else,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4447,7 +4449,7 @@ valid2 = _valid0;
 ifClause0 = "else";
 }
 if(!valid2){
-const err8 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema31.if,parentSchema:schema31,data:data1};
+const err8 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema51.if,parentSchema:schema51,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4460,7 +4462,7 @@ errors++;
 if(data.ttl !== undefined){
 let data2 = data.ttl;
 if((!(typeof data2 == "number")) && (typeof data2 !== "string")){
-const err9 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/type",keyword:"type",params:{type: schema31.type},message:"must be number,string",schema:schema31.type,parentSchema:schema31,data:data2};
+const err9 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/type",keyword:"type",params:{type: schema51.type},message:"must be number,string",schema:schema51.type,parentSchema:schema51,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4497,7 +4499,7 @@ if(_valid1){
 const _errs22 = errors;
 if(typeof data2 == "number"){
 if(data2 < 0 || isNaN(data2)){
-const err11 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/then/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.then,data:data2};
+const err11 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/then/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema51.then,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4514,8 +4516,8 @@ ifClause1 = "then";
 else {
 const _errs24 = errors;
 if(typeof data2 === "string"){
-if(!pattern13.test(data2)){
-const err12 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema31.else,data:data2};
+if(!pattern16.test(data2)){
+const err12 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema51.else,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4530,7 +4532,7 @@ valid4 = _valid1;
 ifClause1 = "else";
 }
 if(!valid4){
-const err13 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema31.if,parentSchema:schema31,data:data2};
+const err13 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema51.if,parentSchema:schema51,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4891,7 +4893,7 @@ errors++;
 if(data.timeout !== undefined){
 let data3 = data.timeout;
 if((!(typeof data3 == "number")) && (typeof data3 !== "string")){
-const err3 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema32.type},message:"must be number,string",schema:schema32.type,parentSchema:schema32,data:data3};
+const err3 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema37.type},message:"must be number,string",schema:schema37.type,parentSchema:schema37,data:data3};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4928,7 +4930,7 @@ if(_valid0){
 const _errs15 = errors;
 if(typeof data3 == "number"){
 if(data3 <= 0 || isNaN(data3)){
-const err5 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema32.then,data:data3};
+const err5 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema37.then,data:data3};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4945,8 +4947,8 @@ ifClause0 = "then";
 else {
 const _errs17 = errors;
 if(typeof data3 === "string"){
-if(!pattern13.test(data3)){
-const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema32.else,data:data3};
+if(!pattern16.test(data3)){
+const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema37.else,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4961,7 +4963,7 @@ valid5 = _valid0;
 ifClause0 = "else";
 }
 if(!valid5){
-const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema32.if,parentSchema:schema32,data:data3};
+const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema37.if,parentSchema:schema37,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5028,7 +5030,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.timeout !== undefined){
 let data0 = data.timeout;
 if((!(typeof data0 == "number")) && (typeof data0 !== "string")){
-const err0 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema32.type},message:"must be number,string",schema:schema32.type,parentSchema:schema32,data:data0};
+const err0 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema37.type},message:"must be number,string",schema:schema37.type,parentSchema:schema37,data:data0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5065,7 +5067,7 @@ if(_valid0){
 const _errs9 = errors;
 if(typeof data0 == "number"){
 if(data0 <= 0 || isNaN(data0)){
-const err2 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema32.then,data:data0};
+const err2 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema37.then,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5082,8 +5084,8 @@ ifClause0 = "then";
 else {
 const _errs11 = errors;
 if(typeof data0 === "string"){
-if(!pattern13.test(data0)){
-const err3 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema32.else,data:data0};
+if(!pattern16.test(data0)){
+const err3 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema37.else,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5098,7 +5100,7 @@ valid3 = _valid0;
 ifClause0 = "else";
 }
 if(!valid3){
-const err4 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema32.if,parentSchema:schema32,data:data0};
+const err4 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema37.if,parentSchema:schema37,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5492,7 +5494,7 @@ errors++;
 if(data.timeout !== undefined){
 let data18 = data.timeout;
 if((!(typeof data18 == "number")) && (typeof data18 !== "string")){
-const err27 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema32.type},message:"must be number,string",schema:schema32.type,parentSchema:schema32,data:data18};
+const err27 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema37.type},message:"must be number,string",schema:schema37.type,parentSchema:schema37,data:data18};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -5529,7 +5531,7 @@ if(_valid0){
 const _errs51 = errors;
 if(typeof data18 == "number"){
 if(data18 <= 0 || isNaN(data18)){
-const err29 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema32.then,data:data18};
+const err29 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema37.then,data:data18};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -5546,8 +5548,8 @@ ifClause0 = "then";
 else {
 const _errs53 = errors;
 if(typeof data18 === "string"){
-if(!pattern13.test(data18)){
-const err30 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema32.else,data:data18};
+if(!pattern16.test(data18)){
+const err30 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema37.else,data:data18};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -5562,7 +5564,7 @@ valid11 = _valid0;
 ifClause0 = "else";
 }
 if(!valid11){
-const err31 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema32.if,parentSchema:schema32,data:data18};
+const err31 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema37.if,parentSchema:schema37,data:data18};
 if(vErrors === null){
 vErrors = [err31];
 }

@@ -1,9 +1,10 @@
 /**
  * `%(name)s` placeholders in a script or shell item's options, filled from pipe data when the item
- * starts: `cache`, `interval`, `thread_id`, `timeout` and every string inside
- * `timeseries collect` (paths, intervals, heartbeats, graph titles, periods...). This is how a
- * reusable block (blocks/, imported with `__import__`) takes parameters from the block that
- * imports it:
+ * starts: `cache`, `interval`, `thread_id`, `timeout`, every string inside
+ * `timeseries collect` (paths, intervals, heartbeats, graph titles, periods...), and each
+ * alert's `when`, `clear`, `value`, `for`, `repeat`, `timeout` (not its `run` list, whose items
+ * fill their own when the procedure runs). This is how a reusable block (blocks/, imported with
+ * `__import__`) takes parameters from the block that imports it — and a demo its thresholds:
  *
  *   run:
  *     - script: cpu.ts
@@ -25,6 +26,8 @@ import type { PipeData } from '../types.js';
 import type { RunListState } from './run-list-state.js';
 
 const FILLED_OPTIONS = ['cache', 'interval', 'thread_id', 'timeout'] as const;
+/** The options of one alert that are filled (its `run` list is not). */
+const ALERT_OPTIONS = ['when', 'clear', 'value', 'for', 'repeat', 'timeout'] as const;
 const COLLECT_OPTIONS = ['timeseries collect', 'timeseries_collect'] as const;
 /** The per-entry placeholder of a `key:` collect: left for the collector. */
 const ENTRY_PLACEHOLDER = '%(key)s';
@@ -52,7 +55,29 @@ export function fillItemPlaceholders(
   for (const key of COLLECT_OPTIONS) {
     if (item[key] !== undefined) put(key, fillDeep(item[key], [...itemPath, key], state));
   }
+  if (isPlainObject(item.alert)) put('alert', fillAlerts(item.alert, [...itemPath, 'alert'], state));
   return out ?? item;
+}
+
+function fillAlerts(alerts: Record<string, unknown>, path: KeyPath, state: Pick<RunListState, 'ctx' | 'pipeData'>): Record<string, unknown> {
+  let out: Record<string, unknown> | undefined;
+  for (const [name, spec] of Object.entries(alerts)) {
+    if (!isPlainObject(spec)) continue;
+    let filled: Record<string, unknown> | undefined;
+    for (const key of ALERT_OPTIONS) {
+      const v = spec[key];
+      if (typeof v !== 'string') continue;
+      const f = fillString(v, [...path, name, key], state, false);
+      if (f === v) continue;
+      filled ??= { ...spec };
+      filled[key] = f;
+    }
+    if (filled) {
+      out ??= { ...alerts };
+      out[name] = filled;
+    }
+  }
+  return out ?? alerts;
 }
 
 function fillDeep(value: unknown, path: KeyPath, state: Pick<RunListState, 'ctx' | 'pipeData'>): unknown {

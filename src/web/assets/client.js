@@ -14,9 +14,12 @@
  *   <ol data-pb-queue="wall" data-pb-max="25">          a queue add is prepended (newest first)
  *   <span id="wall.length"> <span id="requests">        a queue's length, a counter's value,
  *   <span id="requests.delay">                          a state key (bucket.key), as they change
+ *   <section data-pb-alert="sla">           gets data-pb-alert-state="ok|pending|firing|resolved"
+ *   <span id="alert.sla.state">             alert `sla`'s state, `.value`, `.since` (a time),
+ *                                           from its events (the current state arrives first)
  *
  * Every result, tick and change is also dispatched on `document` as a CustomEvent
- * (`pb:rpc`, `pb:tick`, `pb:counter`, `pb:state`, `pb:queue`) for a page's own script, and
+ * (`pb:rpc`, `pb:tick`, `pb:counter`, `pb:state`, `pb:queue`, `pb:alert`) for a page's own script, and
  * `pb:open` each time the event stream (re)connects: from then on no change is missed, so a
  * page that keeps its own view fetches what changed before.
  */
@@ -133,6 +136,19 @@
     }
   }
 
+  function alertChange(d) {
+    // since 0: the alert has been ok since it was first evaluated (no transition yet).
+    var shown = { state: d.to, value: d.value, since: d.since > 0 ? new Date(d.since).toLocaleTimeString() : '' };
+    Object.keys(shown).forEach(function (key) {
+      var el = document.getElementById('alert.' + d.alert + '.' + key);
+      if (el) render(el, shown[key]);
+    });
+    var boxes = document.querySelectorAll('[data-pb-alert]');
+    for (var i = 0; i < boxes.length; i++) {
+      if (boxes[i].getAttribute('data-pb-alert') === d.alert) boxes[i].setAttribute('data-pb-alert-state', d.to);
+    }
+  }
+
   function rpc(name, fields, method) {
     var init = { credentials: 'same-origin', headers: { Accept: 'application/json' } };
     if (method !== 'GET') {
@@ -228,6 +244,7 @@
       if (el) render(el, d.value);
     });
     on('queue', queueAdd);
+    on('alert', alertChange);
     // The stream is (re)connected: every change from now on arrives here. A page's own script
     // fetches what it may have missed before (while it was loading, or disconnected).
     source.addEventListener('open', function () {
