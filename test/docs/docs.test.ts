@@ -47,13 +47,21 @@ describe('docs/scripts.md', () => {
 });
 
 describe('docs/first-monitor.md', () => {
-  it('the tutorial block checks clean, runs, samples, graphs and stops with exit 0', async () => {
+  it('the tutorial block checks clean, runs, samples, graphs, fires its alert (the procedure writes incidents.log) and stops with exit 0', async () => {
     const dir = materialise('docs/first-monitor.md');
     const block = path.join(dir, 'monitor.yaml');
     expect(await runCli(['--check', block])).toMatchObject({ code: 0, stdout: 'ok\n', stderr: '' });
+    // The tutorial's alert as written, held for 0 s instead of a minute (the test would wait a
+    // minute and more otherwise); --limit -1: every load is above it.
+    const yaml = readFileSync(block, 'utf8');
+    expect(yaml).toContain('for: 1m ');
+    writeFileSync(block, yaml.replace('for: 1m ', 'for: 0s '));
     const p = startCli([block, '--limit', '-1'], { cwd: dir });
     await p.waitFor(/"load1"/, 'stdout');
     await p.waitFor(/load [\d.]+ is over -1/, 'stderr'); // the script's warning
+    await p.waitFor(/alert load\/high_load: \S+ → firing/, 'stderr');
+    await p.waitFor(/alert load\/high_load \(firing\): procedure finished/, 'stderr');
+    expect(readFileSync(path.join(dir, 'incidents.log'), 'utf8')).toMatch(/^\S+Z high_load firing: load [\d.]+ on .*; check top/);
     p.child.kill('SIGINT');
     const r = await p.done;
     expect(r.code).toBe(0);
