@@ -29,6 +29,8 @@ export interface CliIo {
   onSignal(handler: (signal: 'SIGINT' | 'SIGTERM') => void): () => void;
   /** Leave at once (a second Ctrl-C). */
   exitNow(code: number): never;
+  /** Register a handler for SIGHUP (hot reload); returns a function that removes it. */
+  onHangup?(handler: () => void): () => void;
 }
 
 export const processIo: CliIo = {
@@ -47,6 +49,10 @@ export const processIo: CliIo = {
     };
   },
   exitNow: (code) => process.exit(code),
+  onHangup(handler) {
+    process.on('SIGHUP', handler);
+    return () => void process.off('SIGHUP', handler);
+  },
 };
 
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
@@ -164,9 +170,14 @@ async function run(
   try {
     const longrunning = block.usage?.longrunning === true;
     if (longrunning) await rt.holdRunningLock();
+    if (options.watch && !longrunning) {
+      logger.warn(`--watch: ${path.basename(block.file)} is not long-running (__usage: {longrunning: true}); it runs once, so there is nothing to reload`);
+    }
+    // A long-running block can be hot-reloaded (SIGHUP, --watch): it runs as the runtime's live block.
+    const live = longrunning ? rt.live(block, { inputData }) : undefined;
     let processed;
     try {
-      processed = await rt.run(block, { inputData });
+      processed = await (live ? live.start() : rt.run(block, { inputData }));
     } catch (e) {
       // A run cut short by Ctrl-C is a clean stop, not a failure.
       if (rt.isStopping && isProcblockError(e) && e.code === 'PB_ERR_ABORTED') {
@@ -176,9 +187,23 @@ async function run(
       throw e;
     }
     io.stdout(await formatResult(processed.result, options.format));
-    if (longrunning && !rt.isStopping) {
+    if (live && !rt.isStopping) {
       logger.info('Long-running block: running until Ctrl-C (SIGINT) or SIGTERM');
-      await rt.stopped;
+      const { startCliReload } = await import('./hot-reload-cli.js');
+      const reloading = await startCliReload({
+        live,
+        block,
+        watch: options.watch,
+        debounceMs: options.watchDebounce * 1000,
+        scriptTimeoutMs: options.scriptTimeout > 0 ? options.scriptTimeout * 1000 : undefined,
+        logger,
+        onHangup: io.onHangup?.bind(io),
+      });
+      try {
+        await rt.stopped;
+      } finally {
+        await reloading.close();
+      }
     } else {
       await rt.stop('processing finished');
     }

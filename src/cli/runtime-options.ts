@@ -24,6 +24,10 @@ export interface RuntimeCliOptions {
   readonly stopTimeout: number;
   /** Default per-script timeout in seconds (0 = none). */
   readonly scriptTimeout: number;
+  /** `--watch`: hot reload on file changes (SPEC §8). */
+  readonly watch: boolean;
+  /** `--watch-debounce`: seconds of quiet after the last file change before reloading. */
+  readonly watchDebounce: number;
 }
 
 export interface ParsedCommandLine {
@@ -54,6 +58,8 @@ export const RUNTIME_OPTIONS: readonly OptionDef[] = [
   { name: 'unidist', takesValue: true, valueName: 'URL', info: 'unidist back end (default memory)' },
   { name: 'stop-timeout', takesValue: true, valueName: 'SECONDS', info: 'On Ctrl-C, wait this long for running scripts before terminating them (default 10)' },
   { name: 'script-timeout', takesValue: true, valueName: 'SECONDS', info: 'Default timeout of a script call, 0 = none (default 0)' },
+  { name: 'watch', takesValue: false, info: 'Hot reload: watch the block, its imports and scripts; apply valid changes live (SIGHUP reloads too)' },
+  { name: 'watch-debounce', takesValue: true, valueName: 'SECONDS', info: 'With --watch: quiet time after the last change before reloading (default 0.2)' },
 ];
 
 const DEFAULTS: RuntimeCliOptions = Object.freeze({
@@ -68,6 +74,8 @@ const DEFAULTS: RuntimeCliOptions = Object.freeze({
   unidist: 'memory',
   stopTimeout: 10,
   scriptTimeout: 0,
+  watch: false,
+  watchDebounce: 0.2,
 });
 
 export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
@@ -110,6 +118,12 @@ function apply(opts: { -readonly [K in keyof RuntimeCliOptions]: RuntimeCliOptio
       return;
     case 'stop':
       opts.stop = true;
+      return;
+    case 'watch':
+      opts.watch = true;
+      return;
+    case 'watch-debounce':
+      opts.watchDebounce = seconds(name, value);
       return;
     case 'format':
       if (value !== 'json' && value !== 'yaml') throw new InputError('PB_ERR_USAGE', `--format must be json or yaml, got '${value}'`);

@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   PB_ERR_INVALID_ARGUMENT: 2, // library/API called with a bad value
   PB_ERR_RRD_INVALID: 2, // bad RRD definition (DS type, step, rows, names)
   PB_ERR_RRD_FORMAT: 2, // corrupt/truncated/foreign file
+  PB_ERR_RELOAD_REFUSED: 2, // hot reload: a change that cannot be applied to a running process
   // --- runtime: exit 1 ---
   PB_ERR_RUNTIME: 1,
   PB_ERR_SCRIPT_SYNTAX: 1,

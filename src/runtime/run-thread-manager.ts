@@ -42,7 +42,8 @@ export class RunThreadManager implements RunThreadHost {
     return this.set.statuses().filter((s) => s.running).length;
   }
 
-  async start(spec: RunThreadSpec): Promise<StartedRunThread> {
+  /** `announce: false` logs the start at debug (a hot reload logs one line of its own). */
+  async start(spec: RunThreadSpec, options: { readonly announce?: boolean } = {}): Promise<StartedRunThread> {
     const config = collectConfig(spec);
     if (config !== undefined && !this.collectors.has(spec.id) && !this.set.get(spec.id)) {
       const { createCollector } = await import('../timeseries/collect.js');
@@ -57,8 +58,35 @@ export class RunThreadManager implements RunThreadHost {
       );
     }
     if (this.set.get(spec.id)) return this.set.start(spec);
-    this.logger.info(`Starting RunThread: ${spec.id} (${spec.script} every ${spec.intervalMs / 1000} s); waiting for its first result`);
+    const msg = `Starting RunThread: ${spec.id} (${spec.script} every ${spec.intervalMs / 1000} s); waiting for its first result`;
+    if (options.announce === false) this.logger.debug(msg);
+    else this.logger.info(msg);
     return this.set.start(spec);
+  }
+
+  /** Whether RunThread `id` is running (or starting). */
+  has(id: string): boolean {
+    return this.set.get(id) !== undefined;
+  }
+
+  /** The definition running RunThread `id` was started from. */
+  specOf(id: string): RunThreadSpec | undefined {
+    return this.set.get(id)?.definition;
+  }
+
+  /** Ids of the running (or starting) RunThreads. */
+  ids(): string[] {
+    return this.set.ids();
+  }
+
+  /**
+   * Hot reload: stop RunThread `id` after its tick in flight (whose sample is still recorded),
+   * up to `deadlineMs`. With `keepCollector` its time-series collector stays open for the thread
+   * that replaces it (same declaration); otherwise its pending samples are written and it closes.
+   */
+  async retire(id: string, deadlineMs: number, options: { readonly keepCollector: boolean }): Promise<void> {
+    await this.set.retire(id, deadlineMs);
+    if (!options.keepCollector) await this.closeCollector(id);
   }
 
   /** Stop scheduling and wait for in-flight ticks up to the deadline. */
@@ -74,16 +102,20 @@ export class RunThreadManager implements RunThreadHost {
 
   /** Write every pending sample and a final graph, then close the files. */
   async flush(): Promise<void> {
-    for (const [id, c] of this.collectors) {
-      try {
-        await c.close();
-        for (const f of c.stats()) {
-          this.logger.info(`Time series ${f.path}: ${f.written} sample(s) written${f.graphsRendered ? `, ${f.graphsRendered} graph render(s)` : ''}`);
-        }
-      } catch (e) {
-        this.logger.error(`could not write the time series of RunThread ${id}: ${(e as Error).message}`);
+    for (const id of [...this.collectors.keys()]) await this.closeCollector(id);
+  }
+
+  private async closeCollector(id: string): Promise<void> {
+    const c = this.collectors.get(id);
+    if (!c) return;
+    this.collectors.delete(id);
+    try {
+      await c.close();
+      for (const f of c.stats()) {
+        this.logger.info(`Time series ${f.path}: ${f.written} sample(s) written${f.graphsRendered ? `, ${f.graphsRendered} graph render(s)` : ''}`);
       }
+    } catch (e) {
+      this.logger.error(`could not write the time series of RunThread ${id}: ${(e as Error).message}`);
     }
-    this.collectors.clear();
   }
 }

@@ -22,6 +22,7 @@ import { processBlock } from '../engine/process-block.js';
 import type { ProcessResult } from '../engine/types.js';
 import type { LockHandle, Unidist } from '../unidist/types.js';
 import { createUnidist } from '../unidist/index.js';
+import { LiveBlock, type LiveProcessing } from './live-block.js';
 import { RunThreadManager } from './run-thread-manager.js';
 
 export interface RuntimeOptions {
@@ -109,13 +110,35 @@ export class Runtime {
   }
 
   /** Process a block once. */
-  async run(block: LoadedBlock, input: RunInput = {}): Promise<ProcessResult> {
+  run(block: LoadedBlock, input: RunInput = {}): Promise<ProcessResult> {
+    return this.process(block, input, undefined);
+  }
+
+  /**
+   * The block this runtime runs until it stops, processed by `start()` and hot-reloaded by
+   * `swap()` (SPEC §8, see live-block.ts). `pipeData` in `input` is not used (each processing
+   * starts from the input data).
+   */
+  live(block: LoadedBlock, input: RunInput = {}): LiveBlock {
+    const { pipeData: _ignored, ...rest } = input;
+    return new LiveBlock(block, {
+      process: (b, how) => this.process(b, rest, how),
+      threads: this.threads,
+      // MERGE(corr-exec): ScriptRunner.reloadScripts lands with the content-keyed cache.
+      reloadScripts: (scripts) => (this.scripts as { reloadScripts?: (s: readonly string[]) => void }).reloadScripts?.(scripts),
+      track: (work) => this.track(work),
+      clock: this.clock,
+      deadlineMs: this.stopTimeoutMs,
+    });
+  }
+
+  private async process(block: LoadedBlock, input: RunInput, live: LiveProcessing | undefined): Promise<ProcessResult> {
     if (this.state !== 'open') throw new RuntimeFailure('PB_ERR_CLOSED', 'the runtime is stopping; no new runs are started');
     const p = processBlock(block, {
       inputData: input.inputData,
       pipeData: input.pipeData,
       requestState: input.requestState,
-      signal: this.abort.signal,
+      signal: live ? AbortSignal.any([this.abort.signal, live.signal]) : this.abort.signal,
       cwd: block.usage?.cwd ?? path.dirname(block.file),
       services: {
         scripts: this.scripts,
@@ -123,9 +146,9 @@ export class Runtime {
         unidist: this.unidist,
         logger: this.logger,
         clock: this.clock,
-        runThreads: this.threads,
+        runThreads: live?.runThreads ?? this.threads,
         env: this.env,
-        background: block.usage?.longrunning ? (work) => this.track(work) : undefined,
+        background: block.usage?.longrunning ? (live?.background ?? ((work) => this.track(work))) : undefined,
       },
     });
     this.inFlight.add(p);

@@ -21,6 +21,9 @@
  * - A tick that fails because `stop()` aborted its signal is logged at debug and not counted.
  * - A tick still running when `stop()`'s deadline passes is left behind: its outcome, if it ever
  *   comes, is not delivered to `onTick` (the runtime has flushed collectors by then).
+ * - `retire()` (hot reload restarting a changed thread) is `stop()` without the abort: the tick in
+ *   flight runs to its end and its result is delivered; only a tick still running at the deadline
+ *   is aborted and left behind. Whichever of `stop()`/`retire()` is called first decides.
  */
 import type { Clock, TimerHandle } from '../core/clock.js';
 import { InputError, RuntimeFailure } from '../core/errors.js';
@@ -104,6 +107,11 @@ export class RunThread {
     return this.startPromise;
   }
 
+  /** The definition this thread was started from. */
+  get definition(): RunThreadSpec {
+    return this.spec;
+  }
+
   /** The latest successful outcome, if any. */
   get latestOutcome(): ScriptOutcome | undefined {
     return this.latest;
@@ -134,7 +142,16 @@ export class RunThread {
    * Idempotent: every call returns the same promise.
    */
   stop(deadlineMs = 0): Promise<void> {
-    this.stopPromise ??= this.halt(deadlineMs);
+    this.stopPromise ??= this.halt(deadlineMs, true);
+    return this.stopPromise;
+  }
+
+  /**
+   * Stop scheduling and let the tick in flight finish (its result is delivered to `onTick`); a
+   * tick still running after `deadlineMs` is aborted and left behind. Idempotent, shared with stop().
+   */
+  retire(deadlineMs = 0): Promise<void> {
+    this.stopPromise ??= this.halt(deadlineMs, false);
     return this.stopPromise;
   }
 
@@ -238,7 +255,7 @@ export class RunThread {
     }
   }
 
-  private async halt(deadlineMs: number): Promise<void> {
+  private async halt(deadlineMs: number, abortInFlight: boolean): Promise<void> {
     if (this.state === 'idle') {
       this.state = 'stopped';
       return;
@@ -247,9 +264,11 @@ export class RunThread {
     this.cancelTimer();
     const inFlight = this.inFlight;
     if (inFlight) {
-      this.controller?.abort(new RuntimeFailure('PB_ERR_ABORTED', `RunThread ${this.id} is stopping`));
+      const abort = (): void => this.controller?.abort(new RuntimeFailure('PB_ERR_ABORTED', `RunThread ${this.id} is stopping`));
+      if (abortInFlight) abort();
       const finished = await settleWithin(inFlight, deadlineMs, this.clock);
       if (!finished) {
+        if (!abortInFlight) abort();
         this.delivering = false;
         this.logger.warn('RunThread tick still running at the stop deadline; leaving it behind', {
           id: this.id,

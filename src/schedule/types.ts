@@ -38,6 +38,10 @@ export interface RunThreadSpec {
   readonly baseDir: string;
   /** Run one tick of the item's script. */
   readonly tick: (signal: AbortSignal) => Promise<ScriptOutcome>;
+  /** Absolute path of the script the ticks run (hot reload restarts the thread when its code changes). */
+  readonly scriptFile?: string | undefined;
+  /** The pipe data the ticks see, fixed for the thread's life (hot reload compares it). */
+  readonly input?: Readonly<Record<string, unknown>> | undefined;
 }
 
 export interface StartedRunThread {

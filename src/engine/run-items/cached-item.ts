@@ -15,7 +15,7 @@ import { invalidBlock, withLocation } from '../located-error.js';
 import { mergeOutcome } from './merge-outcome.js';
 import { secondsOption } from './item-options.js';
 import type { RunListState } from './run-list-state.js';
-import { runScriptItem, scriptCall, warnNonObject } from './script-item.js';
+import { resolveScriptPath, runScriptItem, scriptCall, warnNonObject } from './script-item.js';
 
 /** The RunThread interval in ms when the item asks for one, else undefined. */
 export function cacheInterval(item: Readonly<Record<string, unknown>>, itemPath: KeyPath, state: RunListState): number | undefined {
@@ -45,6 +45,7 @@ export async function runCachedItem(item: Readonly<Record<string, unknown>>, ite
     id,
     intervalMs,
     script,
+    scriptFile: resolveScriptPath(script, itemPath, state),
     item,
     // Data the item writes (time-series files, graphs) goes to the working directory, not
     // beside the YAML that declares it: an item imported from a library (blocks/) writes into
