@@ -5,8 +5,8 @@
 // and does not build again. `--force` always builds.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -36,8 +36,24 @@ export function build({ force = false, quiet = false } = {}) {
     return false;
   }
   execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  copyAssets(join(root, 'src'));
   writeFileSync(stampFile, hash);
   return true;
+}
+
+/** Files tsc does not emit but the code reads beside itself (the Redis back end's Lua scripts). */
+const ASSET = /\.lua$/;
+
+function copyAssets(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) copyAssets(p);
+    else if (ASSET.test(entry.name)) {
+      const to = join(root, 'dist', relative(join(root, 'src'), p));
+      mkdirSync(dirname(to), { recursive: true });
+      copyFileSync(p, to);
+    }
+  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

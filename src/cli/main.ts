@@ -12,7 +12,7 @@ import { stringEnv } from '../core/env.js';
 import { createLogger, formatLogRecord, type Logger } from '../core/logger.js';
 import type { LoadedBlock } from '../config/types.js';
 import type { EarlyScriptRunner } from '../runtime/early-runner.js';
-import { defaultLogFile, defaultPidFile, defaultStateDir } from '../runtime/state-dir.js';
+import { blockBaseName, defaultLogFile, defaultPidFile, defaultStateDir } from '../runtime/state-dir.js';
 import { detach, isDaemonChild, stopDaemon, writePidFile } from '../runtime/daemon.js';
 import { parseBlockArgs } from './block-args.js';
 import { formatResult } from './output.js';
@@ -144,6 +144,10 @@ async function run(
     runtime = await Runtime.create({
       logger,
       stateDir: options.stateDir ? path.resolve(io.cwd, options.stateDir) : defaultStateDir(block.file),
+      unidistBackend:
+        options.unidist === 'memory'
+          ? undefined
+          : { backend: 'redis', url: options.unidist, prefix: options.unidistPrefix ?? `procblock:${blockBaseName(block.file)}` },
       scriptTimeoutMs: options.scriptTimeout > 0 ? options.scriptTimeout * 1000 : undefined,
       stopTimeoutMs: options.stopTimeout * 1000,
       scripts: early?.runner,

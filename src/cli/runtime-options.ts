@@ -4,6 +4,7 @@
  */
 import { InputError } from '../core/errors.js';
 import { LOG_LEVELS, type LogLevel } from '../core/logger.js';
+import { parseRedisUrl } from '../unidist/redis/url.js';
 import { scanArgv } from './argv-scan.js';
 
 export type OutputFormat = 'json' | 'yaml';
@@ -18,8 +19,10 @@ export interface RuntimeCliOptions {
   readonly stateDir: string | undefined;
   /** `--stop`: stop the daemon started from this block file. */
   readonly stop: boolean;
-  /** `--unidist URL`: back end; only `memory` is available in this version. */
+  /** `--unidist`: `memory` (default) or a Redis URL (`redis://…`, `rediss://…`, `unix:///…`), checked here. */
   readonly unidist: string;
+  /** `--unidist-prefix`: the Redis key prefix (default: `procblock:<block name>`). */
+  readonly unidistPrefix: string | undefined;
   /** Seconds to wait for in-flight runs on shutdown before terminating them. */
   readonly stopTimeout: number;
   /** Default per-script timeout in seconds (0 = none). */
@@ -55,7 +58,8 @@ export const RUNTIME_OPTIONS: readonly OptionDef[] = [
   { name: 'quiet', letter: 'q', takesValue: false, info: 'No banner or progress on stderr (errors still shown)' },
   { name: 'state-dir', takesValue: true, valueName: 'DIR', info: 'Where unidist persists (default <block dir>/.procblock/<block>/state)' },
   { name: 'stop', takesValue: false, info: "Stop the daemon started from this block (reads the block's pidfile)" },
-  { name: 'unidist', takesValue: true, valueName: 'URL', info: 'unidist back end (default memory)' },
+  { name: 'unidist', takesValue: true, valueName: 'URL', info: 'unidist back end: memory (default), redis://host:port/db, rediss://… (TLS) or unix:///path.sock' },
+  { name: 'unidist-prefix', takesValue: true, valueName: 'PREFIX', info: 'Redis key prefix; processes with the same one share everything (default procblock:<block name>)' },
   { name: 'stop-timeout', takesValue: true, valueName: 'SECONDS', info: 'On Ctrl-C, wait this long for running scripts before terminating them (default 10)' },
   { name: 'script-timeout', takesValue: true, valueName: 'SECONDS', info: 'Default timeout of a script call, 0 = none (default 0)' },
   { name: 'watch', takesValue: false, info: 'Hot reload: watch the block, its imports and scripts; apply valid changes live (SIGHUP reloads too)' },
@@ -72,6 +76,7 @@ const DEFAULTS: RuntimeCliOptions = Object.freeze({
   stateDir: undefined,
   stop: false,
   unidist: 'memory',
+  unidistPrefix: undefined,
   stopTimeout: 10,
   scriptTimeout: 0,
   watch: false,
@@ -99,6 +104,9 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
     throw new InputError('PB_ERR_USAGE', `option --${problem.name} takes no value, got '${problem.value}'`);
   }
   for (const o of scan.options) apply(opts, o.name, o.value === true ? undefined : o.value);
+  if (opts.unidistPrefix !== undefined && opts.unidist === 'memory') {
+    throw new InputError('PB_ERR_USAGE', `--unidist-prefix applies to a Redis back end only; add --unidist redis://… (or unix:///…)`);
+  }
   return { options: Object.freeze(opts), file: scan.positionals[0], blockArgv: Object.freeze([...scan.rest]) };
 }
 
@@ -140,9 +148,19 @@ function apply(opts: { -readonly [K in keyof RuntimeCliOptions]: RuntimeCliOptio
       return;
     case 'unidist':
       if (value !== 'memory') {
-        throw new InputError('PB_ERR_USAGE', `--unidist: only 'memory' is available in this version, got '${value}'`);
+        try {
+          parseRedisUrl(value ?? '');
+        } catch (e) {
+          throw new InputError('PB_ERR_USAGE', `--unidist: ${(e as Error).message}, or memory`, { cause: e });
+        }
       }
-      opts.unidist = value;
+      opts.unidist = value as string;
+      return;
+    case 'unidist-prefix':
+      if (value === undefined || value === '' || /\s/.test(value)) {
+        throw new InputError('PB_ERR_USAGE', `--unidist-prefix must be a non-empty key prefix without spaces, got '${value}'`);
+      }
+      opts.unidistPrefix = value;
       return;
     case 'stop-timeout':
       opts.stopTimeout = seconds(name, value);

@@ -175,6 +175,15 @@ function checkRunList(list: unknown, at: Path, ctx: Ctx): void {
     if (item['cache'] === true && item['interval'] === undefined) {
       push(ctx, 'PB_ERR_VALIDATION', [...itemPath, 'cache'], `'cache: true' needs 'interval: <seconds>' on the same item (or write 'cache: <seconds>')`);
     }
+    const cached = item['cache'] !== undefined && item['cache'] !== null && item['cache'] !== false && item['cache'] !== 0;
+    for (const key of ['singleton', 'lock'] as const) {
+      if (item[key] !== undefined && !cached) {
+        push(ctx, 'PB_ERR_VALIDATION', [...itemPath, key], `'${key}' makes a RunThread cluster-safe, so it needs 'cache: <seconds>' on the same item`);
+      }
+    }
+    if (item['singleton'] === false && item['lock'] !== undefined) {
+      push(ctx, 'PB_ERR_VALIDATION', [...itemPath, 'lock'], `'lock' makes a RunThread cluster-safe; it cannot go with 'singleton: false' (drop one of them)`);
+    }
   });
 }
 

@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   PB_ERR_RRD_INVALID: 2, // bad RRD definition (DS type, step, rows, names)
   PB_ERR_RRD_FORMAT: 2, // corrupt/truncated/foreign file
   PB_ERR_RELOAD_REFUSED: 2, // hot reload: a change that cannot be applied to a running process
+  PB_ERR_UNIDIST_CONNECT: 2, // the unidist back end cannot be reached at start-up (refused, bad password, no such socket)
   // --- runtime: exit 1 ---
   PB_ERR_RUNTIME: 1,
   PB_ERR_SCRIPT_SYNTAX: 1,
@@ -48,6 +49,8 @@ export const ERROR_CODES = {
   PB_ERR_LOCK_TIMEOUT: 1,
   PB_ERR_LOCK_NOT_HELD: 1,
   PB_ERR_UNIDIST: 1,
+  PB_ERR_UNIDIST_UNAVAILABLE: 1, // the unidist back end could not be reached within the call's timeout
+  PB_ERR_LOCK_STALE: 1, // a fenced write carried a token whose lock has expired or passed to another holder
   PB_ERR_CLOSED: 1, // used after close()
   PB_ERR_ABORTED: 1,
   PB_ERR_RRD_UPDATE: 1, // illegal update (time not after last, etc.)

@@ -10,6 +10,8 @@ import type { Logger } from '../core/logger.js';
 import { RunThreadSet } from '../schedule/run-thread-set.js';
 import type { RunThreadHost, RunThreadSpec, StartedRunThread } from '../schedule/types.js';
 import type { Collector } from '../timeseries/collect.js';
+import type { Unidist } from '../unidist/types.js';
+import { slotClaimer } from './slot-claim.js';
 
 const COLLECT_KEYS = ['timeseries collect', 'timeseries_collect'] as const;
 
@@ -24,7 +26,7 @@ export class RunThreadManager implements RunThreadHost {
   private readonly logger: Logger;
   private readonly clock: Clock;
 
-  constructor(options: { clock: Clock; logger: Logger }) {
+  constructor(options: { clock: Clock; logger: Logger; unidist: Unidist }) {
     this.logger = options.logger;
     this.clock = options.clock;
     this.set = new RunThreadSet({
@@ -32,8 +34,11 @@ export class RunThreadManager implements RunThreadHost {
       logger: options.logger,
       hooks: (spec) => {
         const collector = this.collectors.get(spec.id);
-        if (!collector) return undefined;
-        return { onTick: (outcome, tickTimeMs) => collector.record({ ...outcome.pipeDataSet, ...outcome.returned }, tickTimeMs) };
+        const claim = spec.exclusive ? slotClaimer(options.unidist, spec.exclusive.lock, spec.intervalMs) : undefined;
+        return {
+          onTick: collector && ((outcome, tickTimeMs) => collector.record({ ...outcome.pipeDataSet, ...outcome.returned }, tickTimeMs)),
+          claim,
+        };
       },
     });
   }
@@ -58,7 +63,8 @@ export class RunThreadManager implements RunThreadHost {
       );
     }
     if (this.set.get(spec.id)) return this.set.start(spec);
-    const msg = `Starting RunThread: ${spec.id} (${spec.script} every ${spec.intervalMs / 1000} s); waiting for its first result`;
+    const once = spec.exclusive ? `; each slot runs in one process only (claims named ${JSON.stringify(spec.exclusive.lock)})` : '';
+    const msg = `Starting RunThread: ${spec.id} (${spec.script} every ${spec.intervalMs / 1000} s${once}); waiting for its first result`;
     if (options.announce === false) this.logger.debug(msg);
     else this.logger.info(msg);
     return this.set.start(spec);

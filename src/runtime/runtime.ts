@@ -21,7 +21,7 @@ import { createShellRunner } from '../exec/shell-runner.js';
 import { processBlock } from '../engine/process-block.js';
 import type { ProcessResult } from '../engine/types.js';
 import type { LockHandle, Unidist } from '../unidist/types.js';
-import { createUnidist } from '../unidist/index.js';
+import { createUnidist, type CreateUnidistOptions } from '../unidist/index.js';
 import { LiveBlock, type LiveProcessing } from './live-block.js';
 import { RunThreadManager } from './run-thread-manager.js';
 
@@ -32,6 +32,12 @@ export interface RuntimeOptions {
   readonly stateDir?: string | undefined;
   /** Use this unidist instead of creating one (it is not closed by the runtime). */
   readonly unidist?: Unidist | undefined;
+  /**
+   * Which back end to open when `unidist` is not given (default: memory, persisted in
+   * `stateDir`). `{ backend: 'redis', url, prefix }` shares everything with every process using
+   * that Redis and prefix.
+   */
+  readonly unidistBackend?: Pick<CreateUnidistOptions, 'backend' | 'url' | 'prefix' | 'callTimeout'> | undefined;
   /** Default script timeout in ms (undefined = none). */
   readonly scriptTimeoutMs?: number | undefined;
   /** How long stop() waits for in-flight runs before terminating them. Default 10 s. */
@@ -59,6 +65,7 @@ export class Runtime {
   private readonly shell: ShellRunner;
   private readonly threads: RunThreadManager;
   private readonly ownsUnidist: boolean;
+  private readonly sharedUnidist: boolean;
   private readonly stopTimeoutMs: number;
   private readonly env: Readonly<Record<string, string>>;
   private readonly abort = new AbortController();
@@ -73,6 +80,7 @@ export class Runtime {
   private constructor(unidist: Unidist, ownsUnidist: boolean, options: RuntimeOptions) {
     this.unidist = unidist;
     this.ownsUnidist = ownsUnidist;
+    this.sharedUnidist = options.unidist === undefined && options.unidistBackend?.backend === 'redis';
     this.logger = options.logger ?? silentLogger;
     this.clock = options.clock ?? systemClock;
     this.stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
@@ -87,14 +95,20 @@ export class Runtime {
         env: this.env,
       });
     this.shell = createShellRunner();
-    this.threads = new RunThreadManager({ clock: this.clock, logger: this.logger });
+    this.threads = new RunThreadManager({ clock: this.clock, logger: this.logger, unidist });
     this.stopped = new Promise((r) => (this.resolveStopped = r));
   }
 
   static async create(options: RuntimeOptions = {}): Promise<Runtime> {
+    const backend = options.unidistBackend ?? { backend: 'memory' };
     const unidist =
       options.unidist ??
-      (await createUnidist({ backend: 'memory', stateDir: options.stateDir, clock: options.clock, logger: options.logger?.child('unidist') }));
+      (await createUnidist({
+        ...backend,
+        stateDir: backend.backend === 'redis' ? undefined : options.stateDir,
+        clock: options.clock,
+        logger: options.logger?.child('unidist'),
+      }));
     return new Runtime(unidist, options.unidist === undefined, options);
   }
 
@@ -102,8 +116,16 @@ export class Runtime {
     return this.state !== 'open';
   }
 
-  /** Hold the `__running` lock while a long-running block is alive (SPEC §4). */
+  /**
+   * Hold the `__running` lock while a long-running block is alive (SPEC §4). With a shared back
+   * end (Redis) several runtimes run side by side by design, so the lock is not taken there: it
+   * would stop the second process (`singleton:` is what keeps their work from doubling).
+   */
   async holdRunningLock(): Promise<void> {
+    if (this.sharedUnidist) {
+      this.logger.debug('unidist is shared with other processes: not taking __running');
+      return;
+    }
     const handle = await this.unidist.lock.acquire('__running', { timeout: 0 });
     if (!handle) throw new RuntimeFailure('PB_ERR_ALREADY_RUNNING', 'the __running lock is held by another runtime on this unidist');
     this.running = handle;

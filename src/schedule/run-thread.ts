@@ -24,6 +24,12 @@
  * - `retire()` (hot reload restarting a changed thread) is `stop()` without the abort: the tick in
  *   flight runs to its end and its result is delivered; only a tick still running at the deadline
  *   is aborted and left behind. Whichever of `stop()`/`retire()` is called first decides.
+ * - With a `claim` hook (cluster-safe threads, SPEC §5) slots sit on the epoch grid (k·interval
+ *   since 1970), so every process names the same slots; each tick first claims its slot and runs
+ *   only when the claim is won. A slot won elsewhere counts in `ranElsewhere` (not as a run); a
+ *   claim that fails (back end unreachable) counts as an error of that tick. When the first
+ *   slot is won elsewhere, `start()` resolves with an empty outcome: this process has no result
+ *   of its own yet.
  */
 import type { Clock, TimerHandle } from '../core/clock.js';
 import { InputError, RuntimeFailure } from '../core/errors.js';
@@ -35,10 +41,13 @@ import type { RunThreadSpec, RunThreadStatus } from './types.js';
 export type TickHook = (outcome: ScriptOutcome, tickTimeMs: number) => void | Promise<void>;
 /** Called after each failed tick (after it is logged and counted). */
 export type TickErrorHook = (err: unknown, tickTimeMs: number) => void;
+/** Claim the slot at `tickTimeMs` before running it: true = run it here, false = another process has it. */
+export type TickClaim = (tickTimeMs: number) => Promise<boolean>;
 
 export interface RunThreadHooks {
   readonly onTick?: TickHook | undefined;
   readonly onError?: TickErrorHook | undefined;
+  readonly claim?: TickClaim | undefined;
 }
 
 export interface RunThreadOptions extends RunThreadHooks {
@@ -55,6 +64,15 @@ export interface RunThreadOptions extends RunThreadHooks {
 type State = 'idle' | 'running' | 'stopping' | 'stopped';
 
 type TickResult = { readonly ok: true; readonly outcome: ScriptOutcome } | { readonly ok: false; readonly error: unknown };
+
+/** The first outcome of a thread whose first slot ran in another process. */
+const NOTHING_HERE: ScriptOutcome = Object.freeze({
+  returned: undefined,
+  returnedNonObject: false,
+  pipeDataSet: Object.freeze({}),
+  pipeDataDeleted: Object.freeze([]),
+  durationMs: 0,
+});
 
 /** A timer may fire this much before its target (libuv's cached loop time) and still count as on time. */
 const EARLY_TOLERANCE_MS = 1;
@@ -80,6 +98,7 @@ export class RunThread {
   private runs = 0;
   private skipped = 0;
   private errors = 0;
+  private ranElsewhere = 0;
   private lastStartMs: number | undefined;
   private lastDurationMs: number | undefined;
   private lastError: string | undefined;
@@ -97,7 +116,7 @@ export class RunThread {
     this.spec = spec;
     this.clock = options.clock;
     this.logger = options.logger;
-    this.hooks = { onTick: options.onTick, onError: options.onError };
+    this.hooks = { onTick: options.onTick, onError: options.onError, claim: options.claim };
     this.unrefTimers = options.unrefTimers ?? false;
   }
 
@@ -130,6 +149,7 @@ export class RunThread {
       runs: this.runs,
       skipped: this.skipped,
       errors: this.errors,
+      ranElsewhere: this.ranElsewhere,
       lastStart: this.lastStartMs === undefined ? undefined : this.lastStartMs / 1000,
       lastDuration: this.lastDurationMs === undefined ? undefined : this.lastDurationMs / 1000,
       lastError: this.lastError,
@@ -160,7 +180,9 @@ export class RunThread {
       throw new RuntimeFailure('PB_ERR_CLOSED', `RunThread ${this.id} was stopped before it started`);
     }
     this.state = 'running';
-    this.startMs = this.clock.now();
+    const now = this.clock.now();
+    // Claimed slots sit on the epoch grid, so every process names them alike.
+    this.startMs = this.hooks.claim ? Math.floor(now / this.spec.intervalMs) * this.spec.intervalMs : now;
     this.logger.debug('RunThread started', { id: this.id, intervalMs: this.spec.intervalMs });
     this.arm(1);
     const first = await this.runTick(this.startMs);
@@ -204,12 +226,17 @@ export class RunThread {
   private runTick(tickTimeMs: number): Promise<TickResult> {
     const controller = new AbortController();
     this.controller = controller;
-    const started = this.clock.now();
-    this.lastStartMs = started;
+    let started = this.clock.now();
     const run = async (): Promise<TickResult> => {
       let result: TickResult;
       try {
-        const outcome = await this.spec.tick(controller.signal);
+        if (this.hooks.claim && !(await this.hooks.claim(tickTimeMs))) {
+          this.ranElsewhere++;
+          return { ok: true, outcome: this.latest ?? NOTHING_HERE };
+        }
+        started = this.clock.now();
+        this.lastStartMs = started;
+        const outcome = await this.spec.tick(controller.signal, tickTimeMs);
         this.lastDurationMs = this.clock.now() - started;
         this.latest = outcome;
         result = { ok: true, outcome };

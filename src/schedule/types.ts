@@ -14,6 +14,8 @@ export interface RunThreadStatus {
   /** Ticks skipped because the previous one was still running. */
   readonly skipped: number;
   readonly errors: number;
+  /** Ticks another process ran (a `singleton`/`lock` thread whose slot was claimed elsewhere). */
+  readonly ranElsewhere: number;
   /** Epoch seconds of the last tick's start. */
   readonly lastStart?: number | undefined;
   /** Seconds the last tick took. */
@@ -36,8 +38,13 @@ export interface RunThreadSpec {
    * against: the working directory of the run list when the item started.
    */
   readonly baseDir: string;
-  /** Run one tick of the item's script. */
-  readonly tick: (signal: AbortSignal) => Promise<ScriptOutcome>;
+  /** Run one tick of the item's script; `tickTimeMs` is the slot's ideal time. */
+  readonly tick: (signal: AbortSignal, tickTimeMs: number) => Promise<ScriptOutcome>;
+  /**
+   * `singleton: true` / `lock: NAME` (SPEC §5): among all processes sharing the unidist back
+   * end, each tick slot runs on exactly one. `lock` names the claims (default: the thread id).
+   */
+  readonly exclusive?: { readonly lock: string } | undefined;
   /** Absolute path of the script the ticks run (hot reload restarts the thread when its code changes). */
   readonly scriptFile?: string | undefined;
   /** The pipe data the ticks see, fixed for the thread's life (hot reload compares it). */

@@ -20,7 +20,10 @@ export interface LockHandle {
   readonly name: string;
   /** Monotonically increasing per lock name across acquisitions (fencing token). */
   readonly token: number;
-  /** Release the lock. Returns false when this handle no longer holds it (TTL expired, already released). */
+  /**
+   * Release the lock. Returns false when this handle no longer holds it (TTL expired, already
+   * released): the token is stale, and work done under it may have overlapped the next holder's.
+   */
   release(): Promise<boolean>;
 }
 
@@ -42,11 +45,30 @@ export interface Locks {
   list(): Promise<LockInfo[]>;
 }
 
+/**
+ * A lock's name and fencing token. A `LockHandle` is one; a worker's handle crosses to the main
+ * thread as just these two fields.
+ */
+export interface Fence {
+  readonly name: string;
+  readonly token: number;
+}
+
+/**
+ * Options of a write that may be fenced: with `fence`, the write happens only while that lock is
+ * still held with that token (checked atomically with the write); otherwise it throws
+ * PB_ERR_LOCK_STALE and nothing is written. This is how a holder whose TTL ran out while it was
+ * stalled learns it, before it overwrites the next holder's work.
+ */
+export interface WriteOptions {
+  readonly fence?: Fence | undefined;
+}
+
 export interface Counters {
   get(name: string): Promise<number>;
-  set(name: string, value: number): Promise<void>;
+  set(name: string, value: number, options?: WriteOptions): Promise<void>;
   /** Set and return the previous value. */
-  getSet(name: string, value: number): Promise<number>;
+  getSet(name: string, value: number, options?: WriteOptions): Promise<number>;
   /** Add `by` (default 1) and return the new value. */
   increment(name: string, by?: number): Promise<number>;
   /** Add `by` (default 1) and return the previous value. */
@@ -56,13 +78,13 @@ export interface Counters {
 
 export interface StateBuckets {
   get<T = unknown>(bucket: string, key: string, defaultValue?: T): Promise<T | undefined>;
-  set(bucket: string, key: string, value: unknown): Promise<void>;
+  set(bucket: string, key: string, value: unknown, options?: WriteOptions): Promise<void>;
   /** Set and return the previous value (undefined when absent). */
-  getSet<T = unknown>(bucket: string, key: string, value: unknown): Promise<T | undefined>;
+  getSet<T = unknown>(bucket: string, key: string, value: unknown, options?: WriteOptions): Promise<T | undefined>;
   has(bucket: string, key: string): Promise<boolean>;
   keys(bucket: string): Promise<string[]>;
   /** Returns true when the key existed. */
-  delete(bucket: string, key: string): Promise<boolean>;
+  delete(bucket: string, key: string, options?: WriteOptions): Promise<boolean>;
   buckets(): Promise<string[]>;
 }
 

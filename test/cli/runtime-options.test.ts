@@ -27,4 +27,26 @@ describe('runtime options', () => {
       expect(code, argv.join(' ')).toBe('PB_ERR_USAGE');
     }
   });
+
+  it('--unidist takes memory or a Redis URL; --unidist-prefix goes with a Redis URL only', () => {
+    expect(parseCommandLine(['b.yaml']).options).toMatchObject({ unidist: 'memory', unidistPrefix: undefined });
+    for (const url of ['redis://localhost:6379/0', 'rediss://:pw@redis.example.org', 'unix:///run/redis/redis.sock?db=1']) {
+      expect(parseCommandLine(['--unidist', url, '--unidist-prefix', 'shared', 'b.yaml']).options).toMatchObject({ unidist: url, unidistPrefix: 'shared' });
+    }
+    for (const argv of [
+      ['--unidist', 'redis//localhost', 'b.yaml'],
+      ['--unidist', 'memcached://h', 'b.yaml'],
+      ['--unidist', 'redis://h?tiemout=1s', 'b.yaml'],
+      ['--unidist-prefix', 'x', 'b.yaml'],
+      ['--unidist', 'redis://h', '--unidist-prefix', 'has space', 'b.yaml'],
+    ]) {
+      let code: string | undefined;
+      try {
+        parseCommandLine(argv);
+      } catch (e) {
+        code = (e as ProcblockError).code;
+      }
+      expect(code, argv.join(' ')).toBe('PB_ERR_USAGE');
+    }
+  });
 });

@@ -356,6 +356,7 @@ describe('RunThread lifecycle', () => {
       runs: 0,
       skipped: 0,
       errors: 0,
+      ranElsewhere: 0,
       lastStart: undefined,
       lastDuration: undefined,
       lastError: undefined,

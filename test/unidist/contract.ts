@@ -1,6 +1,6 @@
 /**
  * The unidist contract: every back end (memory in-process, memory through the remote client,
- * Redis later) must pass this suite. Time is a FakeClock the factory wires into the back end;
+ * Redis) must pass this suite. Time is a FakeClock the factory wires into the back end;
  * a back end that cannot take an injected clock (e.g. Redis with server-side TTLs) must map
  * `clock.advance()` onto its own notion of time.
  *
@@ -13,6 +13,7 @@ import type { Unidist } from '../../src/unidist/types.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { describeCounterAndStateContract } from './contract/counters-state.js';
 import type { ContractEnv } from './contract/env.js';
+import { describeFencingContract } from './contract/fencing.js';
 import { describeLogAndLifecycleContract } from './contract/lifecycle.js';
 import { describeLockContract } from './contract/locks.js';
 import { describeQueueContract } from './contract/queues.js';
@@ -35,6 +36,7 @@ export function describeUnidistContract(name: string, factory: UnidistFactory): 
     describeLockContract(env);
     describeCounterAndStateContract(env);
     describeQueueContract(env);
+    describeFencingContract(env);
     describeLogAndLifecycleContract(env);
   });
 }

@@ -47,7 +47,7 @@ describe('memory unidist specifics', () => {
   });
 
   it('createUnidist rejects an unknown back end, naming the accepted ones', async () => {
-    await expect(createUnidist({ backend: 'redis' as never })).rejects.toMatchObject({
+    await expect(createUnidist({ backend: 'etcd' as never })).rejects.toMatchObject({
       code: 'PB_ERR_INVALID_ARGUMENT',
       message: expect.stringContaining('memory') as unknown,
     });

@@ -1,5 +1,6 @@
 import type { Clock } from '../../core/clock.js';
 import type { UnidistData } from './data.js';
+import type { Fence } from '../types.js';
 import type { UnidistOp } from './ops.js';
 
 /** What each member (counters, state, queues, locks) of a memory unidist shares. */
@@ -10,6 +11,8 @@ export interface StoreContext {
   commit(op: UnidistOp): void;
   /** Make every committed op durable now (no-op without persistence). */
   flush(): Promise<void>;
+  /** Throws PB_ERR_LOCK_STALE unless lock `fence.name` is held right now with `fence.token`. */
+  checkFence(fence: Fence, what: string): void;
   /** Throws PB_ERR_CLOSED after close() began. */
   assertOpen(): void;
 }

@@ -1,4 +1,5 @@
-import type { Counters } from '../types.js';
+import { fenceOf } from '../fence.js';
+import type { Counters, WriteOptions } from '../types.js';
 import type { StoreContext } from './context.js';
 import { checkFinite, checkName } from './validate.js';
 
@@ -11,12 +12,12 @@ export class MemoryCounters implements Counters {
     return this.ctx.data.counters.get(checkName('counter name', name)) ?? 0;
   }
 
-  async set(name: string, value: number): Promise<void> {
-    this.getSetNow(name, value);
+  async set(name: string, value: number, options?: WriteOptions): Promise<void> {
+    this.getSetNow(name, value, options);
   }
 
-  async getSet(name: string, value: number): Promise<number> {
-    return this.getSetNow(name, value);
+  async getSet(name: string, value: number, options?: WriteOptions): Promise<number> {
+    return this.getSetNow(name, value, options);
   }
 
   async increment(name: string, by = 1): Promise<number> {
@@ -32,10 +33,12 @@ export class MemoryCounters implements Counters {
     return Object.fromEntries(this.ctx.data.counters);
   }
 
-  private getSetNow(name: string, value: number): number {
+  private getSetNow(name: string, value: number, options: WriteOptions | undefined): number {
     this.ctx.assertOpen();
     const n = checkName('counter name', name);
     const v = checkFinite(`value for counter ${JSON.stringify(n)}`, value);
+    const fence = fenceOf(options);
+    if (fence) this.ctx.checkFence(fence, `setting counter ${JSON.stringify(n)}`);
     const prev = this.ctx.data.counters.get(n) ?? 0;
     this.ctx.commit({ o: 'c', n, v });
     return prev;

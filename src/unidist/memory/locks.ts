@@ -1,5 +1,5 @@
 import type { TimerHandle } from '../../core/clock.js';
-import type { LockAcquireOptions, LockHandle, LockInfo, Locks } from '../types.js';
+import type { Fence, LockAcquireOptions, LockHandle, LockInfo, Locks } from '../types.js';
 import type { StoreContext } from './context.js';
 import { WaitList } from './wait-list.js';
 import { checkMs, checkName } from './validate.js';
@@ -85,6 +85,14 @@ export class MemoryLocks implements Locks {
       if (h) out.push({ name, token: h.token, since: h.since, expires: h.expires, owner: h.owner });
     }
     return out;
+  }
+
+  /** True when `fence.name` is held right now with `fence.token` (a passed TTL frees it first). */
+  holds(fence: Fence): boolean {
+    const slot = this.slots.get(fence.name);
+    if (!slot) return false;
+    this.expireIfDue(fence.name, slot);
+    return slot.held?.token === fence.token;
   }
 
   /** Release every lock held by `owner` (a client that went away). Returns how many. */

@@ -1,6 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import { RuntimeFailure } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
+import { staleFenceError } from '../fence.js';
 import type { Unidist } from '../types.js';
 import type { StoreContext } from './context.js';
 import { MemoryCounters } from './counters.js';
@@ -52,6 +53,9 @@ export class MemoryUnidist implements Unidist {
           }
         : (op) => applyOp(data, op),
       flush: () => this.flush(),
+      checkFence: (fence, what) => {
+        if (!this.lock.holds(fence)) throw staleFenceError(fence, what);
+      },
       assertOpen: () => {
         if (this.closing) throw new RuntimeFailure('PB_ERR_CLOSED', 'this unidist is closed');
       },

@@ -1,5 +1,6 @@
 import { InputError } from '../../core/errors.js';
-import type { StateBuckets } from '../types.js';
+import { fenceOf } from '../fence.js';
+import type { StateBuckets, WriteOptions } from '../types.js';
 import type { StoreContext } from './context.js';
 import { checkName, cloneValue } from './validate.js';
 
@@ -19,13 +20,13 @@ export class MemoryState implements StateBuckets {
     return cloneValue('state value', map.get(k)) as T;
   }
 
-  async set(bucket: string, key: string, value: unknown): Promise<void> {
-    this.setNow(bucket, key, value);
+  async set(bucket: string, key: string, value: unknown, options?: WriteOptions): Promise<void> {
+    this.setNow(bucket, key, value, options);
   }
 
-  async getSet<T = unknown>(bucket: string, key: string, value: unknown): Promise<T | undefined> {
+  async getSet<T = unknown>(bucket: string, key: string, value: unknown, options?: WriteOptions): Promise<T | undefined> {
     // The previous value leaves the store here, so it needs no copy.
-    return this.setNow(bucket, key, value) as T | undefined;
+    return this.setNow(bucket, key, value, options) as T | undefined;
   }
 
   async has(bucket: string, key: string): Promise<boolean> {
@@ -38,10 +39,12 @@ export class MemoryState implements StateBuckets {
     return [...(this.ctx.data.state.get(checkName('state bucket', bucket))?.keys() ?? [])];
   }
 
-  async delete(bucket: string, key: string): Promise<boolean> {
+  async delete(bucket: string, key: string, options?: WriteOptions): Promise<boolean> {
     this.ctx.assertOpen();
     const b = checkName('state bucket', bucket);
     const k = checkName('state key', key);
+    const fence = fenceOf(options);
+    if (fence) this.ctx.checkFence(fence, `deleting state ${b}.${k}`);
     if (!this.ctx.data.state.get(b)?.has(k)) return false;
     this.ctx.commit({ o: 'sd', b, k });
     return true;
@@ -52,15 +55,17 @@ export class MemoryState implements StateBuckets {
     return [...this.ctx.data.state.keys()];
   }
 
-  private setNow(bucket: string, key: string, value: unknown): unknown {
+  private setNow(bucket: string, key: string, value: unknown, options: WriteOptions | undefined): unknown {
     this.ctx.assertOpen();
     const b = checkName('state bucket', bucket);
     const k = checkName('state key', key);
+    const fence = fenceOf(options);
     if (value === undefined) {
       // undefined cannot be persisted and reads like "absent"; delete() says what is meant.
       throw new InputError('PB_ERR_INVALID_ARGUMENT', `value for state ${b}.${k} must not be undefined (use delete())`);
     }
     const v = cloneValue(`value for state ${b}.${k}`, value);
+    if (fence) this.ctx.checkFence(fence, `writing state ${b}.${k}`);
     const prev = this.ctx.data.state.get(b)?.get(k);
     this.ctx.commit({ o: 's', b, k, v });
     return prev;

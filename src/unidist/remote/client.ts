@@ -11,7 +11,9 @@ import type {
   Unidist,
   UnidistLog,
   UnidistLogLevel,
+  WriteOptions,
 } from '../types.js';
+import { plainWriteOptions } from '../fence.js';
 import { isPbu, messageData, type MethodName, type ResponseMessage, type UnidistEndpoint } from './protocol.js';
 import { fromWire } from './wire-error.js';
 import { LeveledLog } from '../leveled-log.js';
@@ -157,11 +159,11 @@ class RemoteCounters implements Counters {
   get(name: string): Promise<number> {
     return this.ch.call('counter.get', [name]) as Promise<number>;
   }
-  set(name: string, value: number): Promise<void> {
-    return this.ch.call('counter.set', [name, value]) as Promise<void>;
+  set(name: string, value: number, options?: WriteOptions): Promise<void> {
+    return this.ch.call('counter.set', [name, value, plainWriteOptions(options)]) as Promise<void>;
   }
-  getSet(name: string, value: number): Promise<number> {
-    return this.ch.call('counter.getSet', [name, value]) as Promise<number>;
+  getSet(name: string, value: number, options?: WriteOptions): Promise<number> {
+    return this.ch.call('counter.getSet', [name, value, plainWriteOptions(options)]) as Promise<number>;
   }
   increment(name: string, by?: number): Promise<number> {
     return this.ch.call('counter.increment', [name, by]) as Promise<number>;
@@ -179,11 +181,11 @@ class RemoteState implements StateBuckets {
   get<T = unknown>(bucket: string, key: string, defaultValue?: T): Promise<T | undefined> {
     return this.ch.call('state.get', [bucket, key, defaultValue]) as Promise<T | undefined>;
   }
-  set(bucket: string, key: string, value: unknown): Promise<void> {
-    return this.ch.call('state.set', [bucket, key, value]) as Promise<void>;
+  set(bucket: string, key: string, value: unknown, options?: WriteOptions): Promise<void> {
+    return this.ch.call('state.set', [bucket, key, value, plainWriteOptions(options)]) as Promise<void>;
   }
-  getSet<T = unknown>(bucket: string, key: string, value: unknown): Promise<T | undefined> {
-    return this.ch.call('state.getSet', [bucket, key, value]) as Promise<T | undefined>;
+  getSet<T = unknown>(bucket: string, key: string, value: unknown, options?: WriteOptions): Promise<T | undefined> {
+    return this.ch.call('state.getSet', [bucket, key, value, plainWriteOptions(options)]) as Promise<T | undefined>;
   }
   has(bucket: string, key: string): Promise<boolean> {
     return this.ch.call('state.has', [bucket, key]) as Promise<boolean>;
@@ -191,8 +193,8 @@ class RemoteState implements StateBuckets {
   keys(bucket: string): Promise<string[]> {
     return this.ch.call('state.keys', [bucket]) as Promise<string[]>;
   }
-  delete(bucket: string, key: string): Promise<boolean> {
-    return this.ch.call('state.delete', [bucket, key]) as Promise<boolean>;
+  delete(bucket: string, key: string, options?: WriteOptions): Promise<boolean> {
+    return this.ch.call('state.delete', [bucket, key, plainWriteOptions(options)]) as Promise<boolean>;
   }
   buckets(): Promise<string[]> {
     return this.ch.call('state.buckets', []) as Promise<string[]>;

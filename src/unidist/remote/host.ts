@@ -1,5 +1,5 @@
 import { InputError, RuntimeFailure } from '../../core/errors.js';
-import type { LockHandle, Unidist, UnidistLogLevel } from '../types.js';
+import type { LockHandle, Unidist, UnidistLogLevel, WriteOptions } from '../types.js';
 import { isPbu, messageData, type MethodName, type ResponseMessage, type UnidistEndpoint } from './protocol.js';
 import { toWire } from './wire-error.js';
 
@@ -23,6 +23,7 @@ type Handler = (u: Unidist, a: Args, scope: ClientScope, signal: AbortSignal | u
 
 const str = (v: unknown): string => v as string;
 const num = (v: unknown): number => v as number;
+const write = (v: unknown): WriteOptions | undefined => v as WriteOptions | undefined;
 
 // Argument shapes are checked by the back end itself; the host only routes.
 const HANDLERS: Record<MethodName, Handler> = {
@@ -48,17 +49,17 @@ const HANDLERS: Record<MethodName, Handler> = {
   'lock.isLocked': (u, a) => u.lock.isLocked(str(a[0])),
   'lock.list': (u) => u.lock.list(),
   'counter.get': (u, a) => u.counter.get(str(a[0])),
-  'counter.set': (u, a) => u.counter.set(str(a[0]), num(a[1])),
-  'counter.getSet': (u, a) => u.counter.getSet(str(a[0]), num(a[1])),
+  'counter.set': (u, a) => u.counter.set(str(a[0]), num(a[1]), write(a[2])),
+  'counter.getSet': (u, a) => u.counter.getSet(str(a[0]), num(a[1]), write(a[2])),
   'counter.increment': (u, a) => u.counter.increment(str(a[0]), a[1] as number | undefined),
   'counter.getIncrement': (u, a) => u.counter.getIncrement(str(a[0]), a[1] as number | undefined),
   'counter.all': (u) => u.counter.all(),
   'state.get': (u, a) => u.state.get(str(a[0]), str(a[1]), a[2]),
-  'state.set': (u, a) => u.state.set(str(a[0]), str(a[1]), a[2]),
-  'state.getSet': (u, a) => u.state.getSet(str(a[0]), str(a[1]), a[2]),
+  'state.set': (u, a) => u.state.set(str(a[0]), str(a[1]), a[2], write(a[3])),
+  'state.getSet': (u, a) => u.state.getSet(str(a[0]), str(a[1]), a[2], write(a[3])),
   'state.has': (u, a) => u.state.has(str(a[0]), str(a[1])),
   'state.keys': (u, a) => u.state.keys(str(a[0])),
-  'state.delete': (u, a) => u.state.delete(str(a[0]), str(a[1])),
+  'state.delete': (u, a) => u.state.delete(str(a[0]), str(a[1]), write(a[2])),
   'state.buckets': (u) => u.state.buckets(),
   'queue.add': (u, a) => u.queue.add(str(a[0]), a[1], a[2] as { maxLength?: number } | undefined),
   'queue.count': (u, a) => u.queue.count(str(a[0])),

@@ -1,0 +1,20 @@
+-- Set a counter and return its previous value; with a fence, only while that lock is held.
+-- Guarantees, atomically: a fenced set happens only if the lock's stored token equals the
+-- fence's and its TTL has not passed (so a holder that stalled past its TTL writes nothing).
+-- KEYS: 1 counters hash, 2 (fenced only) the fence's lock key
+-- ARGV: 1 counter name, 2 value, 3 fence token ('' = not fenced), 4 now ms ('' = Redis TIME)
+-- Returns {1, previous value as a string} or {0} when the fence is stale.
+if ARGV[3] ~= '' then
+  local cur = redis.call('GET', KEYS[2])
+  if not cur then return {0} end
+  local c = cjson.decode(cur)
+  local now
+  if ARGV[4] ~= '' then now = tonumber(ARGV[4]) else
+    local t = redis.call('TIME')
+    now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  end
+  if c[2] ~= ARGV[3] or (c[4] ~= '' and tonumber(c[4]) <= now) then return {0} end
+end
+local prev = redis.call('HGET', KEYS[1], ARGV[1]) or '0'
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return {1, prev}
