@@ -21,7 +21,7 @@ import type { Clock } from '../core/clock.js';
 import { RuntimeFailure } from '../core/errors.js';
 import type { LoadedBlock } from '../config/types.js';
 import type { ProcessResult } from '../engine/types.js';
-import type { RunThreadHost } from '../schedule/types.js';
+import type { RunThreadHost, RunThreadStatus } from '../schedule/types.js';
 import { ReloadThreadHost, type SwapPlan, type SwappableThreads, type ThreadSwapRecord } from './reload-thread-host.js';
 
 export type { SwapPlan, ThreadDecision, ThreadFacts } from './reload-thread-host.js';
@@ -85,6 +85,11 @@ export class LiveBlock {
   /** The version running now. */
   get block(): LoadedBlock {
     return this.current;
+  }
+
+  /** What its RunThreads are doing now. */
+  statuses(): RunThreadStatus[] {
+    return this.deps.threads.statuses();
   }
 
   /** Process the block for the first time. Idempotent. */

@@ -12,7 +12,7 @@
  * It records what it did, and which ids the new block reached, so that the caller can stop the
  * threads the new block no longer starts.
  */
-import type { RunThreadHost, RunThreadSpec, StartedRunThread } from '../schedule/types.js';
+import type { RunThreadHost, RunThreadSpec, RunThreadStatus, StartedRunThread } from '../schedule/types.js';
 
 /** What the runtime needs of its RunThreads to swap them (RunThreadManager). */
 export interface SwappableThreads extends RunThreadHost {
@@ -20,6 +20,7 @@ export interface SwappableThreads extends RunThreadHost {
   start(spec: RunThreadSpec, options?: { readonly announce?: boolean }): Promise<StartedRunThread>;
   has(id: string): boolean;
   ids(): string[];
+  statuses(): RunThreadStatus[];
   /** The definition running thread `id` was started from. */
   specOf(id: string): RunThreadSpec | undefined;
   retire(id: string, deadlineMs: number, options: { readonly keepCollector: boolean }): Promise<void>;

@@ -8,7 +8,7 @@
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { RunThreadSet } from '../schedule/run-thread-set.js';
-import type { RunThreadHost, RunThreadSpec, StartedRunThread } from '../schedule/types.js';
+import type { RunThreadHost, RunThreadSpec, RunThreadStatus, StartedRunThread } from '../schedule/types.js';
 import type { Collector } from '../timeseries/collect.js';
 import type { Unidist } from '../unidist/types.js';
 import { slotClaimer } from './slot-claim.js';
@@ -68,6 +68,11 @@ export class RunThreadManager implements RunThreadHost {
     if (options.announce === false) this.logger.debug(msg);
     else this.logger.info(msg);
     return this.set.start(spec);
+  }
+
+  /** The status of every RunThread running (or starting) now. */
+  statuses(): RunThreadStatus[] {
+    return this.set.statuses();
   }
 
   /** Whether RunThread `id` is running (or starting). */
