@@ -5,7 +5,7 @@
 // Ours: open + fetch + chart + PNG + atomic write + close. rrdtool: one `graph` command in pipe
 // mode (`rrdtool -`), which also opens the file and writes the PNG.
 // Usage: npm run build && node bench/graph.bench.mjs [iterations]
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultArchives, RrdFile } from '../dist/timeseries/rrd/index.js';
@@ -133,6 +133,10 @@ line(
   'ms',
   '≤ 1.00',
 );
-line('graph PNG size', oursSize / 1024, 'rrdtool', peerSize / 1024, 'KiB', 'informational');
+const pngInfo = (p) => {
+  const b = readFileSync(p);
+  return `${b.readUInt32BE(16)}×${b.readUInt32BE(20)} ${['grey', '', 'RGB', 'indexed', 'grey+alpha', '', 'RGBA'][b[25]]}`;
+};
+line(`graph PNG size (ours ${pngInfo(options.path)}; rrdtool ${pngInfo(refPng)})`, oursSize / 1024, 'rrdtool', peerSize / 1024, 'KiB', '≤ 1.20');
 if (process.env.PB_BENCH_KEEP) console.log(`kept: ${dir}`);
 else rmSync(dir, { recursive: true, force: true });

@@ -22,8 +22,8 @@ export { loadBlock, checkBlock } from './config/index.js';
 export { ProcblockError, InputError, RuntimeFailure, ERROR_CODES, type ErrorCode, type SourceLocation, type Problem } from './core/errors.js';
 export { createLogger, type Logger, type LogRecord, type LogLevel } from './core/logger.js';
 export { systemClock, type Clock } from './core/clock.js';
-export { RrdFile, exportXml, importXml, defaultArchives } from './timeseries/rrd/index.js';
-export type { RrdDefinition, RrdSample, FetchResult, DsDef, RraDef, DsType, ConsolidationFn } from './timeseries/rrd/index.js';
+export { RrdFile, exportXml, importXml, defaultArchives, lockRrdFile } from './timeseries/rrd/index.js';
+export type { RrdLock, RrdDefinition, RrdSample, FetchResult, DsDef, RraDef, DsType, ConsolidationFn } from './timeseries/rrd/index.js';
 
 export interface RunOptions extends RunInput {
   /** Runtime options; a runtime is created for this run and stopped after it. */

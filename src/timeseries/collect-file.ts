@@ -15,6 +15,9 @@
  *   `dropped`: rrdtool refuses it, and nudging it forward would file the value at a wrong time.
  * - Graphs re-render after a write when their `interval` (default: the collect interval) has
  *   passed since the last render, and once more on flush when data arrived since then.
+ * - The file's writer lock (`<file>.lock`) is held from `lock()` — at the collector's creation
+ *   for a fixed path whose folder exists, else at the first sample — until `close()`. Taking it
+ *   fails with PB_ERR_RRD_LOCKED (exit 2) naming the holder's pid, and is retried at each sample.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -24,6 +27,7 @@ import type { Logger } from '../core/logger.js';
 import type { GraphOptions } from '../graph/options.js';
 import type { CollectConfig } from './collect-config.js';
 import type { ResolvedDefinition } from './rrd/definition.js';
+import { lockRrdFile, type RrdLock } from './rrd/file-lock.js';
 import { RrdFile } from './rrd/rrd-file.js';
 import type { RrdValue } from './rrd/types.js';
 
@@ -62,6 +66,7 @@ export class CollectFile {
   private readonly options: CollectFileOptions;
   private readonly graphs: GraphSlot[];
   private file: RrdFile | undefined;
+  private writerLock: RrdLock | undefined;
   /** A definition mismatch: permanent, every later record fails with it. */
   private failure: Error | undefined;
   private tail: Promise<void> = Promise.resolve();
@@ -78,6 +83,21 @@ export class CollectFile {
       lastRenderMs: undefined,
       dirty: false,
     }));
+  }
+
+  /**
+   * Take the file's writer lock now, if not held yet (PB_ERR_RRD_LOCKED when another writer has
+   * it). `createFolder: false` leaves a missing folder alone (nothing to protect there yet, and a
+   * block that fails before its first sample leaves no trace); the lock is then taken, and the
+   * folder made, at the first sample.
+   */
+  lock(createFolder = true): RrdLock | undefined {
+    if (!this.writerLock?.held) {
+      if (!createFolder && !existsSync(dirname(this.path))) return undefined;
+      mkdirSync(dirname(this.path), { recursive: true });
+      this.writerLock = lockRrdFile(this.path);
+    }
+    return this.writerLock;
   }
 
   /** Queue one sample at `timeSec`; resolves when written (or dropped), rejects when it failed. */
@@ -101,7 +121,11 @@ export class CollectFile {
     await this.flush().catch(() => undefined);
     const file = this.file;
     this.file = undefined;
-    await file?.close();
+    try {
+      await file?.close();
+    } finally {
+      this.writerLock?.release();
+    }
   }
 
   snapshot(): CollectFileStats {
@@ -147,9 +171,10 @@ export class CollectFile {
     if (this.failure) throw this.failure;
     if (this.file) return this.file;
     const { config, clock } = this.options;
+    const lock = this.lock()!;
     let file: RrdFile;
     if (existsSync(this.path)) {
-      file = await RrdFile.open(this.path, { clock });
+      file = await RrdFile.open(this.path, { clock, lock });
       const mismatch = definitionMismatch(file.definition, config);
       if (mismatch) {
         await file.close();
@@ -163,7 +188,6 @@ export class CollectFile {
       }
       this.options.logger.debug('appending to existing file', { file: this.path });
     } else {
-      mkdirSync(dirname(this.path), { recursive: true });
       file = await RrdFile.create(
         this.path,
         {
@@ -172,7 +196,7 @@ export class CollectFile {
           ds: config.fields.map((f) => ({ ...f })),
           rra: config.archives.map((a) => ({ ...a })),
         },
-        { clock },
+        { clock, lock },
       );
       this.options.logger.info('created time-series file', { file: this.path });
     }

@@ -60,12 +60,16 @@ export interface Collector {
 
 /**
  * Check `config` (throws InputError: PB_ERR_VALIDATION, or PB_ERR_RRD_INVALID for definition
- * rules) and return a collector. Files are opened or created on first use.
+ * rules) and return a collector. A fixed path's writer lock is taken here when its folder
+ * exists (PB_ERR_RRD_LOCKED when another writer holds the file), so a second writer fails before
+ * its first tick; files are opened or created, and other locks taken, on first use.
  */
 export function createCollector(config: unknown, options: CollectorOptions): Collector {
   const source = { file: options.source?.file ?? '<block>', line: options.source?.line, col: options.source?.col };
   const parsed = parseCollectConfig(config, { ...source, keyPath: options.keyPath });
-  return new TimeSeriesCollector(parsed, options, { ...source, keyPath: options.keyPath });
+  const collector = new TimeSeriesCollector(parsed, options, { ...source, keyPath: options.keyPath });
+  if (parsed.key === undefined) collector.lockFixedFile();
+  return collector;
 }
 
 class TimeSeriesCollector implements Collector {
@@ -86,6 +90,11 @@ class TimeSeriesCollector implements Collector {
     // Marked handled here; a caller that awaits `p` still sees the rejection.
     p.catch(() => undefined);
     return p;
+  }
+
+  /** Take the writer lock of the file of a collector without `key:`, when its folder exists. */
+  lockFixedFile(): void {
+    this.fileFor(undefined).lock(false);
   }
 
   graphsDue(nowMs: number): readonly DueGraph[] {

@@ -7,9 +7,12 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRrdCommand } from '../../src/cli/rrd-command.js';
 import { resolveTimeRange } from '../../src/cli/rrd-time.js';
+import { lockRrdFile } from '../../src/timeseries/rrd/index.js';
 import { repoRoot } from '../helpers/cli.js';
+import { requireSystemTool } from '../helpers/system-tool.js';
 
 const rrdMain = join(repoRoot, 'dist', 'cli', 'rrd-main.js');
+const haveRrdtool = requireSystemTool('rrdtool', ['--version'], 'the `procblock rrd` tests against rrdtool');
 
 function runNode(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -63,7 +66,7 @@ async function makePair(ours: string, ref: string): Promise<void> {
   rrdtool('update', ref, ...UPDATES);
 }
 
-describe('procblock rrd against rrdtool', () => {
+describe.runIf(haveRrdtool)('procblock rrd against rrdtool', () => {
   beforeAll(async () => {
     await makePair('a.rrd', 'a-ref.rrd');
   });
@@ -296,12 +299,40 @@ describe('resolveTimeRange', () => {
 
 describe('procblock rrd as a process (dist/cli/rrd-main.js)', () => {
   it('rrd last prints the time and exits 0; bad usage exits 2', async () => {
-    const ok = await runNode([rrdMain, 'last', join(dir, 'a.rrd')]);
+    expect((await rrd('create', 'p.rrd', '--step', '10', '--start', String(T0), ...DEFS)).code).toBe(0);
+    expect((await rrd('update', 'p.rrd', ...UPDATES)).code).toBe(0);
+    const ok = await runNode([rrdMain, 'last', join(dir, 'p.rrd')]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toBe(`${T0 + 30}\n`);
     const bad = await runNode([rrdMain, 'last']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/error: .*missing <file>/);
-    expect((await stat(join(dir, 'a.rrd'))).size).toBeGreaterThan(0);
+    expect((await stat(join(dir, 'p.rrd'))).size).toBeGreaterThan(0);
+  });
+
+  it('update, restore --force and create --force refuse a file another writer holds (exit 2, naming it and the pid); reads go on', async () => {
+    expect((await rrd('create', 'q.rrd', '--step', '10', '--start', String(T0), ...DEFS)).code).toBe(0);
+    expect((await rrd('dump', 'q.rrd', 'q.xml')).code).toBe(0);
+    const file = join(dir, 'q.rrd');
+    const before = await readFile(file);
+    const lock = lockRrdFile(file); // this test process is the other writer
+    try {
+      const up = await runNode([rrdMain, 'update', file, `${T0 + 10}:1:2`]);
+      expect(up.code).toBe(2);
+      expect(up.stderr).toMatch(/^error\[PB_ERR_RRD_LOCKED\]/);
+      expect(up.stderr).toContain(file);
+      expect(up.stderr).toContain(`process ${process.pid}`);
+      for (const argv of [['restore', 'q.xml', 'q.rrd', '--force'], ['create', 'q.rrd', '--force', '--step', '5', 'DS:x:GAUGE:10:U:U']]) {
+        const r = await runNode([rrdMain, ...argv]);
+        expect(r.code, argv.join(' ')).toBe(2);
+        expect(r.stderr).toMatch(/^error\[PB_ERR_RRD_LOCKED\]/);
+      }
+      expect((await readFile(file)).equals(before)).toBe(true);
+      const last = await runNode([rrdMain, 'last', file]);
+      expect(last).toMatchObject({ code: 0, stdout: `${T0}\n` });
+    } finally {
+      lock.release();
+    }
+    expect((await runNode([rrdMain, 'update', file, `${T0 + 10}:1:2`])).code).toBe(0);
   });
 });

@@ -13,7 +13,7 @@ import { createCollector, type Collector } from '../../src/timeseries/collect.js
 import { defaultArchives, RrdFile } from '../../src/timeseries/rrd/index.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { memoryLogger } from '../schedule/helpers.js';
-import { rrdtoolAvailable } from './rrd/rrdtool-pipe.js';
+import { requireRrdtool } from './rrd/rrdtool-pipe.js';
 
 let dir: string;
 const open: Collector[] = [];
@@ -100,18 +100,23 @@ describe('timeseries collect: writing samples', () => {
 
   it('refuses an existing file whose definition differs, on every record, leaving it untouched', async () => {
     const path = join(dir, 'a.rrd');
-    await collector({ path: 'a.rrd', interval: 5, fields: { x: { type: 'GAUGE' } } }).record({ x: 1 }, T0);
+    const first = collector({ path: 'a.rrd', interval: 5, fields: { x: { type: 'GAUGE' } } });
+    await first.record({ x: 1 }, T0);
+    await first.close(); // one writer at a time (the next collector would fail PB_ERR_RRD_LOCKED)
     const before = readFileSync(path);
     const c = collector({ path: 'a.rrd', interval: 5, fields: { x: { type: 'COUNTER' }, y: { type: 'GAUGE' } } });
     await expect(c.record({ x: 1 }, T0 + 5000)).rejects.toMatchObject({ code: 'PB_ERR_RRD_INVALID' });
     await expect(c.record({ x: 2 }, T0 + 10_000)).rejects.toMatchObject({ code: 'PB_ERR_RRD_INVALID' });
     expect(c.stats()[0]).toMatchObject({ written: 0, errors: 2 });
     expect(readFileSync(path).equals(before)).toBe(true);
+    await c.close();
 
     const steps = collector({ path: 'a.rrd', interval: 10, fields: { x: { type: 'GAUGE' } } });
     await expect(steps.record({ x: 1 }, T0 + 5000)).rejects.toMatchObject({ code: 'PB_ERR_RRD_INVALID' });
+    await steps.close();
     const rra = collector({ path: 'a.rrd', interval: 5, fields: { x: { type: 'GAUGE' } }, archives: ['AVERAGE 0.5 1 10'] });
     await expect(rra.record({ x: 1 }, T0 + 5000)).rejects.toMatchObject({ code: 'PB_ERR_RRD_INVALID' });
+    expect(readFileSync(path).equals(before)).toBe(true);
   });
 
   it('drops a sample whose time is not after the last update, with a debug line, and keeps going', async () => {
@@ -178,7 +183,7 @@ describe('timeseries collect: writing samples', () => {
 });
 
 describe('timeseries collect: rrdtool as the reference', () => {
-  it.runIf(rrdtoolAvailable())('fetches what rrdtool fetches after the same create and updates', async () => {
+  it.runIf(requireRrdtool('the collect-vs-rrdtool test'))('fetches what rrdtool fetches after the same create and updates', async () => {
     const archives = ['AVERAGE 0.5 1 100', 'MAX 0.5 4 20'];
     const c = collector({
       path: 'ref.rrd',
@@ -269,7 +274,9 @@ describe('timeseries collect: attached to a RunThread', () => {
 
   it('makes a file that does not match the declaration fail the first tick, so start() rejects', async () => {
     const clock = new FakeClock(T0);
-    await collector({ path: 'm.rrd', interval: 5, fields: { a: { type: 'GAUGE' } } }, clock).record({ a: 1 }, T0 - 60_000);
+    const first = collector({ path: 'm.rrd', interval: 5, fields: { a: { type: 'GAUGE' } } }, clock);
+    await first.record({ a: 1 }, T0 - 60_000);
+    await first.close();
     const c = collector({ path: 'm.rrd', interval: 5, fields: { b: { type: 'GAUGE' } } }, clock);
     const set = new RunThreadSet({ clock, logger: silentLogger, hooks: () => ({ onTick: (o, t) => c.record(o.returned ?? {}, t) }) });
     await expect(set.start(tickSpec(() => Promise.resolve(outcome({ b: 1 }))))).rejects.toMatchObject({ code: 'PB_ERR_RRD_INVALID' });
@@ -345,7 +352,7 @@ describe('timeseries collect: configuration', () => {
     expect(err).toMatchObject({ code, location: { keyPath } });
   });
 
-  it('resolves defaults and accepts the archive spellings', () => {
+  it('resolves defaults and accepts the archive spellings', async () => {
     const c = collector({
       path: 'x.rrd',
       interval: '30s',
@@ -362,6 +369,7 @@ describe('timeseries collect: configuration', () => {
       ],
       archivesGiven: true,
     });
+    await c.close();
     expect(collector(base).config.fields[0]?.heartbeat).toBe(10);
   });
 });

@@ -1,11 +1,11 @@
 /**
  * procblock's RRD file format, version 1 (documented in docs/rrd-format.md). Little-endian.
  *
- *   header (immutable, CRC-checked) | state slot A | state slot B | archive rows | journal
+ *   header (immutable, CRC-checked) | state slot A | state slot B | archive rows | log
  *
- * This module only encodes and decodes; `rrd-file.ts` decides what is written when.
+ * This module encodes and decodes the header and state slots (log records: `log-record.ts`);
+ * `rrd-file.ts` decides what is written when.
  */
-import { endianness } from 'node:os';
 import { crc32 } from '../../core/crc32.js';
 import { InputError } from '../../core/errors.js';
 import { CFS, DS_TYPES, resolveDefinition, type ResolvedDefinition } from './definition.js';
@@ -14,12 +14,10 @@ import { lastDsText, type RrdState } from './state.js';
 export const MAGIC = Buffer.from('PBRRD\0\r\n', 'latin1');
 export const FORMAT_VERSION = 1;
 const STATE_MAGIC = 0x54534250; // "PBST"
-const JOURNAL_MAGIC = 0x524a4250; // "PBJR"
 const DS_ENTRY = 48;
 const RRA_ENTRY = 24;
 const DS_STATE = 48;
 const CDP_STATE = 32;
-const LE = endianness() === 'LE';
 
 export interface Layout {
   readonly headerLen: number;
@@ -187,81 +185,3 @@ export function decodeState(def: ResolvedDefinition, b: Buffer, o: number, slotL
   return b.readDoubleLE(o + 8);
 }
 
-/** Little-endian bytes of `a[from, to)` (a view when the machine is little-endian). */
-export function f64Bytes(a: Float64Array, from: number, to: number): Buffer {
-  if (LE) return Buffer.from(a.buffer, a.byteOffset + from * 8, (to - from) * 8);
-  const b = Buffer.alloc((to - from) * 8);
-  for (let i = from; i < to; i++) b.writeDoubleLE(a[i]!, (i - from) * 8);
-  return b;
-}
-
-export function readF64(b: Buffer, o: number, into: Float64Array, from: number, count: number): void {
-  if (LE) {
-    const bytes = new Uint8Array(into.buffer, into.byteOffset + from * 8, count * 8);
-    bytes.set(b.subarray(o, o + count * 8));
-    return;
-  }
-  for (let i = 0; i < count; i++) into[from + i] = b.readDoubleLE(o + i * 8);
-}
-
-/** One contiguous run of rows of one archive. */
-export interface Segment {
-  rra: number;
-  startRow: number;
-  rowCount: number;
-}
-
-export function encodeJournal(def: ResolvedDefinition, layout: Layout, st: RrdState, seq: number, segs: readonly Segment[]): Buffer {
-  const nd = def.ds.length;
-  let len = 16 + layout.slotLen + 8;
-  for (const s of segs) len += 16 + s.rowCount * nd * 8;
-  len += 8;
-  const b = Buffer.alloc(len);
-  b.writeUInt32LE(JOURNAL_MAGIC, 0);
-  b.writeUInt32LE(len, 4);
-  b.writeDoubleLE(seq, 8);
-  encodeState(def, st, seq, b, 16, layout.slotLen);
-  let p = 16 + layout.slotLen;
-  b.writeUInt32LE(segs.length, p);
-  p += 8;
-  for (const s of segs) {
-    b.writeUInt32LE(s.rra, p);
-    b.writeUInt32LE(s.startRow, p + 4);
-    b.writeUInt32LE(s.rowCount, p + 8);
-    p += 16;
-    f64Bytes(st.data[s.rra]!, s.startRow * nd, (s.startRow + s.rowCount) * nd).copy(b, p);
-    p += s.rowCount * nd * 8;
-  }
-  b.writeUInt32LE(crc32(b.subarray(0, p)), p);
-  return b;
-}
-
-export interface DecodedJournal {
-  seq: number;
-  /** Bytes of the whole record. */
-  length: number;
-  /** Offset of the state image inside the file buffer. */
-  stateOffset: number;
-  segments: { seg: Segment; offset: number }[];
-}
-
-/** The journal record at `o`, or undefined when absent, torn or corrupt. */
-export function decodeJournal(def: ResolvedDefinition, layout: Layout, b: Buffer, o: number): DecodedJournal | undefined {
-  if (o + 16 > b.length || b.readUInt32LE(o) !== JOURNAL_MAGIC) return undefined;
-  const len = b.readUInt32LE(o + 4);
-  if (len < 16 + layout.slotLen + 16 || o + len > b.length) return undefined;
-  if (b.readUInt32LE(o + len - 8) !== crc32(b.subarray(o, o + len - 8))) return undefined;
-  const nd = def.ds.length;
-  let p = o + 16 + layout.slotLen;
-  const n = b.readUInt32LE(p);
-  p += 8;
-  const segments: DecodedJournal['segments'] = [];
-  for (let i = 0; i < n; i++) {
-    const seg = { rra: b.readUInt32LE(p), startRow: b.readUInt32LE(p + 4), rowCount: b.readUInt32LE(p + 8) };
-    const r = def.rra[seg.rra];
-    if (!r || seg.startRow + seg.rowCount > r.rows) return undefined;
-    segments.push({ seg, offset: p + 16 });
-    p += 16 + seg.rowCount * nd * 8;
-  }
-  return { seq: b.readDoubleLE(o + 8), length: len, stateOffset: o + 16, segments };
-}

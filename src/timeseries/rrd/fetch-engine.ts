@@ -1,4 +1,4 @@
-/** rrdtool 1.7's archive choice and row extraction (rrd_fetch.c `rrd_fetch_fn`), as a pure function. */
+/** rrdtool 1.7's archive choice and row extraction (rrd_fetch.c `rrd_fetch_fn`); rows come from `readAged`. */
 import { InputError } from '../../core/errors.js';
 import type { ResolvedDefinition } from './definition.js';
 import type { RrdState } from './state.js';
@@ -39,7 +39,10 @@ export function chooseArchive(def: ResolvedDefinition, lastUp: number, opts: { c
   return bestFull >= 0 ? bestFull : bestPart;
 }
 
-export function fetchRows(def: ResolvedDefinition, st: RrdState, opts: FetchOptions, path: string): FetchResult {
+/** Rows `fromAge…fromAge+count` of archive `rra` by age (0 = oldest), `dsCount` values each. */
+export type AgedRowReader = (rra: number, fromAge: number, count: number) => Float64Array;
+
+export function fetchRows(def: ResolvedDefinition, st: RrdState, opts: FetchOptions, path: string, readAged: AgedRowReader): FetchResult {
   const start0 = Math.floor(opts.start);
   const end0 = Math.floor(opts.end);
   const resolution = opts.resolution === undefined ? 1 : Math.floor(opts.resolution);
@@ -70,13 +73,15 @@ export function fetchRows(def: ResolvedDefinition, st: RrdState, opts: FetchOpti
   const rraEnd = st.lastUp - (st.lastUp % step);
   const rraStart = rraEnd - step * (rra.rows - 1);
   const startOffset = Math.trunc((start + step - rraStart) / step);
-  const data = st.data[chosen]!;
-  const cur = st.curRow[chosen]!;
-  for (let k = 0; k < rows; k++) {
-    const i = startOffset + k;
-    if (i < 0 || i >= rra.rows) continue;
-    const row = (cur + 1 + i) % rra.rows;
-    for (let d = 0; d < nd; d++) columns[d]![k] = data[row * nd + d]!;
+  // Rows by age: 0 is the oldest row of the archive, rra.rows − 1 the newest.
+  const from = Math.max(0, startOffset);
+  const to = Math.min(rra.rows, startOffset + rows);
+  if (to > from) {
+    const block = readAged(chosen, from, to - from);
+    for (let i = from; i < to; i++) {
+      const k = i - startOffset;
+      for (let d = 0; d < nd; d++) columns[d]![k] = block[(i - from) * nd + d]!;
+    }
   }
   return { start, end, step, dsNames: def.ds.map((d) => d.name), rows, columns };
 }

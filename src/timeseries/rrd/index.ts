@@ -18,5 +18,6 @@ export type {
   RrdValue,
 } from './types.js';
 export { RrdFile } from './rrd-file.js';
+export { lockRrdFile, type RrdLock } from './file-lock.js';
 export { exportXml, importXml } from './xml.js';
 export { defaultArchives } from './default-archives.js';

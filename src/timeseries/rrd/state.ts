@@ -4,8 +4,9 @@ import type { ResolvedDefinition } from './definition.js';
 export const LAST_DS_LEN = 29;
 
 /**
- * Everything an update changes: rrdtool's live head, pdp_prep, cdp_prep, rra_ptr and the rows.
- * Index of cdp arrays: rra * dsCount + ds; of data[rra]: row * dsCount + ds.
+ * What an update changes besides the rows: rrdtool's live head, pdp_prep, cdp_prep and rra_ptr.
+ * A few hundred bytes per file; the rows stay on disk (see rrd-file.ts). Index of the cdp
+ * arrays: rra * dsCount + ds.
  */
 export interface RrdState {
   lastUp: number;
@@ -23,33 +24,44 @@ export interface RrdState {
   cdpPrimary: Float64Array;
   cdpSecondary: Float64Array;
   curRow: Uint32Array;
-  data: Float64Array[];
 }
 
-/** The state `rrdtool create --start start` writes (rrd_create.c), cur_row = last row. */
 /** last_ds of DS `i` as rrdtool prints it. */
 export function lastDsText(st: RrdState, i: number): string {
   return st.lastDs[i] ?? String(st.lastDsNum[i]);
 }
 
-export function initialState(def: ResolvedDefinition, start: number): RrdState {
+/** A state of the right shape, all zeros (to be filled from a slot image): one allocation. */
+export function blankState(def: ResolvedDefinition): RrdState {
   const nd = def.ds.length;
   const nr = def.rra.length;
-  const unkn = start % def.step;
-  const st: RrdState = {
-    lastUp: start,
+  const f = new Float64Array(3 * nd + 4 * nr * nd);
+  let o = 0;
+  const take = (n: number): Float64Array => f.subarray(o, (o += n));
+  return {
+    lastUp: 0,
     lastUpUsec: 0,
-    lastDs: def.ds.map(() => 'U'),
-    lastDsNum: new Float64Array(nd),
-    pdpVal: new Float64Array(nd).fill(NaN),
-    pdpUnknSec: new Float64Array(nd).fill(unkn),
-    cdpVal: new Float64Array(nr * nd).fill(NaN),
-    cdpUnkn: new Float64Array(nr * nd),
-    cdpPrimary: new Float64Array(nr * nd),
-    cdpSecondary: new Float64Array(nr * nd),
+    lastDs: new Array<string | undefined>(nd).fill('U'),
+    lastDsNum: take(nd),
+    pdpVal: take(nd),
+    pdpUnknSec: take(nd),
+    cdpVal: take(nr * nd),
+    cdpUnkn: take(nr * nd),
+    cdpPrimary: take(nr * nd),
+    cdpSecondary: take(nr * nd),
     curRow: new Uint32Array(nr),
-    data: def.rra.map((r) => new Float64Array(r.rows * nd).fill(NaN)),
   };
+}
+
+/** The state `rrdtool create --start start` writes (rrd_create.c), cur_row = last row; every row is NaN. */
+export function initialState(def: ResolvedDefinition, start: number): RrdState {
+  const nd = def.ds.length;
+  const unkn = start % def.step;
+  const st = blankState(def);
+  st.lastUp = start;
+  st.pdpVal.fill(NaN);
+  st.pdpUnknSec.fill(unkn);
+  st.cdpVal.fill(NaN);
   def.rra.forEach((r, i) => {
     st.curRow[i] = r.rows - 1;
     // PDPs already past in the current CDP at creation count as unknown.

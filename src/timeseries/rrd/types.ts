@@ -1,4 +1,5 @@
 import type { Clock } from '../../core/clock.js';
+import type { RrdLock } from './file-lock.js';
 
 /**
  * Public types of procblock's round-robin store. Semantics are rrdtool 1.7's (see docs/rrd-format.md).
@@ -101,11 +102,23 @@ export interface RrdInfo {
   headerSize: number;
 }
 
+/** @internal The writes, in order: an update's log record; a checkpoint's rows in place, then its slot. */
+export type WritePoint = 'record' | 'rows' | 'slot';
+
 export interface OpenOptions {
   /** Clock for `time: 'now'` and the default create start (default: the system clock). */
   clock?: Clock | undefined;
-  /** @internal Log bytes that trigger a checkpoint (default 1 MiB); tests make it small. */
+  /**
+   * The writer lock (`<file>.lock`): `true` takes it at open (PB_ERR_RRD_LOCKED when another
+   * writer holds it) and releases it at close; a lock from `lockRrdFile(path)` is written under
+   * and stays the caller's to release (cheap repeated open/update/close). Default: taken by the
+   * first `update()`, released at close; handles that only read never take it.
+   */
+  lock?: boolean | RrdLock | undefined;
+  /** @internal Log bytes that trigger a checkpoint (default 64 KiB); tests make it small. */
   logLimitBytes?: number | undefined;
+  /** @internal Called after each write of an update (the crash test pauses the writer there). */
+  writeHook?: ((point: WritePoint) => void) | undefined;
 }
 
 export interface CreateOptions extends OpenOptions {

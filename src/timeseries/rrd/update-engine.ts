@@ -6,6 +6,7 @@
 import type { ResolvedDefinition } from './definition.js';
 import { rrdDiff, safeCounterDiff, type EngineValues } from './sample-values.js';
 import { LAST_DS_LEN, type RrdState } from './state.js';
+import type { WrittenRows } from './written-rows.js';
 
 const WRAP32 = 4294967295; // rrdtool 1.7 adds 2^32-1 (sic) on a negative counter delta
 const WRAP64 = 18446744069414584320; // then 2^64-2^32
@@ -29,10 +30,10 @@ export class UpdateEngine {
   }
 
   /**
-   * Apply one reading at `sec`+`usec` (already checked to be after the last update).
-   * `written[rra]` is increased by the number of rows written.
+   * Apply one reading at `sec`+`usec` (already checked to be after the last update). The rows
+   * it writes go to `written` (the caller puts them in the file).
    */
-  apply(st: RrdState, sec: number, usec: number, vals: EngineValues, at: number, written: number[]): void {
+  apply(st: RrdState, sec: number, usec: number, vals: EngineValues, at: number, written: WrittenRows): void {
     const def = this.def;
     const step = def.step;
     const pdpNew = this.pdpNew;
@@ -290,22 +291,19 @@ export class UpdateEngine {
     }
   }
 
-  private writeToRras(st: RrdState, written: number[]): void {
+  private writeToRras(st: RrdState, written: WrittenRows): void {
     const { rra, ds } = this.def;
     const nd = ds.length;
     for (let r = 0; r < rra.length; r++) {
       const cnt = this.stepCnt[r]!;
       if (cnt === 0) continue;
       const rows = rra[r]!.rows;
-      const data = st.data[r]!;
       let row = st.curRow[r]!;
       for (let k = 0; k < cnt; k++) {
         row = row + 1 >= rows ? 0 : row + 1;
-        const src = k === 0 ? st.cdpPrimary : st.cdpSecondary;
-        for (let i = 0; i < nd; i++) data[row * nd + i] = src[r * nd + i]!;
+        written.push(r, k === 0 ? st.cdpPrimary : st.cdpSecondary, r * nd);
       }
       st.curRow[r] = row;
-      written[r] = (written[r] ?? 0) + cnt;
     }
   }
 }

@@ -23,7 +23,7 @@ function stamp(t: number): string {
 
 export function exportXml(file: RrdFile): string {
   const def = file.definition;
-  const st = file.state;
+  const { state: st, archives } = file.snapshot();
   const nd = def.ds.length;
   const out: string[] = [
     '<?xml version="1.0" encoding="utf-8"?>',
@@ -70,12 +70,11 @@ export function exportXml(file: RrdFile): string {
     out.push('\t\t</cdp_prep>', '\t\t<database>');
     const span = r.steps * def.step;
     const newest = st.lastUp - (st.lastUp % span);
-    const data = st.data[ri]!;
+    const data = archives[ri]!;
     for (let k = 0; k < r.rows; k++) {
-      const row = (st.curRow[ri]! + 1 + k) % r.rows;
       const t = newest - (r.rows - 1 - k) * span;
       const vs: string[] = [];
-      for (let i = 0; i < nd; i++) vs.push(`<v>${num(data[row * nd + i]!)}</v>`);
+      for (let i = 0; i < nd; i++) vs.push(`<v>${num(data[k * nd + i]!)}</v>`);
       out.push(`\t\t\t<!-- ${stamp(t)} / ${t} --> <row>${vs.join('')}</row>`);
     }
     out.push('\t\t</database>', '\t</rra>');
@@ -135,6 +134,7 @@ export function importXml(xml: string, path: string, opts: ImportOptions = {}): 
     if (!Number.isInteger(lastUp) || lastUp < 0) throw bad(path, `bad <lastupdate> ${String(rrd.lastupdate)}`);
     const st = initialState(def, lastUp);
     const nd = def.ds.length;
+    const archives = def.rra.map((r) => new Float64Array(r.rows * nd).fill(NaN));
     dsX.forEach((d, i) => {
       st.lastDs[i] = String(d.last_ds ?? 'U').trim() || 'U';
       st.pdpVal[i] = parseNum(d.value);
@@ -151,7 +151,7 @@ export function importXml(xml: string, path: string, opts: ImportOptions = {}): 
         st.cdpUnkn[c] = Number(String(p.unknown_datapoints ?? '0').trim());
       });
       const rows = asArray(((r.database ?? {}) as Record<string, unknown>).row as Record<string, unknown>[]);
-      const data = st.data[ri]!;
+      const data = archives[ri]!;
       rows.forEach((row, k) => {
         const vs = asArray(row.v as unknown[]);
         if (vs.length !== nd) throw bad(path, `rra[${ri}] row ${k} has ${vs.length} values for ${nd} data sources`);
@@ -160,7 +160,7 @@ export function importXml(xml: string, path: string, opts: ImportOptions = {}): 
       // Rows are dumped oldest first, so the newest is the last one.
       st.curRow[ri] = def.rra[ri]!.rows - 1;
     });
-    return Promise.resolve(RrdFile.write(path, def, st, opts));
+    return Promise.resolve(RrdFile.write(path, def, st, (r) => archives[r]!, opts));
   } catch (e) {
     return Promise.reject(e);
   }

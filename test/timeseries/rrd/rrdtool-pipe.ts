@@ -1,10 +1,6 @@
 /** Drives the real `rrdtool -` (pipe mode): one process, commands answered in order. */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { requireSystemTool, systemToolAvailable } from '../../helpers/system-tool.js';
-
-export function rrdtoolAvailable(): boolean {
-  return systemToolAvailable('rrdtool', ['--version']);
-}
+import { requireSystemTool } from '../../helpers/system-tool.js';
 
 /** In CI a missing rrdtool must fail the suite, elsewhere it skips with a message. */
 export function requireRrdtool(purpose = 'the RRD differential tests'): boolean {
