@@ -52,6 +52,7 @@ export class BlockWatcher {
       ignored: (p: string) => this.ignores(p),
     });
     this.chokidar.on('all', (event, p) => this.onEvent(event, p));
+    this.chokidar.on('raw', (event, name, details) => this.onRaw(event, name, details));
     this.chokidar.on('error', (e) => options.logger.warn(`file watcher: ${(e as Error).message}`));
   }
 
@@ -114,6 +115,19 @@ export class BlockWatcher {
     this.changed.add(abs);
     this.options.logger.debug(`file ${event}: ${abs}`);
     this.debouncer.poke();
+  }
+
+  /**
+   * A file written in place is reported by its folder's watch as well as its own. chokidar keeps
+   * the file's own watch on the inode it saw, so after a delete-and-recreate (the new inode) it
+   * misses in-place writes until something re-reads the folder; the folder's `change` is
+   * counted here too (both land in the same debounced burst).
+   */
+  private onRaw(event: string, name: string, details: unknown): void {
+    if (event !== 'change' || this.closing) return;
+    const watched = (details as { watchedPath?: unknown } | undefined)?.watchedPath;
+    if (typeof watched !== 'string' || !this.dirs.has(path.resolve(watched))) return;
+    this.onEvent('change', path.join(watched, name));
   }
 
   private flush(): void {
