@@ -2,7 +2,7 @@
 // RunThread benchmarks (SPEC §3.2), ours and the peer measured in the same run.
 //
 //   npm run build && node bench/schedule.bench.mjs [--duration S] [--load-duration S] [--jobs N]
-//                                                  [--part a|b|all] [--rss-cap MB]
+//                                                  [--part a|b|c|all] [--rss-cap MB] [--ticks N]
 //
 // (a) interval accuracy at 1 s for `--duration` seconds (default 20; the required long run is
 //     `--duration 600`): one RunThread and one plain `setInterval`, side by side in this process.
@@ -17,8 +17,20 @@
 //         reported as such, so a worker storm cannot take the shared machine down;
 //       - scheduler only: RunThreadSet with a no-op tick function vs 1000 plain setIntervals.
 //     Lateness = when the job's code started (inside the worker for ours-script and Bree) − its
-//     ideal time; the first `--warmup` seconds (default 5) after start-up are not measured.
+//     ideal time: for ours the slot `start + k·interval` the RunThread ran; for Bree the firing
+//     of its interval timer that started the run, `first run + k·1000` (not modulo 1 s, so a run
+//     that starts seconds late counts seconds). The first `--warmup` seconds (default 5) after
+//     start-up are not measured.
 //     CPU = process.cpuUsage() (all threads) as % of one core; RSS = the peak while measuring.
+// (c) per-tick cost against the size of the block: a block whose `run` list holds 10 `cache:`
+//     script items and one holding 1,000 are processed by the real engine in one process (one
+//     real script runner, one RunThreadSet); then `--ticks` (default 4000) ticks per side are run
+//     one at a time, round-robin over each block's threads, by calling each thread's own tick
+//     function (the one its timer calls) — the same no-op `.mjs` script, the same number of
+//     ticks, in alternating batches of 250 so both sides see the same machine load and heap.
+//     Figure: CPU time per tick (process.cpuUsage(): main thread + worker), median of 3
+//     processes. A tick of the 1,000-thread block should cost what one of the 10-thread block
+//     costs: it sends only its own pipe data and a reference to the run list the worker keeps.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +47,7 @@ const { values: opt } = parseArgs({
     jobs: { type: 'string', default: '1000' },
     part: { type: 'string', default: 'all' },
     'rss-cap': { type: 'string', default: '3000' },
+    ticks: { type: 'string', default: '4000' },
     child: { type: 'string' },
     dir: { type: 'string' },
   },
@@ -44,6 +57,7 @@ const LOAD_S = Number(opt['load-duration']);
 const WARMUP_S = Number(opt.warmup);
 const JOBS = Number(opt.jobs);
 const RSS_CAP_MB = Number(opt['rss-cap']);
+const TICKS = Number(opt.ticks);
 const INTERVAL_MS = 1000;
 
 const now = () => performance.timeOrigin + performance.now();
@@ -97,12 +111,6 @@ class Window {
     };
   }
 }
-
-/** Lateness against a 1 s grid anchored at t0 (phase lateness, for jobs whose ideal time we do not get). */
-const gridLateness = (t, t0) => {
-  const k = Math.floor((t - t0) / INTERVAL_MS);
-  return t - (t0 + k * INTERVAL_MS);
-};
 
 // ------------------------------------------------------------------------------------------------
 // Children: one load run each, result as one JSON line on stdout.
@@ -226,7 +234,12 @@ async function childBree(dir) {
   const all = new Window();
   let steady = new Window();
   const quiet = { info() {}, warn() {}, error() {}, log() {} };
-  const firstRun = new Map();
+  // Ideal times, as for ours: with `timeout: 0` + `interval: 1000` Bree runs a job once at start
+  // and then from a setInterval created at that moment, so firing k of job j is due at
+  // first_j + k·1000. Every firing calls bree.run(name) (also those Bree skips because the job's
+  // previous worker is still alive); a firing that starts a worker fixes that run's ideal time.
+  const firings = new Map();
+  const idealOfRun = new Map();
   let stoppedForRss = false;
   const bree = new Bree({
     root: false,
@@ -234,7 +247,7 @@ async function childBree(dir) {
     jobs: Array.from({ length: JOBS }, (_, i) => ({ name: `j${i}`, path: join(dir, 'bree-job.mjs'), interval: INTERVAL_MS, timeout: 0 })),
     workerMessageHandler: ({ name, message }) => {
       if (typeof message !== 'object' || message === null) return;
-      const late = gridLateness(message.t, firstRun.get(name));
+      const late = message.t - idealOfRun.get(name);
       for (const w of [all, steady]) {
         if (!w.open) continue;
         w.runs++;
@@ -245,9 +258,15 @@ async function childBree(dir) {
       for (const w of [all, steady]) if (w.open) w.errors++;
     },
   });
-  bree.on('worker created', (name) => {
-    if (!firstRun.has(name)) firstRun.set(name, now());
-  });
+  const run = bree.run.bind(bree);
+  bree.run = (name) => {
+    const t = now();
+    const f = firings.get(name) ?? { first: t, k: 0 };
+    if (!firings.has(name)) firings.set(name, f);
+    else f.k++;
+    if (!bree.workers.has(name)) idealOfRun.set(name, f.first + f.k * INTERVAL_MS);
+    return run(name);
+  };
   let peakWorkers = 0;
   const guard = setInterval(() => {
     peakWorkers = Math.max(peakWorkers, bree.workers.size);
@@ -259,22 +278,65 @@ async function childBree(dir) {
   if (!stoppedForRss) steady.start();
   while (!stoppedForRss && now() - steady.t0 < LOAD_S * 1000) await sleepMs(100);
   clearInterval(guard);
-  const extra = { stoppedForRss, peakWorkers, startedJobs: firstRun.size };
+  const skippedFirings = [...firings.values()].reduce((a, f) => a + f.k + 1, 0) - all.runs;
+  const extra = { stoppedForRss, peakWorkers, startedJobs: firings.size, firings: skippedFirings + all.runs, runsStarted: all.runs };
   // Bree's stop() waits for every worker without a deadline; the parent only needs the numbers.
   return stoppedForRss ? all.finish({ ...extra, window: 'from start until the RSS cap' }) : steady.finish({ ...extra, window: 'steady' });
 }
 
+async function childTickCost(dir) {
+  const { processMapping } = await import('../dist/engine/index.js');
+  const { createScriptRunner, createShellRunner } = await import('../dist/exec/index.js');
+  const { createMemoryUnidist } = await import('../dist/unidist/index.js');
+  const { RunThreadSet } = await import('../dist/schedule/index.js');
+  const { systemClock } = await import('../dist/core/clock.js');
+  const { silentLogger } = await import('../dist/core/logger.js');
+  const unidist = await createMemoryUnidist({});
+  const scripts = createScriptRunner({ unidist, logger: silentLogger, cacheDir: false, maxThreads: 1 });
+  const shell = createShellRunner();
+  const specs = { small: [], large: [] };
+  let filling = 'small';
+  // An interval of an hour: no timer fires while measuring; the ticks are driven below.
+  const set = new RunThreadSet({ clock: systemClock, logger: silentLogger, unrefTimers: true, hooks: (spec) => void specs[filling].push(spec) });
+  const services = { scripts, shell, unidist, logger: silentLogger, clock: systemClock, runThreads: set, env: {} };
+  for (const [side, n] of [['small', 10], ['large', 1000]]) {
+    filling = side;
+    const run = Array.from({ length: n }, (_, i) => ({ script: 'noop.mjs', cache: 3600, thread_id: `${side}${i}` }));
+    await processMapping({ 'set host': 'db1.example.com', run }, { services, file: join(dir, `${side}.yaml`) });
+  }
+  const signal = new AbortController().signal;
+  const batch = async (list, count, offset) => {
+    for (let i = 0; i < count; i++) await list[((offset + i) * 7919) % list.length].tick(signal, Date.now());
+  };
+  for (const side of ['small', 'large']) await batch(specs[side], 2000, 0); // warm-up
+  // Alternating batches in one process: both sides see the same machine load and the same heap.
+  const cpu = { small: 0, large: 0 };
+  const BATCH = 250;
+  for (let done = 0; done < TICKS; done += BATCH) {
+    for (const side of done % (2 * BATCH) === 0 ? ['small', 'large'] : ['large', 'small']) {
+      const c0 = process.cpuUsage();
+      await batch(specs[side], BATCH, done);
+      const c = process.cpuUsage(c0);
+      cpu[side] += c.user + c.system;
+    }
+  }
+  await set.stopAll(1000);
+  await scripts.close(1000);
+  await shell.close();
+  return { ticks: TICKS, smallCpuUsPerTick: cpu.small / TICKS, largeCpuUsPerTick: cpu.large / TICKS };
+}
+
 async function runChild(kind, dir) {
-  const fns = { 'ours-script': childOursScript, 'ours-fn': childOursFn, setinterval: childSetInterval, bree: childBree };
+  const fns = { 'ours-script': childOursScript, 'ours-fn': childOursFn, setinterval: childSetInterval, bree: childBree, 'tick-cost': childTickCost };
   const r = await fns[kind](dir);
   process.stdout.write(`${JSON.stringify(r)}\n`);
   process.exit(0);
 }
 
-function spawnChild(kind, dir) {
+function spawnChild(kind, dir, extra = []) {
   return new Promise((resolve) => {
     const self = fileURLToPath(import.meta.url);
-    const args = [self, '--child', kind, '--dir', dir, '--jobs', String(JOBS), '--load-duration', String(LOAD_S), '--warmup', String(WARMUP_S), '--rss-cap', String(RSS_CAP_MB)];
+    const args = [self, '--child', kind, '--dir', dir, '--jobs', String(JOBS), '--load-duration', String(LOAD_S), '--warmup', String(WARMUP_S), '--rss-cap', String(RSS_CAP_MB), '--ticks', String(TICKS), ...extra];
     const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     p.stdout.on('data', (d) => (out += d));
@@ -364,8 +426,27 @@ async function partB() {
   }
 }
 
+// ------------------------------------------------------------------------------------------------
+// (c) per-tick cost: 10 vs 1,000 RunThreads in one block.
+
+async function partC() {
+  const dir = mkdtempSync(join(tmpdir(), 'pb-schedule-bench-'));
+  writeFileSync(join(dir, 'noop.mjs'), 'export async function processBlock() {\n  return { t: performance.timeOrigin + performance.now() };\n}\n');
+  try {
+    const runs = [];
+    for (let round = 0; round < 3; round++) runs.push(await spawnChild('tick-cost', dir));
+    const median = (k) => pct(runs.map((r) => r[k]), 50);
+    console.log(`# (c) per-tick cost: ${TICKS} ticks per side of a no-op .mjs script, one at a time, in a block of 1,000 vs one of 10 cache: items, alternating batches of 250 in one process (median of 3 processes)`);
+    line('per-tick CPU, 1,000-thread block vs 10-thread block', median('largeCpuUsPerTick'), '10 threads', median('smallCpuUsPerTick'), 'µs', '≤ 1.2×');
+    console.log(`# details: ${JSON.stringify(runs)}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 if (opt.child) await runChild(opt.child, opt.dir);
 else {
   if (opt.part === 'a' || opt.part === 'all') await partA();
   if (opt.part === 'b' || opt.part === 'all') await partB();
+  if (opt.part === 'c' || opt.part === 'all') await partC();
 }

@@ -1,7 +1,7 @@
 /**
  * Checks a schema cannot express (SPEC §2.6): every `if`/`elif` condition parses, `elif`/`else`
  * follow an `if`, referenced scripts exist (resolved against the file holding the reference),
- * `cache: true` comes with an `interval`. Walks the tree the way the engine will (`classifyKey`),
+ * `cache: true` comes with an `interval`, a shell RunThread has a `thread_id`. Walks the tree the way the engine will (`classifyKey`),
  * so custom-tag values, `set` values and lists are data and are not inspected.
  */
 import { statSync } from 'node:fs';
@@ -176,6 +176,9 @@ function checkRunList(list: unknown, at: Path, ctx: Ctx): void {
       push(ctx, 'PB_ERR_VALIDATION', [...itemPath, 'cache'], `'cache: true' needs 'interval: <seconds>' on the same item (or write 'cache: <seconds>')`);
     }
     const cached = item['cache'] !== undefined && item['cache'] !== null && item['cache'] !== false && item['cache'] !== 0;
+    if (item['shell'] !== undefined && cached && item['thread_id'] === undefined) {
+      push(ctx, 'PB_ERR_VALIDATION', [...itemPath, 'cache'], `a shell item with 'cache' runs as a RunThread and needs 'thread_id: <name>' on the same item (a command has no name to default to)`);
+    }
     for (const key of ['singleton', 'lock'] as const) {
       if (item[key] !== undefined && !cached) {
         push(ctx, 'PB_ERR_VALIDATION', [...itemPath, key], `'${key}' makes a RunThread cluster-safe, so it needs 'cache: <seconds>' on the same item`);

@@ -46,6 +46,7 @@ export const ERROR_CODES = {
   PB_ERR_WORKER_EXIT: 1,
   PB_ERR_SHELL_FAILED: 1,
   PB_ERR_SHELL_TIMEOUT: 1,
+  PB_ERR_SHELL_PARSE: 1, // `parse: json|kv` on a shell item could not read its output
   PB_ERR_RETURN_TAG_MISSING: 1,
   PB_ERR_LOCK_TIMEOUT: 1,
   PB_ERR_LOCK_NOT_HELD: 1,

@@ -1,8 +1,8 @@
 /**
- * Executing a run list (SPEC §3): items in order — `script` (with `cache:` an interval
- * RunThread), `shell`, `set: {k: v}`, `cd: dir`. The abort signal is checked before each item.
- * A script item's options may hold `%(name)s` placeholders, filled from pipe data as it starts
- * (run-items/item-placeholders.ts).
+ * Executing a run list (SPEC §3): items in order — `script` and `shell` (each, with `cache:`,
+ * an interval RunThread), `set: {k: v}`, `cd: dir`. The abort signal is checked before each item.
+ * A script or shell item's options may hold `%(name)s` placeholders, filled from pipe data as it
+ * starts (run-items/item-placeholders.ts; never the script path or the command).
  */
 import path from 'node:path';
 import type { KeyPath } from '../config/types.js';
@@ -64,15 +64,15 @@ async function runItem(item: unknown, itemPath: KeyPath, state: RunListState): P
     );
   }
   switch (kinds[0]) {
-    case 'script': {
+    case 'script':
+    case 'shell': {
       const filled = fillItemPlaceholders(item, itemPath, state);
       const interval = cacheInterval(filled, itemPath, state);
-      if (interval === undefined) await runScriptItem(filled, itemPath, state);
-      else await runCachedItem(filled, itemPath, state, interval);
+      if (interval !== undefined) await runCachedItem(kinds[0], filled, itemPath, state, interval);
+      else if (kinds[0] === 'script') await runScriptItem(filled, itemPath, state);
+      else await runShellItem(filled, itemPath, state);
       return;
     }
-    case 'shell':
-      return runShellItem(item, itemPath, state);
     case 'set': {
       const values = item.set;
       if (!isPlainObject(values)) throw invalidBlock(block, [...itemPath, 'set'], `set takes a mapping of name: value, got ${JSON.stringify(values)}`);

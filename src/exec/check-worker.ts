@@ -24,7 +24,7 @@ const loader = new ScriptLoader(init.tsHooks);
 for (const script of init.scripts) {
   post({ type: 'start', script });
   try {
-    await loader.load(script);
+    await loader.load(script, 0);
     post({ type: 'ok', script });
   } catch (e) {
     if (e instanceof LoadFailure) post({ type: 'fail', script, failure: e.failure });

@@ -4,6 +4,7 @@
  * the unidist remote protocol shares (our messages carry the `pb` tag, theirs their own).
  */
 import type { ErrorCode } from '../core/errors.js';
+import type { KeptValue } from './kept-value.js';
 import type { TsHooksData } from './ts-hooks.js';
 import type { ScriptCall, ScriptOutcome } from './types.js';
 
@@ -19,8 +20,15 @@ export function workerChannelName(runnerId: string, threadId: number): string {
 }
 
 /** One script call as the worker receives it (structured-cloned): the call's data, no signal or timeout. */
-export type TaskPayload = Pick<ScriptCall, 'script' | 'pipeData' | 'block' | 'requestState' | 'inputData' | 'tag' | 'cwd' | 'env' | 'blockParent'> & {
+export type TaskPayload = Pick<ScriptCall, 'script' | 'pipeData' | 'requestState' | 'inputData' | 'tag' | 'cwd' | 'env'> & {
   readonly callId: number;
+  /** The script's reload generation (script-loader.ts): 0 until `reloadScripts` names it. */
+  readonly scriptGen: number;
+  /** The call's `block` and `blockParent`, sent once per worker when they can be kept (kept-value.ts). */
+  readonly block: KeptValue;
+  readonly blockParent: KeptValue;
+  /** Set by the runner: the worker forgets every value it keeps before this call's. */
+  keptReset: boolean;
   /** Set by the runner when the call's signal aborted before the task reached a worker. */
   aborted: boolean;
 };

@@ -3,6 +3,14 @@
  * when possible, see direct-load.ts) or the loader hooks (registered on first need: each
  * registration starts a loader thread), JavaScript natively. Load failures are described as data
  * with a procblock error code.
+ *
+ * A script is loaded once per worker and generation. The generation is the runner's: 0 until
+ * `ScriptRunner.reloadScripts` names the script, then a new number each time. A new generation
+ * loads the script again under a module URL that Node's module map has not seen: the transform
+ * cache file of the new content (content-keyed) for a directly imported script, else the
+ * script's URL with `?pbv=<generation>`, which the hooks pass on to its local imports, so a
+ * changed helper is loaded again too. (Node never unloads modules: each reload of such a
+ * script keeps its previous module graph in memory.)
  */
 import { existsSync } from 'node:fs';
 import { register } from 'node:module';
@@ -26,7 +34,7 @@ const NEEDS_HOOKS = new Set(['ERR_UNKNOWN_FILE_EXTENSION', 'ERR_MODULE_NOT_FOUND
 export class ScriptLoader {
   private readonly tsHooks: TsHooksData;
   private readonly tsCache: TransformCache;
-  private readonly handlers = new Map<string, ProcessBlock>();
+  private readonly handlers = new Map<string, { readonly fn: ProcessBlock; readonly gen: number }>();
   private hooksRegistered = false;
 
   constructor(tsHooks: TsHooksData) {
@@ -34,18 +42,19 @@ export class ScriptLoader {
     this.tsCache = new TransformCache(tsHooks);
   }
 
-  /** The cached handler, if the script was loaded before (the hot path: no promise). */
-  cached(script: string): ProcessBlock | undefined {
-    return this.handlers.get(script);
+  /** The cached handler, if generation `gen` of the script was loaded before (the hot path: no promise). */
+  cached(script: string, gen: number): ProcessBlock | undefined {
+    const h = this.handlers.get(script);
+    return h !== undefined && h.gen === gen ? h.fn : undefined;
   }
 
-  /** Load `script` and return its processBlock; throws LoadFailure. */
-  async load(script: string): Promise<ProcessBlock> {
-    const cached = this.handlers.get(script);
+  /** Load generation `gen` of `script` and return its processBlock; throws LoadFailure. */
+  async load(script: string, gen: number): Promise<ProcessBlock> {
+    const cached = this.cached(script, gen);
     if (cached) return cached;
     let mod: Record<string, unknown>;
     try {
-      mod = await this.importScript(script);
+      mod = await this.importScript(script, gen);
     } catch (e) {
       throw new LoadFailure(await describeLoadError(script, e));
     }
@@ -60,7 +69,7 @@ export class ScriptLoader {
         file: script,
       });
     }
-    this.handlers.set(script, fn as ProcessBlock);
+    this.handlers.set(script, { fn: fn as ProcessBlock, gen });
     return fn as ProcessBlock;
   }
 
@@ -73,16 +82,27 @@ export class ScriptLoader {
   /**
    * TypeScript: transform in this thread (cached on disk) and import the cache file directly when
    * it needs no resolution help; otherwise, and for JavaScript that turns out to import
-   * TypeScript, go through the loader hooks.
+   * TypeScript, go through the loader hooks. A reloaded JavaScript script goes through the hooks
+   * too, which give its local imports its generation.
    */
-  private async importScript(script: string): Promise<Record<string, unknown>> {
-    const url = pathToFileURL(script).href;
-    if (TS_FILE.test(script) && !this.hooksRegistered) {
-      const { code, file } = await this.tsCache.transformFile(script);
-      if (file !== undefined && canImportDirectly(code)) return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  private async importScript(script: string, gen: number): Promise<Record<string, unknown>> {
+    const url = versioned(pathToFileURL(script).href, gen);
+    if (TS_FILE.test(script)) {
+      if (!this.hooksRegistered) {
+        const { code, file } = await this.tsCache.transformFile(script);
+        if (file !== undefined && canImportDirectly(code)) {
+          try {
+            return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+          } catch (e) {
+            // Pruned by another process between our read and the import: load through the hooks.
+            if (!NEEDS_HOOKS.has(String((e as { code?: unknown } | null)?.code)) || existsSync(file)) throw e;
+          }
+        }
+      }
       this.ensureHooks();
       return (await import(url)) as Record<string, unknown>;
     }
+    if (gen > 0) this.ensureHooks();
     try {
       return (await import(url)) as Record<string, unknown>;
     } catch (e) {
@@ -90,9 +110,14 @@ export class ScriptLoader {
       if (this.hooksRegistered || typeof code !== 'string' || !NEEDS_HOOKS.has(code) || !existsSync(script)) throw e;
       this.ensureHooks();
       // A fresh URL: the failed attempt stays in the module map under the plain one.
-      return (await import(`${url}?hooks`)) as Record<string, unknown>;
+      return (await import(`${url}${url.includes('?') ? '&' : '?'}hooks`)) as Record<string, unknown>;
     }
   }
+}
+
+/** The module URL of generation `gen` of a script (see the module comment). */
+export function versioned(url: string, gen: number): string {
+  return gen === 0 ? url : `${url}?pbv=${gen}`;
 }
 
 export interface ErrorParts {

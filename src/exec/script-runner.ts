@@ -6,30 +6,36 @@
  * - The load balancer records which worker each call landed on, so a cooperative abort
  *   (call.signal, abortAll) goes only to that worker's channel, with no per-call message, and a
  *   timeout terminates that thread (`pool.threads`), after which piscina replaces it.
- * - Each worker gets a BroadcastChannel `procblock:<runnerId>:<threadId>`, opened here on
- *   piscina's `workerCreate` (before the worker gets a task) and served by the unidist remote
- *   host; the same channel carries abort requests and log records.
+ * - Each worker gets a BroadcastChannel `procblock:<runnerId>:<threadId>`, opened on piscina's
+ *   `workerCreate` (before the worker gets a task) and served by the unidist remote host; the
+ *   same channel carries abort requests and log records (worker-links.ts).
  * - Timeout (counted from dispatch): ctx.signal is aborted, then the worker thread is
  *   terminated and piscina replaces it → PB_ERR_SCRIPT_TIMEOUT. A worker that exits or crashes fails only the
  *   call it was running → PB_ERR_WORKER_EXIT; the pool keeps serving.
  * - Idle workers are unref'd by piscina and our channels are unref'd, so an idle runner never
  *   keeps the process alive.
+ * - A deeply frozen `block` or `blockParent` (the engine's run lists and the mappings holding
+ *   them) is sent to each worker once; later calls carry only its content key (kept-value.ts),
+ *   so a call's cost does not grow with the block.
+ * - `reloadScripts` gives scripts a new generation: each worker loads them afresh on its next
+ *   call of them (script-loader.ts).
  */
 import { availableParallelism } from 'node:os';
 import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BroadcastChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { systemClock, type Clock, type TimerHandle } from '../core/clock.js';
 import { InputError, ProcblockError, RuntimeFailure } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Unidist } from '../unidist/types.js';
-import { isChannelMessage, workerChannelName, type AbortMessage, type TaskPayload, type WorkerInit } from './protocol.js';
+import { keptValue, sendOnce } from './kept-value.js';
+import type { AbortMessage, TaskPayload, WorkerInit } from './protocol.js';
 import { failureToError } from './script-failure.js';
+import { ScriptGenerations } from './script-generations.js';
 import { tsHooksData } from './ts-hooks-data.js';
 import type { ScriptCall, ScriptOutcome, ScriptRunner } from './types.js';
-import { serveWorkerUnidist } from './unidist-host.js';
 import type { WorkerAnswer } from './worker.js';
+import { WorkerLinks, type WorkerLink } from './worker-links.js';
 
 export interface ScriptRunnerOptions {
   readonly unidist: Unidist;
@@ -51,19 +57,13 @@ export interface ScriptRunnerOptions {
 
 interface InFlight {
   readonly payload: TaskPayload;
+  /** The worker this call's payload told to keep values, and their keys. */
+  keptBy: WorkerLink | undefined;
+  keptKeys: string[];
   done: Promise<unknown>;
   threadId: number | undefined;
   /** Called by the load balancer when a worker takes the call. */
   onDispatch: ((threadId: number) => void) | undefined;
-}
-
-interface WorkerLink {
-  readonly channel: BroadcastChannel;
-  readonly detach: () => void;
-  /** Log records received from this worker, and the most its answers said were sent. */
-  logsReceived: number;
-  logsSent: number;
-  onLog: (() => void) | undefined;
 }
 
 /** How long close() waits for log records still in flight from idle workers. */
@@ -80,18 +80,17 @@ class PiscinaScriptRunner implements ScriptRunner {
   private readonly pool: Piscina;
   private readonly clock: Clock;
   private readonly logger: Logger;
-  private readonly unidist: Unidist;
   private readonly defaultTimeoutMs: number | undefined;
-  private readonly links = new Map<number, WorkerLink>();
+  private readonly links: WorkerLinks;
   private readonly calls = new Map<number, InFlight>();
-  private readonly scriptLoggers = new Map<string, Logger>();
   private callSeq = 0;
+  private readonly generations = new ScriptGenerations();
   private closing: Promise<void> | undefined;
 
   constructor(options: ScriptRunnerOptions) {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger;
-    this.unidist = options.unidist;
+    this.links = new WorkerLinks(this.runnerId, options.unidist, this.logger, this.clock);
     this.defaultTimeoutMs = checkCount('defaultTimeoutMs', options.defaultTimeoutMs, 0);
     checkCount('maxThreads', options.maxThreads, 1);
     checkCount('minThreads', options.minThreads, 0);
@@ -116,13 +115,14 @@ class PiscinaScriptRunner implements ScriptRunner {
         const entry = callId === undefined ? undefined : this.calls.get(callId);
         if (free && entry) {
           entry.threadId = free.id;
+          this.attachKept(entry, free.id);
           entry.onDispatch?.(free.id);
         }
         return free;
       },
     });
-    this.pool.on('workerCreate', (w: { id: number }) => this.attach(w.id));
-    this.pool.on('workerDestroy', (w: { id: number }) => this.detach(w.id));
+    this.pool.on('workerCreate', (w: { id: number }) => this.links.attach(w.id));
+    this.pool.on('workerDestroy', (w: { id: number }) => this.links.detach(w.id));
     // A worker failing while idle is reported here; without a listener it would crash the process.
     this.pool.on('error', (e: unknown) => this.logger.warn('script worker failed while idle', { error: String(e) }));
   }
@@ -142,20 +142,22 @@ class PiscinaScriptRunner implements ScriptRunner {
     const payload: TaskPayload & { [k: symbol]: unknown } = {
       callId,
       script: call.script,
+      scriptGen: this.generations.of(call.script),
       pipeData: call.pipeData,
-      block: call.block,
+      block: keptValue(call.block),
+      blockParent: keptValue(call.blockParent),
+      keptReset: false,
       requestState: call.requestState,
       inputData: call.inputData,
       tag: call.tag,
       cwd: call.cwd,
       env: call.env,
-      blockParent: call.blockParent,
       aborted: call.signal?.aborted === true,
       // Seen by our load balancer (symbol keys are not cloned into the worker).
       [Piscina.queueOptionsSymbol]: { callId },
     };
     // Registered before execute(): piscina may pick a worker synchronously inside pool.run().
-    const entry: InFlight = { payload, done: Promise.resolve(), threadId: undefined, onDispatch: undefined };
+    const entry: InFlight = { payload, keptBy: undefined, keptKeys: [], done: Promise.resolve(), threadId: undefined, onDispatch: undefined };
     this.calls.set(callId, entry);
     const done = this.execute(call, entry);
     entry.done = done;
@@ -184,8 +186,7 @@ class PiscinaScriptRunner implements ScriptRunner {
     if (signal && onAbort) signal.addEventListener('abort', onAbort, { once: true });
     try {
       const answer = (await this.pool.run(payload)) as WorkerAnswer;
-      const link = entry.threadId === undefined ? undefined : this.links.get(entry.threadId);
-      if (link && answer.logSeq !== undefined) link.logsSent = Math.max(link.logsSent, answer.logSeq);
+      if (entry.threadId !== undefined && answer.logSeq !== undefined) this.links.noteLogsSent(entry.threadId, answer.logSeq);
       if (answer.ok) return answer.outcome;
       throw failureToError(answer.failure);
     } catch (e) {
@@ -194,6 +195,8 @@ class PiscinaScriptRunner implements ScriptRunner {
         throw new RuntimeFailure('PB_ERR_SCRIPT_TIMEOUT', `script ${call.script} did not finish within ${timeoutMs} ms; its worker was terminated`, { cause: e });
       }
       if (e instanceof Error && e.name === 'DataCloneError') {
+        // The payload never reached the worker: it does not keep the values it carried.
+        for (const key of entry.keptKeys) entry.keptBy?.kept.delete(key);
         throw new InputError('PB_ERR_INVALID_ARGUMENT', `cannot pass the call's data to ${call.script}: ${e.message}`, { cause: e });
       }
       if (this.closing) {
@@ -207,6 +210,23 @@ class PiscinaScriptRunner implements ScriptRunner {
     }
   }
 
+  /** Called as the call is handed to worker `threadId`: send block and blockParent only if it does not keep them. */
+  private attachKept(entry: InFlight, threadId: number): void {
+    const link = this.links.get(threadId);
+    if (!link) return;
+    const { payload } = entry;
+    const { added, reset } = sendOnce([payload.block, payload.blockParent], link.kept);
+    payload.keptReset = reset;
+    if (added.length > 0) {
+      entry.keptKeys = added;
+      entry.keptBy = link;
+    }
+  }
+
+  reloadScripts(scripts?: readonly string[]): void {
+    this.generations.reload(scripts);
+  }
+
   /** Cooperative stop of one call: abort its ctx.signal inside the worker. */
   private abortCall(callId: number, reason: string): void {
     const entry = this.calls.get(callId);
@@ -217,7 +237,7 @@ class PiscinaScriptRunner implements ScriptRunner {
       return;
     }
     const msg: AbortMessage = { pb: 'abort', callId, reason };
-    this.links.get(entry.threadId)?.channel.postMessage(msg);
+    this.links.abort(entry.threadId, msg);
   }
 
   abortAll(reason?: unknown): void {
@@ -240,67 +260,9 @@ class PiscinaScriptRunner implements ScriptRunner {
       await Promise.race([settled, deadline]);
       timer?.cancel();
     }
-    await this.awaitLogs(LOG_DRAIN_MS);
+    await this.links.awaitLogs(LOG_DRAIN_MS);
     await this.pool.destroy();
-    for (const id of [...this.links.keys()]) this.detach(id);
-  }
-
-  /** Wait (up to `ms`) until every log record the workers' answers announced has arrived. */
-  private async awaitLogs(ms: number): Promise<void> {
-    const behind = [...this.links.values()].filter((l) => l.logsReceived < l.logsSent);
-    if (behind.length === 0) return;
-    let timer: TimerHandle | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = this.clock.setTimeout(resolve, ms).unref();
-    });
-    const caughtUp = behind.map(
-      (link) =>
-        new Promise<void>((resolve) => {
-          link.onLog = () => {
-            if (link.logsReceived >= link.logsSent) resolve();
-          };
-        }),
-    );
-    await Promise.race([Promise.all(caughtUp), timeout]);
-    timer?.cancel();
-    for (const link of behind) link.onLog = undefined;
-  }
-
-  private attach(threadId: number): void {
-    const channel = new BroadcastChannel(workerChannelName(this.runnerId, threadId));
-    (channel as unknown as { unref(): void }).unref();
-    channel.addEventListener('message', (ev) => {
-      const data: unknown = (ev as MessageEvent).data;
-      if (isChannelMessage(data) && data.pb === 'log') {
-        this.scriptLogger(data.script)[data.level](data.msg, data.fields);
-        link.logsReceived++;
-        link.onLog?.();
-      }
-    });
-    const detach = serveWorkerUnidist(this.unidist, channel, `worker:${threadId}`);
-    const link: WorkerLink = { channel, detach, logsReceived: 0, logsSent: 0, onLog: undefined };
-    this.links.set(threadId, link);
-  }
-
-  private detach(threadId: number): void {
-    const link = this.links.get(threadId);
-    if (!link) return;
-    this.links.delete(threadId);
-    try {
-      link.detach();
-    } finally {
-      link.channel.close();
-    }
-  }
-
-  private scriptLogger(script: string | undefined): Logger {
-    const source = script === undefined ? 'script' : `script:${script}`;
-    let logger = this.scriptLoggers.get(source);
-    if (!logger) {
-      logger = this.logger.child(source);
-      this.scriptLoggers.set(source, logger);
-    }
-    return logger;
+    this.links.detachAll();
   }
 }
 

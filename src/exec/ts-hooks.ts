@@ -6,12 +6,14 @@
  *
  * - `load`: strips types with sucrase (`typescript` transform only, ES syntax kept, so the output
  *   is still ESM and line numbers match the source). Output is cached on disk, keyed by path +
- *   mtime + size + transformer version (see transform-cache.ts); sucrase itself is only loaded
- *   on a cache miss, because requiring it costs ~30 ms.
+ *   content + transformer version (see transform-cache.ts); sucrase itself is only loaded on a
+ *   cache miss, because requiring it costs ~30 ms.
  * - `resolve`: the bare specifier `procblock` (and `procblock/...`) resolves to this package, so
  *   scripts anywhere can `import { … } from 'procblock'`; a relative `./x.js` that does not exist
  *   falls back to `./x.ts` (and `.mjs` → `.mts`, extensionless → `.ts`, `/index.ts`), the
  *   TypeScript convention for ESM.
+ * - A module loaded under a reload generation (`?pbv=N`, see script-loader.ts) passes it on to
+ *   the local files it imports (not to `node_modules`), so they are loaded afresh with it.
  *
  * `.ts` files are always loaded as ES modules, whatever the nearest package.json says.
  */
@@ -57,17 +59,33 @@ export async function resolve(specifier: string, context: ResolveContext, nextRe
   if (specifier.startsWith('procblock/')) {
     return { url: new URL(specifier.slice('procblock/'.length), new URL('../', selfUrl)).href, shortCircuit: true };
   }
+  const gen = generationOf(context.parentURL);
   try {
-    return await nextResolve(specifier, context);
+    const resolved = await nextResolve(specifier, context);
+    return gen === undefined ? resolved : { ...resolved, url: withGeneration(resolved.url, gen) };
   } catch (e) {
     const parent = context.parentURL;
     if (!isNotFound(e) || parent === undefined || !parent.startsWith('file:') || !isRelative(specifier)) throw e;
     for (const candidate of tsCandidates(specifier)) {
       const url = new URL(candidate, parent);
-      if (existsSync(fileURLToPath(url))) return { url: url.href, format: 'module', shortCircuit: true };
+      url.search = '';
+      if (existsSync(fileURLToPath(url))) return { url: gen === undefined ? url.href : withGeneration(url.href, gen), format: 'module', shortCircuit: true };
     }
     throw e;
   }
+}
+
+/** The reload generation a module URL carries (`?pbv=N`), if any. */
+function generationOf(url: string | undefined): string | undefined {
+  if (url === undefined || !url.startsWith('file:')) return undefined;
+  const m = /[?&]pbv=(\d+)/.exec(url);
+  return m?.[1];
+}
+
+/** A local file's URL with generation `gen`; packages and URLs that carry a query are left alone. */
+function withGeneration(url: string, gen: string): string {
+  if (!url.startsWith('file:') || url.includes('/node_modules/') || /[?#]/.test(url)) return url;
+  return `${url}?pbv=${gen}`;
 }
 
 export async function load(url: string, context: { format?: string | null | undefined }, nextLoad: NextLoad): Promise<LoadResult> {

@@ -12,7 +12,10 @@ export interface ScriptCall {
   readonly script: string;
   /** Pipe data; the worker receives a structured-clone copy. */
   readonly pipeData: PlainObject;
-  /** The run list or tag value that called the script. */
+  /**
+   * The run list or tag value that called the script. When deeply frozen (as the engine's block
+   * data is), each worker is sent it once and keeps it; the script then sees a frozen copy.
+   */
   readonly block: unknown;
   readonly requestState: PlainObject;
   readonly inputData: PlainObject;
@@ -51,6 +54,13 @@ export interface ScriptRunner {
    * PB_ERR_WORKER_EXIT, PB_ERR_CLOSED.
    */
   run(call: ScriptCall): Promise<ScriptOutcome>;
+  /**
+   * Load these scripts (absolute paths; every script when omitted) afresh, with their local
+   * imports, on each worker's next call of them: changed code runs from the next call; calls in
+   * flight finish on the code they started with. Without it a worker keeps the code it loaded
+   * first (SPEC §3.1); hot reload (SPEC §8) calls this for the scripts that changed.
+   */
+  reloadScripts(scripts?: readonly string[]): void;
   /** Abort every in-flight call's ctx.signal (cooperative stop), without terminating workers. */
   abortAll(reason?: unknown): void;
   /** Number of calls in flight. */

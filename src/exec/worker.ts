@@ -5,7 +5,7 @@
  * records and unidist calls out) and route console output to the runtime log, since stdout
  * carries only the CLI result. Scripts are loaded by script-loader.ts.
  *
- * Each task: load the script (cached per worker by path), call `processBlock`, and answer with
+ * Each task: load the script (cached per worker by path and reload generation), call `processBlock`, and answer with
  * a `WorkerAnswer`; the outcome is checked for values that cannot cross threads first, so such a
  * return value fails this call with a clear error instead of crashing the worker.
  */
@@ -14,6 +14,7 @@ import { BroadcastChannel, threadId, workerData } from 'node:worker_threads';
 import { format } from 'node:util';
 import { ERROR_CODES, type ErrorCode } from '../core/errors.js';
 import type { Unidist } from '../unidist/types.js';
+import { deepFreeze, type KeptValue } from './kept-value.js';
 import { findUncloneable } from './clone-check.js';
 import { diffPipeData, snapshotPipeData } from './pipe-data-diff.js';
 import { isChannelMessage, workerChannelName, type TaskFailure, type TaskPayload, type WorkerInit } from './protocol.js';
@@ -54,6 +55,21 @@ class CallState {
 }
 
 const calls = new Map<number, CallState>();
+
+/** Values this worker keeps, by content key (kept-value.ts): sent once, then referred to. */
+const kept = new Map<string, unknown>();
+
+function keptValue(kv: KeptValue): unknown {
+  const { key } = kv;
+  if (key === undefined) return kv.value;
+  if (kv.value !== undefined) {
+    const value = deepFreeze(kv.value);
+    kept.set(key, value);
+    return value;
+  }
+  if (!kept.has(key)) throw new Error(`internal: this worker was not sent the value ${key}`);
+  return kept.get(key);
+}
 /** Aborts that arrived before their task (the channel and piscina's port are not ordered). */
 const earlyAborts = new Map<number, string>();
 
@@ -132,14 +148,17 @@ async function runCall(task: TaskPayload): Promise<WorkerAnswer> {
   const info = scriptInfo(script);
   log.current = info.name;
   try {
-    const handler = loader.cached(script) ?? (await loader.load(script));
+    if (task.keptReset) kept.clear();
+    const block = keptValue(task.block);
+    const blockParent = keptValue(task.blockParent);
+    const handler = loader.cached(script, task.scriptGen) ?? (await loader.load(script, task.scriptGen));
     const pipeData = task.pipeData;
     const before = isEmpty(pipeData) ? EMPTY_SNAPSHOT : snapshotPipeData(pipeData);
     const ctx: ScriptContext = {
       tag: task.tag,
       cwd: task.cwd,
       env: task.env,
-      blockParent: task.blockParent,
+      blockParent,
       get signal() {
         return state.signal();
       },
@@ -148,7 +167,7 @@ async function runCall(task: TaskPayload): Promise<WorkerAnswer> {
     };
     let returned: unknown;
     try {
-      returned = await handler(pipeData, task.block, task.requestState, task.inputData, ctx);
+      returned = await handler(pipeData, block, task.requestState, task.inputData, ctx);
     } catch (e) {
       return fail(thrownCode(e), script, e, (p) => `script ${script} threw: ${p.name}: ${p.message}`);
     }

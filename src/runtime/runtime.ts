@@ -146,8 +146,7 @@ export class Runtime {
     return new LiveBlock(block, {
       process: (b, how) => this.process(b, rest, how),
       threads: this.threads,
-      // MERGE(corr-exec): ScriptRunner.reloadScripts lands with the content-keyed cache.
-      reloadScripts: (scripts) => (this.scripts as { reloadScripts?: (s: readonly string[]) => void }).reloadScripts?.(scripts),
+      reloadScripts: (scripts) => this.scripts.reloadScripts(scripts),
       track: (work) => this.track(work),
       clock: this.clock,
       deadlineMs: this.stopTimeoutMs,

@@ -61,7 +61,7 @@ export class RunThreadSet implements RunThreadHost {
       const { thread } = existing;
       // A thread whose start resolved always has an outcome.
       const latest = thread.latestOutcome as ScriptOutcome;
-      return { first: latest, status: () => thread.status() };
+      return { first: latest, startedAtMs: thread.startedAtMs ?? 0, status: () => thread.status() };
     }
 
     const hooks = this.options.hooks?.(spec);
@@ -79,7 +79,7 @@ export class RunThreadSet implements RunThreadHost {
     this.threads.set(spec.id, entry);
     try {
       const first = await started;
-      return { first, status: () => thread.status() };
+      return { first, startedAtMs: thread.startedAtMs ?? 0, status: () => thread.status() };
     } catch (error) {
       if (this.threads.get(spec.id) === entry) this.threads.delete(spec.id);
       throw error;

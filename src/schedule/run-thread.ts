@@ -136,6 +136,11 @@ export class RunThread {
     return this.latest;
   }
 
+  /** Epoch ms of the start (the first tick), or undefined before it. */
+  get startedAtMs(): number | undefined {
+    return this.state === 'idle' ? undefined : this.startMs;
+  }
+
   /** True while a tick is running. */
   get busy(): boolean {
     return this.inFlight !== undefined;

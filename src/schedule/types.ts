@@ -4,7 +4,10 @@
  */
 import type { ScriptOutcome } from '../exec/types.js';
 
-/** Snapshot of a RunThread, stored under pipe-data key `run_thread.<id>`. */
+/**
+ * A RunThread's status at one moment. The engine stores the one taken when the first processing
+ * started (or joined) the thread under pipe-data key `run_thread.<id>`, with `started_at`.
+ */
 export interface RunThreadStatus {
   readonly id: string;
   readonly running: boolean;
@@ -21,7 +24,7 @@ export interface RunThreadStatus {
   /** Seconds the last tick took. */
   readonly lastDuration?: number | undefined;
   readonly lastError?: string | undefined;
-  /** Script paths as written in the block. */
+  /** What the thread runs, as written in the block: the script path, or `shell: <command>`. */
   readonly scripts: readonly string[];
 }
 
@@ -29,7 +32,7 @@ export interface RunThreadStatus {
 export interface RunThreadSpec {
   readonly id: string;
   readonly intervalMs: number;
-  /** Script path as written (for status). */
+  /** What the thread runs, as written (for status and logs): the script path, or `shell: <command>`. */
   readonly script: string;
   /** The run item as written (read-only): the runtime reads `timeseries collect` from it. */
   readonly item: Readonly<Record<string, unknown>>;
@@ -38,7 +41,7 @@ export interface RunThreadSpec {
    * against: the working directory of the run list when the item started.
    */
   readonly baseDir: string;
-  /** Run one tick of the item's script; `tickTimeMs` is the slot's ideal time. */
+  /** Run one tick of the item (its script or its shell command); `tickTimeMs` is the slot's ideal time. */
   readonly tick: (signal: AbortSignal, tickTimeMs: number) => Promise<ScriptOutcome>;
   /**
    * `singleton: true` / `lock: NAME` (SPEC §5): among all processes sharing the unidist back
@@ -54,6 +57,8 @@ export interface RunThreadSpec {
 export interface StartedRunThread {
   /** The first tick's outcome (the first processing waits for it). */
   readonly first: ScriptOutcome;
+  /** Epoch ms when the thread started (its first tick), also for a thread that was joined. */
+  readonly startedAtMs: number;
   status(): RunThreadStatus;
 }
 

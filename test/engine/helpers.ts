@@ -22,6 +22,7 @@ function unreachable(what: string): never {
 
 const noScripts: ScriptRunner = {
   run: () => unreachable('ScriptRunner.run'),
+  reloadScripts: () => unreachable('ScriptRunner.reloadScripts'),
   abortAll: () => unreachable('ScriptRunner.abortAll'),
   inFlight: 0,
   close: async () => undefined,

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProcblockError } from '../../dist/core/errors.js';
 import { createScriptRunner, type ScriptRunner } from '../../dist/exec/index.js';
 import type { Unidist } from '../../dist/unidist/types.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 import { call, FIXTURES, recordingLogger } from './run-helpers.js';
 
 /** Scripts in these tests never touch ctx.unidist (see unidist-from-scripts.test.ts). */
@@ -197,32 +198,52 @@ describe('script runner: errors', () => {
   });
 });
 
+/** close() on a runner whose clock is a FakeClock: its log-drain and deadline timers need the clock to move. */
+async function closeOnClock(runner: ScriptRunner, clock: FakeClock): Promise<void> {
+  const closing = runner.close(1000);
+  await clock.advance(1000);
+  await closing;
+}
+
 describe('script runner: timeouts, crashes, aborts, close', () => {
+  // Timeouts run on the test's clock: it moves only once the script has said it started, so a
+  // slow worker start-up on a loaded machine can never be mistaken for the script's own time.
   it('a timeout terminates and replaces the worker; the next call works', async () => {
     const log = recordingLogger();
-    const runner = createScriptRunner({ unidist: noUnidist, logger: log.logger, maxThreads: 1, defaultTimeoutMs: 300, cacheDir: false });
-    // A worker's start-up counts against the first call's timeout: be generous where it must pass.
-    const before = (await runner.run(call('thread-id.mjs', { timeoutMs: 30_000 }))).returned?.threadId;
-    const e = await rejection(runner.run(call('busy-loop.mjs')));
-    expect(e.code).toBe('PB_ERR_SCRIPT_TIMEOUT');
-    const e2 = await rejection(runner.run(call('hangs.ts', { timeoutMs: 200 })));
-    expect(e2.code).toBe('PB_ERR_SCRIPT_TIMEOUT');
-    const after = (await runner.run(call('thread-id.mjs', { timeoutMs: 30_000 }))).returned?.threadId;
+    const clock = new FakeClock();
+    const runner = createScriptRunner({ unidist: noUnidist, logger: log.logger, maxThreads: 1, defaultTimeoutMs: 300, cacheDir: false, clock });
+    const before = (await runner.run(call('thread-id.mjs'))).returned?.threadId;
+    const busy = rejection(runner.run(call('busy-loop.mjs')));
+    await log.waitFor((r) => r.msg === 'spinning');
+    await clock.advance(300);
+    expect((await busy).code).toBe('PB_ERR_SCRIPT_TIMEOUT');
+    const hang = rejection(runner.run(call('hangs.ts', { timeoutMs: 200 })));
+    await log.waitFor((r) => r.msg === 'hanging');
+    await clock.advance(199);
+    expect(runner.inFlight).toBe(1);
+    await clock.advance(1);
+    expect((await hang).code).toBe('PB_ERR_SCRIPT_TIMEOUT');
+    const after = (await runner.run(call('thread-id.mjs'))).returned?.threadId;
     expect(typeof after).toBe('number');
     expect(after).not.toBe(before);
-    await runner.close();
+    await closeOnClock(runner, clock);
   });
 
   it('queues calls beyond maxThreads; queue time does not count against a timeout', async () => {
     const log = recordingLogger();
-    const runner = createScriptRunner({ unidist: noUnidist, logger: log.logger, maxThreads: 1, cacheDir: false });
+    const clock = new FakeClock();
+    const runner = createScriptRunner({ unidist: noUnidist, logger: log.logger, maxThreads: 1, cacheDir: false, clock });
     await runner.run(call('thread-id.mjs')); // the worker is up
     const hang = rejection(runner.run(call('hangs.ts', { timeoutMs: 300 })));
-    const queued = [1, 2, 3].map((n) => runner.run(call('plain.js', { pipeData: { n }, timeoutMs: 300 })));
+    const queued = [1, 2, 3].map((n) => runner.run(call('reports-abort.mjs', { pipeData: { n }, timeoutMs: 300 })));
+    await log.waitFor((r) => r.msg === 'hanging');
+    // 300 ms pass while the three wait in the queue: only the running call times out; the
+    // queued ones start with their whole 300 ms (their ctx.signal is not aborted).
+    await clock.advance(300);
     expect((await hang).code).toBe('PB_ERR_SCRIPT_TIMEOUT');
     const outs = await Promise.all(queued);
-    expect(outs.map((o) => o.returned?.seen)).toEqual([1, 2, 3]);
-    await runner.close();
+    expect(outs.map((o) => o.returned)).toEqual([1, 2, 3].map((n) => ({ seen: n, aborted: false })));
+    await closeOnClock(runner, clock);
   });
 
   it('process.exit() in a script fails only that call; the pool keeps serving', async () => {

@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ProcblockError } from '../../dist/core/errors.js';
 import { createShellRunner } from '../../dist/exec/index.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pb-shell-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -16,6 +17,20 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Resolve when `file` exists (the command wrote it): the test's "it has started" event. */
+function appears(file: string): Promise<void> {
+  return new Promise((resolve) => {
+    const watcher = watch(dirname(file), (_event, name) => {
+      if ((name === null || name === basename(file)) && existsSync(file)) done();
+    });
+    const done = (): void => {
+      watcher.close();
+      resolve();
+    };
+    if (existsSync(file)) done();
+  });
 }
 
 describe('shell runner', () => {
@@ -54,14 +69,23 @@ describe('shell runner', () => {
   });
 
   it('a timeout kills the whole process group, grandchildren included', async () => {
+    // The clock is the test's: the timeout fires once the grandchild has started, never before.
+    const clock = new FakeClock();
+    const own = createShellRunner({ killGraceMs: 1000, clock });
     const pidFile = join(dir, 'grandchild.pid');
     // The grandchild keeps stdout open: run() can only finish once it is dead too.
-    const out = await shell.run({ command: `sh -c 'sleep 300 & echo $! > ${pidFile}; wait' ; echo unreachable`, cwd: dir, timeoutMs: 1000 });
+    const running = own.run({ command: `sh -c 'sleep 300 & echo $! > ${pidFile}.tmp; mv ${pidFile}.tmp ${pidFile}; wait' ; echo unreachable`, cwd: dir, timeoutMs: 1000 });
+    await appears(pidFile);
+    await clock.advance(999);
+    expect(alive(Number(readFileSync(pidFile, 'utf8').trim()))).toBe(true);
+    await clock.advance(1);
+    const out = await running;
     expect(out.timedOut).toBe(true);
     expect(out.exitCode).toBe(128 + 15);
     expect(out.stdout).toBe('');
     expect(existsSync(pidFile)).toBe(true);
     expect(alive(Number(readFileSync(pidFile, 'utf8').trim()))).toBe(false);
+    await own.close();
   });
 
   it('an aborted signal kills the command', async () => {
@@ -74,9 +98,15 @@ describe('shell runner', () => {
   });
 
   it('SIGKILLs a command that ignores SIGTERM after the grace period', async () => {
-    const own = createShellRunner({ killGraceMs: 200 });
-    // The timeout leaves the shell ample time to set its trap first.
-    const out = await own.run({ command: "trap '' TERM; echo ready; while :; do :; done", cwd: dir, timeoutMs: 1000 });
+    const clock = new FakeClock();
+    const own = createShellRunner({ killGraceMs: 200, clock });
+    const ready = join(dir, 'trap-set');
+    // The shell announces that its trap is set (a file); only then does the test's clock move.
+    const running = own.run({ command: `trap '' TERM; echo ready; : > ${ready}; while :; do sleep 0.01; done`, cwd: dir, timeoutMs: 1000 });
+    await appears(ready);
+    await clock.advance(1000); // the timeout: SIGTERM, ignored
+    await clock.advance(200); // the grace period: SIGKILL
+    const out = await running;
     expect(out.timedOut).toBe(true);
     expect(out.exitCode).toBe(128 + 9);
     expect(out.stdout).toBe('ready\n');

@@ -81,5 +81,7 @@ describe('memory unidist persistence under kill -9', () => {
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
-  });
+    // 24 child processes one after another: on a loaded 2-core machine this took up to 45 s of
+    // the default 60 s budget (mostly waiting for each child to start).
+  }, KILLS * 5_000);
 });

@@ -4,22 +4,22 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://procblock.dev/schemas/block.schema.json","title":"procblock block file","description":"A block is a mapping; each key is a tag (SPEC §2). Keys matching no built-in tag are data: a mapping value is a nested level, anything else is copied. x-name names a construct for error messages.","$ref":"#/definitions/topLevel","definitions":{"seconds":{"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}},"topLevel":{"x-name":"block","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"__usage":{"$ref":"#/definitions/usage"},"__tags":{"$ref":"#/definitions/customTags"}}},"level":{"x-name":"mapping","type":"object","properties":{"__priority":{"x-name":"__priority","type":"number"},"__return_tag":{"x-name":"__return_tag","type":"string","minLength":1}},"patternProperties":{"^if\\s+\\S":{"$ref":"#/definitions/branch"},"^elif\\s+\\S":{"$ref":"#/definitions/branch"},"^else$":{"$ref":"#/definitions/branch"},"^run$":{"$ref":"#/definitions/runList"},"^run[ _]+simultaneous$":{"$ref":"#/definitions/runSimultaneous"},"^template$":{"$ref":"#/definitions/template"},"^require[ _]+lock$":{"$ref":"#/definitions/requireLock"},"^release[ _]+lock$":{"$ref":"#/definitions/releaseLock"},"^put[ _]+tag[ _]+in[ _]+queue$":{"$ref":"#/definitions/putTagList"},"^(increment|decrement)\\s+\\S":{"x-name":"increment/decrement","type":["number","null"]},"^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)":{"$ref":"#/definitions/data"}}},"data":{"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"branch":{"x-name":"condition branch","type":["object","null"],"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"usage":{"x-name":"__usage","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"author":{"type":"string"},"info":{"type":"string"},"website":{"type":"string"},"longrunning":{"type":"boolean"},"daemon":{"type":"boolean"},"pidfile":{"type":"string","minLength":1},"logfile":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"args":{"type":"array","items":{"$ref":"#/definitions/usageArg"}},"options":{"x-name":"__usage.options","type":"object","additionalProperties":{"$ref":"#/definitions/usageOption"}}}},"usageArg":{"x-name":"__usage arg","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"info":{"type":"string"},"required":{"type":"boolean"},"default":{},"remaining":{"type":"boolean"}}},"usageOption":{"x-name":"__usage option","type":"object","additionalProperties":false,"properties":{"letter":{"type":"string","pattern":"^[A-Za-z0-9]$"},"type":{"enum":["flag","value"]},"info":{"type":"string"},"default":{}}},"customTags":{"x-name":"__tags","type":"object","additionalProperties":{"$ref":"#/definitions/customTag"}},"customTag":{"x-name":"custom tag","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"custom tag","required":["script"],"additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"priority":{"type":"number"}}}},"runList":{"x-name":"run","type":"array","items":{"$ref":"#/definitions/runItem"}},"runItem":{"x-name":"run item","x-rule":"runItem","type":"object","allOf":[{"if":{"required":["script"]},"then":{"$ref":"#/definitions/scriptItem"}},{"if":{"required":["shell"]},"then":{"$ref":"#/definitions/shellItem"}},{"if":{"required":["set"]},"then":{"$ref":"#/definitions/setItem"}},{"if":{"required":["cd"]},"then":{"$ref":"#/definitions/cdItem"}},{"if":{"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]}]}},"then":{"x-rule":"runItemKind","not":{}}}]},"scriptItem":{"x-name":"script item","additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrPlaceholder"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/secondsOrPlaceholder"}},"interval":{"$ref":"#/definitions/secondsOrPlaceholder"},"thread_id":{"type":"string","minLength":1},"singleton":{"type":"boolean"},"lock":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"}}},"shellItem":{"x-name":"shell item","additionalProperties":false,"properties":{"shell":{"x-name":"shell","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"$ref":"#/definitions/shellObject"}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"shellObject":{"x-name":"shell","type":"object","required":["command"],"additionalProperties":false,"properties":{"command":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"env":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"setItem":{"x-name":"set item","additionalProperties":false,"properties":{"set":{"type":"object"}}},"cdItem":{"x-name":"cd item","additionalProperties":false,"properties":{"cd":{"type":"string","minLength":1}}},"runSimultaneous":{"x-name":"run simultaneous","type":"object","additionalProperties":{"$ref":"#/definitions/runList"}},"template":{"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}},"requireLock":{"x-name":"require lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrZero"},"ttl":{"$ref":"#/definitions/secondsOrZero"},"timeout_exception":{"type":"boolean"},"timeout_block":{"$ref":"#/definitions/branch"}}},"releaseLock":{"x-name":"release lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1}}},"putTagList":{"x-name":"put tag in queue","type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/definitions/putTagEntry"}},"else":{"$ref":"#/definitions/putTagEntry"}},"timeseriesCollect":{"x-name":"timeseries collect","type":"object","required":["path","interval","fields"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"interval":{"$ref":"#/definitions/durationOrPlaceholder"},"key":{"type":"string","minLength":1},"fields":{"x-name":"timeseries fields","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/timeseriesField"}},"archives":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/archive"}},"graph":{"type":"array","items":{"$ref":"#/definitions/graph"}}}},"timeseriesField":{"x-name":"timeseries field","type":"object","additionalProperties":false,"properties":{"type":{"enum":["GAUGE","COUNTER","DERIVE","ABSOLUTE"]},"heartbeat":{"$ref":"#/definitions/durationOrPlaceholder"},"min":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}},"max":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}}},"required":["type"]},"archive":{"x-name":"archive","type":["string","object"],"if":{"type":"string"},"then":{"x-name":"archive","pattern":"^\\s*(?:(?:AVERAGE|MIN|MAX|LAST)\\s+(?:0|1|0?\\.\\d+|0\\.|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*|RRA:(?:AVERAGE|MIN|MAX|LAST):(?:0|1|0?\\.\\d+|0\\.|1\\.0*):[1-9]\\d*:[1-9]\\d*)\\s*$"},"else":{"type":"object","required":["cf","steps","rows"],"additionalProperties":false,"properties":{"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]},"xff":{"type":"number","minimum":0,"maximum":1},"steps":{"type":"integer","minimum":1},"rows":{"type":"integer","minimum":1}},"x-name":"archive"}},"graph":{"x-name":"graph","type":"object","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"title":{"type":["string","number"]},"vertical label":{"type":["string","number"]},"fields":{"type":"array","items":{"type":"string"}},"method":{"enum":["LINE","AREA","STACK"]},"period":{"$ref":"#/definitions/durationOrPlaceholder"},"interval":{"$ref":"#/definitions/durationOrPlaceholder"},"width":{"type":"integer","minimum":1},"height":{"type":"integer","minimum":1},"colors":{"type":"array","items":{"type":"string","pattern":"^#?([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$"}},"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]}}},"secondsOrZero":{"x-name":"seconds or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}},"duration":{"x-name":"duration","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"}},"putTagEntry":{"x-name":"put tag in queue entry","type":"object","required":["tag","queue"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1},"queue":{"type":"string","minLength":1}}},"secondsOrPlaceholder":{"x-name":"seconds","description":"Seconds, or one %(name)s placeholder filled from pipe data when the run item starts (SPEC-silent choice, docs/engine.md).","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"}},"durationOrPlaceholder":{"x-name":"duration","description":"A duration, or one %(name)s placeholder filled from pipe data when the run item starts.","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$"}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://procblock.dev/schemas/block.schema.json","title":"procblock block file","description":"A block is a mapping; each key is a tag (SPEC §2). Keys matching no built-in tag are data: a mapping value is a nested level, anything else is copied. x-name names a construct for error messages.","$ref":"#/definitions/topLevel","definitions":{"seconds":{"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}},"topLevel":{"x-name":"block","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"__usage":{"$ref":"#/definitions/usage"},"__tags":{"$ref":"#/definitions/customTags"}}},"level":{"x-name":"mapping","type":"object","properties":{"__priority":{"x-name":"__priority","type":"number"},"__return_tag":{"x-name":"__return_tag","type":"string","minLength":1}},"patternProperties":{"^if\\s+\\S":{"$ref":"#/definitions/branch"},"^elif\\s+\\S":{"$ref":"#/definitions/branch"},"^else$":{"$ref":"#/definitions/branch"},"^run$":{"$ref":"#/definitions/runList"},"^run[ _]+simultaneous$":{"$ref":"#/definitions/runSimultaneous"},"^template$":{"$ref":"#/definitions/template"},"^require[ _]+lock$":{"$ref":"#/definitions/requireLock"},"^release[ _]+lock$":{"$ref":"#/definitions/releaseLock"},"^put[ _]+tag[ _]+in[ _]+queue$":{"$ref":"#/definitions/putTagList"},"^(increment|decrement)\\s+\\S":{"x-name":"increment/decrement","type":["number","null"]},"^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)":{"$ref":"#/definitions/data"}}},"data":{"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"branch":{"x-name":"condition branch","type":["object","null"],"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"usage":{"x-name":"__usage","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"author":{"type":"string"},"info":{"type":"string"},"website":{"type":"string"},"longrunning":{"type":"boolean"},"daemon":{"type":"boolean"},"pidfile":{"type":"string","minLength":1},"logfile":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"args":{"type":"array","items":{"$ref":"#/definitions/usageArg"}},"options":{"x-name":"__usage.options","type":"object","additionalProperties":{"$ref":"#/definitions/usageOption"}}}},"usageArg":{"x-name":"__usage arg","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"info":{"type":"string"},"required":{"type":"boolean"},"default":{},"remaining":{"type":"boolean"}}},"usageOption":{"x-name":"__usage option","type":"object","additionalProperties":false,"properties":{"letter":{"type":"string","pattern":"^[A-Za-z0-9]$"},"type":{"enum":["flag","value"]},"info":{"type":"string"},"default":{}}},"customTags":{"x-name":"__tags","type":"object","additionalProperties":{"$ref":"#/definitions/customTag"}},"customTag":{"x-name":"custom tag","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"custom tag","required":["script"],"additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"priority":{"type":"number"}}}},"runList":{"x-name":"run","type":"array","items":{"$ref":"#/definitions/runItem"}},"runItem":{"x-name":"run item","x-rule":"runItem","type":"object","allOf":[{"if":{"required":["script"]},"then":{"$ref":"#/definitions/scriptItem"}},{"if":{"required":["shell"]},"then":{"$ref":"#/definitions/shellItem"}},{"if":{"required":["set"]},"then":{"$ref":"#/definitions/setItem"}},{"if":{"required":["cd"]},"then":{"$ref":"#/definitions/cdItem"}},{"if":{"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]}]}},"then":{"x-rule":"runItemKind","not":{}}}]},"scriptItem":{"x-name":"script item","additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrPlaceholder"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/secondsOrPlaceholder"}},"interval":{"$ref":"#/definitions/secondsOrPlaceholder"},"thread_id":{"type":"string","minLength":1},"singleton":{"type":"boolean"},"lock":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"}}},"shellItem":{"x-name":"shell item","additionalProperties":false,"properties":{"shell":{"x-name":"shell","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"$ref":"#/definitions/shellObject"}},"timeout":{"$ref":"#/definitions/secondsOrPlaceholder"},"fail_on_error":{"type":"boolean"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/secondsOrPlaceholder"}},"interval":{"$ref":"#/definitions/secondsOrPlaceholder"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"singleton":{"type":"boolean"},"lock":{"type":"string","minLength":1},"parse":{"x-name":"parse","enum":["json","kv"]}}},"shellObject":{"x-name":"shell","type":"object","required":["command"],"additionalProperties":false,"properties":{"command":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"env":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"setItem":{"x-name":"set item","additionalProperties":false,"properties":{"set":{"type":"object"}}},"cdItem":{"x-name":"cd item","additionalProperties":false,"properties":{"cd":{"type":"string","minLength":1}}},"runSimultaneous":{"x-name":"run simultaneous","type":"object","additionalProperties":{"$ref":"#/definitions/runList"}},"template":{"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}},"requireLock":{"x-name":"require lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrZero"},"ttl":{"$ref":"#/definitions/secondsOrZero"},"timeout_exception":{"type":"boolean"},"timeout_block":{"$ref":"#/definitions/branch"}}},"releaseLock":{"x-name":"release lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1}}},"putTagList":{"x-name":"put tag in queue","type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/definitions/putTagEntry"}},"else":{"$ref":"#/definitions/putTagEntry"}},"timeseriesCollect":{"x-name":"timeseries collect","type":"object","required":["path","interval","fields"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"interval":{"$ref":"#/definitions/durationOrPlaceholder"},"key":{"type":"string","minLength":1},"fields":{"x-name":"timeseries fields","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/timeseriesField"}},"archives":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/archive"}},"graph":{"type":"array","items":{"$ref":"#/definitions/graph"}}}},"timeseriesField":{"x-name":"timeseries field","type":"object","additionalProperties":false,"properties":{"type":{"enum":["GAUGE","COUNTER","DERIVE","ABSOLUTE"]},"heartbeat":{"$ref":"#/definitions/durationOrPlaceholder"},"min":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}},"max":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}}},"required":["type"]},"archive":{"x-name":"archive","type":["string","object"],"if":{"type":"string"},"then":{"x-name":"archive","pattern":"^\\s*(?:(?:AVERAGE|MIN|MAX|LAST)\\s+(?:0|1|0?\\.\\d+|0\\.|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*|RRA:(?:AVERAGE|MIN|MAX|LAST):(?:0|1|0?\\.\\d+|0\\.|1\\.0*):[1-9]\\d*:[1-9]\\d*)\\s*$"},"else":{"type":"object","required":["cf","steps","rows"],"additionalProperties":false,"properties":{"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]},"xff":{"type":"number","minimum":0,"maximum":1},"steps":{"type":"integer","minimum":1},"rows":{"type":"integer","minimum":1}},"x-name":"archive"}},"graph":{"x-name":"graph","type":"object","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"title":{"type":["string","number"]},"vertical label":{"type":["string","number"]},"fields":{"type":"array","items":{"type":"string"}},"method":{"enum":["LINE","AREA","STACK"]},"period":{"$ref":"#/definitions/durationOrPlaceholder"},"interval":{"$ref":"#/definitions/durationOrPlaceholder"},"width":{"type":"integer","minimum":1},"height":{"type":"integer","minimum":1},"colors":{"type":"array","items":{"type":"string","pattern":"^#?([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$"}},"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]}}},"secondsOrZero":{"x-name":"seconds or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}},"duration":{"x-name":"duration","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"}},"putTagEntry":{"x-name":"put tag in queue entry","type":"object","required":["tag","queue"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1},"queue":{"type":"string","minLength":1}}},"secondsOrPlaceholder":{"x-name":"seconds","description":"Seconds, or one %(name)s placeholder filled from pipe data when the run item starts (SPEC-silent choice, docs/engine.md).","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"}},"durationOrPlaceholder":{"x-name":"duration","description":"A duration, or one %(name)s placeholder filled from pipe data when the run item starts.","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$"}}}};
 const schema12 = {"x-name":"block","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"__usage":{"$ref":"#/definitions/usage"},"__tags":{"$ref":"#/definitions/customTags"}}};
 const schema13 = {"x-name":"mapping","type":"object","properties":{"__priority":{"x-name":"__priority","type":"number"},"__return_tag":{"x-name":"__return_tag","type":"string","minLength":1}},"patternProperties":{"^if\\s+\\S":{"$ref":"#/definitions/branch"},"^elif\\s+\\S":{"$ref":"#/definitions/branch"},"^else$":{"$ref":"#/definitions/branch"},"^run$":{"$ref":"#/definitions/runList"},"^run[ _]+simultaneous$":{"$ref":"#/definitions/runSimultaneous"},"^template$":{"$ref":"#/definitions/template"},"^require[ _]+lock$":{"$ref":"#/definitions/requireLock"},"^release[ _]+lock$":{"$ref":"#/definitions/releaseLock"},"^put[ _]+tag[ _]+in[ _]+queue$":{"$ref":"#/definitions/putTagList"},"^(increment|decrement)\\s+\\S":{"x-name":"increment/decrement","type":["number","null"]},"^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)":{"$ref":"#/definitions/data"}}};
-const schema36 = {"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}};
-const schema40 = {"x-name":"release lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1}}};
+const schema38 = {"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}};
+const schema42 = {"x-name":"release lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1}}};
 const pattern0 = new RegExp("^if\\s+\\S", "u");
 const pattern1 = new RegExp("^elif\\s+\\S", "u");
 const pattern2 = new RegExp("^else$", "u");
 const pattern3 = new RegExp("^run$", "u");
-const pattern15 = new RegExp("^run[ _]+simultaneous$", "u");
-const pattern16 = new RegExp("^template$", "u");
-const pattern17 = new RegExp("^require[ _]+lock$", "u");
-const pattern20 = new RegExp("^release[ _]+lock$", "u");
-const pattern21 = new RegExp("^put[ _]+tag[ _]+in[ _]+queue$", "u");
-const pattern22 = new RegExp("^(increment|decrement)\\s+\\S", "u");
-const pattern23 = new RegExp("^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)", "u");
+const pattern17 = new RegExp("^run[ _]+simultaneous$", "u");
+const pattern18 = new RegExp("^template$", "u");
+const pattern19 = new RegExp("^require[ _]+lock$", "u");
+const pattern22 = new RegExp("^release[ _]+lock$", "u");
+const pattern23 = new RegExp("^put[ _]+tag[ _]+in[ _]+queue$", "u");
+const pattern24 = new RegExp("^(increment|decrement)\\s+\\S", "u");
+const pattern25 = new RegExp("^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)", "u");
 const schema14 = {"x-name":"condition branch","type":["object","null"],"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}};
 const wrapper0 = {validate: validate12};
 
@@ -84,8 +84,8 @@ return errors === 0;
 
 const schema15 = {"x-name":"run","type":"array","items":{"$ref":"#/definitions/runItem"}};
 const schema16 = {"x-name":"run item","x-rule":"runItem","type":"object","allOf":[{"if":{"required":["script"]},"then":{"$ref":"#/definitions/scriptItem"}},{"if":{"required":["shell"]},"then":{"$ref":"#/definitions/shellItem"}},{"if":{"required":["set"]},"then":{"$ref":"#/definitions/setItem"}},{"if":{"required":["cd"]},"then":{"$ref":"#/definitions/cdItem"}},{"if":{"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]}]}},"then":{"x-rule":"runItemKind","not":{}}}]};
-const schema33 = {"x-name":"set item","additionalProperties":false,"properties":{"set":{"type":"object"}}};
-const schema34 = {"x-name":"cd item","additionalProperties":false,"properties":{"cd":{"type":"string","minLength":1}}};
+const schema35 = {"x-name":"set item","additionalProperties":false,"properties":{"set":{"type":"object"}}};
+const schema36 = {"x-name":"cd item","additionalProperties":false,"properties":{"cd":{"type":"string","minLength":1}}};
 const schema17 = {"x-name":"script item","additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrPlaceholder"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/secondsOrPlaceholder"}},"interval":{"$ref":"#/definitions/secondsOrPlaceholder"},"thread_id":{"type":"string","minLength":1},"singleton":{"type":"boolean"},"lock":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"}}};
 const schema18 = {"x-name":"seconds","description":"Seconds, or one %(name)s placeholder filled from pipe data when the run item starts (SPEC-silent choice, docs/engine.md).","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"}};
 const pattern4 = new RegExp("^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$", "u");
@@ -1673,9 +1673,9 @@ validate19.errors = vErrors;
 return errors === 0;
 }
 
-const schema29 = {"x-name":"shell item","additionalProperties":false,"properties":{"shell":{"x-name":"shell","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"$ref":"#/definitions/shellObject"}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}};
-const schema31 = {"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}};
+const schema29 = {"x-name":"shell item","additionalProperties":false,"properties":{"shell":{"x-name":"shell","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"$ref":"#/definitions/shellObject"}},"timeout":{"$ref":"#/definitions/secondsOrPlaceholder"},"fail_on_error":{"type":"boolean"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/secondsOrPlaceholder"}},"interval":{"$ref":"#/definitions/secondsOrPlaceholder"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"singleton":{"type":"boolean"},"lock":{"type":"string","minLength":1},"parse":{"x-name":"parse","enum":["json","kv"]}}};
 const schema30 = {"x-name":"shell","type":"object","required":["command"],"additionalProperties":false,"properties":{"command":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"env":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}};
+const schema31 = {"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}};
 const pattern13 = new RegExp("^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$", "u");
 
 function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -1899,7 +1899,7 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(((key0 === "shell") || (key0 === "timeout")) || (key0 === "fail_on_error"))){
+if(!(func2.call(schema29.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema29,data};
 if(vErrors === null){
 vErrors = [err0];
@@ -1988,7 +1988,7 @@ errors++;
 if(data.timeout !== undefined){
 let data1 = data.timeout;
 if((!(typeof data1 == "number")) && (typeof data1 !== "string")){
-const err5 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema31.type},message:"must be number,string",schema:schema31.type,parentSchema:schema31,data:data1};
+const err5 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrPlaceholder/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2025,7 +2025,7 @@ if(_valid1){
 const _errs16 = errors;
 if(typeof data1 == "number"){
 if(data1 <= 0 || isNaN(data1)){
-const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema31.then,data:data1};
+const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrPlaceholder/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2042,8 +2042,8 @@ ifClause1 = "then";
 else {
 const _errs18 = errors;
 if(typeof data1 === "string"){
-if(!pattern13.test(data1)){
-const err8 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema31.else,data:data1};
+if(!pattern4.test(data1)){
+const err8 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$",parentSchema:schema18.else,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2058,7 +2058,7 @@ valid3 = _valid1;
 ifClause1 = "else";
 }
 if(!valid3){
-const err9 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema31.if,parentSchema:schema31,data:data1};
+const err9 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrPlaceholder/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema18.if,parentSchema:schema18,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2077,6 +2077,302 @@ vErrors = [err10];
 }
 else {
 vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.cache !== undefined){
+let data3 = data.cache;
+if(((typeof data3 !== "boolean") && (!(typeof data3 == "number"))) && (typeof data3 !== "string")){
+const err11 = {instancePath:instancePath+"/cache",schemaPath:"#/properties/cache/type",keyword:"type",params:{type: schema29.properties.cache.type},message:"must be boolean,number,string",schema:schema29.properties.cache.type,parentSchema:schema29.properties.cache,data:data3};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+const _errs25 = errors;
+let valid4 = true;
+const _errs26 = errors;
+if(typeof data3 !== "boolean"){
+const err12 = {};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+var _valid2 = _errs26 === errors;
+errors = _errs25;
+if(vErrors !== null){
+if(_errs25){
+vErrors.length = _errs25;
+}
+else {
+vErrors = null;
+}
+}
+if(!_valid2){
+const _errs28 = errors;
+if((!(typeof data3 == "number")) && (typeof data3 !== "string")){
+const err13 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/secondsOrPlaceholder/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data3};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+const _errs31 = errors;
+let valid6 = true;
+const _errs32 = errors;
+if(!(typeof data3 == "number")){
+const err14 = {};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+var _valid3 = _errs32 === errors;
+errors = _errs31;
+if(vErrors !== null){
+if(_errs31){
+vErrors.length = _errs31;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause2;
+if(_valid3){
+const _errs34 = errors;
+if(typeof data3 == "number"){
+if(data3 <= 0 || isNaN(data3)){
+const err15 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/secondsOrPlaceholder/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data3};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+var _valid3 = _errs34 === errors;
+valid6 = _valid3;
+ifClause2 = "then";
+}
+else {
+const _errs36 = errors;
+if(typeof data3 === "string"){
+if(!pattern4.test(data3)){
+const err16 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/secondsOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$",parentSchema:schema18.else,data:data3};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+var _valid3 = _errs36 === errors;
+valid6 = _valid3;
+ifClause2 = "else";
+}
+if(!valid6){
+const err17 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/secondsOrPlaceholder/if",keyword:"if",params:{failingKeyword: ifClause2},message:"must match \""+ifClause2+"\" schema",schema:schema18.if,parentSchema:schema18,data:data3};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+var _valid2 = _errs28 === errors;
+valid4 = _valid2;
+}
+if(!valid4){
+const err18 = {instancePath:instancePath+"/cache",schemaPath:"#/properties/cache/if",keyword:"if",params:{failingKeyword: "else"},message:"must match \"else\" schema",schema:schema29.properties.cache.if,parentSchema:schema29.properties.cache,data:data3};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.interval !== undefined){
+let data4 = data.interval;
+if((!(typeof data4 == "number")) && (typeof data4 !== "string")){
+const err19 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/secondsOrPlaceholder/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data4};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+const _errs43 = errors;
+let valid8 = true;
+const _errs44 = errors;
+if(!(typeof data4 == "number")){
+const err20 = {};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+var _valid4 = _errs44 === errors;
+errors = _errs43;
+if(vErrors !== null){
+if(_errs43){
+vErrors.length = _errs43;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause3;
+if(_valid4){
+const _errs46 = errors;
+if(typeof data4 == "number"){
+if(data4 <= 0 || isNaN(data4)){
+const err21 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/secondsOrPlaceholder/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data4};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+var _valid4 = _errs46 === errors;
+valid8 = _valid4;
+ifClause3 = "then";
+}
+else {
+const _errs48 = errors;
+if(typeof data4 === "string"){
+if(!pattern4.test(data4)){
+const err22 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/secondsOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif])\\s*$",parentSchema:schema18.else,data:data4};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+var _valid4 = _errs48 === errors;
+valid8 = _valid4;
+ifClause3 = "else";
+}
+if(!valid8){
+const err23 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/secondsOrPlaceholder/if",keyword:"if",params:{failingKeyword: ifClause3},message:"must match \""+ifClause3+"\" schema",schema:schema18.if,parentSchema:schema18,data:data4};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data.thread_id !== undefined){
+let data5 = data.thread_id;
+if(typeof data5 === "string"){
+if(data5.length < 1){
+const err24 = {instancePath:instancePath+"/thread_id",schemaPath:"#/properties/thread_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema29.properties.thread_id,data:data5};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/thread_id",schemaPath:"#/properties/thread_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema29.properties.thread_id.type,parentSchema:schema29.properties.thread_id,data:data5};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data["timeseries collect"] !== undefined){
+if(!(validate20(data["timeseries collect"], {instancePath:instancePath+"/timeseries collect",parentData:data,parentDataProperty:"timeseries collect",rootData}))){
+vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+errors = vErrors.length;
+}
+}
+if(data.singleton !== undefined){
+let data7 = data.singleton;
+if(typeof data7 !== "boolean"){
+const err26 = {instancePath:instancePath+"/singleton",schemaPath:"#/properties/singleton/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema29.properties.singleton.type,parentSchema:schema29.properties.singleton,data:data7};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+if(data.lock !== undefined){
+let data8 = data.lock;
+if(typeof data8 === "string"){
+if(data8.length < 1){
+const err27 = {instancePath:instancePath+"/lock",schemaPath:"#/properties/lock/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema29.properties.lock,data:data8};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/lock",schemaPath:"#/properties/lock/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema29.properties.lock.type,parentSchema:schema29.properties.lock,data:data8};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data.parse !== undefined){
+let data9 = data.parse;
+if(!((data9 === "json") || (data9 === "kv"))){
+const err29 = {instancePath:instancePath+"/parse",schemaPath:"#/properties/parse/enum",keyword:"enum",params:{allowedValues: schema29.properties.parse.enum},message:"must be equal to one of the allowed values",schema:schema29.properties.parse.enum,parentSchema:schema29.properties.parse,data:data9};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
 }
 errors++;
 }
@@ -2221,7 +2517,7 @@ const _errs12 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(key0 === "set")){
-const err6 = {instancePath,schemaPath:"#/definitions/setItem/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema33,data};
+const err6 = {instancePath,schemaPath:"#/definitions/setItem/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema35,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2234,7 +2530,7 @@ errors++;
 if(data.set !== undefined){
 let data0 = data.set;
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-const err7 = {instancePath:instancePath+"/set",schemaPath:"#/definitions/setItem/properties/set/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.properties.set.type,parentSchema:schema33.properties.set,data:data0};
+const err7 = {instancePath:instancePath+"/set",schemaPath:"#/definitions/setItem/properties/set/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.set.type,parentSchema:schema35.properties.set,data:data0};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2289,7 +2585,7 @@ const _errs21 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key1 in data){
 if(!(key1 === "cd")){
-const err10 = {instancePath,schemaPath:"#/definitions/cdItem/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema34,data};
+const err10 = {instancePath,schemaPath:"#/definitions/cdItem/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema36,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2303,7 +2599,7 @@ if(data.cd !== undefined){
 let data1 = data.cd;
 if(typeof data1 === "string"){
 if(data1.length < 1){
-const err11 = {instancePath:instancePath+"/cd",schemaPath:"#/definitions/cdItem/properties/cd/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.properties.cd,data:data1};
+const err11 = {instancePath:instancePath+"/cd",schemaPath:"#/definitions/cdItem/properties/cd/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.cd,data:data1};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2314,7 +2610,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/cd",schemaPath:"#/definitions/cdItem/properties/cd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.cd.type,parentSchema:schema34.properties.cd,data:data1};
+const err12 = {instancePath:instancePath+"/cd",schemaPath:"#/definitions/cdItem/properties/cd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.cd.type,parentSchema:schema36.properties.cd,data:data1};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2522,9 +2818,9 @@ validate17.errors = vErrors;
 return errors === 0;
 }
 
-const schema35 = {"x-name":"run simultaneous","type":"object","additionalProperties":{"$ref":"#/definitions/runList"}};
+const schema37 = {"x-name":"run simultaneous","type":"object","additionalProperties":{"$ref":"#/definitions/runList"}};
 
-function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2536,7 +2832,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.type,parentSchema:schema35,data};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2545,19 +2841,19 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate33.errors = vErrors;
+validate34.errors = vErrors;
 return errors === 0;
 }
 
-const schema37 = {"x-name":"require lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrZero"},"ttl":{"$ref":"#/definitions/secondsOrZero"},"timeout_exception":{"type":"boolean"},"timeout_block":{"$ref":"#/definitions/branch"}}};
-const schema38 = {"x-name":"seconds or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}};
+const schema39 = {"x-name":"require lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrZero"},"ttl":{"$ref":"#/definitions/secondsOrZero"},"timeout_exception":{"type":"boolean"},"timeout_block":{"$ref":"#/definitions/branch"}}};
+const schema40 = {"x-name":"seconds or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"}};
 
-function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema37.required,parentSchema:schema37,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema39.required,parentSchema:schema39,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2568,7 +2864,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "name") || (key0 === "timeout")) || (key0 === "ttl")) || (key0 === "timeout_exception")) || (key0 === "timeout_block"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema37,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema39,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2582,7 +2878,7 @@ if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
 if(data0.length < 1){
-const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37.properties.name,data:data0};
+const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2593,7 +2889,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.properties.name.type,parentSchema:schema37.properties.name,data:data0};
+const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.name.type,parentSchema:schema39.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2606,7 +2902,7 @@ errors++;
 if(data.timeout !== undefined){
 let data1 = data.timeout;
 if((!(typeof data1 == "number")) && (typeof data1 !== "string")){
-const err4 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/type",keyword:"type",params:{type: schema38.type},message:"must be number,string",schema:schema38.type,parentSchema:schema38,data:data1};
+const err4 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/type",keyword:"type",params:{type: schema40.type},message:"must be number,string",schema:schema40.type,parentSchema:schema40,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2643,7 +2939,7 @@ if(_valid0){
 const _errs11 = errors;
 if(typeof data1 == "number"){
 if(data1 < 0 || isNaN(data1)){
-const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/then/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema38.then,data:data1};
+const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/then/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema40.then,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2661,7 +2957,7 @@ else {
 const _errs13 = errors;
 if(typeof data1 === "string"){
 if(!pattern13.test(data1)){
-const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema38.else,data:data1};
+const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema40.else,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2676,7 +2972,7 @@ valid2 = _valid0;
 ifClause0 = "else";
 }
 if(!valid2){
-const err8 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema38.if,parentSchema:schema38,data:data1};
+const err8 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema40.if,parentSchema:schema40,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2689,7 +2985,7 @@ errors++;
 if(data.ttl !== undefined){
 let data2 = data.ttl;
 if((!(typeof data2 == "number")) && (typeof data2 !== "string")){
-const err9 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/type",keyword:"type",params:{type: schema38.type},message:"must be number,string",schema:schema38.type,parentSchema:schema38,data:data2};
+const err9 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/type",keyword:"type",params:{type: schema40.type},message:"must be number,string",schema:schema40.type,parentSchema:schema40,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2726,7 +3022,7 @@ if(_valid1){
 const _errs22 = errors;
 if(typeof data2 == "number"){
 if(data2 < 0 || isNaN(data2)){
-const err11 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/then/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema38.then,data:data2};
+const err11 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/then/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema40.then,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2744,7 +3040,7 @@ else {
 const _errs24 = errors;
 if(typeof data2 === "string"){
 if(!pattern13.test(data2)){
-const err12 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema38.else,data:data2};
+const err12 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"},message:"must match pattern \""+"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$"+"\"",schema:"^\\s*(\\d+\\.?\\d*|\\.\\d+)\\s*$",parentSchema:schema40.else,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2759,7 +3055,7 @@ valid4 = _valid1;
 ifClause1 = "else";
 }
 if(!valid4){
-const err13 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema38.if,parentSchema:schema38,data:data2};
+const err13 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema40.if,parentSchema:schema40,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2772,7 +3068,7 @@ errors++;
 if(data.timeout_exception !== undefined){
 let data3 = data.timeout_exception;
 if(typeof data3 !== "boolean"){
-const err14 = {instancePath:instancePath+"/timeout_exception",schemaPath:"#/properties/timeout_exception/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema37.properties.timeout_exception.type,parentSchema:schema37.properties.timeout_exception,data:data3};
+const err14 = {instancePath:instancePath+"/timeout_exception",schemaPath:"#/properties/timeout_exception/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema39.properties.timeout_exception.type,parentSchema:schema39.properties.timeout_exception,data:data3};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2790,7 +3086,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data};
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.type,parentSchema:schema39,data};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2799,18 +3095,18 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate36.errors = vErrors;
+validate37.errors = vErrors;
 return errors === 0;
 }
 
-const schema41 = {"x-name":"put tag in queue","type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/definitions/putTagEntry"}},"else":{"$ref":"#/definitions/putTagEntry"}};
-const schema42 = {"x-name":"put tag in queue entry","type":"object","required":["tag","queue"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1},"queue":{"type":"string","minLength":1}}};
+const schema43 = {"x-name":"put tag in queue","type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/definitions/putTagEntry"}},"else":{"$ref":"#/definitions/putTagEntry"}};
+const schema44 = {"x-name":"put tag in queue entry","type":"object","required":["tag","queue"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1},"queue":{"type":"string","minLength":1}}};
 
-function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!data || typeof data != "object"){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema41.type},message:"must be array,object",schema:schema41.type,parentSchema:schema41,data};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema43.type},message:"must be array,object",schema:schema43.type,parentSchema:schema43,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2851,7 +3147,7 @@ for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.tag === undefined){
-const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema42.required,parentSchema:schema42,data:data0};
+const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema44.required,parentSchema:schema44,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2861,7 +3157,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data0.queue === undefined){
-const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "queue"},message:"must have required property '"+"queue"+"'",schema:schema42.required,parentSchema:schema42,data:data0};
+const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "queue"},message:"must have required property '"+"queue"+"'",schema:schema44.required,parentSchema:schema44,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2872,7 +3168,7 @@ errors++;
 }
 for(const key0 in data0){
 if(!((key0 === "tag") || (key0 === "queue"))){
-const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema42,data:data0};
+const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2886,7 +3182,7 @@ if(data0.tag !== undefined){
 let data1 = data0.tag;
 if(typeof data1 === "string"){
 if(data1.length < 1){
-const err5 = {instancePath:instancePath+"/" + i0+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema42.properties.tag,data:data1};
+const err5 = {instancePath:instancePath+"/" + i0+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema44.properties.tag,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2897,7 +3193,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/" + i0+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.tag.type,parentSchema:schema42.properties.tag,data:data1};
+const err6 = {instancePath:instancePath+"/" + i0+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.tag.type,parentSchema:schema44.properties.tag,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2911,7 +3207,7 @@ if(data0.queue !== undefined){
 let data2 = data0.queue;
 if(typeof data2 === "string"){
 if(data2.length < 1){
-const err7 = {instancePath:instancePath+"/" + i0+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema42.properties.queue,data:data2};
+const err7 = {instancePath:instancePath+"/" + i0+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema44.properties.queue,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2922,7 +3218,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/" + i0+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.queue.type,parentSchema:schema42.properties.queue,data:data2};
+const err8 = {instancePath:instancePath+"/" + i0+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.queue.type,parentSchema:schema44.properties.queue,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2934,7 +3230,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.type,parentSchema:schema42,data:data0};
+const err9 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data:data0};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2953,7 +3249,7 @@ else {
 const _errs14 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.tag === undefined){
-const err10 = {instancePath,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema42.required,parentSchema:schema42,data};
+const err10 = {instancePath,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema44.required,parentSchema:schema44,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2963,7 +3259,7 @@ vErrors.push(err10);
 errors++;
 }
 if(data.queue === undefined){
-const err11 = {instancePath,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "queue"},message:"must have required property '"+"queue"+"'",schema:schema42.required,parentSchema:schema42,data};
+const err11 = {instancePath,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "queue"},message:"must have required property '"+"queue"+"'",schema:schema44.required,parentSchema:schema44,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2974,7 +3270,7 @@ errors++;
 }
 for(const key1 in data){
 if(!((key1 === "tag") || (key1 === "queue"))){
-const err12 = {instancePath,schemaPath:"#/definitions/putTagEntry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema42,data};
+const err12 = {instancePath,schemaPath:"#/definitions/putTagEntry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2988,7 +3284,7 @@ if(data.tag !== undefined){
 let data3 = data.tag;
 if(typeof data3 === "string"){
 if(data3.length < 1){
-const err13 = {instancePath:instancePath+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema42.properties.tag,data:data3};
+const err13 = {instancePath:instancePath+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema44.properties.tag,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2999,7 +3295,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.tag.type,parentSchema:schema42.properties.tag,data:data3};
+const err14 = {instancePath:instancePath+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.tag.type,parentSchema:schema44.properties.tag,data:data3};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3013,7 +3309,7 @@ if(data.queue !== undefined){
 let data4 = data.queue;
 if(typeof data4 === "string"){
 if(data4.length < 1){
-const err15 = {instancePath:instancePath+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema42.properties.queue,data:data4};
+const err15 = {instancePath:instancePath+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema44.properties.queue,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3024,7 +3320,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.queue.type,parentSchema:schema42.properties.queue,data:data4};
+const err16 = {instancePath:instancePath+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.queue.type,parentSchema:schema44.properties.queue,data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3036,7 +3332,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/definitions/putTagEntry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.type,parentSchema:schema42,data};
+const err17 = {instancePath,schemaPath:"#/definitions/putTagEntry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3050,7 +3346,7 @@ valid0 = _valid0;
 ifClause0 = "else";
 }
 if(!valid0){
-const err18 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema41.if,parentSchema:schema41,data};
+const err18 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema43.if,parentSchema:schema43,data};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3059,13 +3355,13 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate39.errors = vErrors;
+validate40.errors = vErrors;
 return errors === 0;
 }
 
-const schema44 = {"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}};
+const schema46 = {"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}};
 
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3101,7 +3397,7 @@ var _valid0 = _errs3 === errors;
 valid0 = _valid0;
 }
 if(!valid0){
-const err1 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema44.if,parentSchema:schema44,data};
+const err1 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema46.if,parentSchema:schema46,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3110,7 +3406,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate41.errors = vErrors;
+validate42.errors = vErrors;
 return errors === 0;
 }
 
@@ -3190,19 +3486,19 @@ errors = vErrors.length;
 }
 }
 for(const key4 in data){
-if(pattern15.test(key4)){
-if(!(validate33(data[key4], {instancePath:instancePath+"/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key4,rootData}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+if(pattern17.test(key4)){
+if(!(validate34(data[key4], {instancePath:instancePath+"/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key4,rootData}))){
+vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
 errors = vErrors.length;
 }
 }
 }
 for(const key5 in data){
-if(pattern16.test(key5)){
+if(pattern18.test(key5)){
 let data7 = data[key5];
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(Object.keys(data7).length > 1){
-const err3 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema36,data:data7};
+const err3 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema38,data:data7};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3212,7 +3508,7 @@ vErrors.push(err3);
 errors++;
 }
 if(Object.keys(data7).length < 1){
-const err4 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema36,data:data7};
+const err4 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema38,data:data7};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3223,7 +3519,7 @@ errors++;
 }
 for(const key6 in data7){
 if(!((key6 === "path") || (key6 === "text"))){
-const err5 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema36,data:data7};
+const err5 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema38,data:data7};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3237,7 +3533,7 @@ if(data7.path !== undefined){
 let data8 = data7.path;
 if(typeof data8 === "string"){
 if(data8.length < 1){
-const err6 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/template/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.path,data:data8};
+const err6 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/template/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema38.properties.path,data:data8};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3248,7 +3544,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/template/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.path.type,parentSchema:schema36.properties.path,data:data8};
+const err7 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/template/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.path.type,parentSchema:schema38.properties.path,data:data8};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3261,7 +3557,7 @@ errors++;
 if(data7.text !== undefined){
 let data9 = data7.text;
 if(typeof data9 !== "string"){
-const err8 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/text",schemaPath:"#/definitions/template/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.text.type,parentSchema:schema36.properties.text,data:data9};
+const err8 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/text",schemaPath:"#/definitions/template/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.text.type,parentSchema:schema38.properties.text,data:data9};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3273,7 +3569,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data:data7};
+const err9 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.type,parentSchema:schema38,data:data7};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3285,19 +3581,19 @@ errors++;
 }
 }
 for(const key7 in data){
-if(pattern17.test(key7)){
-if(!(validate36(data[key7], {instancePath:instancePath+"/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key7,rootData}))){
-vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+if(pattern19.test(key7)){
+if(!(validate37(data[key7], {instancePath:instancePath+"/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key7,rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
 errors = vErrors.length;
 }
 }
 }
 for(const key8 in data){
-if(pattern20.test(key8)){
+if(pattern22.test(key8)){
 let data11 = data[key8];
 if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
 if(data11.name === undefined){
-const err10 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/releaseLock/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema40.required,parentSchema:schema40,data:data11};
+const err10 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/releaseLock/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema42.required,parentSchema:schema42,data:data11};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3308,7 +3604,7 @@ errors++;
 }
 for(const key9 in data11){
 if(!(key9 === "name")){
-const err11 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/releaseLock/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema40,data:data11};
+const err11 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/releaseLock/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema42,data:data11};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3322,7 +3618,7 @@ if(data11.name !== undefined){
 let data12 = data11.name;
 if(typeof data12 === "string"){
 if(data12.length < 1){
-const err12 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/name",schemaPath:"#/definitions/releaseLock/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema40.properties.name,data:data12};
+const err12 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/name",schemaPath:"#/definitions/releaseLock/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema42.properties.name,data:data12};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3333,7 +3629,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/name",schemaPath:"#/definitions/releaseLock/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema40.properties.name.type,parentSchema:schema40.properties.name,data:data12};
+const err13 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/name",schemaPath:"#/definitions/releaseLock/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.name.type,parentSchema:schema42.properties.name,data:data12};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3345,7 +3641,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/releaseLock/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data:data11};
+const err14 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/releaseLock/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.type,parentSchema:schema42,data:data11};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3357,15 +3653,15 @@ errors++;
 }
 }
 for(const key10 in data){
-if(pattern21.test(key10)){
-if(!(validate39(data[key10], {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key10,rootData}))){
-vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+if(pattern23.test(key10)){
+if(!(validate40(data[key10], {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key10,rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
 errors = vErrors.length;
 }
 }
 }
 for(const key11 in data){
-if(pattern22.test(key11)){
+if(pattern24.test(key11)){
 let data14 = data[key11];
 if((!(typeof data14 == "number")) && (data14 !== null)){
 const err15 = {instancePath:instancePath+"/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/patternProperties/%5E(increment%7Cdecrement)%5Cs%2B%5CS/type",keyword:"type",params:{type: schema13.patternProperties["^(increment|decrement)\\s+\\S"].type},message:"must be number,null",schema:schema13.patternProperties["^(increment|decrement)\\s+\\S"].type,parentSchema:schema13.patternProperties["^(increment|decrement)\\s+\\S"],data:data14};
@@ -3380,9 +3676,9 @@ errors++;
 }
 }
 for(const key12 in data){
-if(pattern23.test(key12)){
-if(!(validate41(data[key12], {instancePath:instancePath+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key12,rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+if(pattern25.test(key12)){
+if(!(validate42(data[key12], {instancePath:instancePath+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key12,rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
 errors = vErrors.length;
 }
 }
@@ -3402,18 +3698,18 @@ validate12.errors = vErrors;
 return errors === 0;
 }
 
-const schema45 = {"x-name":"__usage","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"author":{"type":"string"},"info":{"type":"string"},"website":{"type":"string"},"longrunning":{"type":"boolean"},"daemon":{"type":"boolean"},"pidfile":{"type":"string","minLength":1},"logfile":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"args":{"type":"array","items":{"$ref":"#/definitions/usageArg"}},"options":{"x-name":"__usage.options","type":"object","additionalProperties":{"$ref":"#/definitions/usageOption"}}}};
-const schema46 = {"x-name":"__usage arg","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"info":{"type":"string"},"required":{"type":"boolean"},"default":{},"remaining":{"type":"boolean"}}};
-const schema47 = {"x-name":"__usage option","type":"object","additionalProperties":false,"properties":{"letter":{"type":"string","pattern":"^[A-Za-z0-9]$"},"type":{"enum":["flag","value"]},"info":{"type":"string"},"default":{}}};
-const pattern24 = new RegExp("^[A-Za-z0-9]$", "u");
+const schema47 = {"x-name":"__usage","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"author":{"type":"string"},"info":{"type":"string"},"website":{"type":"string"},"longrunning":{"type":"boolean"},"daemon":{"type":"boolean"},"pidfile":{"type":"string","minLength":1},"logfile":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"args":{"type":"array","items":{"$ref":"#/definitions/usageArg"}},"options":{"x-name":"__usage.options","type":"object","additionalProperties":{"$ref":"#/definitions/usageOption"}}}};
+const schema48 = {"x-name":"__usage arg","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"info":{"type":"string"},"required":{"type":"boolean"},"default":{},"remaining":{"type":"boolean"}}};
+const schema49 = {"x-name":"__usage option","type":"object","additionalProperties":false,"properties":{"letter":{"type":"string","pattern":"^[A-Za-z0-9]$"},"type":{"enum":["flag","value"]},"info":{"type":"string"},"default":{}}};
+const pattern26 = new RegExp("^[A-Za-z0-9]$", "u");
 
-function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(func2.call(schema45.properties, key0))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema45,data};
+if(!(func2.call(schema47.properties, key0))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3426,7 +3722,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.name.type,parentSchema:schema45.properties.name,data:data0};
+const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.name.type,parentSchema:schema47.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3439,7 +3735,7 @@ errors++;
 if(data.author !== undefined){
 let data1 = data.author;
 if(typeof data1 !== "string"){
-const err2 = {instancePath:instancePath+"/author",schemaPath:"#/properties/author/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.author.type,parentSchema:schema45.properties.author,data:data1};
+const err2 = {instancePath:instancePath+"/author",schemaPath:"#/properties/author/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.author.type,parentSchema:schema47.properties.author,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3452,7 +3748,7 @@ errors++;
 if(data.info !== undefined){
 let data2 = data.info;
 if(typeof data2 !== "string"){
-const err3 = {instancePath:instancePath+"/info",schemaPath:"#/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.info.type,parentSchema:schema45.properties.info,data:data2};
+const err3 = {instancePath:instancePath+"/info",schemaPath:"#/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.info.type,parentSchema:schema47.properties.info,data:data2};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3465,7 +3761,7 @@ errors++;
 if(data.website !== undefined){
 let data3 = data.website;
 if(typeof data3 !== "string"){
-const err4 = {instancePath:instancePath+"/website",schemaPath:"#/properties/website/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.website.type,parentSchema:schema45.properties.website,data:data3};
+const err4 = {instancePath:instancePath+"/website",schemaPath:"#/properties/website/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.website.type,parentSchema:schema47.properties.website,data:data3};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3478,7 +3774,7 @@ errors++;
 if(data.longrunning !== undefined){
 let data4 = data.longrunning;
 if(typeof data4 !== "boolean"){
-const err5 = {instancePath:instancePath+"/longrunning",schemaPath:"#/properties/longrunning/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema45.properties.longrunning.type,parentSchema:schema45.properties.longrunning,data:data4};
+const err5 = {instancePath:instancePath+"/longrunning",schemaPath:"#/properties/longrunning/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema47.properties.longrunning.type,parentSchema:schema47.properties.longrunning,data:data4};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3491,7 +3787,7 @@ errors++;
 if(data.daemon !== undefined){
 let data5 = data.daemon;
 if(typeof data5 !== "boolean"){
-const err6 = {instancePath:instancePath+"/daemon",schemaPath:"#/properties/daemon/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema45.properties.daemon.type,parentSchema:schema45.properties.daemon,data:data5};
+const err6 = {instancePath:instancePath+"/daemon",schemaPath:"#/properties/daemon/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema47.properties.daemon.type,parentSchema:schema47.properties.daemon,data:data5};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3505,7 +3801,7 @@ if(data.pidfile !== undefined){
 let data6 = data.pidfile;
 if(typeof data6 === "string"){
 if(data6.length < 1){
-const err7 = {instancePath:instancePath+"/pidfile",schemaPath:"#/properties/pidfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema45.properties.pidfile,data:data6};
+const err7 = {instancePath:instancePath+"/pidfile",schemaPath:"#/properties/pidfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema47.properties.pidfile,data:data6};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3516,7 +3812,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/pidfile",schemaPath:"#/properties/pidfile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.pidfile.type,parentSchema:schema45.properties.pidfile,data:data6};
+const err8 = {instancePath:instancePath+"/pidfile",schemaPath:"#/properties/pidfile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.pidfile.type,parentSchema:schema47.properties.pidfile,data:data6};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3530,7 +3826,7 @@ if(data.logfile !== undefined){
 let data7 = data.logfile;
 if(typeof data7 === "string"){
 if(data7.length < 1){
-const err9 = {instancePath:instancePath+"/logfile",schemaPath:"#/properties/logfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema45.properties.logfile,data:data7};
+const err9 = {instancePath:instancePath+"/logfile",schemaPath:"#/properties/logfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema47.properties.logfile,data:data7};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3541,7 +3837,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/logfile",schemaPath:"#/properties/logfile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.logfile.type,parentSchema:schema45.properties.logfile,data:data7};
+const err10 = {instancePath:instancePath+"/logfile",schemaPath:"#/properties/logfile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.logfile.type,parentSchema:schema47.properties.logfile,data:data7};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3555,7 +3851,7 @@ if(data.cwd !== undefined){
 let data8 = data.cwd;
 if(typeof data8 === "string"){
 if(data8.length < 1){
-const err11 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema45.properties.cwd,data:data8};
+const err11 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema47.properties.cwd,data:data8};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3566,7 +3862,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema45.properties.cwd.type,parentSchema:schema45.properties.cwd,data:data8};
+const err12 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.cwd.type,parentSchema:schema47.properties.cwd,data:data8};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3584,7 +3880,7 @@ for(let i0=0; i0<len0; i0++){
 let data10 = data9[i0];
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 if(data10.name === undefined){
-const err13 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema46.required,parentSchema:schema46,data:data10};
+const err13 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema48.required,parentSchema:schema48,data:data10};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3595,7 +3891,7 @@ errors++;
 }
 for(const key1 in data10){
 if(!(((((key1 === "name") || (key1 === "info")) || (key1 === "required")) || (key1 === "default")) || (key1 === "remaining"))){
-const err14 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema46,data:data10};
+const err14 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema48,data:data10};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3609,7 +3905,7 @@ if(data10.name !== undefined){
 let data11 = data10.name;
 if(typeof data11 === "string"){
 if(data11.length < 1){
-const err15 = {instancePath:instancePath+"/args/" + i0+"/name",schemaPath:"#/definitions/usageArg/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema46.properties.name,data:data11};
+const err15 = {instancePath:instancePath+"/args/" + i0+"/name",schemaPath:"#/definitions/usageArg/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema48.properties.name,data:data11};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3620,7 +3916,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/args/" + i0+"/name",schemaPath:"#/definitions/usageArg/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.name.type,parentSchema:schema46.properties.name,data:data11};
+const err16 = {instancePath:instancePath+"/args/" + i0+"/name",schemaPath:"#/definitions/usageArg/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.properties.name.type,parentSchema:schema48.properties.name,data:data11};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3633,7 +3929,7 @@ errors++;
 if(data10.info !== undefined){
 let data12 = data10.info;
 if(typeof data12 !== "string"){
-const err17 = {instancePath:instancePath+"/args/" + i0+"/info",schemaPath:"#/definitions/usageArg/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.info.type,parentSchema:schema46.properties.info,data:data12};
+const err17 = {instancePath:instancePath+"/args/" + i0+"/info",schemaPath:"#/definitions/usageArg/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.properties.info.type,parentSchema:schema48.properties.info,data:data12};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3646,7 +3942,7 @@ errors++;
 if(data10.required !== undefined){
 let data13 = data10.required;
 if(typeof data13 !== "boolean"){
-const err18 = {instancePath:instancePath+"/args/" + i0+"/required",schemaPath:"#/definitions/usageArg/properties/required/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema46.properties.required.type,parentSchema:schema46.properties.required,data:data13};
+const err18 = {instancePath:instancePath+"/args/" + i0+"/required",schemaPath:"#/definitions/usageArg/properties/required/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema48.properties.required.type,parentSchema:schema48.properties.required,data:data13};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3659,7 +3955,7 @@ errors++;
 if(data10.remaining !== undefined){
 let data14 = data10.remaining;
 if(typeof data14 !== "boolean"){
-const err19 = {instancePath:instancePath+"/args/" + i0+"/remaining",schemaPath:"#/definitions/usageArg/properties/remaining/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema46.properties.remaining.type,parentSchema:schema46.properties.remaining,data:data14};
+const err19 = {instancePath:instancePath+"/args/" + i0+"/remaining",schemaPath:"#/definitions/usageArg/properties/remaining/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema48.properties.remaining.type,parentSchema:schema48.properties.remaining,data:data14};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3671,7 +3967,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data:data10};
+const err20 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema48.type,parentSchema:schema48,data:data10};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3683,7 +3979,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/args",schemaPath:"#/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema45.properties.args.type,parentSchema:schema45.properties.args,data:data9};
+const err21 = {instancePath:instancePath+"/args",schemaPath:"#/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema47.properties.args.type,parentSchema:schema47.properties.args,data:data9};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3701,7 +3997,7 @@ let data16 = data15[key2];
 if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
 for(const key3 in data16){
 if(!((((key3 === "letter") || (key3 === "type")) || (key3 === "info")) || (key3 === "default"))){
-const err22 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/usageOption/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data:data16};
+const err22 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/usageOption/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema49,data:data16};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -3714,8 +4010,8 @@ errors++;
 if(data16.letter !== undefined){
 let data17 = data16.letter;
 if(typeof data17 === "string"){
-if(!pattern24.test(data17)){
-const err23 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/letter",schemaPath:"#/definitions/usageOption/properties/letter/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]$"},message:"must match pattern \""+"^[A-Za-z0-9]$"+"\"",schema:"^[A-Za-z0-9]$",parentSchema:schema47.properties.letter,data:data17};
+if(!pattern26.test(data17)){
+const err23 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/letter",schemaPath:"#/definitions/usageOption/properties/letter/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]$"},message:"must match pattern \""+"^[A-Za-z0-9]$"+"\"",schema:"^[A-Za-z0-9]$",parentSchema:schema49.properties.letter,data:data17};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -3726,7 +4022,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/letter",schemaPath:"#/definitions/usageOption/properties/letter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.letter.type,parentSchema:schema47.properties.letter,data:data17};
+const err24 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/letter",schemaPath:"#/definitions/usageOption/properties/letter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.properties.letter.type,parentSchema:schema49.properties.letter,data:data17};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -3739,7 +4035,7 @@ errors++;
 if(data16.type !== undefined){
 let data18 = data16.type;
 if(!((data18 === "flag") || (data18 === "value"))){
-const err25 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/definitions/usageOption/properties/type/enum",keyword:"enum",params:{allowedValues: schema47.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema47.properties.type.enum,parentSchema:schema47.properties.type,data:data18};
+const err25 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/definitions/usageOption/properties/type/enum",keyword:"enum",params:{allowedValues: schema49.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema49.properties.type.enum,parentSchema:schema49.properties.type,data:data18};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -3752,7 +4048,7 @@ errors++;
 if(data16.info !== undefined){
 let data19 = data16.info;
 if(typeof data19 !== "string"){
-const err26 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/info",schemaPath:"#/definitions/usageOption/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.info.type,parentSchema:schema47.properties.info,data:data19};
+const err26 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/info",schemaPath:"#/definitions/usageOption/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.properties.info.type,parentSchema:schema49.properties.info,data:data19};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -3764,7 +4060,7 @@ errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/usageOption/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data:data16};
+const err27 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/usageOption/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema49.type,parentSchema:schema49,data:data16};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -3776,7 +4072,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.properties.options.type,parentSchema:schema45.properties.options,data:data15};
+const err28 = {instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.properties.options.type,parentSchema:schema47.properties.options,data:data15};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -3788,7 +4084,7 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema45.type,parentSchema:schema45,data};
+const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -3797,21 +4093,21 @@ vErrors.push(err29);
 }
 errors++;
 }
-validate44.errors = vErrors;
+validate45.errors = vErrors;
 return errors === 0;
 }
 
-const schema48 = {"x-name":"__tags","type":"object","additionalProperties":{"$ref":"#/definitions/customTag"}};
-const schema49 = {"x-name":"custom tag","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"custom tag","required":["script"],"additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"priority":{"type":"number"}}}};
+const schema50 = {"x-name":"__tags","type":"object","additionalProperties":{"$ref":"#/definitions/customTag"}};
+const schema51 = {"x-name":"custom tag","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"custom tag","required":["script"],"additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"priority":{"type":"number"}}}};
 
-function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 let data0 = data[key0];
 if((typeof data0 !== "string") && (!(data0 && typeof data0 == "object" && !Array.isArray(data0)))){
-const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/type",keyword:"type",params:{type: schema49.type},message:"must be string,object",schema:schema49.type,parentSchema:schema49,data:data0};
+const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/type",keyword:"type",params:{type: schema51.type},message:"must be string,object",schema:schema51.type,parentSchema:schema51,data:data0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3848,7 +4144,7 @@ if(_valid0){
 const _errs9 = errors;
 if(typeof data0 === "string"){
 if(data0.length < 1){
-const err2 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/then/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema49.then,data:data0};
+const err2 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/then/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema51.then,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3866,7 +4162,7 @@ else {
 const _errs10 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.script === undefined){
-const err3 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/else/required",keyword:"required",params:{missingProperty: "script"},message:"must have required property '"+"script"+"'",schema:schema49.else.required,parentSchema:schema49.else,data:data0};
+const err3 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/else/required",keyword:"required",params:{missingProperty: "script"},message:"must have required property '"+"script"+"'",schema:schema51.else.required,parentSchema:schema51.else,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3877,7 +4173,7 @@ errors++;
 }
 for(const key1 in data0){
 if(!((key1 === "script") || (key1 === "priority"))){
-const err4 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/else/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema49.else,data:data0};
+const err4 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/else/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema51.else,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3891,7 +4187,7 @@ if(data0.script !== undefined){
 let data1 = data0.script;
 if(typeof data1 === "string"){
 if(data1.length < 1){
-const err5 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/script",schemaPath:"#/definitions/customTag/else/properties/script/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema49.else.properties.script,data:data1};
+const err5 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/script",schemaPath:"#/definitions/customTag/else/properties/script/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema51.else.properties.script,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3902,7 +4198,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/script",schemaPath:"#/definitions/customTag/else/properties/script/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.else.properties.script.type,parentSchema:schema49.else.properties.script,data:data1};
+const err6 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/script",schemaPath:"#/definitions/customTag/else/properties/script/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.else.properties.script.type,parentSchema:schema51.else.properties.script,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3915,7 +4211,7 @@ errors++;
 if(data0.priority !== undefined){
 let data2 = data0.priority;
 if(!(typeof data2 == "number")){
-const err7 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/priority",schemaPath:"#/definitions/customTag/else/properties/priority/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema49.else.properties.priority.type,parentSchema:schema49.else.properties.priority,data:data2};
+const err7 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/priority",schemaPath:"#/definitions/customTag/else/properties/priority/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema51.else.properties.priority.type,parentSchema:schema51.else.properties.priority,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3931,7 +4227,7 @@ valid2 = _valid0;
 ifClause0 = "else";
 }
 if(!valid2){
-const err8 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema49.if,parentSchema:schema49,data:data0};
+const err8 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema51.if,parentSchema:schema51,data:data0};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3943,7 +4239,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema48.type,parentSchema:schema48,data};
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema50.type,parentSchema:schema50,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3952,7 +4248,7 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate46.errors = vErrors;
+validate47.errors = vErrors;
 return errors === 0;
 }
 
@@ -3966,14 +4262,14 @@ errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.__usage !== undefined){
-if(!(validate44(data.__usage, {instancePath:instancePath+"/__usage",parentData:data,parentDataProperty:"__usage",rootData}))){
-vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+if(!(validate45(data.__usage, {instancePath:instancePath+"/__usage",parentData:data,parentDataProperty:"__usage",rootData}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
 errors = vErrors.length;
 }
 }
 if(data.__tags !== undefined){
-if(!(validate46(data.__tags, {instancePath:instancePath+"/__tags",parentData:data,parentDataProperty:"__tags",rootData}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+if(!(validate47(data.__tags, {instancePath:instancePath+"/__tags",parentData:data,parentDataProperty:"__tags",rootData}))){
+vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
 errors = vErrors.length;
 }
 }

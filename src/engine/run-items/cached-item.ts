@@ -1,25 +1,39 @@
 /**
- * `- script: x.ts` with `cache: N` (or `cache: true` + `interval: N`) seconds (SPEC §3.2): the
- * item becomes an interval RunThread handed to the runtime's RunThreadHost. The first result is
- * merged into pipe data and the thread's status is stored under the flat pipe-data key
- * `run_thread.<id>` (as the original printed it). `thread_id` defaults to the script's base name
- * without extension. Every tick runs the script on a copy of the pipe data as it was when the
- * thread started, plus `run_thread_tick: {thread_id, time}` (the slot's epoch seconds). Without a
- * host the script runs once, with a warning.
- * Relative data paths of the item (`timeseries collect` files and graphs) resolve against the
- * working directory the item saw (the block's folder unless `__usage.cwd` or `cd:` moved it).
+ * `cache: N` (or `cache: true` + `interval: N`) seconds on a `script:` or `shell:` item
+ * (SPEC §3.2): the item becomes an interval RunThread handed to the runtime's RunThreadHost.
+ *
+ * - The first result is merged into pipe data and a snapshot of the thread's status is stored
+ *   under the flat pipe-data key `run_thread.<id>` (as the original printed it), with
+ *   `started_at` (epoch seconds when the thread started): its counts are those of that moment.
+ * - `thread_id` defaults to a script's base name without extension; a shell RunThread needs one.
+ * - Each tick runs the item alone, in the cwd the item saw, on the pipe data described in
+ *   tick-pipe-data.ts plus, for a script, `run_thread_tick: {thread_id, time}` (the slot's epoch
+ *   seconds); the tick's call is built once, so a tick's cost does not grow with the block (the
+ *   run list itself is kept by the workers, see src/exec/kept-value.ts).
+ * - A script thread's result is what the script returned and set; a shell thread's result is the
+ *   fields `parse:` reads from stdout (nothing without `parse:`) — its runs do not append to
+ *   `status`/`output`, which would grow with every tick.
+ * - Relative data paths of the item (`timeseries collect` files and graphs) resolve against the
+ *   working directory the item saw (the block's folder unless `__usage.cwd` or `cd:` moved it):
+ *   an item imported from a library (blocks/) writes beside the importing block.
+ * - Without a host the item runs once, as a plain item, with a warning.
  *
  * `singleton: true` or `lock: NAME` makes the thread cluster-safe (SPEC §5): the runtime claims
  * each slot in unidist before running it, under NAME (default: the thread id).
  */
 import path from 'node:path';
 import type { KeyPath } from '../../config/types.js';
+import type { ScriptOutcome } from '../../exec/types.js';
 import type { RunThreadSpec } from '../../schedule/types.js';
 import { invalidBlock, withLocation } from '../located-error.js';
 import { mergeOutcome } from './merge-outcome.js';
 import { booleanOption, secondsOption, stringOption } from './item-options.js';
 import type { RunListState } from './run-list-state.js';
-import { resolveScriptPath, runScriptItem, scriptCall, warnNonObject } from './script-item.js';
+import { runScriptItem, scriptCall, warnNonObject } from './script-item.js';
+import { judgeShellRun, readShellItem, runShellItem } from './shell-item.js';
+import { noteThreadResult, tickPipeData } from './tick-pipe-data.js';
+
+export type CachedKind = 'script' | 'shell';
 
 /** The RunThread interval in ms when the item asks for one, else undefined. */
 export function cacheInterval(item: Readonly<Record<string, unknown>>, itemPath: KeyPath, state: RunListState): number | undefined {
@@ -32,37 +46,33 @@ export function cacheInterval(item: Readonly<Record<string, unknown>>, itemPath:
   return secondsOption(cache, state.ctx.block, [...itemPath, 'cache']);
 }
 
-export async function runCachedItem(item: Readonly<Record<string, unknown>>, itemPath: KeyPath, state: RunListState, intervalMs: number): Promise<void> {
+export async function runCachedItem(kind: CachedKind, item: Readonly<Record<string, unknown>>, itemPath: KeyPath, state: RunListState, intervalMs: number): Promise<void> {
   const { ctx } = state;
   const host = ctx.services.runThreads;
-  const script = String(item.script);
-  const id = threadId(item, script);
+  const id = threadId(kind, item, itemPath, state);
   if (!host) {
     ctx.logger.warn(`no RunThread host: running "${id}" once instead of every ${intervalMs / 1000}s`, { thread: id });
-    await runScriptItem(item, itemPath, state);
+    await (kind === 'script' ? runScriptItem(item, itemPath, state) : runShellItem(item, itemPath, state));
     return;
   }
-  const snapshot = structuredClone(state.pipeData);
   // Ticks outlive this list: pin the cwd this item saw (a later `cd:` must not move it).
   const tickState: RunListState = { ...state, cwd: state.cwd };
+  const pipeData = tickPipeData(state.pipeData);
+  const { label, tick, scriptFile } = kind === 'script' ? scriptTick(item, itemPath, tickState, pipeData, id) : shellTick(item, itemPath, tickState, id);
   const spec: RunThreadSpec = {
     id,
     intervalMs,
-    script,
-    scriptFile: resolveScriptPath(script, itemPath, state),
+    script: label,
+    // What hot reload compares to decide whether a running thread can be kept (SPEC §8).
+    scriptFile,
+    input: kind === 'script' ? pipeData : undefined,
     item,
     // Data the item writes (time-series files, graphs) goes to the working directory, not
     // beside the YAML that declares it: an item imported from a library (blocks/) writes into
     // the importing block's folder. Scripts still resolve against their YAML file.
     baseDir: tickState.cwd,
     exclusive: exclusiveOption(item, itemPath, state, id),
-    tick: async (signal, tickTimeMs) => {
-      // Each tick's script sees which thread and slot it runs for (epoch seconds).
-      const pipe = { ...snapshot, run_thread_tick: { thread_id: id, time: tickTimeMs / 1000 } };
-      const outcome = await ctx.services.scripts.run(scriptCall(item, itemPath, tickState, pipe, signal));
-      warnNonObject(outcome.returnedNonObject, script, itemPath, tickState);
-      return outcome;
-    },
+    tick,
   };
   let started;
   try {
@@ -70,8 +80,41 @@ export async function runCachedItem(item: Readonly<Record<string, unknown>>, ite
   } catch (e) {
     throw withLocation(e, ctx.block, itemPath);
   }
-  mergeOutcome(state.pipeData, started.first);
-  state.pipeData[`run_thread.${id}`] = structuredClone(started.status());
+  const first = started.first;
+  mergeOutcome(state.pipeData, first);
+  noteThreadResult(state.pipeData, [...Object.keys(first.pipeDataSet), ...Object.keys(first.returned ?? {})]);
+  state.pipeData[`run_thread.${id}`] = { ...structuredClone(started.status()), started_at: started.startedAtMs / 1000 };
+}
+
+function scriptTick(item: Readonly<Record<string, unknown>>, itemPath: KeyPath, state: RunListState, pipeData: Readonly<Record<string, unknown>>, id: string) {
+  const call = { ...scriptCall(item, itemPath, state, {}), pipeData };
+  const { scripts } = state.ctx.services;
+  return {
+    label: String(item.script),
+    scriptFile: call.script,
+    tick: async (signal: AbortSignal, tickTimeMs: number): Promise<ScriptOutcome> => {
+      // Each tick's script sees which thread and slot it runs for (epoch seconds).
+      const tickPipe = { ...pipeData, run_thread_tick: { thread_id: id, time: tickTimeMs / 1000 } };
+      const outcome = await scripts.run({ ...call, pipeData: tickPipe, signal });
+      warnNonObject(outcome.returnedNonObject, item.script, itemPath, state);
+      return outcome;
+    },
+  };
+}
+
+function shellTick(item: Readonly<Record<string, unknown>>, itemPath: KeyPath, state: RunListState, id: string) {
+  const shell = readShellItem(item, itemPath, state);
+  const { services } = state.ctx;
+  const logger = state.ctx.logger.child(`run-thread:${id}`);
+  return {
+    label: `shell: ${shell.command}`,
+    scriptFile: undefined,
+    tick: async (signal: AbortSignal): Promise<ScriptOutcome> => {
+      const outcome = await services.shell.run({ ...shell.call, signal }, logger);
+      const { fields } = judgeShellRun(shell, outcome, state, logger);
+      return { returned: fields, returnedNonObject: false, pipeDataSet: {}, pipeDataDeleted: [], durationMs: outcome.durationMs };
+    },
+  };
 }
 
 function exclusiveOption(item: Readonly<Record<string, unknown>>, itemPath: KeyPath, state: RunListState, id: string): { lock: string } | undefined {
@@ -85,9 +128,13 @@ function exclusiveOption(item: Readonly<Record<string, unknown>>, itemPath: KeyP
   return { lock: lock ?? id };
 }
 
-function threadId(item: Readonly<Record<string, unknown>>, script: string): string {
+function threadId(kind: CachedKind, item: Readonly<Record<string, unknown>>, itemPath: KeyPath, state: RunListState): string {
   const given = item.thread_id;
   if (typeof given === 'string' && given !== '') return given;
   if (typeof given === 'number') return String(given);
+  if (kind === 'shell') {
+    throw invalidBlock(state.ctx.block, [...itemPath, 'cache'], 'a shell item with `cache:` needs `thread_id: <name>` (a command has no name to default to)');
+  }
+  const script = String(item.script);
   return path.basename(script, path.extname(script));
 }

@@ -1,5 +1,5 @@
 /**
- * `%(name)s` placeholders in a script item's options, filled from pipe data when the item
+ * `%(name)s` placeholders in a script or shell item's options, filled from pipe data when the item
  * starts: `cache`, `interval`, `thread_id`, `timeout` and every string inside
  * `timeseries collect` (paths, intervals, heartbeats, graph titles, periods...). This is how a
  * reusable block (blocks/, imported with `__import__`) takes parameters from the block that

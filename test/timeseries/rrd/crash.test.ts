@@ -104,7 +104,10 @@ describe('crash safety (SIGKILL during updates)', () => {
     const rnd = mulberry32(42);
     const stops = Array.from({ length: 40 }, () => ({ afterReports: 1 + Math.floor(rnd() * 12) }));
     expect(await killSeries(dir, 'random', stops)).toBeGreaterThan(40);
-  });
+    // Child processes one after another (~0.2 s of CPU each with the checks): beside two CPU hogs
+    // on a busy 2-core machine the earlier 100-kill version took 88-171 s, failing the default
+    // 60 s budget; 3 s per child covers that, and a quiet machine needs a tenth of it.
+  }, 40 * 3_000);
 
   it('survives kills between the writes of an update and inside checkpoints, every time', async () => {
     const rnd = mulberry32(7);
@@ -112,7 +115,7 @@ describe('crash safety (SIGKILL during updates)', () => {
     // 8 kills at each point, each after a different number of writes of that kind
     const stops = points.flatMap((pauseAt) => Array.from({ length: 8 }, () => ({ pauseAt, nth: 1 + Math.floor(rnd() * 10) })));
     expect(await killSeries(dir, 'paused', stops)).toBeGreaterThan(24);
-  });
+  }, 24 * 3_000);
 
   // A SIGKILL cannot tear a single small write (the kernel finishes it), so torn checkpoint
   // writes — what power loss could leave — are built here byte-exactly: the file as it was after
