@@ -15,7 +15,7 @@ import { isPlainObject } from '../config/plain-object.js';
 import type { KeyPath, LoadedBlock } from '../config/types.js';
 import { classifyKey } from '../language/tag-key.js';
 import { collectOf, rrdShape, type RrdShape } from './rrd-shape.js';
-import type { ScriptGraph, ScriptGraphReader } from './script-graph.js';
+import { contentKey, type ScriptGraph, type ScriptGraphReader } from './script-graph.js';
 
 export interface PlannedThread {
   /** `thread_id` as written, else the script's base name (what the engine defaults to). */
@@ -34,7 +34,7 @@ export interface BlockPlan {
   readonly threads: ReadonlyMap<string, readonly PlannedThread[]>;
   /** Every script the block may run (run items and custom tags), absolute path → its graph. */
   readonly scripts: ReadonlyMap<string, ScriptGraph>;
-  /** The block's data, `__usage` and custom tags as comparable text. */
+  /** The block's data, `__usage`, custom tags and template files' content keys, as comparable text. */
   readonly meaning: string;
   /** The parts of `__usage` a running process depends on, as comparable text. */
   readonly runtimeUsage: string;
@@ -65,12 +65,17 @@ export async function planBlock(block: LoadedBlock, reader: ScriptGraphReader): 
   for (const s of [...scriptFiles].sort()) scripts.set(s, await reader.graph(s));
   const watch = new Set<string>(block.files);
   for (const g of scripts.values()) for (const f of g.files) watch.add(f);
-  for (const t of templateFiles(block)) watch.add(t);
+  // Templates are read when processed: their text is part of what the block means.
+  const templates: [string, string][] = [];
+  for (const t of templateFiles(block)) {
+    watch.add(t);
+    templates.push([t, contentKey(await reader.read(t))]);
+  }
   return {
     block,
     threads,
     scripts,
-    meaning: JSON.stringify([block.data, block.usage, block.tags.map((t) => [t.pattern, t.script, t.priority])]),
+    meaning: JSON.stringify([block.data, block.usage, block.tags.map((t) => [t.pattern, t.script, t.priority]), templates]),
     runtimeUsage: runtimeUsage(block),
     watch: [...watch].sort(),
   };

@@ -51,6 +51,10 @@ export function appliedLine(seq: number, trigger: string, report: SwapReport, di
   };
   if (report.error !== undefined) {
     const code = isProcblockError(report.error) ? report.error.code : 'PB_ERR_RUNTIME';
+    if (code === 'PB_ERR_ABORTED' || code === 'PB_ERR_CLOSED') {
+      // Ctrl-C (or SIGTERM) while the new version was being processed: not a failure of it.
+      return { level: 'info', msg: `reload ${seq} cut short: the runtime is stopping`, fields: { ...fields, outcome: 'failed', code } };
+    }
     return {
       level: 'error',
       msg: `reload ${seq} failed while processing the new version: ${oneLine(report.error)}${parts.length ? `; done before the failure: ${parts.join('; ')}` : ''}; threads it did not reach keep running`,

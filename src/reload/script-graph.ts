@@ -6,12 +6,12 @@
  *
  * A file that does not exist (yet) is part of the graph with the key `missing`: creating it is a
  * change. Of a specifier's candidate files (`./x.js` → `x.js`, `x.ts`) the first that exists is
- * followed; when none does, all of them are watched.
+ * followed, and the missing ones tried before it are watched (creating one changes what loads).
  */
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bytesKey, textKey } from '../core/content-key.js';
 import { candidateFiles, importSpecifiers, isLocalSpecifier } from './import-scan.js';
 
 export interface ScriptGraph {
@@ -21,6 +21,11 @@ export interface ScriptGraph {
   readonly files: readonly string[];
   /** Changes when any byte of any of `files` changes (or one appears or disappears). */
   readonly key: string;
+}
+
+/** The content key of a file's bytes, or `missing`. */
+export function contentKey(bytes: Uint8Array | undefined): string {
+  return bytes ? bytesKey(bytes) : 'missing';
 }
 
 /** Reads files at most once per call, so scripts sharing helpers cost one read of each helper. */
@@ -47,20 +52,21 @@ export class ScriptGraphReader {
         if (!isLocalSpecifier(spec)) continue;
         const base = spec.startsWith('file:') ? fileURLToPath(spec) : path.resolve(path.dirname(file), spec);
         const candidates = spec.startsWith('file:') ? [base] : candidateFiles(base);
-        const existing: string[] = [];
-        for (const c of candidates) if (await this.read(c)) existing.push(c);
-        if (existing.length > 0) await visit(existing[0] as string);
-        else for (const c of candidates) seen.set(c, undefined);
+        // The loader takes the first candidate that exists; the ones before it are watched too
+        // (creating one would change what loads), and all of them when none exists.
+        for (const c of candidates) {
+          if (await this.read(c)) {
+            await visit(c);
+            break;
+          }
+          if (!seen.has(c)) seen.set(c, undefined);
+        }
       }
     };
     await visit(script);
     const files = [...seen.keys()].sort();
-    const hash = createHash('sha256');
-    for (const f of files) {
-      const bytes = seen.get(f);
-      hash.update(`${f}\0${bytes ? bytes.length : 'missing'}\0`);
-      if (bytes) hash.update(bytes);
-    }
-    return { script, files, key: hash.digest('hex').slice(0, 32) };
+    // The content keys the transform cache uses (core/content-key.ts), one per file, named by path.
+    const key = textKey(files.map((f) => `${f}\0${contentKey(seen.get(f))}`).join('\0'));
+    return { script, files, key };
   }
 }
