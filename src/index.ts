@@ -13,7 +13,7 @@ import type { ProcessResult } from './engine/types.js';
 import { Runtime, type RunInput, type RuntimeOptions } from './runtime/runtime.js';
 
 export type { ProcessBlock, ScriptContext, ScriptLog } from './script-api.js';
-export type { Unidist, Locks, LockHandle, LockInfo, LockAcquireOptions, Counters, StateBuckets, Queues, QueueOptions, UnidistLog, Fence, WriteOptions } from './unidist/types.js';
+export type { Unidist, Duration, Locks, LockHandle, LockInfo, LockAcquireOptions, Counters, StateBuckets, Queues, QueueOptions, UnidistLog, Fence, WriteOptions } from './unidist/types.js';
 export { createUnidist, type CreateUnidistOptions } from './unidist/index.js';
 export { Runtime, type RuntimeOptions, type RunInput } from './runtime/runtime.js';
 export type { ProcessResult } from './engine/types.js';

@@ -8,6 +8,7 @@
  */
 import path from 'node:path';
 import { formatError, isProcblockError } from '../core/errors.js';
+import { systemClock } from '../core/clock.js';
 import { stringEnv } from '../core/env.js';
 import { createLogger, formatLogRecord, type Logger } from '../core/logger.js';
 import type { LoadedBlock } from '../config/types.js';
@@ -15,6 +16,7 @@ import type { EarlyScriptRunner } from '../runtime/early-runner.js';
 import { blockBaseName, defaultLogFile, defaultPidFile, defaultStateDir } from '../runtime/state-dir.js';
 import { detach, isDaemonChild, stopDaemon, writePidFile } from '../runtime/daemon.js';
 import { parseBlockArgs } from './block-args.js';
+import { misplacedOptionHint, misplacedOptionWarnings } from './misplaced-options.js';
 import { formatResult } from './output.js';
 import { parseCommandLine, runtimeHelpText, type RuntimeCliOptions } from './runtime-options.js';
 import { bannerText, blockUsageText } from './usage-text.js';
@@ -31,6 +33,8 @@ export interface CliIo {
   exitNow(code: number): never;
   /** Register a handler for SIGHUP (hot reload); returns a function that removes it. */
   onHangup?(handler: () => void): () => void;
+  /** Present when stderr is a terminal (the status line is drawn there). */
+  readonly stderrTty?: { columns(): number } | undefined;
 }
 
 export const processIo: CliIo = {
@@ -53,6 +57,7 @@ export const processIo: CliIo = {
     process.on('SIGHUP', handler);
     return () => void process.off('SIGHUP', handler);
   },
+  stderrTty: process.stderr.isTTY ? { columns: () => process.stderr.columns || 80 } : undefined,
 };
 
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
@@ -60,6 +65,14 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     // Loaded on demand: the time-series and graph code is not needed to run a block.
     const { runRrdCommand } = await import('./rrd-command.js');
     return runRrdCommand([...argv.slice(1)], { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd });
+  }
+  if (argv[0] === 'status') {
+    try {
+      const { runStatusCommand } = await import('./status-command.js');
+      return runStatusCommand(argv.slice(1), io);
+    } catch (e) {
+      return reportError(e, io, undefined);
+    }
   }
   let options: RuntimeCliOptions | undefined;
   let early: EarlyScriptRunner | undefined;
@@ -79,31 +92,34 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       io.stderr(`${text}\nerror: no block file given\n`);
       return 2;
     }
+    if (options.check) {
+      const { checkCommand } = await import('./check-command.js');
+      const scriptTimeoutMs = options.scriptTimeout > 0 ? options.scriptTimeout * 1000 : undefined;
+      return await checkCommand(path.resolve(io.cwd, cmd.file), io, { scriptTimeoutMs, quiet: options.quiet });
+    }
     const level = options.quiet && options.logLevel === 'info' ? 'warn' : options.logLevel;
-    const logger = createLogger((r) => io.stderr(`${formatLogRecord(r)}\n`), level, 'procblock');
-    if (!options.check && !options.stop) {
+    // Every log line goes through `stderr.write`, which the status line replaces (run-feedback.ts).
+    const stderr = { write: io.stderr };
+    const logger = createLogger((r) => stderr.write(`${formatLogRecord(r)}\n`), level, 'procblock');
+    if (!options.stop) {
       const { startScriptRunner } = await import('../runtime/early-runner.js');
       early = startScriptRunner({ logger, scriptTimeoutMs: options.scriptTimeout > 0 ? options.scriptTimeout * 1000 : undefined, env: stringEnv(io.env) });
     }
     const file = path.resolve(io.cwd, cmd.file);
-    // --check always validates for real; runs use the loaded-block cache (unchanged blocks skip
-    // the YAML parser and the validator, see src/config/loaded-block-cache.ts).
-    const block = options.check
-      ? await (await import('../config/index.js')).checkBlock(file)
-      : await (await import('../config/loaded-block-cache.js')).checkBlockCached(file);
-    if (options.check) {
-      io.stdout('ok\n');
-      return 0;
-    }
+    // Runs use the loaded-block cache (unchanged blocks skip the YAML parser and the validator,
+    // see src/config/loaded-block-cache.ts); --check (check-command.ts) always validates for real.
+    const block = await (await import('../config/loaded-block-cache.js')).checkBlockCached(file);
     if (options.stop) return await stop(block, options, io);
 
     let parsed;
     try {
       parsed = parseBlockArgs(cmd.blockArgv, block.usage);
     } catch (e) {
-      io.stderr(`${blockUsageText(block.usage, cmd.file)}\n\n${formatError(e)}\n`);
+      const hint = misplacedOptionHint(cmd.blockArgv, block.usage, cmd.file);
+      io.stderr(`${blockUsageText(block.usage, cmd.file)}\n\n${formatError(e)}\n${hint ? `${hint}\n` : ''}`);
       return 2;
     }
+    for (const warning of misplacedOptionWarnings(cmd.blockArgv, block.usage, cmd.file)) logger.warn(warning);
     if (parsed.help) {
       io.stdout(`${blockUsageText(block.usage, cmd.file)}\n`);
       return 0;
@@ -118,7 +134,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     }
     const scripts = early;
     early = undefined; // the runtime owns it from here
-    return await run(block, parsed.input, options, io, logger, scripts);
+    return await run(block, parsed.input, options, io, logger, scripts, stderr);
   } catch (e) {
     return reportError(e, io, options);
   } finally {
@@ -133,6 +149,7 @@ async function run(
   io: CliIo,
   logger: Logger,
   early: EarlyScriptRunner | undefined,
+  stderr: { write: (text: string) => void },
 ): Promise<number> {
   const banner = bannerText(block.usage);
   if (banner && !options.quiet) io.stderr(`${banner}\n`);
@@ -152,6 +169,8 @@ async function run(
       stopTimeoutMs: options.stopTimeout * 1000,
       scripts: early?.runner,
       env: stringEnv(io.env),
+      // `procblock status` reads what a long-running block is doing from its state folder.
+      status: block.usage?.longrunning || block.usage?.daemon ? { block: block.file, name: block.usage.name } : undefined,
     });
   } catch (e) {
     await early?.runner.close(0);
@@ -193,20 +212,34 @@ async function run(
     io.stdout(await formatResult(processed.result, options.format));
     if (live && !rt.isStopping) {
       logger.info('Long-running block: running until Ctrl-C (SIGINT) or SIGTERM');
-      const { startCliReload } = await import('./hot-reload-cli.js');
-      const reloading = await startCliReload({
-        live,
-        block,
-        watch: options.watch,
-        debounceMs: options.watchDebounce * 1000,
-        scriptTimeoutMs: options.scriptTimeout > 0 ? options.scriptTimeout * 1000 : undefined,
+      const { startFeedback } = await import('./run-feedback.js');
+      const feedback = startFeedback({
+        stderr: io.stderr,
+        tty: io.stderrTty,
+        clock: systemClock,
         logger,
-        onHangup: io.onHangup?.bind(io),
+        snapshot: () => rt.snapshot(),
+        intervalMs: options.statusInterval === undefined ? undefined : options.statusInterval * 1000,
+        quiet: options.quiet,
       });
+      stderr.write = feedback.stderr;
+      let reloading: { close(): Promise<void> } | undefined;
       try {
+        const { startCliReload } = await import('./hot-reload-cli.js');
+        reloading = await startCliReload({
+          live,
+          block,
+          watch: options.watch,
+          debounceMs: options.watchDebounce * 1000,
+          scriptTimeoutMs: options.scriptTimeout > 0 ? options.scriptTimeout * 1000 : undefined,
+          logger,
+          onHangup: io.onHangup?.bind(io),
+        });
         await rt.stopped;
       } finally {
-        await reloading.close();
+        await reloading?.close();
+        feedback.close();
+        stderr.write = io.stderr;
       }
     } else {
       await rt.stop('processing finished');

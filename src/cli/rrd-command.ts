@@ -28,6 +28,8 @@ export interface RrdCommandIo {
   cwd: string;
   /** Epoch milliseconds; default Date.now (tests pin it). */
   now?: () => number;
+  /** All of standard input, for `restore -`; default reads process.stdin. */
+  stdin?: () => Promise<string>;
 }
 
 type Handler = (args: ParsedArgs, ctx: Context) => Promise<void>;
@@ -240,12 +242,21 @@ async function runDump(args: ParsedArgs, ctx: Context): Promise<void> {
 async function runRestore(args: ParsedArgs, ctx: Context): Promise<void> {
   const [input = '', file = ''] = expectPositionals(ctx.sub, args, ['in.xml', 'file'], 2);
   const force = args.options.has('force');
+  const fromStdin = input === '-';
   const inPath = ctx.resolve(input);
-  if (!existsSync(inPath)) throw new RrdUsageError(`rrd restore: no such file ${input}`);
+  if (!fromStdin && !existsSync(inPath)) throw new RrdUsageError(`rrd restore: no such file ${input} (use - to read the XML from standard input)`);
   const target = ctx.resolve(file);
   if (!force && existsSync(target)) throw new RrdUsageError(`rrd restore: ${file} exists (use --force to replace it)`);
-  const rrd = await importXml(await readFile(inPath, 'utf8'), target, { overwrite: force });
+  const xml = fromStdin ? await (ctx.io.stdin ?? readStdin)() : await readFile(inPath, 'utf8');
+  const rrd = await importXml(xml, target, { overwrite: force });
   await rrd.close();
+}
+
+/** `restore -`: the XML from standard input, as `rrdtool restore -` reads it. */
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function runCreate(args: ParsedArgs, ctx: Context): Promise<void> {

@@ -13,7 +13,7 @@ commands:
         [--period 1h] [--end t] [--width 600] [--height 200] [--cf AVERAGE] [--colors #RRGGBB,…]
         render a PNG graph (written atomically)
   dump <file> [out.xml]                   export as rrdtool dump XML (to stdout without out.xml)
-  restore <in.xml> <file> [--force]       import rrdtool dump XML (--force replaces an existing file)
+  restore <in.xml|-> <file> [--force]     import rrdtool dump XML (- = standard input; --force replaces a file)
   create <file> --step N [--start t] [--force] DS:name:TYPE:heartbeat:min:max… RRA:CF:xff:steps:rows…
         (without RRA:…, the default archives of SPEC §6)
   update <file> [--template ds:ds] time:value[:value…]…   (time N = now, value U = unknown)

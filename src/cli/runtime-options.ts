@@ -31,6 +31,8 @@ export interface RuntimeCliOptions {
   readonly watch: boolean;
   /** `--watch-debounce`: seconds of quiet after the last file change before reloading. */
   readonly watchDebounce: number;
+  /** Seconds between status updates of a long-running block (undefined = 1 on a terminal, 60 otherwise; 0 = off). */
+  readonly statusInterval: number | undefined;
 }
 
 export interface ParsedCommandLine {
@@ -64,6 +66,7 @@ export const RUNTIME_OPTIONS: readonly OptionDef[] = [
   { name: 'script-timeout', takesValue: true, valueName: 'SECONDS', info: 'Default timeout of a script call, 0 = none (default 0)' },
   { name: 'watch', takesValue: false, info: 'Hot reload: watch the block, its imports and scripts; apply valid changes live (SIGHUP reloads too)' },
   { name: 'watch-debounce', takesValue: true, valueName: 'SECONDS', info: 'With --watch: quiet time after the last change before reloading (default 0.2)' },
+  { name: 'status-interval', takesValue: true, valueName: 'SECONDS', info: 'Long-running blocks: status line every SECONDS (default 1 on a terminal; a status log line every 60 otherwise; 0 = off)' },
 ];
 
 const DEFAULTS: RuntimeCliOptions = Object.freeze({
@@ -81,6 +84,7 @@ const DEFAULTS: RuntimeCliOptions = Object.freeze({
   scriptTimeout: 0,
   watch: false,
   watchDebounce: 0.2,
+  statusInterval: undefined,
 });
 
 export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
@@ -168,6 +172,9 @@ function apply(opts: { -readonly [K in keyof RuntimeCliOptions]: RuntimeCliOptio
     case 'script-timeout':
       opts.scriptTimeout = seconds(name, value);
       return;
+    case 'status-interval':
+      opts.statusInterval = seconds(name, value);
+      return;
   }
 }
 
@@ -190,6 +197,7 @@ export function runtimeHelpText(version: string): string {
     '',
     'usage: procblock [runtime options] <block.yaml> [block options] [block args]',
     '       procblock rrd <fetch|info|last|first|graph|dump|restore|create|update> ...',
+    '       procblock status [--state-dir DIR] [--format text|json] <block.yaml>',
     '',
     'Runtime options (before the block file):',
     ...rows.map(([f, info]) => `  ${f.padEnd(width)}  ${info}`),

@@ -152,7 +152,8 @@ function referencedScripts(block: LoadedBlock): string[] {
 /** Size and mtime of the loader's compiled modules: a rebuilt loader invalidates every entry. */
 function loaderStamp(): string {
   const parts: string[] = [String(FORMAT)];
-  for (const rel of ['./load-block.js', './schema-check.js', './semantic-check.js', './generated/block-validator.js', './imports.js', './read-yaml.js']) {
+  const files = ['./load-block.js', './schema-check.js', './semantic-check.js', './generated/block-validator.js', './imports.js', './read-yaml.js', '../language/tag-key.js'];
+  for (const rel of files) {
     try {
       const st = statSync(new URL(rel, import.meta.url));
       parts.push(`${st.size}:${st.mtimeMs}`);

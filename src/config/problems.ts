@@ -6,7 +6,7 @@
  * when the codes differ but all are schema violations (PB_ERR_SCHEMA, PB_ERR_UNKNOWN_TAG_OPTION)
  * → PB_ERR_SCHEMA; otherwise → PB_ERR_VALIDATION. Each problem keeps its own `code`.
  */
-import { InputError } from '../core/errors.js';
+import { ERROR_CODES, InputError } from '../core/errors.js';
 import type { ErrorCode, Problem, SourceLocation } from '../core/errors.js';
 
 export interface ValidationProblem extends Problem {
@@ -23,8 +23,12 @@ export function codeFor(problems: readonly ValidationProblem[]): ErrorCode {
   return 'PB_ERR_VALIDATION';
 }
 
-/** Sorted by file (in load order: the top file first), line, column, so reports read top to bottom. */
-export function throwProblems(file: string, problems: readonly ValidationProblem[], fileOrder: readonly string[] = [file]): never {
+/**
+ * Sorted by file (in load order: the top file first), line, column, so reports read top to bottom.
+ * `asInput`: the report is bad input even when its problems carry runtime codes (a script that
+ * does not compile, found by `--check`): the error's code is then PB_ERR_VALIDATION (exit 2).
+ */
+export function throwProblems(file: string, problems: readonly ValidationProblem[], fileOrder: readonly string[] = [file], asInput = false): never {
   const rank = (f: string): number => {
     const i = fileOrder.indexOf(f);
     return i === -1 ? fileOrder.length : i;
@@ -37,10 +41,11 @@ export function throwProblems(file: string, problems: readonly ValidationProblem
       (a.location.col ?? 0) - (b.location.col ?? 0),
   );
   const first = sorted[0] as ValidationProblem;
+  const code = asInput && ERROR_CODES[codeFor(sorted)] !== 2 ? 'PB_ERR_VALIDATION' : codeFor(sorted);
   if (sorted.length === 1) {
-    throw new InputError(codeFor(sorted), first.message, { location: first.location, problems: sorted });
+    throw new InputError(code, first.message, { location: first.location, problems: sorted });
   }
-  throw new InputError(codeFor(sorted), `${sorted.length} problems (each listed below)`, {
+  throw new InputError(code, `${sorted.length} problems (each listed below)`, {
     location: { file },
     problems: sorted,
   });

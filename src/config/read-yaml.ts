@@ -8,6 +8,7 @@ import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } f
 import type { Node } from 'yaml';
 import { InputError } from '../core/errors.js';
 import type { SourceLocation } from '../core/errors.js';
+import { duplicateKeyMessage } from './duplicate-key.js';
 import { SourceMap } from './source-map.js';
 
 export interface YamlFile {
@@ -52,7 +53,8 @@ export function parseYamlText(text: string, file: string): YamlFile {
   if (doc.errors.length > 0) {
     const problems = doc.errors.map((err) => {
       const { line, col } = lineCounter.linePos(err.pos[0]);
-      return { message: `YAML syntax error: ${firstLine(err.message)}`, location: { file, line, col } };
+      const duplicate = err.code === 'DUPLICATE_KEY' ? duplicateKeyMessage(doc, err.pos[0], lineCounter) : undefined;
+      return { message: duplicate ?? `YAML syntax error: ${firstLine(err.message)}`, location: { file, line, col } };
     });
     const first = problems[0] as (typeof problems)[number];
     throw new InputError('PB_ERR_YAML_SYNTAX', first.message, { location: first.location, problems });

@@ -100,8 +100,8 @@ function rewrite(err: AjvError, path: (string | number)[], locate: (p: KeyPath) 
     case 'minimum':
     case 'maximum':
       if (construct === 'duration') return schemaProblem(patternMessage(construct, path, value));
-      if (construct === 'seconds or zero') return schemaProblem(`${subjectFor(path)} must be 0 or a positive number of seconds, got ${value}`);
-      if (construct === 'seconds' || schema['exclusiveMinimum'] === 0) return schemaProblem(`${subjectFor(path)} must be a positive number of seconds, got ${value}`);
+      if (construct === 'seconds or zero') return schemaProblem(`${subjectFor(path)} must be 0 or a positive number of seconds (or a duration such as 30s, 500ms, 2m), got ${value}`);
+      if (construct === 'seconds' || schema['exclusiveMinimum'] === 0) return schemaProblem(`${subjectFor(path)} must be a positive number of seconds (or a duration such as 30s, 500ms, 2m), got ${value}`);
       return schemaProblem(`${subjectFor(path)} must be ${err.keyword === 'maximum' ? 'at most' : 'at least'} ${String(err.params['limit'])}, got ${value}`);
     case 'pattern':
       return schemaProblem(patternMessage(construct, path, value));
@@ -140,7 +140,7 @@ function subjectFor(path: (string | number)[]): string {
 }
 
 function patternMessage(construct: string | undefined, path: (string | number)[], value: string): string {
-  if (construct === 'seconds' || construct === 'seconds or zero') return `${subjectFor(path)} must be a number of seconds, got ${value}`;
+  if (construct === 'seconds' || construct === 'seconds or zero') return `${subjectFor(path)} must be a number of seconds or a duration such as 30s, 500ms, 2m, got ${value}`;
   if (construct === 'duration') return `${subjectFor(path)} must be a positive duration: seconds or e.g. 30s, 5m, 1h, 1d, 2w; got ${value}`;
   if (construct === 'archive') return `archive must be 'CF xff steps rows' with CF one of AVERAGE, MIN, MAX, LAST (e.g. 'AVERAGE 0.5 1 86400' or 'RRA:AVERAGE:0.5:1:86400'), got ${value}`;
   if (path[path.length - 1] === 'letter') return `option letter must be a single letter or digit, got ${value}`;

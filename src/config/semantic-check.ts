@@ -6,9 +6,10 @@
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
+import { DS_NAME, DS_NAME_RULE, suggestDsName } from '../core/ds-name.js';
 import type { SourceLocation } from '../core/errors.js';
 import { ConditionSyntaxError, parseCondition } from '../language/conditions/index.js';
-import { classifyKey } from '../language/tag-key.js';
+import { classifyKey, suggestTag } from '../language/tag-key.js';
 import { isPlainObject } from './plain-object.js';
 import type { ValidationProblem } from './problems.js';
 import type { Position } from './source-map.js';
@@ -95,7 +96,7 @@ function checkLevel(level: Record<string, unknown>, at: Path, inBranch: boolean,
         checkPutTag(level, tag.tag, value, keyPath, ctx);
         break;
       case 'data':
-        checkLookalike(key, keyPath, ctx);
+        if (!checkLookalike(key, keyPath, ctx)) checkTypo(key, value, keyPath, ctx);
         if (isPlainObject(value)) checkLevel(value, keyPath, false, ctx);
         break;
       default:
@@ -132,15 +133,34 @@ function checkPutTag(level: Record<string, unknown>, named: string | undefined, 
   }
 }
 
-/** Keys that look like a condition tag but are not one would silently become data. */
-function checkLookalike(key: string, keyPath: Path, ctx: Ctx): void {
+/** Keys that look like a condition tag but are not one would silently become data. True when one was reported. */
+function checkLookalike(key: string, keyPath: Path, ctx: Ctx): boolean {
   if (/^(if|elif)\s*$/.test(key)) {
     push(ctx, 'PB_ERR_CONDITION_SYNTAX', keyPath, `'${key.trim()}' needs a condition, e.g. '${key.trim()} host == "web1"'`);
   } else if (/^else\s+if\s/.test(key)) {
     push(ctx, 'PB_ERR_CONDITION_SYNTAX', keyPath, `'${key}' is not a tag; write 'elif ${key.replace(/^else\s+if\s+/, '')}'`);
   } else if (/^else\s+\S/.test(key)) {
     push(ctx, 'PB_ERR_CONDITION_SYNTAX', keyPath, `'${key}' is not a tag: 'else' takes no condition; write 'else' or 'elif <condition>'`);
+  } else {
+    return false;
   }
+  return true;
+}
+
+/**
+ * A data key a typo away from a tag (`incremnt hits`) would silently become data. The explicit
+ * escape for a key that really is data: write it quoted in the YAML (`"incremnt hits": 3`).
+ */
+function checkTypo(key: string, value: unknown, keyPath: Path, ctx: Ctx): void {
+  if (ctx.position(keyPath)?.quotedKey) return;
+  const hint = suggestTag(key, ctx.tags, value);
+  if (hint === undefined) return;
+  push(
+    ctx,
+    'PB_ERR_MISSPELLED_TAG',
+    keyPath,
+    `'${key}' is not a tag, so it would be stored as plain data: did you mean '${hint.key}'${hint.custom === undefined ? '' : ` (custom tag '${hint.custom}')`}? If it is meant as data, write the key quoted: "${key}":`,
+  );
 }
 
 function checkCondition(key: string, condition: string, keyPath: Path, ctx: Ctx): void {
@@ -172,6 +192,7 @@ function checkRunList(list: unknown, at: Path, ctx: Ctx): void {
         push(ctx, 'PB_ERR_VALIDATION', scriptPath, unsupportedScript(script));
       }
     }
+    for (const key of COLLECT_KEYS) checkDsNames(item[key], [...itemPath, key], ctx);
     if (item['cache'] === true && item['interval'] === undefined) {
       push(ctx, 'PB_ERR_VALIDATION', [...itemPath, 'cache'], `'cache: true' needs 'interval: <seconds>' on the same item (or write 'cache: <seconds>')`);
     }
@@ -188,6 +209,17 @@ function checkRunList(list: unknown, at: Path, ctx: Ctx): void {
       push(ctx, 'PB_ERR_VALIDATION', [...itemPath, 'lock'], `'lock' makes a RunThread cluster-safe; it cannot go with 'singleton: false' (drop one of them)`);
     }
   });
+}
+
+const COLLECT_KEYS = ['timeseries collect', 'timeseries_collect'];
+
+/** Field names become RRD data-source names: every bad one is reported, with a name that would do. */
+function checkDsNames(collect: unknown, at: Path, ctx: Ctx): void {
+  if (!isPlainObject(collect) || !isPlainObject(collect['fields'])) return;
+  for (const name of Object.keys(collect['fields'])) {
+    if (DS_NAME.test(name)) continue;
+    push(ctx, 'PB_ERR_RRD_INVALID', [...at, 'fields', name], `field '${name}': ${DS_NAME_RULE}; try '${suggestDsName(name)}' (and return that key from the script)`);
+  }
 }
 
 function push(ctx: Ctx, code: ValidationProblem['code'], p: Path, message: string): void {

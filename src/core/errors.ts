@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   PB_ERR_SCHEMA: 2, // one or more schema violations (see `problems`)
   PB_ERR_CONDITION_SYNTAX: 2,
   PB_ERR_UNKNOWN_TAG_OPTION: 2,
+  PB_ERR_MISSPELLED_TAG: 2, // a data key within a typo of a tag (`incremnt hits`); quote it to keep it as data
   PB_ERR_INCLUDE_CYCLE: 2,
   PB_ERR_INCLUDE_NOT_FOUND: 2,
   PB_ERR_SCRIPT_NOT_FOUND: 2,
@@ -76,6 +77,8 @@ export interface ProcblockErrorOptions {
 export interface Problem {
   readonly message: string;
   readonly location?: SourceLocation | undefined;
+  /** The problem's own code, shown beside it when it differs from the report's. */
+  readonly code?: ErrorCode | undefined;
 }
 
 export class ProcblockError extends Error {
@@ -140,18 +143,31 @@ export function formatKeyPath(path: readonly (string | number)[]): string {
 /** A human-readable, multi-line report of an error for stderr (no stack unless asked). */
 export function formatError(e: unknown, opts: { stack?: boolean } = {}): string {
   if (e instanceof ProcblockError) {
-    const where = formatLocation(e.location);
-    const head = `error[${e.code}]: ${where ? `${where}: ` : ''}${e.message}`;
-    const lines = [head];
-    for (const p of e.problems) {
-      const w = formatLocation(p.location);
-      lines.push(`  - ${w ? `${w}: ` : ''}${p.message}`);
+    const where = namesItsFile(e.message, e.location) ? '' : formatLocation(e.location);
+    const codeOf = (p: Problem): string => (p.code !== undefined && p.code !== e.code ? ` [${p.code}]` : '');
+    const only = e.problems.length === 1 ? e.problems[0] : undefined;
+    // A report of one problem is its own head line: say it once.
+    const single = only !== undefined && only.message === e.message && formatLocation(only.location) === formatLocation(e.location);
+    const lines = [`error[${e.code}]: ${where ? `${where}: ` : ''}${e.message}${single ? codeOf(only) : ''}`];
+    if (!single) {
+      for (const p of e.problems) {
+        const w = formatLocation(p.location);
+        lines.push(`  - ${w ? `${w}: ` : ''}${p.message}${codeOf(p)}`);
+      }
     }
     if (opts.stack && e.cause instanceof Error && e.cause.stack) lines.push(indent(e.cause.stack));
     return lines.join('\n');
   }
   if (e instanceof Error) return `error: ${opts.stack && e.stack ? e.stack : e.message}`;
   return `error: ${String(e)}`;
+}
+
+/**
+ * Messages that begin with their file's path (the RRD store's, which library users read as
+ * `e.message`) are printed without the location prefix, so the path appears once.
+ */
+function namesItsFile(message: string, loc: SourceLocation | undefined): boolean {
+  return loc !== undefined && loc.line === undefined && !loc.keyPath && message.startsWith(loc.file);
 }
 
 function indent(s: string): string {

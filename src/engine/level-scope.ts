@@ -1,6 +1,7 @@
 /**
  * Per-level bookkeeping: locks taken by `require lock` (released when the level ends, even on
- * error) and work deferred to the level's end (`put tag … in queue …`).
+ * error), work deferred to the level's end (`put tag … in queue …`), and a view of the keys
+ * processed so far, which templates read (docs/engine.md, "template").
  */
 import type { Logger } from '../core/logger.js';
 import type { LockHandle } from '../unidist/types.js';
@@ -11,7 +12,20 @@ export class LevelScope {
   private readonly locks = new Map<string, LockHandle>();
   private readonly deferred: Deferred[] = [];
 
+  /** The level's keys processed so far (set by the level once it starts). */
+  private view: (() => Readonly<Record<string, unknown>>) | undefined;
+
   constructor(readonly parent: LevelScope | undefined) {}
+
+  showProcessed(view: () => Readonly<Record<string, unknown>>): void {
+    this.view = view;
+  }
+
+  /** The keys processed so far in this level, then in each enclosing level, innermost first. */
+  processedChain(): Readonly<Record<string, unknown>>[] {
+    const own = this.view ? [this.view()] : [];
+    return this.parent ? [...own, ...this.parent.processedChain()] : own;
+  }
 
   holdLock(handle: LockHandle): void {
     this.locks.set(handle.name, handle);

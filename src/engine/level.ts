@@ -39,6 +39,11 @@ export async function processLevel(
   };
   const stored = new Map<string, unknown>();
   const merges: { anchor: string; values: Readonly<Record<string, unknown>> }[] = [];
+  scope.showProcessed(() => {
+    const view: Record<string, unknown> = {};
+    for (const [k, v] of assemble(plan.keys, stored, merges)) if (!isInternalKey(k) && v !== undefined) view[k] = v;
+    return view;
+  });
   try {
     for (const unit of plan.units) {
       if (ctx.signal?.aborted) throw runtimeFailure(block, [...path, headOf(unit).key], 'PB_ERR_ABORTED', 'processing was aborted');

@@ -1,5 +1,5 @@
 /**
- * Pure: Python-style `%(key)s` placeholders filled from pipe data. `key` is a dot path
+ * Pure: Python-style `%(key)s` placeholders filled from pipe data (or several mappings in order). `key` is a dot path
  * (pipe-path.ts). Conversions: `s` (strings as-is, other values as JSON), `d`/`i` (integer),
  * `f` (6 decimals), `r` (JSON); `%%` is a literal `%`; any other `%` is left alone.
  * Choice: a missing key fills '' and is reported in `missing` (the tag warns) — a page with a
@@ -10,11 +10,20 @@ import type { PipeData } from './types.js';
 
 const PLACEHOLDER = /%\(([^()]+)\)([sdifr])|%%/g;
 
-export function fillTemplate(text: string, pipeData: PipeData): { text: string; missing: string[] } {
+/**
+ * `sources`: one mapping, or several looked up in order (the first that has the key wins; the
+ * template tag passes the level's processed keys, the enclosing levels', then pipe data).
+ */
+export function fillTemplate(text: string, sources: PipeData | readonly PipeData[]): { text: string; missing: string[] } {
+  const list: readonly PipeData[] = Array.isArray(sources) ? sources : [sources as PipeData];
   const missing: string[] = [];
   const out = text.replace(PLACEHOLDER, (whole, key: string | undefined, conv: string | undefined) => {
     if (key === undefined) return '%';
-    const hit = getPath(pipeData, key);
+    let hit = { found: false, value: undefined as unknown };
+    for (const source of list) {
+      hit = getPath(source, key);
+      if (hit.found && hit.value !== undefined) break;
+    }
     if (!hit.found || hit.value === undefined) {
       if (!missing.includes(key)) missing.push(key);
       return '';

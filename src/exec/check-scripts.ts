@@ -49,8 +49,7 @@ export async function checkScripts(scripts: readonly string[], options: CheckScr
 function runWorker(scripts: readonly string[], verdicts: Map<string, LoadVerdict>, timeoutMs: number, cacheDir: string | false | undefined): Promise<void> {
   return new Promise((resolve) => {
     const init: CheckWorkerInit = { tsHooks: tsHooksData(cacheDir), scripts };
-    // Node's own warnings (e.g. "reparsing as ES module") would only repeat what the verdict says.
-    const worker = new Worker(fileURLToPath(new URL('./check-worker.js', import.meta.url)), { workerData: init, execArgv: [...process.execArgv, '--no-warnings'] });
+    const worker = new Worker(fileURLToPath(new URL('./check-worker.js', import.meta.url)), { workerData: init });
     let current: string | undefined;
     let timer: NodeJS.Timeout | undefined;
     let ended = false;

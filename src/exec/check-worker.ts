@@ -17,6 +17,8 @@ if (port === null) throw new Error('check-worker.js runs only as a worker thread
 
 const toStderr = (...args: unknown[]): void => void process.stderr.write(`${format(...args)}\n`);
 for (const method of ['log', 'info', 'debug', 'warn', 'error', 'trace', 'dir'] as const) console[method] = toStderr;
+// Node's own warnings (e.g. "reparsing as ES module") would only repeat what the verdict says.
+process.removeAllListeners('warning');
 process.on('unhandledRejection', (reason) => toStderr('unhandled promise rejection while loading a script:', reason));
 
 const post = (m: CheckWorkerMessage): void => port.postMessage(m);
@@ -24,7 +26,7 @@ const loader = new ScriptLoader(init.tsHooks);
 for (const script of init.scripts) {
   post({ type: 'start', script });
   try {
-    await loader.load(script, 0);
+    await loader.load(script, 0); // generation 0: the file as it is now
     post({ type: 'ok', script });
   } catch (e) {
     if (e instanceof LoadFailure) post({ type: 'fail', script, failure: e.failure });

@@ -18,6 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
 import type { ProcessBlock } from '../script-api.js';
 import { canImportDirectly } from './direct-load.js';
+import { commonJsPackageHint, noExportMessage } from './load-hints.js';
 import type { TaskFailure } from './protocol.js';
 import { TransformCache } from './transform-cache.js';
 import type { TsHooksData } from './ts-hooks.js';
@@ -62,7 +63,7 @@ export class ScriptLoader {
     if (typeof fn !== 'function') {
       throw new LoadFailure({
         code: 'PB_ERR_SCRIPT_NO_EXPORT',
-        message: `script ${script} does not export a processBlock function (exports: ${Object.keys(mod).join(', ') || 'none'})`,
+        message: noExportMessage(script, mod),
         errorName: 'TypeError',
         errorMessage: 'processBlock is not exported',
         stack: undefined,
@@ -149,7 +150,8 @@ async function describeLoadError(script: string, e: unknown): Promise<TaskFailur
     const file = loc?.file ?? script;
     const where = loc?.line === undefined ? file : `${file}:${loc.line}${loc.col === undefined ? '' : `:${loc.col}`}`;
     const what = p.message.replace(/^.*?:\d+:\d+: /, '');
-    return { ...base, code: 'PB_ERR_SCRIPT_SYNTAX', message: `syntax error in ${where}: ${what}`, file, line: loc?.line, col: loc?.col };
+    const message = commonJsPackageHint(script, p.message) ?? `syntax error in ${where}: ${what}`;
+    return { ...base, code: 'PB_ERR_SCRIPT_SYNTAX', message, file, line: loc?.line, col: loc?.col };
   }
   return { ...base, code: 'PB_ERR_SCRIPT_THROW', message: `script ${script} threw while loading: ${p.name}: ${p.message}`, file: script };
 }

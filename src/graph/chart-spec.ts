@@ -16,6 +16,9 @@
  *   stay visible; STACK layers are opaque (they never overlap).
  * - The y axis starts at zero for AREA/STACK, and for LINE when the data's minimum is ≥ 0 and
  *   no more than half its maximum; otherwise it autoscales around the data.
+ * - The legend's last/min/max/avg describe what is drawn (the consolidated points, each field's
+ *   own values, not the stacked sums), and a note under the caption says what one point is
+ *   (`each point: average of 2m`), so the max in the legend is the highest point on the graph.
  */
 import type { ChartConfiguration, Scale } from 'chart.js';
 import { formatTick } from './format-number.js';
@@ -24,7 +27,7 @@ import { PAD, RIGHT_PAD, X_AXIS_HEIGHT, computeLayout } from './layout.js';
 import type { ChartLayout } from './layout.js';
 import { seriesColors, withAlpha } from './palette.js';
 import { formatDuration } from './period.js';
-import { consolidateToPixels, seriesStats } from './series.js';
+import { consolidateToPixels, drawnStats } from './series.js';
 import type { FetchedSeries, SeriesStats } from './series.js';
 import { formatStamp, formatTimeLabel, timeTicks } from './time-axis.js';
 
@@ -49,6 +52,8 @@ export interface ChartSpec {
   /** Drawn rotated, just left of the y tick labels (the renderer knows how wide they came out). */
   readonly verticalLabel: string | undefined;
   readonly legend: readonly LegendRow[];
+  /** What one drawn point is, under the legend's caption row: `each point: average of 2m`. */
+  readonly legendNote: string;
   /** Nothing known in the window: the renderer says so over the plot. */
   readonly noData: boolean;
   readonly fontFamily: string;
@@ -87,12 +92,14 @@ export function buildChartSpec(
   let anyKnown = false;
   let dataMin = Number.POSITIVE_INFINITY;
   let dataMax = Number.NEGATIVE_INFINITY;
+  let resolution = 0;
 
   names.forEach((name, i) => {
     const col = data.columns[data.dsNames.indexOf(name)] ?? new Float64Array(data.rows).fill(Number.NaN);
     const px = consolidateToPixels(data, col, from, to, opts.width, opts.cf);
     const colors = seriesColors(i, opts.colors);
-    const stats = seriesStats(data, col, from, to);
+    const stats = drawnStats(px, from, to);
+    resolution = Math.max(resolution, px.bucketSeconds);
     if (!Number.isNaN(stats.last)) anyKnown = true;
 
     let values = px.values;
@@ -210,12 +217,15 @@ export function buildChartSpec(
     subtitle: `last ${formatDuration(opts.period)} to ${formatStamp(to)}`,
     verticalLabel: opts.verticalLabel,
     legend,
+    legendNote: resolution > 0 ? `each point: ${CF_WORDS[opts.cf]} of ${formatDuration(resolution)}` : '',
     noData: !anyKnown,
     fontFamily,
     from,
     to,
   };
 }
+
+const CF_WORDS: Readonly<Record<GraphOptions['cf'], string>> = { AVERAGE: 'average', MIN: 'minimum', MAX: 'maximum', LAST: 'last value' };
 
 interface PixelStack {
   readonly sums: Float64Array;

@@ -1,9 +1,20 @@
 /**
- * The original procblock palette (SPEC §6): lines and areas, repeating. Each area colour is the line
- * colour lifted by 0x20 per channel, which is also how a user-given colour gets its area shade.
+ * Series colours on the white graph background, repeating after the last.
+ *
+ * The first five are the original procblock's (SPEC §6: red, orange, yellow, grey, dark grey)
+ * with two changes so every line stays readable on white (contrast at least 3:1, WCAG's rule for
+ * graphics): the pale yellow line `#CCB728` (2.0:1) is a darker gold `#A88B00`, and the greys
+ * `#9B9B9B`/`#7B7B7B` (2.8:1 for the first) are `#939393`/`#6B6B6B`. Nine more follow for
+ * graphs of more than five fields, each at least 3:1 on white and clearly apart from every
+ * other (CIE76 ΔE ≥ 15; ≥ 20 for every pair but the two greys): blue, green, purple, teal,
+ * magenta, brown, navy, olive, rose. The area shades of the first five are the original's; the
+ * others are the line colour lifted by 0x20 per channel, as the original's were.
  */
-export const LINE_COLORS: readonly string[] = ['#CA442A', '#CC7D28', '#CCB728', '#9B9B9B', '#7B7B7B'];
-export const AREA_COLORS: readonly string[] = ['#EA644A', '#EC9D48', '#ECD748', '#BBBBBB', '#ABABAB'];
+export const LINE_COLORS: readonly string[] = [
+  '#CA442A', '#CC7D28', '#A88B00', '#939393', '#6B6B6B',
+  '#2F6FB8', '#2E8B57', '#7B4FB0', '#0E8A8A', '#B5307E', '#8C5A2B', '#283E8C', '#5E8C1F', '#D9466F',
+];
+const ORIGINAL_AREAS = ['#EA644A', '#EC9D48', '#ECD748', '#BBBBBB', '#ABABAB'];
 
 export interface SeriesColors {
   readonly line: string;
@@ -53,3 +64,6 @@ export function withAlpha(hex: string, alpha: number): string {
   const [r, g, b] = hexToRgb(hex);
   return `rgba(${r},${g},${b},${alpha})`;
 }
+
+// After the helpers it uses (module constants initialise in order).
+export const AREA_COLORS: readonly string[] = LINE_COLORS.map((line, i) => ORIGINAL_AREAS[i] ?? liftHex(line, 0x20));

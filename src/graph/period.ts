@@ -1,40 +1,16 @@
 /**
- * Graph durations: `period: 1h`, `30m`, `1d`, `2w`, `90s`, `1h30m`, or a plain number of seconds
- * (`3600`, as string or number). Returns whole seconds, or `undefined` when the text is not a
- * duration, so the caller can raise an error that names its own key.
+ * Graph durations: `period: 1h`, `30m`, `1d`, `2w`, `90s`, `1h30m` (the grammar of
+ * core/duration.ts), or a plain number of seconds (`3600`, as string or number). Returns seconds,
+ * or `undefined` when the text is not a positive duration, so the caller can raise an error that
+ * names its own key.
  */
-const UNIT_SECONDS: Readonly<Record<string, number>> = {
-  s: 1,
-  m: 60,
-  h: 3600,
-  d: 86_400,
-  w: 604_800,
-};
-
-const PART = /(\d+(?:\.\d+)?)\s*([smhdw])/gy;
+import { secondsOrDurationMs } from '../core/duration.js';
 
 export function parseDurationSeconds(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) && value > 0 ? value : undefined;
   if (typeof value !== 'string') return undefined;
-  const text = value.trim().toLowerCase();
-  if (text === '') return undefined;
-  if (/^\d+(?:\.\d+)?$/.test(text)) {
-    const n = Number(text);
-    return n > 0 ? n : undefined;
-  }
-  let total = 0;
-  let pos = 0;
-  PART.lastIndex = 0;
-  for (;;) {
-    while (text[pos] === ' ') pos++;
-    if (pos >= text.length) break;
-    PART.lastIndex = pos;
-    const m = PART.exec(text);
-    if (!m) return undefined;
-    total += Number(m[1]) * (UNIT_SECONDS[m[2] ?? ''] ?? Number.NaN);
-    pos = PART.lastIndex;
-  }
-  return Number.isFinite(total) && total > 0 ? total : undefined;
+  const ms = secondsOrDurationMs(value);
+  return ms !== undefined && ms > 0 ? ms / 1000 : undefined;
 }
 
 /** `3600` → `1h`, `5400` → `1h30m`, `86400` → `1d`: for titles and legends. */

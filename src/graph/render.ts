@@ -157,6 +157,16 @@ function drawLegend(ctx: SKRSContext2D, spec: ChartSpec): void {
   ctx.textBaseline = 'middle';
   const headerY = legendTop + rowHeight / 2;
   STAT_KEYS.forEach((k, c) => ctx.fillText(k, firstColRight + c * colWidth, headerY));
+  if (spec.legendNote) {
+    // What one drawn point is, so min and max read as the graph's own extremes: right-aligned
+    // at the plot's right edge, after the last column.
+    const right = plot.left + plot.width;
+    const room = right - (firstColRight + (STAT_KEYS.length - 1) * colWidth) - 16;
+    if (room >= 40) {
+      ctx.textAlign = 'right';
+      ctx.fillText(ellipsize(ctx, spec.legendNote, room), right, headerY);
+    }
+  }
 
   spec.legend.forEach((row, r) => {
     const y = legendTop + (r + 1) * rowHeight + rowHeight / 2;

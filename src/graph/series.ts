@@ -25,6 +25,8 @@ export interface PixelSeries {
   readonly edges: Float64Array;
   /** Per bucket; NaN = unknown (drawn as a gap). */
   readonly values: Float64Array;
+  /** Seconds one whole bucket covers: the resolution drawn (rows merged × the archive's step). */
+  readonly bucketSeconds: number;
 }
 
 export interface SeriesStats {
@@ -78,7 +80,32 @@ export function consolidateToPixels(
     valueList.push(cf === 'AVERAGE' && count > 0 ? acc / count : acc);
   }
   edgeList.push(n > 0 ? data.start + last * data.step : from);
-  return { edges: Float64Array.from(edgeList), values: Float64Array.from(valueList) };
+  return { edges: Float64Array.from(edgeList), values: Float64Array.from(valueList), bucketSeconds: width };
+}
+
+/**
+ * last/min/max/avg of what is drawn: the known buckets of `px` clipped to `[from, to]`. min and
+ * max are the lowest and highest points on the graph; avg weighs each bucket by the time it
+ * covers in the window. NaN when nothing is known.
+ */
+export function drawnStats(px: PixelSeries, from: number, to: number): SeriesStats {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  let weighted = 0;
+  let seconds = 0;
+  let last = Number.NaN;
+  for (let b = 0; b < px.values.length; b++) {
+    const v = px.values[b] ?? Number.NaN;
+    const width = Math.min(to, px.edges[b + 1] ?? to) - Math.max(from, px.edges[b] ?? from);
+    if (Number.isNaN(v) || width <= 0) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    weighted += v * width;
+    seconds += width;
+    last = v;
+  }
+  if (seconds === 0) return { last: Number.NaN, min: Number.NaN, max: Number.NaN, avg: Number.NaN };
+  return { last, min, max, avg: weighted / seconds };
 }
 
 /** last/min/max/avg of the known rows overlapping `[from, to]`; NaN when none is known. */

@@ -11,7 +11,9 @@
  * - `else` has the priority of `if` (600), so a sibling `else` stays after its `if` by document order.
  * - Internal `__` keys get priority 500 (processed with the data; removed from the result).
  */
+import { parseCondition } from './conditions/parse.js';
 import type { CustomTagSpec } from './custom-tag.js';
+import { editDistance, isTransposition } from './edit-distance.js';
 
 export const PRIORITY = {
   requireLock: 0,
@@ -127,4 +129,101 @@ export function priorityOf(tag: TagKey, value: unknown): number {
     if (typeof p === 'number' && Number.isFinite(p)) return p;
   }
   return tag.priority;
+}
+
+/** A data key that looks like a misspelled tag, and the key it was probably meant to be. */
+export interface TagSuggestion {
+  /** The key with its leading words corrected: `increment hits` for `incremnt hits`. */
+  readonly key: string;
+  /** The custom tag's pattern, when the corrected key is a custom tag. */
+  readonly custom?: string | undefined;
+}
+
+const BUILT_IN_WORDS = [
+  'if', 'elif', 'else', 'set', 'run', 'list add', 'list del', 'increment', 'decrement', 'template',
+  'put tag', 'run simultaneous', 'require lock', 'release lock', 'put tag in queue',
+] as const;
+
+/**
+ * The tag a key classified as plain data was probably meant to be, or undefined (SPEC §2.1 makes
+ * any unknown key data, so a typo would otherwise pass silently). Pure. The rule, written down in
+ * docs/engine.md:
+ * - The key's first words (split on spaces and `_`) are compared with each tag keyword and with
+ *   the literal words a custom tag's pattern starts with (`notify` of `notify .*`).
+ * - Keywords of up to 4 letters (`if`, `set`, `run`, `else`, `elif`) match only a different
+ *   letter case or one swapped pair of letters (`Run`, `esle`, `fi x > 1`): they are too short
+ *   for edits (`id`, `get`, `ease` are ordinary data keys). Keywords of 5–9 letters allow one
+ *   edit (`incremnt`, `list ad`), longer ones two (`run simultanous`, `require lok`).
+ * - `elsif`/`elseif` (Perl, Ruby, PHP) are taken for `elif`.
+ * - A key that merely extends a keyword (`templates`, `settings`, `running`) is a word of its own.
+ * - The corrected key must really be that tag: `if`/`elif` with a condition that parses, named
+ *   tags with their NAME, a custom tag's pattern matching the whole corrected key; and for the
+ *   short keywords the value must fit (`run` a list, `else` a mapping).
+ */
+export function suggestTag(key: string, customTags: readonly CustomTagSpec[], value?: unknown): TagSuggestion | undefined {
+  if (key.startsWith('__')) return undefined;
+  const tokens = [...key.matchAll(/[^\s_]+/g)];
+  let best: { s: TagSuggestion; d: number } | undefined;
+  const consider = (keyword: string, accept: (corrected: string) => TagSuggestion | undefined): void => {
+    const words = keyword.split(' ');
+    const last = tokens[words.length - 1];
+    if (tokens[0]?.index !== 0 || last === undefined) return;
+    const head = tokens.slice(0, words.length).map((t) => t[0]).join(' ');
+    const d = closeness(head, keyword);
+    if (d === undefined || (best !== undefined && best.d <= d)) return;
+    const corrected = keyword + key.slice((last.index ?? 0) + last[0].length);
+    const s = accept(corrected);
+    if (s !== undefined) best = { s, d };
+  };
+  for (const keyword of BUILT_IN_WORDS) {
+    consider(keyword, (corrected) => {
+      const t = classifyKey(corrected, []);
+      if (t.kind === 'data' || t.kind === 'internal' || t.kind === 'custom') return undefined;
+      if ((t.kind === 'if' || t.kind === 'elif') && !parses(t.condition)) return undefined;
+      if (t.kind === 'run' && value !== undefined && !Array.isArray(value)) return undefined;
+      if (t.kind === 'else' && value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value))) return undefined;
+      return { key: corrected };
+    });
+  }
+  for (const spec of customTags) {
+    const literal = literalPrefix(spec.pattern);
+    if (literal.length < 4) continue;
+    consider(literal, (corrected) => (spec.regex.test(corrected) && classifyBuiltIn(corrected) === undefined ? { key: corrected, custom: spec.pattern } : undefined));
+  }
+  return best?.s;
+}
+
+/** Spellings other languages use for our keywords. */
+const OTHER_LANGUAGES: Readonly<Record<string, string>> = { elsif: 'elif', elseif: 'elif' };
+
+/** How far `head` is from `keyword` under the rule above (0 = a letter-case difference), or undefined. */
+function closeness(head: string, keyword: string): number | undefined {
+  if (head === keyword) return undefined;
+  const lower = head.toLowerCase();
+  keyword = keyword.toLowerCase();
+  if (lower === keyword) return 0;
+  if (OTHER_LANGUAGES[lower] === keyword) return 1;
+  if (lower.startsWith(keyword)) return undefined; // `templates`, `running`: a word of its own
+  if (keyword.length <= 4) return isTransposition(lower, keyword) ? 1 : undefined;
+  const d = editDistance(lower, keyword);
+  return d <= (keyword.length <= 9 ? 1 : 2) ? d : undefined;
+}
+
+function parses(condition: string): boolean {
+  try {
+    parseCondition(condition);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The literal words a custom tag pattern starts with: `notify` of `notify .*`, `page ops` of `page ops (\\w+)`. */
+function literalPrefix(pattern: string): string {
+  const m = /^\^?([A-Za-z0-9 _-]*)/.exec(pattern);
+  const text = (m?.[1] ?? '').replace(/[\s_]+/g, ' ').trim();
+  // A quantifier right after the literal applies to its last character: drop that word.
+  const next = pattern.slice((m?.[0] ?? '').length, (m?.[0] ?? '').length + 1);
+  if (next !== '' && '?*+{'.includes(next) && !/\s$/.test(m?.[1] ?? '')) return text.split(' ').slice(0, -1).join(' ');
+  return text;
 }

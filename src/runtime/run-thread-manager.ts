@@ -1,6 +1,9 @@
 /**
  * The runtime's RunThreads and the time-series collectors attached to them: a RunThreadSet
- * whose threads record each tick's result into their `timeseries collect` files.
+ * whose threads record each tick's result into their `timeseries collect` files, warn when a
+ * tick overruns or a thread keeps failing (tick-watch.ts), and report their live counts
+ * (`snapshot()`, for the status line and the status file) and a summary line each at stop.
+ * Cluster-safe threads (`singleton:`/`lock:`) claim each slot in unidist first (slot-claim.ts).
  *
  * The collector module (and through it the RRD store and the graph renderer) is imported on
  * first use: a block without `timeseries collect` never pays for Chart.js and the canvas.
@@ -10,6 +13,8 @@ import type { Logger } from '../core/logger.js';
 import { RunThreadSet } from '../schedule/run-thread-set.js';
 import type { RunThreadHost, RunThreadSpec, RunThreadStatus, StartedRunThread } from '../schedule/types.js';
 import type { Collector } from '../timeseries/collect.js';
+import type { ThreadSnapshot } from './status-snapshot.js';
+import { TickWatch } from './tick-watch.js';
 import type { Unidist } from '../unidist/types.js';
 import { slotClaimer } from './slot-claim.js';
 
@@ -23,23 +28,34 @@ function collectConfig(spec: RunThreadSpec): unknown {
 export class RunThreadManager implements RunThreadHost {
   private readonly set: RunThreadSet;
   private readonly collectors = new Map<string, Collector>();
+  /** Epoch ms of each thread's last sample written. */
+  private readonly lastSample = new Map<string, number>();
+  /** What the collectors had written when they were closed (the counts outlive them). */
+  private readonly closedStats = new Map<string, { samples: number; renders: number }>();
   private readonly logger: Logger;
   private readonly clock: Clock;
+  private readonly watch: TickWatch;
 
   constructor(options: { clock: Clock; logger: Logger; unidist: Unidist }) {
     this.logger = options.logger;
     this.clock = options.clock;
+    this.watch = new TickWatch({ clock: options.clock, logger: options.logger });
     this.set = new RunThreadSet({
       clock: options.clock,
       logger: options.logger,
-      hooks: (spec) => {
-        const collector = this.collectors.get(spec.id);
-        const claim = spec.exclusive ? slotClaimer(options.unidist, spec.exclusive.lock, spec.intervalMs) : undefined;
-        return {
-          onTick: collector && ((outcome, tickTimeMs) => collector.record({ ...outcome.pipeDataSet, ...outcome.returned }, tickTimeMs)),
-          claim,
-        };
-      },
+      hooks: (spec) => ({
+        onTick: async (outcome, tickTimeMs) => {
+          const collector = this.collectors.get(spec.id);
+          if (collector) {
+            await collector.record({ ...outcome.pipeDataSet, ...outcome.returned }, tickTimeMs);
+            this.lastSample.set(spec.id, tickTimeMs);
+          }
+          this.watch.succeeded(spec.id);
+        },
+        onError: (err) => this.watch.failed(spec.id, err instanceof Error ? err.message : String(err)),
+        onSkip: (skipped, inFlightMs) => this.watch.skipped(spec.id, spec.intervalMs / 1000, skipped, inFlightMs === undefined ? undefined : inFlightMs / 1000),
+        claim: spec.exclusive ? slotClaimer(options.unidist, spec.exclusive.lock, spec.intervalMs) : undefined,
+      }),
     });
   }
 
@@ -100,6 +116,31 @@ export class RunThreadManager implements RunThreadHost {
     if (!options.keepCollector) await this.closeCollector(id);
   }
 
+  /** Every thread's live counts and what its time series did. */
+  snapshot(): ThreadSnapshot[] {
+    return this.set.statuses().map((s) => {
+      const files = this.collectors.get(s.id)?.stats() ?? [];
+      const closed = this.closedStats.get(s.id);
+      const last = this.lastSample.get(s.id);
+      return {
+        id: s.id,
+        script: s.scripts[0] ?? '',
+        intervalSeconds: s.intervalSeconds,
+        running: s.running,
+        runs: s.runs,
+        errors: s.errors,
+        skipped: s.skipped,
+        ranElsewhere: s.ranElsewhere,
+        lastStart: s.lastStart,
+        lastDuration: s.lastDuration,
+        lastError: s.lastError,
+        samples: (closed?.samples ?? 0) + files.reduce((n, f) => n + f.written, 0),
+        renders: (closed?.renders ?? 0) + files.reduce((n, f) => n + f.graphsRendered, 0),
+        lastSample: last === undefined ? undefined : last / 1000,
+      };
+    });
+  }
+
   /** Stop scheduling and wait for in-flight ticks up to the deadline. */
   async stopAll(deadlineMs: number): Promise<void> {
     const running = this.set.statuses().filter((s) => s.running);
@@ -111,9 +152,13 @@ export class RunThreadManager implements RunThreadHost {
     await this.set.stopAll(deadlineMs);
   }
 
-  /** Write every pending sample and a final graph, then close the files. */
+  /** Write every pending sample and a final graph, close the files, then log one summary line per thread. */
   async flush(): Promise<void> {
     for (const id of [...this.collectors.keys()]) await this.closeCollector(id);
+    for (const t of this.snapshot()) {
+      const series = this.closedStats.has(t.id) ? `, ${t.samples} sample(s), ${t.renders} graph render(s)` : '';
+      this.logger.info(`RunThread ${t.id}: ${t.runs} run(s), ${t.errors} error(s), ${t.skipped} skipped${series}`);
+    }
   }
 
   private async closeCollector(id: string): Promise<void> {
@@ -128,5 +173,12 @@ export class RunThreadManager implements RunThreadHost {
     } catch (e) {
       this.logger.error(`could not write the time series of RunThread ${id}: ${(e as Error).message}`);
     }
+    // A thread restarted by a hot reload with a new collector adds to what the old one wrote.
+    const stats = c.stats();
+    const before = this.closedStats.get(id) ?? { samples: 0, renders: 0 };
+    this.closedStats.set(id, {
+      samples: before.samples + stats.reduce((n, f) => n + f.written, 0),
+      renders: before.renders + stats.reduce((n, f) => n + f.graphsRendered, 0),
+    });
   }
 }

@@ -24,6 +24,8 @@ import type { LockHandle, Unidist } from '../unidist/types.js';
 import { createUnidist, type CreateUnidistOptions } from '../unidist/index.js';
 import { LiveBlock, type LiveProcessing } from './live-block.js';
 import { RunThreadManager } from './run-thread-manager.js';
+import { StatusFile } from './status-file.js';
+import type { RuntimeSnapshot } from './status-snapshot.js';
 
 export interface RuntimeOptions {
   readonly logger?: Logger | undefined;
@@ -47,6 +49,11 @@ export interface RuntimeOptions {
   readonly maxThreads?: number | undefined;
   /** A script runner started earlier (see `startScriptRunner`); the runtime owns it from now on. */
   readonly scripts?: ScriptRunner | undefined;
+  /**
+   * Keep a status file (`status.json` in `stateDir`, see status-file.ts) for `procblock status`:
+   * the block file and its name. The CLI sets it for long-running blocks.
+   */
+  readonly status?: { readonly block: string; readonly name?: string | undefined; readonly intervalMs?: number | undefined } | undefined;
 }
 
 export interface RunInput {
@@ -74,6 +81,7 @@ export class Runtime {
   private state: State = 'open';
   private stopPromise: Promise<void> | undefined;
   private resolveStopped!: () => void;
+  private readonly statusFile: StatusFile | undefined;
   /** Resolves when the runtime has stopped (for long-running blocks). */
   readonly stopped: Promise<void>;
 
@@ -97,6 +105,24 @@ export class Runtime {
     this.shell = createShellRunner();
     this.threads = new RunThreadManager({ clock: this.clock, logger: this.logger, unidist });
     this.stopped = new Promise((r) => (this.resolveStopped = r));
+    if (options.status && options.stateDir !== undefined) {
+      this.statusFile = new StatusFile({
+        stateDir: options.stateDir,
+        block: options.status.block,
+        name: options.status.name,
+        intervalMs: options.status.intervalMs,
+        clock: this.clock,
+        logger: this.logger,
+        snapshot: () => this.snapshot(),
+      });
+      this.statusFile.start();
+    }
+  }
+
+  /** What the runtime is doing now: its state and every RunThread's live counts. */
+  snapshot(): RuntimeSnapshot {
+    const state = this.state === 'open' ? 'running' : this.state === 'stopping' ? 'stopping' : 'stopped';
+    return { state, threads: this.threads.snapshot() };
   }
 
   static async create(options: RuntimeOptions = {}): Promise<Runtime> {
@@ -195,6 +221,7 @@ export class Runtime {
 
   private async doStop(reason: string): Promise<void> {
     this.state = 'stopping';
+    this.statusFile?.update();
     const log = this.logger;
     const started = this.clock.now();
     if (this.threads.count > 0 || this.inFlight.size > 0) log.info(`Stopping (${reason})...`);
@@ -217,6 +244,8 @@ export class Runtime {
     await this.shell.close(1000);
 
     await this.threads.flush();
+    // Before unidist closes: that releases the state folder another process may then take.
+    this.statusFile?.close('stopped');
     if (this.ownsUnidist) await this.unidist.close();
     else await this.unidist.flush();
     this.state = 'closed';

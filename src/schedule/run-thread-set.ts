@@ -71,6 +71,7 @@ export class RunThreadSet implements RunThreadHost {
       logger: this.options.logger.child(`run-thread:${spec.id}`),
       onTick: hooks?.onTick,
       onError: hooks?.onError,
+      onSkip: hooks?.onSkip,
       claim: hooks?.claim,
       unrefTimers: this.options.unrefTimers,
     });

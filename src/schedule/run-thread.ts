@@ -41,12 +41,19 @@ import type { RunThreadSpec, RunThreadStatus } from './types.js';
 export type TickHook = (outcome: ScriptOutcome, tickTimeMs: number) => void | Promise<void>;
 /** Called after each failed tick (after it is logged and counted). */
 export type TickErrorHook = (err: unknown, tickTimeMs: number) => void;
+/**
+ * Called when due ticks are skipped: because the previous tick is still running (`inFlightMs`:
+ * how long it has run), or because the timer fired late (`inFlightMs` undefined: the process was
+ * busy or suspended past them).
+ */
+export type TickSkipHook = (skippedSoFar: number, inFlightMs: number | undefined) => void;
 /** Claim the slot at `tickTimeMs` before running it: true = run it here, false = another process has it. */
 export type TickClaim = (tickTimeMs: number) => Promise<boolean>;
 
 export interface RunThreadHooks {
   readonly onTick?: TickHook | undefined;
   readonly onError?: TickErrorHook | undefined;
+  readonly onSkip?: TickSkipHook | undefined;
   readonly claim?: TickClaim | undefined;
 }
 
@@ -116,7 +123,7 @@ export class RunThread {
     this.spec = spec;
     this.clock = options.clock;
     this.logger = options.logger;
-    this.hooks = { onTick: options.onTick, onError: options.onError, claim: options.claim };
+    this.hooks = { onTick: options.onTick, onError: options.onError, onSkip: options.onSkip, claim: options.claim };
     this.unrefTimers = options.unrefTimers ?? false;
   }
 
@@ -219,10 +226,12 @@ export class RunThread {
     // A timer that fires late may have passed several slots: run the latest one, skip the rest.
     const due = Math.max(slot, Math.floor((now - this.startMs) / interval));
     this.skipped += due - slot;
+    if (due > slot) this.hooks.onSkip?.(this.skipped, undefined);
     this.arm(due + 1);
     if (this.inFlight) {
       this.skipped++;
       this.logger.debug('RunThread tick skipped: previous tick still running', { id: this.id, slot: due });
+      this.hooks.onSkip?.(this.skipped, now - (this.lastStartMs ?? now));
       return;
     }
     void this.runTick(this.startMs + due * interval);

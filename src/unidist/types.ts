@@ -5,11 +5,18 @@
  * test suite (test/unidist/contract.ts) runs against each.
  */
 
+/**
+ * A time span: milliseconds as a number, or a string with units (`'30s'`, `'500ms'`, `'2m'`,
+ * `'1h30m'`; units ms, s, m, h, d, w). The YAML counts seconds, this API milliseconds; a string
+ * with units means the same in both.
+ */
+export type Duration = number | string;
+
 export interface LockAcquireOptions {
-  /** Milliseconds to wait for the lock; 0 = try once; undefined = wait forever. */
-  readonly timeout?: number | undefined;
-  /** Milliseconds after which a held lock frees itself (holder presumed dead). */
-  readonly ttl?: number | undefined;
+  /** How long to wait for the lock (ms or `'30s'`); 0 = try once; undefined = wait forever. */
+  readonly timeout?: Duration | undefined;
+  /** After how long a held lock frees itself, holder presumed dead (ms or `'30s'`). */
+  readonly ttl?: Duration | undefined;
   /** Abort the wait. */
   readonly signal?: AbortSignal | undefined;
   /** Who holds it (shown in `list()`); the remote host sets its client id here. */
@@ -103,8 +110,8 @@ export interface Queues {
   newest<T = unknown>(name: string, options?: { remove?: boolean }): Promise<T | undefined>;
   /** Every message, oldest first, without removing them. */
   all<T = unknown>(name: string): Promise<T[]>;
-  /** Take the oldest message, waiting up to `timeout` ms (undefined = forever); undefined on timeout. */
-  wait<T = unknown>(name: string, options?: { timeout?: number; signal?: AbortSignal }): Promise<T | undefined>;
+  /** Take the oldest message, waiting up to `timeout` (ms or `'30s'`; undefined = forever); undefined on timeout. */
+  wait<T = unknown>(name: string, options?: { timeout?: Duration; signal?: AbortSignal }): Promise<T | undefined>;
   /** Configure a queue's maximum length (applies to later adds, trims now). */
   setMaxLength(name: string, maxLength: number | undefined): Promise<void>;
 }

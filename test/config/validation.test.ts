@@ -102,9 +102,9 @@ describe('checkBlock: every problem at once, each located', () => {
       ['PB_ERR_SCHEMA', 7, 'require lock.timeout'],
       ['PB_ERR_SCHEMA', 11, 'run simultaneous.a[0].timeout'],
     ]);
-    expect(err.problems[4]!.message).toBe('\'timeout\' must be a number of seconds, got string "soon"');
-    expect(err.problems[3]!.message).toBe("'timeout' must be 0 or a positive number of seconds, got number -1");
-    expect(err.problems[0]!.message).toBe("'cache' must be a positive number of seconds, got number -5");
+    expect(err.problems[4]!.message).toBe('\'timeout\' must be a number of seconds or a duration such as 30s, 500ms, 2m, got string "soon"');
+    expect(err.problems[3]!.message).toBe("'timeout' must be 0 or a positive number of seconds (or a duration such as 30s, 500ms, 2m), got number -1");
+    expect(err.problems[0]!.message).toBe("'cache' must be a positive number of seconds (or a duration such as 30s, 500ms, 2m), got number -5");
   });
 
   it('problems inside an imported file point into that file, scripts resolved against it', async () => {

@@ -17,7 +17,7 @@ const opts = (raw: Record<string, unknown>) => parseGraphOptions({ path: 'g.png'
 
 describe('buildChartSpec', () => {
   it('draws every DS by default, in file order, with the line palette repeating', () => {
-    const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+    const names = Array.from({ length: LINE_COLORS.length + 2 }, (_, i) => `f${i}`);
     const cols = Object.fromEntries(names.map((n, i) => [n, range(720, () => i)]));
     const spec = buildChartSpec(opts({}), table(NOW - 3600, 5, cols), NOW);
     const ds = spec.config.data.datasets;
@@ -222,5 +222,30 @@ describe('number formatting', () => {
     expect(formatTick(0.2)).toBe('0.2');
     expect(formatTick(0.002)).toBe('2 m');
     expect(formatTick(40)).toBe('40');
+  });
+});
+
+describe('legend: what is drawn', () => {
+  it('min/max/avg are those of the drawn points, and the note says what a point is', () => {
+    // A day of 5 s rows, flat at 10 with one 5 s spike to 100: drawn at 600 px, each point
+    // averages ~29 rows, so the spike shows as ~13, and the legend says so.
+    const data = table(NOW - 86_400, 5, { v: range(17_280, (i) => (i === 9000 ? 100 : 10)) });
+    const spec = buildChartSpec(opts({ period: '1d' }), data, NOW);
+    const drawn = (spec.config.data.datasets[0]?.data ?? []).map((p) => p.y).filter((y) => !Number.isNaN(y));
+    const row = spec.legend[0]!;
+    expect(row.stats.max).toBeCloseTo(Math.max(...drawn), 10);
+    expect(row.stats.min).toBeCloseTo(Math.min(...drawn), 10);
+    expect(row.stats.max).toBeLessThan(100);
+    expect(row.stats.avg).toBeCloseTo(10 + 90 / 17_280, 2);
+    expect(spec.legendNote).toBe('each point: average of 2m25s'); // 29 rows of 5 s
+    // One row per pixel or more: the note names the row itself.
+    const hour = buildChartSpec(opts({ period: '1h', cf: 'MAX' }), table(NOW - 3600, 10, { v: range(360, () => 1) }), NOW);
+    expect(hour.legendNote).toBe('each point: maximum of 10s');
+  });
+
+  it("STACK: each field's own values, not the stacked sums", () => {
+    const data = table(NOW - 3600, 5, { a: range(720, () => 1), b: range(720, () => 2) });
+    const spec = buildChartSpec(opts({ method: 'STACK' }), data, NOW);
+    expect(spec.legend.map((r) => [r.stats.min, r.stats.max])).toEqual([[1, 1], [2, 2]]);
   });
 });

@@ -1,15 +1,16 @@
 /** Reading run-item options written in the block (seconds → ms, booleans), with located errors. */
 import type { KeyPath, LoadedBlock } from '../../config/types.js';
+import { DURATION_EXAMPLES, secondsOrDurationMs } from '../../core/duration.js';
 import { invalidBlock } from '../located-error.js';
 
-/** A positive number of seconds as milliseconds; undefined when absent. */
+/** A positive number of seconds, or a duration (`30s`, `500ms`), as milliseconds; undefined when absent. */
 export function secondsOption(value: unknown, block: LoadedBlock, path: KeyPath): number | undefined {
   if (value === undefined || value === null) return undefined;
-  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0) {
-    throw invalidBlock(block, path, `expected a positive number of seconds, got ${JSON.stringify(value)}`);
+  const ms = secondsOrDurationMs(value);
+  if (ms === undefined || ms <= 0) {
+    throw invalidBlock(block, path, `expected a positive number of seconds or a duration such as ${DURATION_EXAMPLES}, got ${JSON.stringify(value)}`);
   }
-  return n * 1000;
+  return ms;
 }
 
 export function booleanOption(value: unknown, block: LoadedBlock, path: KeyPath): boolean {

@@ -1,7 +1,8 @@
 /**
  * `require lock: {name, timeout?, ttl?, timeout_exception?, timeout_block?}` (priority 0,
  * SPEC §2.3). Acquires the unidist lock before the rest of the level; the level releases it when
- * it ends, even on error. `timeout`/`ttl` are seconds (absent timeout = wait forever).
+ * it ends, even on error. `timeout`/`ttl` are seconds or durations (`30s`, `500ms`); an absent
+ * timeout waits forever.
  * When the wait times out:
  * - `timeout_exception: true` → RuntimeFailure PB_ERR_LOCK_TIMEOUT;
  * - else `timeout_block: {…}` → that mapping is processed IN PLACE OF the rest of the level: the
@@ -9,6 +10,7 @@
  * - else the rest of the level is skipped with a warning and the level's result is `{}`.
  * The value may also be just the lock name (`require lock: db`).
  */
+import { DURATION_EXAMPLES, secondsOrDurationMs } from '../../core/duration.js';
 import { invalidBlock, runtimeFailure } from '../located-error.js';
 import { isPlainObject } from '../pipe-path.js';
 import { booleanOption, stringOption } from '../run-items/item-options.js';
@@ -27,21 +29,22 @@ export async function requireLockTag(call: TagCall): Promise<TagOutcome> {
     return NOTHING;
   }
   if (booleanOption(spec.timeout_exception, block, [...call.path, 'timeout_exception'])) {
-    throw runtimeFailure(block, call.path, 'PB_ERR_LOCK_TIMEOUT', `lock "${name}" not acquired within ${spec.timeout}s`);
+    throw runtimeFailure(block, call.path, 'PB_ERR_LOCK_TIMEOUT', `lock "${name}" not acquired within ${(timeout ?? 0) / 1000}s`);
   }
   const fallback = spec.timeout_block;
   if (fallback !== undefined && fallback !== null) {
     if (!isPlainObject(fallback)) throw invalidBlock(block, [...call.path, 'timeout_block'], `timeout_block takes a mapping, got ${JSON.stringify(fallback)}`);
     return { type: 'replace-level', value: await call.processLevel(fallback, [...call.path, 'timeout_block']) };
   }
-  logger.warn(`lock "${name}" not acquired within ${spec.timeout}s; skipping the rest of this level`, { lock: name });
+  logger.warn(`lock "${name}" not acquired within ${(timeout ?? 0) / 1000}s; skipping the rest of this level`, { lock: name });
   return { type: 'replace-level', value: {} };
 }
 
 function nonNegativeSeconds(v: unknown, call: TagCall, key: string): number | undefined {
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-    throw invalidBlock(call.ctx.block, [...call.path, key], `${key} takes a number of seconds >= 0, got ${JSON.stringify(v)}`);
+  const ms = secondsOrDurationMs(v);
+  if (ms === undefined) {
+    throw invalidBlock(call.ctx.block, [...call.path, key], `${key} takes a number of seconds >= 0 or a duration such as ${DURATION_EXAMPLES}, got ${JSON.stringify(v)}`);
   }
-  return v * 1000;
+  return ms;
 }

@@ -1,6 +1,7 @@
 /**
- * `template: {path: file}` or `{text: …}` (SPEC §2.3): fill `%(key)s` placeholders from pipe
- * data; the result is the text. `path` resolves against the folder of the YAML file holding
+ * `template: {path: file}` or `{text: …}` (SPEC §2.3): fill `%(key)s` placeholders from the
+ * keys processed before it (its level's, then the enclosing levels') and pipe data; the result
+ * is the text. `path` resolves against the folder of the YAML file holding
  * the key. See template-fill.ts for placeholder rules (a missing key fills '' with a warning).
  */
 import { readFile } from 'node:fs/promises';
@@ -30,10 +31,11 @@ export async function templateTag(call: TagCall): Promise<TagOutcome> {
   } else {
     throw invalidBlock(block, call.path, `template takes {path: file} or {text: "..."}, got ${JSON.stringify(v)}`);
   }
-  const { text: filled, missing } = fillTemplate(text, pipeData);
+  // The level's processed keys first (innermost level first), then pipe data: docs/engine.md.
+  const { text: filled, missing } = fillTemplate(text, [...call.scope.processedChain(), pipeData]);
   if (missing.length > 0) {
     const loc = block.locate(call.path);
-    logger.warn(`template placeholders with no pipe data, filled with "": ${missing.join(', ')}`, { file: loc.file, line: loc.line, missing });
+    logger.warn(`template placeholders found neither in the block's processed keys nor in pipe data, filled with "": ${missing.join(', ')}`, { file: loc.file, line: loc.line, missing });
   }
   return { type: 'store', value: filled };
 }

@@ -1,10 +1,9 @@
+import { DS_NAME } from '../../core/ds-name.js';
 import { InputError } from '../../core/errors.js';
 import type { ConsolidationFn, DsType, RrdDefinition } from './types.js';
 
 export const DS_TYPES: readonly DsType[] = ['GAUGE', 'COUNTER', 'DERIVE', 'ABSOLUTE'];
 export const CFS: readonly ConsolidationFn[] = ['AVERAGE', 'MIN', 'MAX', 'LAST'];
-/** rrdtool's DS name rule (rrd_create.c): 1–19 characters of [a-zA-Z0-9_]. */
-const DS_NAME = /^[a-zA-Z0-9_]{1,19}$/;
 const U32_MAX = 0xffffffff;
 
 export interface ResolvedDs {

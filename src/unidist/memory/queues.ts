@@ -1,5 +1,5 @@
 import { InputError } from '../../core/errors.js';
-import type { QueueOptions, Queues } from '../types.js';
+import type { Duration, QueueOptions, Queues } from '../types.js';
 import type { StoreContext } from './context.js';
 import { queueOf } from './data.js';
 import { WaitList } from './wait-list.js';
@@ -53,7 +53,7 @@ export class MemoryQueues implements Queues {
     return q ? (cloneValue('queue messages', q.messages.toArray()) as T[]) : [];
   }
 
-  async wait<T = unknown>(name: string, options?: { timeout?: number; signal?: AbortSignal }): Promise<T | undefined> {
+  async wait<T = unknown>(name: string, options?: { timeout?: Duration; signal?: AbortSignal }): Promise<T | undefined> {
     this.ctx.assertOpen();
     const n = checkName('queue name', name);
     const timeout = checkMs('queue wait timeout', options?.timeout);

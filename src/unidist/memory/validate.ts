@@ -1,3 +1,4 @@
+import { DURATION_EXAMPLES, parseDurationText } from '../../core/duration.js';
 import { InputError } from '../../core/errors.js';
 
 /** Argument checks shared by the memory back end's members; messages name the argument, the rule and the value. */
@@ -15,13 +16,24 @@ export function checkFinite(what: string, value: unknown): number {
   return value;
 }
 
-/** undefined passes; otherwise a number >= 0 (ms). */
+/**
+ * undefined passes; otherwise milliseconds >= 0: a number (ms, the JavaScript API's unit) or a
+ * duration string with units (`'30s'`, `'500ms'`, `'2m'`, see core/duration.ts), so a script
+ * author used to the YAML's seconds can say what they mean. A bare numeric string is refused:
+ * seconds or milliseconds would be a guess.
+ */
 export function checkMs(what: string, value: unknown): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !(value >= 0) || value === Infinity) {
-    throw new InputError('PB_ERR_INVALID_ARGUMENT', `${what} must be a number of milliseconds >= 0, got ${describe(value)}`);
+  if (typeof value === 'string') {
+    const ms = parseDurationText(value);
+    if (ms !== undefined) return ms;
+  } else if (typeof value === 'number' && value >= 0 && value !== Infinity) {
+    return value;
   }
-  return value;
+  throw new InputError(
+    'PB_ERR_INVALID_ARGUMENT',
+    `${what} must be milliseconds >= 0 (a number) or a duration with units such as ${DURATION_EXAMPLES}, got ${describe(value)}`,
+  );
 }
 
 /** undefined passes; otherwise an integer >= 1. */

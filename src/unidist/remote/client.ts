@@ -1,5 +1,6 @@
 import { InputError, RuntimeFailure } from '../../core/errors.js';
 import type {
+  Duration,
   Counters,
   LockAcquireOptions,
   LockHandle,
@@ -139,7 +140,7 @@ class RemoteLocks implements Locks {
   constructor(private readonly ch: Channel) {}
 
   async acquire(name: string, options?: LockAcquireOptions): Promise<LockHandle | null> {
-    // Only the plain numbers cross; the host sets the owner to the client id.
+    // Only the durations cross (checked by the back end behind the host); the host sets the owner to the client id.
     const opts = options ? { timeout: options.timeout, ttl: options.ttl } : undefined;
     const r = (await this.ch.callAbortable('lock.acquire', [name, opts], options?.signal)) as [number, number] | null;
     return r ? new RemoteLockHandle(name, r[1], r[0], this.ch) : null;
@@ -218,7 +219,7 @@ class RemoteQueues implements Queues {
   all<T = unknown>(name: string): Promise<T[]> {
     return this.ch.call('queue.all', [name]) as Promise<T[]>;
   }
-  wait<T = unknown>(name: string, options?: { timeout?: number; signal?: AbortSignal }): Promise<T | undefined> {
+  wait<T = unknown>(name: string, options?: { timeout?: Duration; signal?: AbortSignal }): Promise<T | undefined> {
     const opts = options?.timeout === undefined ? undefined : { timeout: options.timeout };
     return this.ch.callAbortable('queue.wait', [name, opts], options?.signal) as Promise<T | undefined>;
   }

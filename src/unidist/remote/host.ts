@@ -1,5 +1,5 @@
 import { InputError, RuntimeFailure } from '../../core/errors.js';
-import type { LockHandle, Unidist, UnidistLogLevel, WriteOptions } from '../types.js';
+import type { Duration, LockHandle, Unidist, UnidistLogLevel, WriteOptions } from '../types.js';
 import { isPbu, messageData, type MethodName, type ResponseMessage, type UnidistEndpoint } from './protocol.js';
 import { toWire } from './wire-error.js';
 
@@ -28,7 +28,7 @@ const write = (v: unknown): WriteOptions | undefined => v as WriteOptions | unde
 // Argument shapes are checked by the back end itself; the host only routes.
 const HANDLERS: Record<MethodName, Handler> = {
   'lock.acquire': async (u, a, scope, signal) => {
-    const opts = (a[1] ?? {}) as { timeout?: number; ttl?: number };
+    const opts = (a[1] ?? {}) as { timeout?: Duration; ttl?: Duration };
     const handle = await u.lock.acquire(str(a[0]), { timeout: opts.timeout, ttl: opts.ttl, signal, owner: scope.clientId });
     if (!handle) return null;
     const hid = ++scope.nextHandle;
@@ -67,7 +67,7 @@ const HANDLERS: Record<MethodName, Handler> = {
   'queue.newest': (u, a) => u.queue.newest(str(a[0]), a[1] as { remove?: boolean } | undefined),
   'queue.all': (u, a) => u.queue.all(str(a[0])),
   'queue.wait': (u, a, _scope, signal) => {
-    const opts = (a[1] ?? {}) as { timeout?: number };
+    const opts = (a[1] ?? {}) as { timeout?: Duration };
     return u.queue.wait(str(a[0]), opts.timeout === undefined ? { signal } : { timeout: opts.timeout, signal });
   },
   'queue.setMaxLength': (u, a) => u.queue.setMaxLength(str(a[0]), a[1] as number | undefined),

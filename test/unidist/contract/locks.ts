@@ -86,6 +86,31 @@ export function describeLockContract(env: ContractEnv): void {
       expect(await next.release()).toBe(true);
     });
 
+    it("durations with units: timeout '500ms', ttl '2s' (ms as numbers, units as strings)", async () => {
+      const { u, clock } = env;
+      const held = (await u.lock.acquire('dur', { ttl: '2s' }))!;
+      const w = track(u.lock.acquire('dur', { timeout: '0.5s' }));
+      await sync(u);
+      await clock.advance(499);
+      await sync(u);
+      expect(w.settled()).toBe(false);
+      await clock.advance(1);
+      expect(await w.promise).toBeNull();
+      await clock.advance(1499);
+      expect(await u.lock.isLocked('dur')).toBe(true);
+      await clock.advance(1);
+      expect(await u.lock.isLocked('dur')).toBe(false);
+      expect(await held.release()).toBe(false);
+    });
+
+    it('a timeout or ttl that is neither ms nor a duration with units is PB_ERR_INVALID_ARGUMENT', async () => {
+      const { u } = env;
+      for (const options of [{ timeout: '30' }, { ttl: 'soon' }, { timeout: -1 }, { ttl: '5 parsecs' }]) {
+        await expect(u.lock.acquire('bad', options)).rejects.toMatchObject({ code: 'PB_ERR_INVALID_ARGUMENT' });
+      }
+      expect(await u.lock.isLocked('bad')).toBe(false);
+    });
+
     it('a TTL expiry hands the lock to the oldest waiter', async () => {
       const { u, clock } = env;
       const old = (await u.lock.acquire('ttlw', { ttl: 100 }))!;

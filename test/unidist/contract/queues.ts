@@ -77,6 +77,18 @@ export function describeQueueContract(env: ContractEnv): void {
       expect(await u.queue.count('wt')).toBe(1);
     });
 
+    it("wait takes a duration with units ('1m' is a minute); a bare numeric string is refused", async () => {
+      const { u, clock } = env;
+      const w = track(u.queue.wait('wd', { timeout: '1m' }));
+      await sync(u);
+      await clock.advance(59_999);
+      await sync(u);
+      expect(w.settled()).toBe(false);
+      await clock.advance(1);
+      expect(await w.promise).toBeUndefined();
+      await expect(u.queue.wait('wd', { timeout: '60' })).rejects.toMatchObject({ code: 'PB_ERR_INVALID_ARGUMENT' });
+    });
+
     it('an aborted wait rejects PB_ERR_ABORTED and takes nothing', async () => {
       const { u } = env;
       const ac = new AbortController();
