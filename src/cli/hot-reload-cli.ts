@@ -8,6 +8,7 @@ import type { Logger } from '../core/logger.js';
 import type { LoadedBlock } from '../config/types.js';
 import { HotReload } from '../reload/hot-reload.js';
 import type { LiveBlock } from '../runtime/live-block.js';
+import type { HangupLatch } from './hangup.js';
 
 export interface CliReloadOptions {
   readonly live: LiveBlock;
@@ -16,8 +17,8 @@ export interface CliReloadOptions {
   readonly debounceMs: number;
   readonly scriptTimeoutMs: number | undefined;
   readonly logger: Logger;
-  /** Register a SIGHUP handler; returns its remover. */
-  readonly onHangup: ((handler: () => void) => () => void) | undefined;
+  /** SIGHUPs, caught since the block started (undefined: none can come). */
+  readonly hangups: HangupLatch | undefined;
 }
 
 export interface CliReload {
@@ -34,13 +35,13 @@ export async function startCliReload(options: CliReloadOptions): Promise<CliRelo
     debounceMs: options.debounceMs,
     scriptLoadTimeoutMs: options.scriptTimeoutMs,
   });
-  const removeHangup = options.onHangup?.(() => {
+  options.hangups?.attach(() => {
     logger.info('SIGHUP received: reloading the block');
     void hr.reload('SIGHUP');
   });
   return {
     async close() {
-      removeHangup?.();
+      options.hangups?.close();
       await hr.close();
     },
   };

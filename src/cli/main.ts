@@ -17,6 +17,7 @@ import { blockBaseName, defaultLogFile, defaultPidFile, defaultStateDir } from '
 import { detach, isDaemonChild, stopDaemon, writePidFile } from '../runtime/daemon.js';
 import { parseBlockArgs } from './block-args.js';
 import { misplacedOptionHint, misplacedOptionWarnings } from './misplaced-options.js';
+import { latchHangups } from './hangup.js';
 import { formatResult } from './output.js';
 import { parseCommandLine, runtimeHelpText, type RuntimeCliOptions } from './runtime-options.js';
 import { bannerText, blockUsageText } from './usage-text.js';
@@ -190,8 +191,10 @@ async function run(
     logger.info(`${signal} received: stopping gracefully (press Ctrl-C again to force)`);
     void rt.stop(signal);
   });
+  const longrunning = block.usage?.longrunning === true;
+  // Installed now: SIGHUP's default action would end a long-running block still starting up.
+  const hangups = longrunning ? latchHangups(io.onHangup?.bind(io), () => logger.info('SIGHUP received: reloading once the block has started')) : undefined;
   try {
-    const longrunning = block.usage?.longrunning === true;
     if (longrunning) await rt.holdRunningLock();
     if (options.watch && !longrunning) {
       logger.warn(`--watch: ${path.basename(block.file)} is not long-running (__usage: {longrunning: true}); it runs once, so there is nothing to reload`);
@@ -225,16 +228,21 @@ async function run(
       stderr.write = feedback.stderr;
       let reloading: { close(): Promise<void> } | undefined;
       try {
-        const { startCliReload } = await import('./hot-reload-cli.js');
-        reloading = await startCliReload({
-          live,
-          block,
-          watch: options.watch,
-          debounceMs: options.watchDebounce * 1000,
-          scriptTimeoutMs: options.scriptTimeout > 0 ? options.scriptTimeout * 1000 : undefined,
-          logger,
-          onHangup: io.onHangup?.bind(io),
-        });
+        try {
+          const { startCliReload } = await import('./hot-reload-cli.js');
+          reloading = await startCliReload({
+            live,
+            block,
+            watch: options.watch,
+            debounceMs: options.watchDebounce * 1000,
+            scriptTimeoutMs: options.scriptTimeout > 0 ? options.scriptTimeout * 1000 : undefined,
+            logger,
+            hangups,
+          });
+        } catch (e) {
+          // The block runs on; only reloading is unavailable.
+          logger.error(`hot reload is unavailable: ${formatError(e)}`);
+        }
         await rt.stopped;
       } finally {
         await reloading?.close();
@@ -250,6 +258,7 @@ async function run(
     throw e;
   } finally {
     removeSignals();
+    hangups?.close();
     removePid?.();
   }
 }

@@ -3,7 +3,7 @@
  * with a 50 ms debounce. Every wait is on a log line or on the files the block writes; the
  * RunThreads tick every second.
  */
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createUnidist } from '../../src/unidist/index.js';
@@ -177,5 +177,29 @@ describe('procblock --watch', () => {
     expect(done.code).toBe(0);
     expect(done.stderr).not.toMatch(/Watching/);
     expect(readFileSync(path.join(dir, 'val.ts'), 'utf8')).toMatch(/v: 2/);
+  });
+
+  it('a SIGHUP while the block is still starting does not end it: the reload runs once it has started', async () => {
+    const dir = freshBlock();
+    const slow = [
+      "import { existsSync } from 'node:fs';",
+      "import path from 'node:path';",
+      "import type { ProcessBlock } from 'procblock';",
+      'export const processBlock: ProcessBlock = async (_p, _b, _r, _i, ctx) => {',
+      "  ctx.log.info('first tick waits for go');",
+      "  while (!existsSync(path.join(ctx.cwd, 'go'))) await new Promise((r) => setTimeout(r, 10));",
+      '  return { v: 1 };',
+      '};',
+      '',
+    ].join('\n');
+    writeFileSync(path.join(dir, 'val.ts'), slow);
+    const b = (running = new WatchedBlock(dir, ['--state-dir', path.join(dir, 'state'), 'block.yaml']));
+    await b.cli.waitFor(/first tick waits for go/, 'stderr');
+    b.cli.child.kill('SIGHUP');
+    await b.cli.waitFor(/SIGHUP received: reloading once the block has started/, 'stderr');
+    writeFileSync(path.join(dir, 'go'), '');
+    expect(await b.reload(1)).toMatchObject({ outcome: 'unchanged', trigger: 'SIGHUP' });
+    const done = await b.stop();
+    expect(done.code).toBe(0);
   });
 });
