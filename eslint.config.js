@@ -12,12 +12,23 @@ export default tseslint.config(
         process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly',
         clearInterval: 'readonly', setImmediate: 'readonly', clearImmediate: 'readonly', performance: 'readonly', URL: 'readonly',
         Buffer: 'readonly', structuredClone: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', queueMicrotask: 'readonly',
-        BroadcastChannel: 'readonly', MessageChannel: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly',
+        BroadcastChannel: 'readonly', MessageChannel: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', fetch: 'readonly',
       },
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       'no-constant-condition': ['error', { checkLoops: false }],
+    },
+  },
+  {
+    // dropSTAR's page client runs in browsers.
+    files: ['src/web/assets/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: {
+        document: 'readonly', window: 'readonly', location: 'readonly', fetch: 'readonly', EventSource: 'readonly',
+        FormData: 'readonly', CustomEvent: 'readonly', URL: 'readonly', console: 'readonly', setInterval: 'readonly',
+      },
     },
   },
   {

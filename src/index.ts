@@ -12,7 +12,7 @@ import { blockFromObject, type InMemoryBlockOptions } from './engine/in-memory-b
 import type { ProcessResult } from './engine/types.js';
 import { Runtime, type RunInput, type RuntimeOptions } from './runtime/runtime.js';
 
-export type { ProcessBlock, ScriptContext, ScriptLog } from './script-api.js';
+export type { ProcessBlock, ScriptContext, ScriptLog, WebRequestState, WebResponseFields, CookieSpec } from './script-api.js';
 export type { Unidist, Duration, Locks, LockHandle, LockInfo, LockAcquireOptions, Counters, StateBuckets, Queues, QueueOptions, UnidistLog, Fence, WriteOptions } from './unidist/types.js';
 export { createUnidist, type CreateUnidistOptions } from './unidist/index.js';
 export { Runtime, type RuntimeOptions, type RunInput } from './runtime/runtime.js';
@@ -24,6 +24,9 @@ export { createLogger, type Logger, type LogRecord, type LogLevel } from './core
 export { systemClock, type Clock } from './core/clock.js';
 export { RrdFile, exportXml, importXml, defaultArchives, lockRrdFile } from './timeseries/rrd/index.js';
 export type { RrdLock, RrdDefinition, RrdSample, FetchResult, DsDef, RraDef, DsType, ConsolidationFn } from './timeseries/rrd/index.js';
+export { lazyDropstar } from './web/lazy-host.js';
+export { hashPassword } from './web/auth.js';
+export type { WebHostFactory, WebRuntime, RuntimeWebHost, LiveEvent, LiveEvents, TickEvent } from './runtime/web-host.js';
 
 export interface RunOptions extends RunInput {
   /** Runtime options; a runtime is created for this run and stopped after it. */

@@ -11,6 +11,8 @@
  */
 import type { Unidist } from './unidist/types.js';
 
+export type { WebRequestState, WebResponseFields, CookieSpec } from './web/request-state.js';
+
 /** Log lines from a script land in the runtime's log (stderr), tagged with the script's name. */
 export interface ScriptLog {
   debug(msg: string, fields?: Record<string, unknown>): void;

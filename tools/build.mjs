@@ -41,14 +41,17 @@ export function build({ force = false, quiet = false } = {}) {
   return true;
 }
 
-/** Files tsc does not emit but the code reads beside itself (the Redis back end's Lua scripts). */
+/**
+ * Files tsc does not emit but the code reads beside itself: the Redis back end's Lua scripts, and
+ * everything in an `assets/` folder (dropSTAR's client script, stylesheet and icon).
+ */
 const ASSET = /\.lua$/;
 
-function copyAssets(dir) {
+function copyAssets(dir, inAssets = false) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, entry.name);
-    if (entry.isDirectory()) copyAssets(p);
-    else if (ASSET.test(entry.name)) {
+    if (entry.isDirectory()) copyAssets(p, inAssets || entry.name === 'assets');
+    else if (inAssets || ASSET.test(entry.name)) {
       const to = join(root, 'dist', relative(join(root, 'src'), p));
       mkdirSync(dirname(to), { recursive: true });
       copyFileSync(p, to);

@@ -7,6 +7,7 @@ import { systemClock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { LoadedBlock } from '../config/types.js';
 import { HotReload } from '../reload/hot-reload.js';
+import type { ReloadFields } from '../reload/reload-line.js';
 import type { LiveBlock } from '../runtime/live-block.js';
 import type { HangupLatch } from './hangup.js';
 
@@ -19,6 +20,8 @@ export interface CliReloadOptions {
   readonly logger: Logger;
   /** SIGHUPs, caught since the block started (undefined: none can come). */
   readonly hangups: HangupLatch | undefined;
+  /** Where each reload's outcome goes besides the log (the runtime's `/events`). */
+  readonly announce: (fields: ReloadFields) => void;
 }
 
 export interface CliReload {
@@ -34,6 +37,7 @@ export async function startCliReload(options: CliReloadOptions): Promise<CliRelo
     watch: options.watch,
     debounceMs: options.debounceMs,
     scriptLoadTimeoutMs: options.scriptTimeoutMs,
+    announce: options.announce,
   });
   options.hangups?.attach(() => {
     logger.info('SIGHUP received: reloading the block');

@@ -15,6 +15,7 @@ import type { LoadedBlock } from '../config/types.js';
 import type { EarlyScriptRunner } from '../runtime/early-runner.js';
 import { blockBaseName, defaultLogFile, defaultPidFile, defaultStateDir } from '../runtime/state-dir.js';
 import { detach, isDaemonChild, stopDaemon, writePidFile } from '../runtime/daemon.js';
+import { lazyDropstar } from '../web/lazy-host.js';
 import { parseBlockArgs } from './block-args.js';
 import { misplacedOptionHint, misplacedOptionWarnings } from './misplaced-options.js';
 import { latchHangups } from './hangup.js';
@@ -170,6 +171,7 @@ async function run(
       stopTimeoutMs: options.stopTimeout * 1000,
       scripts: early?.runner,
       env: stringEnv(io.env),
+      web: lazyDropstar,
       // `procblock status` reads what a long-running block is doing from its state folder.
       status: block.usage?.longrunning || block.usage?.daemon ? { block: block.file, name: block.usage.name } : undefined,
     });
@@ -238,6 +240,7 @@ async function run(
             scriptTimeoutMs: options.scriptTimeout > 0 ? options.scriptTimeout * 1000 : undefined,
             logger,
             hangups,
+            announce: (fields) => rt.announceReload(fields),
           });
         } catch (e) {
           // The block runs on; only reloading is unavailable.

@@ -1,8 +1,9 @@
 /**
  * Checks a schema cannot express (SPEC §2.6): every `if`/`elif` condition parses, `elif`/`else`
  * follow an `if`, referenced scripts exist (resolved against the file holding the reference),
- * `cache: true` comes with an `interval`, a shell RunThread has a `thread_id`. Walks the tree the way the engine will (`classifyKey`),
- * so custom-tag values, `set` values and lists are data and are not inspected.
+ * `cache: true` comes with an `interval`, a shell RunThread has a `thread_id`; the same inside
+ * `dropstar` pages and RPC entries. Walks the tree the way the engine will (`classifyKey`), so
+ * custom-tag values, `set` values and lists are data and are not inspected.
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
@@ -94,6 +95,16 @@ function checkLevel(level: Record<string, unknown>, at: Path, inBranch: boolean,
         break;
       case 'put tag':
         checkPutTag(level, tag.tag, value, keyPath, ctx);
+        break;
+      case 'dropstar':
+        // Pages and RPC entries are levels processed per request: check them as such.
+        if (isPlainObject(value)) {
+          for (const group of ['pages', 'rpc']) {
+            const entries = value[group];
+            if (!isPlainObject(entries)) continue;
+            for (const [name, entry] of Object.entries(entries)) if (isPlainObject(entry)) checkLevel(entry, [...keyPath, group, name], false, ctx);
+          }
+        }
         break;
       case 'data':
         if (!checkLookalike(key, keyPath, ctx)) checkTypo(key, value, keyPath, ctx);

@@ -23,6 +23,8 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
   /** A logger whose records carry `source`. */
   child(source: string): Logger;
+  /** Whether records at `level` are kept (skip building a message nobody will read). Absent = yes. */
+  enabled?(level: Exclude<LogLevel, 'silent'>): boolean;
 }
 
 export type LogSink = (record: LogRecord) => void;
@@ -44,6 +46,7 @@ export function createLogger(sink: LogSink, threshold: LogLevel = 'info', source
     warn: (m, f) => emit('warn', m, f),
     error: (m, f) => emit('error', m, f),
     child: (s) => createLogger(sink, threshold, source ? `${source}:${s}` : s, now),
+    enabled: (level) => levelEnabled(threshold, level),
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import type { LoadedBlock } from '../config/types.js';
 import type { Logger } from '../core/logger.js';
-import type { EngineServices, PipeData } from './types.js';
+import type { EngineServices, PipeData, ResponseFields } from './types.js';
 
 export interface EngineContext {
   readonly block: LoadedBlock;
@@ -17,4 +17,10 @@ export interface EngineContext {
   readonly signal: AbortSignal | undefined;
   /** Absolute working directory where run lists start. */
   readonly cwd: string;
+  /** `requestState.response` of a web request (updated in place by scripts), else undefined. */
+  readonly response: ResponseFields | undefined;
+  /** Fill templates HTML-escaped (web pages). */
+  readonly htmlTemplates: boolean;
+  /** Script timeout (ms) for items without `timeout:`; undefined = the runner's default. */
+  readonly scriptTimeoutMs: number | undefined;
 }

@@ -22,9 +22,14 @@ export async function processBlock(block: LoadedBlock, options: ProcessOptions):
     logger: services.logger,
     pipeData,
     inputData,
-    requestState: deepFreeze(structuredClone(options.requestState ?? {})),
+    // A frozen request state is its owner's promise that it is frozen all the way down (the web
+    // server builds one per request): no copy. Anything else is copied, then frozen.
+    requestState: options.requestState && Object.isFrozen(options.requestState) ? options.requestState : deepFreeze(structuredClone(options.requestState ?? {})),
     signal: options.signal,
     cwd: options.cwd ?? block.usage?.cwd ?? block.dir,
+    response: options.response,
+    htmlTemplates: options.htmlTemplates === true,
+    scriptTimeoutMs: options.scriptTimeoutMs,
   };
   const result = await processLevel(block.data, [], ctx, builtInTags, undefined);
   return { result, pipeData };

@@ -10,6 +10,7 @@ import type { TagFunction } from './tag-call.js';
 import { classifyKey, type TagKey } from '../language/tag-key.js';
 import { customTag } from './tags/custom.js';
 import { dataTag } from './tags/data.js';
+import { dropstarTag } from './tags/dropstar.js';
 import type { ConditionTest } from './tags/if-chain.js';
 import { incrementTag } from './tags/increment.js';
 import { listAddTag } from './tags/list-add.js';
@@ -39,6 +40,7 @@ const FUNCTIONS: { readonly [K in EngineTag['kind']]?: TagFunction<Extract<Engin
   run: runTag,
   'run simultaneous': runSimultaneousTag,
   template: templateTag,
+  dropstar: dropstarTag,
   'require lock': requireLockTag,
   'release lock': releaseLockTag,
   'put tag': putInQueueTag,

@@ -2,6 +2,7 @@
  * The engine's public contracts: what processing a block needs (narrow services, never the
  * whole runtime) and what it returns. See docs/engine.md for the semantics decided here.
  */
+import type { KeyPath, LoadedBlock } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { ScriptRunner, ShellRunner } from '../exec/types.js';
@@ -26,7 +27,31 @@ export interface EngineServices {
   readonly background?: ((work: Promise<unknown>, label: string) => void) | undefined;
   /** Environment for scripts (ctx.env) and shell items. */
   readonly env: Readonly<Record<string, string>>;
+  /** Starts the `dropstar:` web server (SPEC §7); without it the tag fails with a message. */
+  readonly web?: WebHost | undefined;
 }
+
+/** What the `dropstar:` tag asks of the runtime's web side (implemented in src/web). */
+export interface WebHost {
+  /** Validate the settings, start serving the block's pages, and resolve once listening. */
+  start(request: WebStartRequest): Promise<{ readonly url: string }>;
+}
+
+export interface WebStartRequest {
+  readonly block: LoadedBlock;
+  /** Key path of the `dropstar` key (pages and RPC entries are processed under it). */
+  readonly path: KeyPath;
+  /** The tag's value as written (deeply frozen). */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** Pipe data when the tag runs: settings may use `%(key)s` placeholders (`port: "%(port)s"`). */
+  readonly pipeData: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * `requestState.response` (SPEC §7): what a script may set for the HTTP response. The engine
+ * hands each script the current value and takes back what the script left there.
+ */
+export type ResponseFields = Record<string, unknown>;
 
 export interface ProcessOptions {
   /**
@@ -36,8 +61,20 @@ export interface ProcessOptions {
   pipeData?: Record<string, unknown> | undefined;
   /** CLI options and args (read-only for scripts). Default `{}`. */
   inputData?: Record<string, unknown> | undefined;
-  /** Per-request data (web pages). Default `{}`. */
-  requestState?: Record<string, unknown> | undefined;
+  /**
+   * Per-request data (web pages). Default `{}`. Copied and deeply frozen, unless it is frozen
+   * already (then its owner guarantees it is frozen all the way down, and it is used as is).
+   */
+  requestState?: Readonly<Record<string, unknown>> | undefined;
+  /**
+   * Web requests: `requestState.response` as scripts see it. This object is updated in place
+   * with what each script leaves in its `requestState.response`.
+   */
+  response?: ResponseFields | undefined;
+  /** Web pages: `template` values are HTML-escaped (SPEC §7). Default false. */
+  htmlTemplates?: boolean | undefined;
+  /** Timeout of script calls whose item sets none (ms); web requests pass their own timeout. */
+  scriptTimeoutMs?: number | undefined;
   /** Stops the run: checked before each run item, forwarded to scripts (ctx.signal), shells and lock waits. */
   signal?: AbortSignal | undefined;
   /**

@@ -45,6 +45,11 @@ export interface ScriptOutcome {
   readonly pipeDataDeleted: readonly string[];
   /** Milliseconds spent in the worker. */
   readonly durationMs: number;
+  /**
+   * Web requests: the script's `requestState.response` after the call (status, headers,
+   * cookies it set; SPEC §7). Absent when the call had no `requestState.response`.
+   */
+  readonly response?: PlainObject | undefined;
 }
 
 export interface ScriptRunner {

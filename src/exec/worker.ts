@@ -174,14 +174,20 @@ async function runCall(task: TaskPayload): Promise<WorkerAnswer> {
     try {
       const changes = diffPipeData(before, pipeData);
       const plain = isPlainObject(returned);
+      // Web requests: what the script set in requestState.response goes back (SPEC §7).
+      const response = (task.requestState as { response?: unknown }).response;
       const outcome: ScriptOutcome = {
         returned: plain ? (returned as PlainObject) : undefined,
         returnedNonObject: !plain && returned !== undefined,
         pipeDataSet: changes.set,
         pipeDataDeleted: changes.deleted,
         durationMs: performance.now() - start,
+        ...(isPlainObject(response) ? { response } : {}),
       };
-      const bad = findUncloneable(outcome.returned, 'returned') ?? findUncloneable(changes.set, 'pipeData');
+      const bad =
+        findUncloneable(outcome.returned, 'returned') ??
+        findUncloneable(changes.set, 'pipeData') ??
+        findUncloneable(outcome.response, 'requestState.response');
       if (bad !== undefined) throw new TypeError(`${bad} cannot be cloned`);
       return { ok: true, outcome };
     } catch (e) {

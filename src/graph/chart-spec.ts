@@ -122,9 +122,9 @@ export function buildChartSpec(
       if (v > dataMax) dataMax = v;
     }
 
-    const points = stepPoints(px.edges, values, from, to, opts.width / opts.period);
+    const points = stepPoints(px.edges, values, from, to);
     legend.push({ name, color: opts.method === 'LINE' ? colors.line : colors.area, stats });
-    const base = { label: name, data: points, order: -i, borderColor: colors.line, borderWidth: 1 };
+    const base = { label: name, data: points, order: -i, borderColor: colors.line, borderWidth: LINE_WIDTH };
     if (opts.method === 'LINE') datasets.push({ ...base, fill: false });
     else if (opts.method === 'AREA') datasets.push({ ...base, backgroundColor: withAlpha(colors.area, 0.55), fill: 'origin' });
     else datasets.push({ ...base, backgroundColor: colors.area, fill: i === 0 ? 'origin' : '-1' });
@@ -150,7 +150,7 @@ export function buildChartSpec(
       events: [],
       elements: {
         point: { radius: 0, hitRadius: 0, hoverRadius: 0 },
-        line: { tension: 0, borderJoinStyle: 'miter', capBezierPoints: false },
+        line: { tension: 0, stepped: 'before', borderJoinStyle: 'miter', capBezierPoints: false },
       },
       layout: {
         padding: {
@@ -225,6 +225,13 @@ export function buildChartSpec(
   };
 }
 
+/**
+ * One pixel, drawn with mitred corners. Skia strokes a width of exactly 1 as a hairline, which
+ * has no joins: every turn of a step line would leave its corner pixel three-quarters covered.
+ * 1.001 covers the same pixels, corners included, and nothing beside them.
+ */
+const LINE_WIDTH = 1.001;
+
 const CF_WORDS: Readonly<Record<GraphOptions['cf'], string>> = { AVERAGE: 'average', MIN: 'minimum', MAX: 'maximum', LAST: 'last value' };
 
 interface PixelStack {
@@ -232,33 +239,27 @@ interface PixelStack {
 }
 
 /**
- * Each bucket as a flat step: (start, v) → (end, v), clipped to the window. Unknown buckets
- * become one NaN point, which Chart.js treats as a break in both line and fill. When a bucket is
- * under 2 px wide a step is invisible, so it is drawn as one point at its middle: half the points
- * for Chart.js to lay out, the same picture.
+ * Points for a step line: one at the start of each bucket (clipped to the window) holding the
+ * bucket's value, which the chart draws as steps (`stepped: 'before'`: across to the next
+ * point at this one's value, then up or down), and one at the end of each run of known buckets. An unknown bucket becomes
+ * one NaN point, which Chart.js treats as a break in both line and fill.
  */
-export function stepPoints(
-  edges: Float64Array,
-  values: Float64Array,
-  from: number,
-  to: number,
-  pxPerSecond = Number.POSITIVE_INFINITY,
-): ChartPoint[] {
+export function stepPoints(edges: Float64Array, values: Float64Array, from: number, to: number): ChartPoint[] {
   const points: ChartPoint[] = [];
-  let lastWasGap = true;
+  let open: ChartPoint | undefined; // the end of the run of known buckets being drawn
   for (let b = 0; b < values.length; b++) {
     const x0 = Math.max(from, edges[b] ?? from);
     const x1 = Math.min(to, edges[b + 1] ?? to);
     if (x1 <= x0) continue;
     const y = values[b] ?? Number.NaN;
     if (Number.isNaN(y)) {
-      if (!lastWasGap) points.push({ x: x0, y: Number.NaN });
-      lastWasGap = true;
+      if (open) points.push(open, { x: x0, y: Number.NaN });
+      open = undefined;
       continue;
     }
-    if ((x1 - x0) * pxPerSecond < 2) points.push({ x: (x0 + x1) / 2, y });
-    else points.push({ x: x0, y }, { x: x1, y });
-    lastWasGap = false;
+    points.push({ x: x0, y });
+    open = { x: x1, y };
   }
+  if (open) points.push(open);
   return points;
 }

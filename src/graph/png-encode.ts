@@ -14,6 +14,9 @@
  *   45.5 KiB.
  * - An indexed (palette) layout would halve the file, but graphs have more than 256 colours
  *   (anti-aliased text alone passes 256 within the title), so it would have to be lossy.
+ * What made the real difference is the picture: lines are drawn on the pixel grid as rrdtool
+ * draws them (render.ts), so the plot holds a handful of exact colours instead of 1,000 blends;
+ * the same one-day graph is now 21.8 KiB, 0.97× rrdtool's.
  */
 import * as zlib from 'node:zlib';
 import { crc32 } from '../core/crc32.js';

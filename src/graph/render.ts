@@ -47,7 +47,7 @@ export function renderChartSpecSync(spec: ChartSpec): RenderedChart {
   try {
     chart = new Chart(canvas as unknown as ChartItem, {
       ...spec.config,
-      plugins: [decorPlugin(spec)],
+      plugins: [pixelGridPlugin, decorPlugin(spec)],
     });
     const area = chart.chartArea;
     const chartArea = { left: area.left, top: area.top, right: area.right, bottom: area.bottom };
@@ -60,6 +60,31 @@ export function renderChartSpecSync(spec: ChartSpec): RenderedChart {
     chart?.destroy();
   }
 }
+
+/**
+ * Lines on the pixel grid, as rrdtool draws them: every point moves to the centre of its pixel,
+ * and the datasets are drawn as steps (across, then up or down), so a line covers whole pixels in
+ * its exact colour instead of anti-aliased diagonals: crisper, and a PNG with far fewer distinct
+ * colours for deflate (about half the bytes). When two points land in one pixel column the
+ * earlier takes the later's value, so the step never turns back on itself inside the column (a
+ * 180° turn is bevelled flat and leaves its tip pixel half covered); only a spike narrower than a
+ * pixel is lost, as in rrdtool, which draws one value per column.
+ */
+const pixelGridPlugin: Plugin<'line'> = {
+  id: 'procblockPixelGrid',
+  afterDatasetsUpdate(chart) {
+    for (let i = 0; i < chart.data.datasets.length; i++) {
+      const points = chart.getDatasetMeta(i).data as unknown as { x: number; y: number; skip?: boolean }[];
+      let prev: (typeof points)[number] | undefined;
+      for (const p of points) {
+        if (Number.isFinite(p.x)) p.x = Math.floor(p.x) + 0.5;
+        if (Number.isFinite(p.y)) p.y = Math.floor(p.y) + 0.5;
+        if (prev && !prev.skip && !p.skip && prev.x === p.x) prev.y = p.y;
+        prev = p;
+      }
+    }
+  },
+};
 
 /** Background, header, "no data" notice and the legend table: the parts Chart.js does not draw. */
 function decorPlugin(spec: ChartSpec): Plugin<'line'> {

@@ -22,6 +22,8 @@ export const PRIORITY = {
   condition: 600,
   run: 800,
   template: 900,
+  /** After the level's run lists and templates: RunThreads exist when pages start serving. */
+  dropstar: 1000,
   last: 9999,
   customDefault: 500,
 } as const;
@@ -40,6 +42,8 @@ export type TagKey =
   | { readonly kind: 'run'; readonly priority: number }
   | { readonly kind: 'run simultaneous'; readonly priority: number }
   | { readonly kind: 'template'; readonly priority: number }
+  /** `dropstar:` (SPEC §7): the web server; its pages and RPC mappings are processed per request. */
+  | { readonly kind: 'dropstar'; readonly priority: number }
   | { readonly kind: 'require lock'; readonly priority: number }
   | { readonly kind: 'release lock'; readonly priority: number }
   /** `tag`/`queue` are present for `put tag T in queue Q`; absent for `put tag in queue` (names in the value). */
@@ -92,6 +96,7 @@ function classifyBuiltIn(key: string): TagKey | undefined {
   if (key === 'run') return { kind: 'run', priority: PRIORITY.run };
   if (RUN_SIMULTANEOUS_RE.test(key)) return { kind: 'run simultaneous', priority: PRIORITY.run };
   if (key === 'template') return { kind: 'template', priority: PRIORITY.template };
+  if (key === 'dropstar') return { kind: 'dropstar', priority: PRIORITY.dropstar };
   if (REQUIRE_LOCK_RE.test(key)) return { kind: 'require lock', priority: PRIORITY.requireLock };
   if (RELEASE_LOCK_RE.test(key)) return { kind: 'release lock', priority: PRIORITY.last };
   if (PUT_TAG_BARE_RE.test(key)) return { kind: 'put tag', priority: PRIORITY.last };
@@ -141,7 +146,7 @@ export interface TagSuggestion {
 
 const BUILT_IN_WORDS = [
   'if', 'elif', 'else', 'set', 'run', 'list add', 'list del', 'increment', 'decrement', 'template',
-  'put tag', 'run simultaneous', 'require lock', 'release lock', 'put tag in queue',
+  'put tag', 'run simultaneous', 'require lock', 'release lock', 'put tag in queue', 'dropstar',
 ] as const;
 
 /**

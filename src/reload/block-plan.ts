@@ -38,6 +38,8 @@ export interface BlockPlan {
   readonly meaning: string;
   /** The parts of `__usage` a running process depends on, as comparable text. */
   readonly runtimeUsage: string;
+  /** What of `dropstar:` a listening server cannot change (address, auth on/off), or undefined without one. */
+  readonly webAddress: { readonly host: unknown; readonly port: unknown; readonly auth: boolean; readonly insecure: unknown } | undefined;
   /** Files whose change may change this version: YAML, scripts and their imports, templates. */
   readonly watch: readonly string[];
 }
@@ -77,6 +79,7 @@ export async function planBlock(block: LoadedBlock, reader: ScriptGraphReader): 
     scripts,
     meaning: JSON.stringify([block.data, block.usage, block.tags.map((t) => [t.pattern, t.script, t.priority]), templates]),
     runtimeUsage: runtimeUsage(block),
+    webAddress: webAddress(block),
     watch: [...watch].sort(),
   };
 }
@@ -121,6 +124,13 @@ function templateFiles(block: LoadedBlock): string[] {
   };
   walk(block.data, []);
   return out;
+}
+
+/** The top-level `dropstar:` settings a listening server keeps (src/web/host.ts `reload`). */
+function webAddress(block: LoadedBlock): BlockPlan['webAddress'] {
+  const d = block.data['dropstar'];
+  if (!isPlainObject(d)) return undefined;
+  return { host: d['host'] ?? '127.0.0.1', port: d['port'], auth: d['auth'] !== undefined, insecure: d['insecure'] ?? false };
 }
 
 /** `__usage` without its descriptive fields (name, author, info, website), which may change live. */

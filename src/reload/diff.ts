@@ -102,6 +102,13 @@ function refusals(old: BlockPlan, next: BlockPlan): Refusal[] {
       location: { file: next.block.file },
     });
   }
+  const [wa, wb] = [old.webAddress, next.webAddress];
+  if (wa && wb && (wa.host !== wb.host || (wa.port !== wb.port && wb.port !== 0) || wa.auth !== wb.auth || wa.insecure !== wb.insecure)) {
+    out.push({
+      reason: "dropstar's host, port, auth (on or off) and insecure cannot change while the server listens; restart procblock to apply them",
+      location: { ...next.block.locate(['dropstar']), keyPath: 'dropstar' },
+    });
+  }
   // A file declared in both versions must keep its shape: the file on disk has the old one.
   const oldShapes = new Map<string, { shape: NonNullable<PlannedThread['rrd']>; id: string }>();
   for (const [id, items] of old.threads) for (const t of items) if (t.rrd) oldShapes.set(t.rrd.path, { shape: t.rrd, id });

@@ -20,7 +20,7 @@ import type { LoadedBlock } from '../config/types.js';
 import { planBlock, type BlockPlan } from './block-plan.js';
 import { decideThread } from './diff.js';
 import { loadVersion, RejectedVersion, type LoadedVersion } from './load-version.js';
-import { appliedLine, refusedLine, rejectedLine, unchangedLine, type ReloadLine, type ReloadOutcome } from './reload-line.js';
+import { appliedLine, refusedLine, rejectedLine, unchangedLine, type ReloadFields, type ReloadLine, type ReloadOutcome } from './reload-line.js';
 import { ScriptGraphReader } from './script-graph.js';
 import { BlockWatcher } from './watcher.js';
 
@@ -39,6 +39,8 @@ export interface HotReloadOptions {
   readonly debounceMs?: number | undefined;
   /** How long a changed script may take to load in the scratch worker. Default 10 s. */
   readonly scriptLoadTimeoutMs?: number | undefined;
+  /** Told every reload's outcome (the runtime sends it to live pages as the `reload` event). */
+  readonly announce?: ((fields: ReloadFields) => void) | undefined;
 }
 
 export interface ReloadResult {
@@ -163,7 +165,8 @@ export class HotReload {
   }
 
   private log(seq: number, line: ReloadLine, outcome: ReloadOutcome): ReloadResult {
-    this.options.logger[line.level](line.msg, line.fields);
+    this.options.logger[line.level](line.msg, { ...line.fields });
+    this.options.announce?.(line.fields);
     return { seq, outcome };
   }
 }

@@ -5,15 +5,19 @@
  */
 import { formatError, formatLocation, isProcblockError } from '../core/errors.js';
 import type { SwapReport } from '../runtime/live-block.js';
+import type { ReloadEvent } from '../runtime/live-events.js';
 import type { BlockDiff } from './diff.js';
 
 /** `superseded`: files changed while the version loaded; it was dropped (no line is logged). */
 export type ReloadOutcome = 'applied' | 'unchanged' | 'rejected' | 'refused' | 'failed' | 'superseded';
 
+/** A reload line's machine-readable fields: also the `reload` event of `/events`. */
+export type ReloadFields = Omit<ReloadEvent, 'kind'>;
+
 export interface ReloadLine {
   readonly level: 'info' | 'warn' | 'error';
   readonly msg: string;
-  readonly fields: Record<string, unknown>;
+  readonly fields: ReloadFields;
 }
 
 const REASON_WORDS: Readonly<Record<string, string>> = {

@@ -28,7 +28,10 @@ export type { SwapPlan, ThreadDecision, ThreadFacts } from './reload-thread-host
 
 /** How one processing of the live block differs from a plain `Runtime.run`. */
 export interface LiveProcessing {
+  /** The generation's signal: aborted when a swap replaces it, or by the runtime's stop. */
   readonly signal: AbortSignal;
+  /** A swap (not the first processing): the web server, already listening, switches sites. */
+  readonly replacing: boolean;
   readonly runThreads: RunThreadHost | undefined;
   readonly background: (work: Promise<unknown>, label: string) => void;
 }
@@ -39,6 +42,8 @@ export interface LiveBlockDeps {
   readonly threads: SwappableThreads;
   /** Make workers load these scripts afresh on their next call (ScriptRunner.reloadScripts). */
   reloadScripts(scripts: readonly string[]): void;
+  /** Have the runtime's stop abort `controller` too, until `unlink()`. */
+  adoptAbort(controller: AbortController): { unlink(): void };
   /** Keep `work` in the runtime's in-flight set (stop() waits for it). */
   track(work: Promise<unknown>): void;
   readonly clock: Clock;
@@ -67,11 +72,13 @@ export interface SwapReport {
 interface Generation {
   readonly controller: AbortController;
   readonly work: Set<Promise<unknown>>;
+  /** Its tie to the runtime's stop, undone when the generation ends. */
+  readonly link: { unlink(): void };
 }
 
 export class LiveBlock {
   private current: LoadedBlock;
-  private generation: Generation = newGeneration();
+  private generation: Generation;
   private started: Promise<ProcessResult> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -80,6 +87,7 @@ export class LiveBlock {
     private readonly deps: LiveBlockDeps,
   ) {
     this.current = block;
+    this.generation = this.newGeneration();
   }
 
   /** The version running now. */
@@ -94,7 +102,7 @@ export class LiveBlock {
 
   /** Process the block for the first time. Idempotent. */
   start(): Promise<ProcessResult> {
-    this.started ??= this.deps.process(this.current, this.processing(this.generation, this.deps.threads));
+    this.started ??= this.deps.process(this.current, this.processing(this.generation, this.deps.threads, false));
     return this.started;
   }
 
@@ -112,13 +120,13 @@ export class LiveBlock {
     const { deps } = this;
     if (plan.changedScripts.length > 0) deps.reloadScripts(plan.changedScripts);
     const listsEnded = await this.endGeneration();
-    const generation = newGeneration();
+    const generation = this.newGeneration();
     this.generation = generation;
     const host = new ReloadThreadHost(deps.threads, plan, deps.deadlineMs);
     let result: ProcessResult | undefined;
     let error: unknown;
     try {
-      result = await deps.process(block, this.processing(generation, host));
+      result = await deps.process(block, this.processing(generation, host, true));
       this.current = block;
     } catch (e) {
       error = e;
@@ -136,17 +144,25 @@ export class LiveBlock {
 
   /** End the `run simultaneous` lists of the running version (abort, then wait up to the deadline). */
   private async endGeneration(): Promise<number> {
-    const { controller, work } = this.generation;
+    const { controller, work, link } = this.generation;
     const n = work.size;
-    if (n === 0) return 0;
-    controller.abort(new RuntimeFailure('PB_ERR_ABORTED', 'hot reload: this version of the block is being replaced'));
-    await settleWithin([...work], this.deps.deadlineMs, this.deps.clock);
+    if (n > 0) {
+      controller.abort(new RuntimeFailure('PB_ERR_ABORTED', 'hot reload: this version of the block is being replaced'));
+      await settleWithin([...work], this.deps.deadlineMs, this.deps.clock);
+    }
+    link.unlink();
     return n;
   }
 
-  private processing(generation: Generation, runThreads: RunThreadHost): LiveProcessing {
+  private newGeneration(): Generation {
+    const controller = new AbortController();
+    return { controller, work: new Set(), link: this.deps.adoptAbort(controller) };
+  }
+
+  private processing(generation: Generation, runThreads: RunThreadHost, replacing: boolean): LiveProcessing {
     return {
       signal: generation.controller.signal,
+      replacing,
       runThreads,
       background: (work) => {
         const settled = work.catch(() => undefined);
@@ -156,10 +172,6 @@ export class LiveBlock {
       },
     };
   }
-}
-
-function newGeneration(): Generation {
-  return { controller: new AbortController(), work: new Set() };
 }
 
 async function settleWithin(promises: readonly Promise<unknown>[], ms: number, clock: Clock): Promise<void> {

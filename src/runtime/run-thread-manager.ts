@@ -12,17 +12,31 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { RunThreadSet } from '../schedule/run-thread-set.js';
 import type { RunThreadHost, RunThreadSpec, RunThreadStatus, StartedRunThread } from '../schedule/types.js';
+import type { GraphOptions } from '../graph/options.js';
 import type { Collector } from '../timeseries/collect.js';
 import type { ThreadSnapshot } from './status-snapshot.js';
 import { TickWatch } from './tick-watch.js';
 import type { Unidist } from '../unidist/types.js';
 import { slotClaimer } from './slot-claim.js';
+import type { LiveEventBus } from './live-events.js';
 
 const COLLECT_KEYS = ['timeseries collect', 'timeseries_collect'] as const;
 
 function collectConfig(spec: RunThreadSpec): unknown {
   for (const k of COLLECT_KEYS) if (spec.item[k] !== undefined) return spec.item[k];
   return undefined;
+}
+
+/** A graph of the block's time series that can be rendered on demand (dropSTAR `/graph/<name>.png`). */
+export interface GraphEntry {
+  readonly name: string;
+  /** The RunThread whose ticks feed it. */
+  readonly thread: string;
+  readonly options: GraphOptions;
+  /** Epoch seconds of its file's last sample (undefined before the first): a render cache key. */
+  readonly lastUpdate: number | undefined;
+  /** Seconds a rendering stays current without new samples (the graph's or the collect's interval). */
+  readonly refreshSeconds: number;
 }
 
 export class RunThreadManager implements RunThreadHost {
@@ -34,11 +48,13 @@ export class RunThreadManager implements RunThreadHost {
   private readonly closedStats = new Map<string, { samples: number; renders: number }>();
   private readonly logger: Logger;
   private readonly clock: Clock;
+  private readonly events: LiveEventBus | undefined;
   private readonly watch: TickWatch;
 
-  constructor(options: { clock: Clock; logger: Logger; unidist: Unidist }) {
+  constructor(options: { clock: Clock; logger: Logger; unidist: Unidist; events?: LiveEventBus | undefined }) {
     this.logger = options.logger;
     this.clock = options.clock;
+    this.events = options.events;
     this.watch = new TickWatch({ clock: options.clock, logger: options.logger });
     this.set = new RunThreadSet({
       clock: options.clock,
@@ -46,17 +62,34 @@ export class RunThreadManager implements RunThreadHost {
       hooks: (spec) => ({
         onTick: async (outcome, tickTimeMs) => {
           const collector = this.collectors.get(spec.id);
+          const fields = { ...outcome.pipeDataSet, ...outcome.returned };
           if (collector) {
-            await collector.record({ ...outcome.pipeDataSet, ...outcome.returned }, tickTimeMs);
+            await collector.record(fields, tickTimeMs);
             this.lastSample.set(spec.id, tickTimeMs);
           }
           this.watch.succeeded(spec.id);
+          // Announced after its sample is written: a page reloading its graph sees it.
+          if (this.events?.listening) {
+            const graphs = collector ? collector.namedGraphs().map((g) => g.name) : [];
+            this.events.emit({ kind: 'tick', thread: spec.id, time: tickTimeMs, fields, graphs });
+          }
         },
         onError: (err) => this.watch.failed(spec.id, err instanceof Error ? err.message : String(err)),
         onSkip: (skipped, inFlightMs) => this.watch.skipped(spec.id, spec.intervalMs / 1000, skipped, inFlightMs === undefined ? undefined : inFlightMs / 1000),
         claim: spec.exclusive ? slotClaimer(options.unidist, spec.exclusive.lock, spec.intervalMs) : undefined,
       }),
     });
+  }
+
+  /** Every graph that can be rendered on demand, in RunThread start order. */
+  graphs(): readonly GraphEntry[] {
+    return [...this.collectors].flatMap(([thread, c]) => c.namedGraphs().map((g) => ({ ...g, thread })));
+  }
+
+  /** Render graph `name` of thread `thread` with `options`; undefined when it has no data yet. */
+  renderGraph(thread: string, name: string, options: GraphOptions): Promise<Buffer | undefined> {
+    const collector = this.collectors.get(thread);
+    return collector ? collector.renderNamed(name, options, this.clock.now()) : Promise.resolve(undefined);
   }
 
   get count(): number {

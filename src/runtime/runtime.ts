@@ -3,9 +3,10 @@
  * RunThreads with their time-series collectors, and the engine. OPEN → STOPPING → CLOSED;
  * `stop()` returns the same promise every time.
  *
- * Stopping (SPEC §4): release `__running`, abort every ctx.signal, stop scheduling ticks, wait
- * for in-flight runs up to the deadline (then terminate their workers), write every pending
- * time-series sample and graph, persist unidist, close.
+ * Stopping (SPEC §4): release `__running`, close the web server (stop accepting, end `/events`,
+ * let requests in flight finish within the deadline), abort every ctx.signal, stop scheduling
+ * ticks, wait for in-flight runs up to the deadline (then terminate their workers), write every
+ * pending time-series sample and graph, persist unidist, close.
  */
 import path from 'node:path';
 import type { Clock } from '../core/clock.js';
@@ -19,11 +20,15 @@ import type { ScriptRunner, ShellRunner } from '../exec/types.js';
 import { createScriptRunner } from '../exec/script-runner.js';
 import { createShellRunner } from '../exec/shell-runner.js';
 import { processBlock } from '../engine/process-block.js';
-import type { ProcessResult } from '../engine/types.js';
+import type { ProcessResult, ResponseFields } from '../engine/types.js';
 import type { LockHandle, Unidist } from '../unidist/types.js';
 import { createUnidist, type CreateUnidistOptions } from '../unidist/index.js';
 import { LiveBlock, type LiveProcessing } from './live-block.js';
+import { observeUnidist } from '../unidist/observe.js';
+import { LiveEventBus, type LiveEvents, type ReloadEvent } from './live-events.js';
+import { RunAborts } from './run-aborts.js';
 import { RunThreadManager } from './run-thread-manager.js';
+import { replacingWebHost, type RuntimeWebHost, type WebHostFactory, type WebRuntime } from './web-host.js';
 import { StatusFile } from './status-file.js';
 import type { RuntimeSnapshot } from './status-snapshot.js';
 
@@ -49,6 +54,8 @@ export interface RuntimeOptions {
   readonly maxThreads?: number | undefined;
   /** A script runner started earlier (see `startScriptRunner`); the runtime owns it from now on. */
   readonly scripts?: ScriptRunner | undefined;
+  /** Makes the web server that a block's `dropstar:` tag starts (SPEC §7); without it the tag fails. */
+  readonly web?: WebHostFactory | undefined;
   /**
    * Keep a status file (`status.json` in `stateDir`, see status-file.ts) for `procblock status`:
    * the block file and its name. The CLI sets it for long-running blocks.
@@ -59,7 +66,20 @@ export interface RuntimeOptions {
 export interface RunInput {
   readonly inputData?: Record<string, unknown> | undefined;
   readonly pipeData?: Record<string, unknown> | undefined;
-  readonly requestState?: Record<string, unknown> | undefined;
+  readonly requestState?: Readonly<Record<string, unknown>> | undefined;
+  /** Web requests: `requestState.response`, updated in place by scripts. */
+  readonly response?: ResponseFields | undefined;
+  /** Web pages: HTML-escape templates. */
+  readonly htmlTemplates?: boolean | undefined;
+  /** Timeout (ms) of script calls whose item sets none. */
+  readonly scriptTimeoutMs?: number | undefined;
+  /** Aborts this run only (the runtime's stop aborts every run). */
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * A controller of this run's own (instead of `signal`): the run uses its signal, and the
+   * runtime's stop aborts it too. Saves creating a second controller per run (web requests).
+   */
+  readonly abort?: AbortController | undefined;
 }
 
 type State = 'open' | 'stopping' | 'closed';
@@ -71,11 +91,13 @@ export class Runtime {
   private readonly scripts: ScriptRunner;
   private readonly shell: ShellRunner;
   private readonly threads: RunThreadManager;
+  private readonly bus: LiveEventBus;
+  private readonly web: RuntimeWebHost | undefined;
   private readonly ownsUnidist: boolean;
   private readonly sharedUnidist: boolean;
   private readonly stopTimeoutMs: number;
   private readonly env: Readonly<Record<string, string>>;
-  private readonly abort = new AbortController();
+  private readonly aborts = new RunAborts();
   private readonly inFlight = new Set<Promise<unknown>>();
   private running: LockHandle | undefined;
   private state: State = 'open';
@@ -85,11 +107,18 @@ export class Runtime {
   /** Resolves when the runtime has stopped (for long-running blocks). */
   readonly stopped: Promise<void>;
 
-  private constructor(unidist: Unidist, ownsUnidist: boolean, options: RuntimeOptions) {
+  private constructor(backend: Unidist, ownsUnidist: boolean, options: RuntimeOptions) {
+    this.logger = options.logger ?? silentLogger;
+    this.bus = new LiveEventBus(this.logger);
+    const bus = this.bus;
+    // Every unidist call (engine tags, scripts in workers, the web side) goes through here, so
+    // live pages learn about counter, state and queue changes.
+    const unidist = observeUnidist(backend, (change) => {
+      if (bus.listening) bus.emit(change);
+    });
     this.unidist = unidist;
     this.ownsUnidist = ownsUnidist;
     this.sharedUnidist = options.unidist === undefined && options.unidistBackend?.backend === 'redis';
-    this.logger = options.logger ?? silentLogger;
     this.clock = options.clock ?? systemClock;
     this.stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
     this.env = options.env ?? stringEnv(process.env);
@@ -103,8 +132,9 @@ export class Runtime {
         env: this.env,
       });
     this.shell = createShellRunner();
-    this.threads = new RunThreadManager({ clock: this.clock, logger: this.logger, unidist });
+    this.threads = new RunThreadManager({ clock: this.clock, logger: this.logger, unidist, events: this.bus });
     this.stopped = new Promise((r) => (this.resolveStopped = r));
+    this.web = options.web?.(this.webRuntime());
     if (options.status && options.stateDir !== undefined) {
       this.statusFile = new StatusFile({
         stateDir: options.stateDir,
@@ -123,6 +153,28 @@ export class Runtime {
   snapshot(): RuntimeSnapshot {
     const state = this.state === 'open' ? 'running' : this.state === 'stopping' ? 'stopping' : 'stopped';
     return { state, threads: this.threads.snapshot() };
+  }
+
+  /** RunThread ticks and unidist changes as they happen. */
+  get events(): LiveEvents {
+    return this.bus;
+  }
+
+  /** Tell live pages (`/events`) that the block was hot-reloaded (SPEC §8). */
+  announceReload(event: Omit<ReloadEvent, 'kind'>): void {
+    if (this.bus.listening) this.bus.emit({ kind: 'reload', ...event });
+  }
+
+    /** The narrow view the web server is built on. */
+  private webRuntime(): WebRuntime {
+    return {
+      logger: this.logger.child('dropstar'),
+      clock: this.clock,
+      events: this.bus,
+      process: (block, input) => this.run(block, input),
+      graphs: () => this.threads.graphs(),
+      renderGraph: (thread, name, options) => this.threads.renderGraph(thread, name, options),
+    };
   }
 
   static async create(options: RuntimeOptions = {}): Promise<Runtime> {
@@ -173,6 +225,7 @@ export class Runtime {
       process: (b, how) => this.process(b, rest, how),
       threads: this.threads,
       reloadScripts: (scripts) => this.scripts.reloadScripts(scripts),
+      adoptAbort: (controller) => this.aborts.adopt(controller),
       track: (work) => this.track(work),
       clock: this.clock,
       deadlineMs: this.stopTimeoutMs,
@@ -181,11 +234,18 @@ export class Runtime {
 
   private async process(block: LoadedBlock, input: RunInput, live: LiveProcessing | undefined): Promise<ProcessResult> {
     if (this.state !== 'open') throw new RuntimeFailure('PB_ERR_CLOSED', 'the runtime is stopping; no new runs are started');
+    const linked = live ? undefined : input.abort ? this.aborts.adopt(input.abort) : input.signal ? this.aborts.link(input.signal) : undefined;
     const p = processBlock(block, {
       inputData: input.inputData,
       pipeData: input.pipeData,
       requestState: input.requestState,
-      signal: live ? AbortSignal.any([this.abort.signal, live.signal]) : this.abort.signal,
+      response: input.response,
+      htmlTemplates: input.htmlTemplates,
+      scriptTimeoutMs: input.scriptTimeoutMs,
+      // The live block's processings run under its generation's controller (adopted by the
+      // runtime's stop for as long as that generation lives: its run simultaneous lists outlive
+      // the processing).
+      signal: live ? live.signal : (linked?.signal ?? this.aborts.signal),
       cwd: block.usage?.cwd ?? path.dirname(block.file),
       services: {
         scripts: this.scripts,
@@ -196,6 +256,7 @@ export class Runtime {
         runThreads: live?.runThreads ?? this.threads,
         env: this.env,
         background: block.usage?.longrunning ? (live?.background ?? ((work) => this.track(work))) : undefined,
+        web: live?.replacing && this.web ? replacingWebHost(this.web) : this.web,
       },
     });
     this.inFlight.add(p);
@@ -203,6 +264,7 @@ export class Runtime {
       return await p;
     } finally {
       this.inFlight.delete(p);
+      linked?.unlink();
     }
   }
 
@@ -230,7 +292,10 @@ export class Runtime {
       await this.running.release();
       this.running = undefined;
     }
-    this.abort.abort(new RuntimeFailure('PB_ERR_ABORTED', `runtime stopping: ${reason}`));
+    // Web requests in flight finish before anything they may use is stopped.
+    if (this.web) await this.web.close(Math.max(0, started + this.stopTimeoutMs - this.clock.now()));
+    const stopping = new RuntimeFailure('PB_ERR_ABORTED', `runtime stopping: ${reason}`);
+    this.aborts.abortAll(stopping);
     this.scripts.abortAll(reason);
 
     const deadline = started + this.stopTimeoutMs;

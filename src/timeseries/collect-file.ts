@@ -128,6 +128,26 @@ export class CollectFile {
     }
   }
 
+  /** Epoch seconds of the last sample written (or found in the file), or undefined before one. */
+  get lastUpdate(): number | undefined {
+    return this.lastSec === -Infinity ? undefined : this.lastSec + this.lastUsec / 1e6;
+  }
+
+  /**
+   * Render `options` from this file at `nowMs`, queued behind the writes already recorded (a
+   * web request sees every sample recorded before it). Resolves undefined when the file does
+   * not exist yet.
+   */
+  renderNow(options: GraphOptions, nowMs: number): Promise<Buffer | undefined> {
+    let png: Buffer | undefined;
+    return this.enqueue(async () => {
+      if (!this.file && !existsSync(this.path)) return;
+      const file = this.file ?? (await this.ensureOpen(nowMs / 1000));
+      const { renderGraph } = await import('../graph/render-graph.js');
+      png = await renderGraph(file, options, nowMs / 1000);
+    }).then(() => png);
+  }
+
   snapshot(): CollectFileStats {
     return { path: this.path, ...this.stats };
   }

@@ -16,7 +16,7 @@
  *   A missing or non-mapping `result[key]` writes nothing (debug line). `%(key)s` in a graph's
  *   `title` or `vertical label` shows the entry's name as given ("Network eth0").
  */
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { Clock } from '../core/clock.js';
 import { RuntimeFailure, type SourceLocation } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -45,8 +45,23 @@ export interface DueGraph {
   readonly graph: GraphOptions;
 }
 
+/** A graph of a collector, as dropSTAR serves it (`/graph/<name>.png`). */
+export interface NamedGraph {
+  /** The PNG file's base name without extension. */
+  readonly name: string;
+  readonly options: GraphOptions;
+  /** Epoch seconds of the file's last sample, undefined before the first. */
+  readonly lastUpdate: number | undefined;
+  /** How often the graph is re-rendered: its `interval`, else the collect interval (seconds). */
+  readonly refreshSeconds: number;
+}
+
 export interface Collector {
   readonly config: CollectConfig;
+  /** Graphs that can be rendered on demand (not those of `key:` collects, one file per entry). */
+  namedGraphs(): readonly NamedGraph[];
+  /** Render graph `name` with `options` (the declared ones, with overrides) now; undefined without data. */
+  renderNamed(name: string, options: GraphOptions, nowMs: number): Promise<Buffer | undefined>;
   /** Queue the declared fields of `result` as one sample at the tick's time. */
   record(result: Readonly<Record<string, unknown>>, tickTimeMs: number): Promise<void>;
   /** Graphs whose re-render interval has passed and that have new data. */
@@ -90,6 +105,22 @@ class TimeSeriesCollector implements Collector {
     // Marked handled here; a caller that awaits `p` still sees the rejection.
     p.catch(() => undefined);
     return p;
+  }
+
+  namedGraphs(): readonly NamedGraph[] {
+    if (this.config.key !== undefined) return [];
+    const file = this.files.get(this.resolvePath(this.config.path, undefined));
+    return this.config.graphs.map((options) => ({
+      name: graphName(options.path),
+      options,
+      lastUpdate: file?.lastUpdate,
+      refreshSeconds: options.interval ?? this.config.step,
+    }));
+  }
+
+  renderNamed(name: string, options: GraphOptions, nowMs: number): Promise<Buffer | undefined> {
+    if (this.config.key !== undefined || !this.config.graphs.some((g) => graphName(g.path) === name)) return Promise.resolve(undefined);
+    return this.fileFor(undefined).renderNow(options, nowMs);
   }
 
   /** Take the writer lock of the file of a collector without `key:`, when its folder exists. */
@@ -170,6 +201,13 @@ class TimeSeriesCollector implements Collector {
       this.options.logger.warn(msg);
     }
   }
+}
+
+/** `data/cpu.png` → `cpu`. */
+export function graphName(path: string): string {
+  const base = basename(path);
+  const dot = base.lastIndexOf('.');
+  return dot > 0 ? base.slice(0, dot) : base;
 }
 
 /**

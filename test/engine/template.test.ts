@@ -30,6 +30,15 @@ describe('fillTemplate', () => {
   it('reads flat keys that contain dots', () => {
     expect(fillTemplate('%(run_thread.x)s', { 'run_thread.x': 'yes' }).text).toBe('yes');
   });
+
+  it('HTML templates escape every value; %(key|raw)s is the one raw form (a no-op in text templates)', () => {
+    const data = { v: `<a href="x" onclick='y'>&</a>`, n: 5, o: { k: '<' } };
+    expect(fillTemplate('%(v)s|%(n)d|%(o)r|%(v|raw)s', data, 'html').text).toBe(
+      `&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;|5|{&quot;k&quot;:&quot;&lt;&quot;}|<a href="x" onclick='y'>&</a>`,
+    );
+    expect(fillTemplate('%(v)s|%(v|raw)s', data).text).toBe(`${data.v}|${data.v}`);
+    expect(fillTemplate('[%(gone|raw)s]', {}, 'html')).toEqual({ text: '[]', missing: ['gone'] });
+  });
 });
 
 describe('template tag', () => {
@@ -51,6 +60,22 @@ describe('template tag', () => {
       file: path.join(dir, 'site.yaml'),
     });
     expect(result).toEqual({ page: '<h1>Status</h1>' });
+    // A .html file escapes its values, from the CLI too.
+    const { result: escaped } = await processMapping({ page: { template: { path: 'pages/page.html' }, __return_tag: 'template' } }, {
+      services,
+      inputData: { title: '<i>S</i>' },
+      file: path.join(dir, 'site.yaml'),
+    });
+    expect(escaped).toEqual({ page: '<h1>&lt;i&gt;S&lt;/i&gt;</h1>' });
+  });
+
+  it('escapes text templates when the processing renders a web page (htmlTemplates)', async () => {
+    const { services } = pureServices();
+    const mapping = { template: { text: '<p>%(who)s</p>' } };
+    const page = await processMapping(mapping, { services, inputData: { who: '<script>' }, htmlTemplates: true });
+    expect(page.result).toEqual({ template: '<p>&lt;script&gt;</p>' });
+    const cli = await processMapping(mapping, { services, inputData: { who: '<script>' } });
+    expect(cli.result).toEqual({ template: '<p><script></p>' });
   });
 
   it('warns about missing placeholders', async () => {

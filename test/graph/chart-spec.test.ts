@@ -49,16 +49,18 @@ describe('buildChartSpec', () => {
     expect(stack.config.options?.scales?.y).toMatchObject({ beginAtZero: true });
   });
 
-  it('consolidates to at most the pixel width; sub-2px buckets are one point each', () => {
+  it('consolidates to at most the pixel width: one point per bucket, and one at the end', () => {
     // 17,280 five-second rows (a day) into 600 pixels: 29 rows (~1 px) per bucket.
     const data = table(NOW - 86_400, 5, { v: range(17_280, (i) => i) });
     const spec = buildChartSpec(opts({ period: '1d' }), data, NOW);
     const pts = spec.config.data.datasets[0]?.data ?? [];
-    expect(pts.length).toBeLessThanOrEqual(601);
+    expect(pts.length).toBeLessThanOrEqual(602);
     expect(pts.length).toBeGreaterThan(590);
     for (let i = 1; i < pts.length; i++) {
       expect(pts[i]!.x).toBeGreaterThan(pts[i - 1]!.x);
-      expect(pts[i]!.y).toBeGreaterThan(pts[i - 1]!.y); // averages follow the ramp
+      // Averages follow the ramp; the last point closes the last bucket at its value.
+      if (i < pts.length - 1) expect(pts[i]!.y).toBeGreaterThan(pts[i - 1]!.y);
+      else expect(pts[i]!.y).toBe(pts[i - 1]!.y);
     }
     expect(pts[0]!.x).toBeGreaterThanOrEqual(NOW - 86_400);
     expect(pts.at(-1)!.x).toBeLessThanOrEqual(NOW);
@@ -71,15 +73,20 @@ describe('buildChartSpec', () => {
 
   it('wide buckets are drawn as flat steps over exactly their interval', () => {
     const data = table(NOW - 3600, 60, { v: range(60, (i) => i) }); // 10 px per row
-    const pts = buildChartSpec(opts({}), data, NOW).config.data.datasets[0]?.data ?? [];
-    expect(pts).toHaveLength(120);
-    expect(pts.slice(0, 4)).toEqual([
+    const spec = buildChartSpec(opts({}), data, NOW);
+    const pts = spec.config.data.datasets[0]?.data ?? [];
+    // A point at each row's start holds its value across the row (drawn as steps).
+    expect(spec.config.options?.elements?.line?.stepped).toBe('before');
+    expect(pts).toHaveLength(61);
+    expect(pts.slice(0, 3)).toEqual([
       { x: NOW - 3600, y: 0 },
-      { x: NOW - 3540, y: 0 },
       { x: NOW - 3540, y: 1 },
-      { x: NOW - 3480, y: 1 },
+      { x: NOW - 3480, y: 2 },
     ]);
-    expect(pts.at(-1)).toEqual({ x: NOW, y: 59 });
+    expect(pts.slice(-2)).toEqual([
+      { x: NOW - 60, y: 59 },
+      { x: NOW, y: 59 },
+    ]);
   });
 
   it('leaves unknown rows as gaps (NaN breaks), never zeros, and keeps their neighbours', () => {
@@ -159,13 +166,23 @@ describe('consolidateToPixels', () => {
 });
 
 describe('stepPoints', () => {
-  it('clips buckets to the window', () => {
+  it('clips buckets to the window: a point per bucket start and one at the end of the run', () => {
     const pts = stepPoints(Float64Array.from([0, 10, 20]), Float64Array.from([1, 2]), 5, 15);
     expect(pts).toEqual([
       { x: 5, y: 1 },
-      { x: 10, y: 1 },
       { x: 10, y: 2 },
       { x: 15, y: 2 },
+    ]);
+  });
+
+  it('ends each run of known buckets before a gap, which is one NaN point', () => {
+    const pts = stepPoints(Float64Array.from([0, 10, 20, 30, 40]), Float64Array.from([1, Number.NaN, Number.NaN, 4]), 0, 40);
+    expect(pts).toEqual([
+      { x: 0, y: 1 },
+      { x: 10, y: 1 },
+      { x: 10, y: Number.NaN },
+      { x: 30, y: 4 },
+      { x: 40, y: 4 },
     ]);
   });
 });

@@ -107,6 +107,28 @@ describe('renderChartSpec / renderGraph', () => {
     expect(covered / total).toBeGreaterThan(0.97);
   });
 
+  it('draws lines on the pixel grid, as rrdtool does: every line pixel is the exact line colour', async () => {
+    // A noisy day at one point per pixel: with free-floating diagonals almost every line pixel
+    // would be an anti-aliased blend (and the PNG twice the size); on the grid there are none.
+    const vals = range(600, (i) => 40 + 25 * Math.sin(i / 40) + ((i * 7919) % 101) / 5);
+    const spec = buildChartSpec(opts({ width: 600, height: 200 }), table(NOW - 86_400, 144, { v: vals }), NOW, graphFontFamily());
+    const { png, chartArea } = await renderChartSpec(spec);
+    const img = decode(png);
+    const line = hexToRgb(spec.legend[0]?.color ?? '#000000');
+    let exact = 0;
+    let blended = 0;
+    // Inside the plot, away from its border; grid lines are pale grey, not tinted by the line.
+    for (let x = chartArea.left + 2; x < chartArea.right - 2; x++) {
+      for (let y = chartArea.top + 2; y < chartArea.bottom - 2; y++) {
+        const p = pixel(img, x, y);
+        if (near(p, line, 0)) exact++;
+        else if (tinted(p, line, 30) || tinted(p, line.map((c) => Math.round(c * 0.5 + 255 * 0.5)), 30)) blended++;
+      }
+    }
+    expect(exact).toBeGreaterThan(1000);
+    expect(blended).toBe(0);
+  });
+
   it('AREA and STACK fill with the area palette below the data, white above', async () => {
     const data = table(NOW - 3600, 60, { a: range(60, () => 10), b: range(60, () => 7) });
     for (const method of ['STACK', 'AREA'] as const) {

@@ -50,6 +50,8 @@ describe('suggestTag', () => {
     ['Run', 'run'],
     ['pt tag x in queue q', 'put tag x in queue q'],
     ['Set x', 'set x'],
+    ['dropstr', 'dropstar'],
+    ['DropSTAR', 'dropstar'],
   ])('%s → %s', (key, expected) => {
     expect(suggestTag(key, [], undefined)?.key).toBe(expected);
   });

@@ -17,9 +17,11 @@ interface PlanSpec {
   scripts?: Record<string, string>;
   usage?: string;
   data?: string;
+  web?: BlockPlan['webAddress'];
 }
 
-const block = { file: '/b/block.yaml', dir: '/b' } as unknown as LoadedBlock;
+const block = { file: '/b/block.yaml', dir: '/b', locate: () => ({ file: '/b/block.yaml', line: 9 }) } as unknown as LoadedBlock;
+const web = (over: Partial<NonNullable<BlockPlan['webAddress']>> = {}): BlockPlan['webAddress'] => ({ host: '127.0.0.1', port: 8080, auth: false, insecure: false, ...over });
 
 function plan(p: PlanSpec): BlockPlan {
   const threads = new Map<string, PlannedThread[]>();
@@ -36,7 +38,7 @@ function plan(p: PlanSpec): BlockPlan {
     );
   }
   const scripts = new Map(Object.entries(p.scripts ?? {}).map(([s, key]) => [s, { script: s, files: [s], key }] as const));
-  return { block, threads, scripts, meaning: p.data ?? JSON.stringify(p.threads), runtimeUsage: p.usage ?? 'none', watch: [] };
+  return { block, threads, scripts, meaning: p.data ?? JSON.stringify(p.threads), runtimeUsage: p.usage ?? 'none', webAddress: p.web, watch: [] };
 }
 
 const a = { script: 'a.ts', cache: 5, thread_id: 'a' };
@@ -174,6 +176,18 @@ describe('diffBlocks: refusals', () => {
       refused: [/fields of time-series file a\.rrd \(RunThread b\)/],
     },
     {
+      name: "dropstar's port while it listens",
+      old: { web: web() },
+      next: { web: web({ port: 8081 }) },
+      refused: [/dropstar's host, port/],
+    },
+    {
+      name: 'dropstar authentication switched on',
+      old: { web: web() },
+      next: { web: web({ auth: true }) },
+      refused: [/dropstar/],
+    },
+    {
       name: '__usage options of the running process',
       old: { usage: '{"options":[]}' },
       next: { usage: '{"options":[{"name":"verbose"}]}' },
@@ -187,6 +201,8 @@ describe('diffBlocks: refusals', () => {
   });
 
   const accepted: { name: string; old: PlanSpec; next: PlanSpec }[] = [
+    { name: 'dropstar pages with the same address (port 0 keeps the port chosen)', old: { web: web() }, next: { web: web({ port: 0 }) } },
+    { name: 'a first dropstar', old: {}, next: { web: web() } },
     {
       name: 'writing out the default heartbeat',
       old: { threads: { a: { ...a, 'timeseries collect': collect({ x: gauge }) } } },

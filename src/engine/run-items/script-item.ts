@@ -22,6 +22,12 @@ export async function runScriptItem(item: Readonly<Record<string, unknown>>, ite
   }
   warnNonObject(outcome.returnedNonObject, item.script, itemPath, state);
   mergeOutcome(state.pipeData, outcome);
+  if (outcome.response && ctx.response) replaceContents(ctx.response, outcome.response);
+}
+
+function replaceContents(target: Record<string, unknown>, source: Readonly<Record<string, unknown>>): void {
+  for (const k of Object.keys(target)) delete target[k];
+  Object.assign(target, source);
 }
 
 /** The ScriptCall for a script item, reading `pipeData` (a snapshot is taken). */
@@ -38,13 +44,13 @@ export function scriptCall(
     script: resolveScriptPath(written, itemPath, state),
     pipeData: structuredClone(pipeData),
     block: state.list,
-    requestState: ctx.requestState,
+    requestState: ctx.response ? { ...ctx.requestState, response: ctx.response } : ctx.requestState,
     inputData: ctx.inputData,
     tag: state.tag,
     cwd: state.cwd,
     env: ctx.services.env,
     blockParent: state.blockParent,
-    timeoutMs: secondsOption(item.timeout, ctx.block, [...itemPath, 'timeout']),
+    timeoutMs: secondsOption(item.timeout, ctx.block, [...itemPath, 'timeout']) ?? ctx.scriptTimeoutMs,
     signal,
   };
 }

@@ -8,5 +8,7 @@ import type { TagCall, TagOutcome } from '../tag-call.js';
 
 export async function dataTag(call: TagCall): Promise<TagOutcome> {
   if (isPlainObject(call.value)) return { type: 'store', value: await call.processLevel(call.value, call.path) };
-  return { type: 'store', value: structuredClone(call.value) };
+  const v = call.value;
+  // Primitives are immutable: only lists (and other objects) need a copy.
+  return { type: 'store', value: typeof v === 'object' && v !== null ? structuredClone(v) : v };
 }

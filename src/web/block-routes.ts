@@ -1,0 +1,167 @@
+/**
+ * Pages and RPC entries as block runs (SPEC §7): the request's fields become pipe data and
+ * input data, the request becomes request state, the mapping is processed by the engine, and
+ * the result becomes HTML (pages) or JSON (RPC).
+ *
+ * Failures stay per request: a script that throws gives 500, one that runs past the request's
+ * timeout gives 504 (its ctx.signal is aborted; a script that ignores it is terminated by the
+ * script runner at the same timeout), a lock wait that times out 503. The client sees the
+ * status, a reason and the request id; the log gets the error with its stack and location.
+ */
+import { formatError, isProcblockError } from '../core/errors.js';
+import { deepFreeze } from '../engine/in-memory-block.js';
+import type { ProcessResult } from '../engine/types.js';
+import type { PageSpec, RpcSpec } from './config.js';
+import { isWholeDocument, renderLayout, renderResult } from './layout.js';
+import { parseCookies, fieldsFromParams, requestFields, requestHeaders, RequestInputError } from './request-input.js';
+import { applyResponseFields, newResponseFields } from './response-fields.js';
+import { errorResponse, respond, type SiteContext } from './site-context.js';
+
+export interface RequestInfo {
+  readonly id: string;
+  readonly remote: string;
+  readonly user: string | undefined;
+  /** The request URL, parsed on first use. */
+  readonly url: URL;
+  /** The Host (the URL's authority; @hono/node-server builds the URL from the Host header). */
+  readonly host: string;
+  /** Node's parsed request headers, when the request came over a socket. */
+  readonly nodeHeaders: Readonly<Record<string, string | string[] | undefined>> | undefined;
+  /** Call `fn` if the client goes away before the response is written; returns the undo. Over a socket only. */
+  readonly onClientGone: ((fn: () => void) => () => void) | undefined;
+}
+
+type Outcome = { readonly ok: true; readonly processed: ProcessResult; readonly response: Record<string, unknown> } | { readonly ok: false; readonly status: number; readonly detail: string };
+
+class RequestTimeout extends Error {}
+
+/** Run `spec` for `request`; never throws. */
+async function runEntry(ctx: SiteContext, kind: 'page' | 'rpc', spec: PageSpec | RpcSpec, request: Request, info: RequestInfo): Promise<Outcome> {
+  const url = info.url;
+  let fields: Record<string, unknown>;
+  try {
+    fields = await requestFields(request, url);
+  } catch (e) {
+    if (e instanceof RequestInputError) return { ok: false, status: e.status, detail: e.message };
+    throw e;
+  }
+  const response = newResponseFields();
+  const requestState: Record<string, unknown> = deepFreeze({
+    method: request.method,
+    path: url.pathname,
+    query: fieldsFromParams(url.searchParams),
+    headers: requestHeaders(info.nodeHeaders ?? request.headers),
+    cookies: parseCookies(info.nodeHeaders ? (info.nodeHeaders.cookie as string | undefined) ?? null : request.headers.get('cookie')),
+    host: info.host,
+    remote: info.remote,
+    page: spec.name,
+    ...(info.user === undefined ? {} : { user: info.user }),
+  });
+  const controller = new AbortController();
+  const onClientGone = (): void => controller.abort(new RequestTimeout('the client went away'));
+  // Node's own 'close' event when there is a socket (cheaper than the Request's AbortSignal).
+  let unwatch: () => void;
+  if (info.onClientGone) unwatch = info.onClientGone(onClientGone);
+  else {
+    request.signal.addEventListener('abort', onClientGone, { once: true });
+    unwatch = () => request.signal.removeEventListener('abort', onClientGone);
+  }
+  let timer: { cancel(): void } | undefined;
+  const timedOut = new Promise<never>((_resolve, reject) => {
+    timer = ctx.clock.setTimeout(() => {
+      const e = new RequestTimeout(`${kind} ${spec.name} ran past its ${spec.timeoutMs / 1000} s timeout`);
+      controller.abort(e);
+      reject(e);
+    }, spec.timeoutMs);
+  });
+  const run = ctx.runtime.process(spec.block, {
+    pipeData: fields,
+    inputData: fields,
+    requestState,
+    response,
+    htmlTemplates: kind === 'page',
+    scriptTimeoutMs: spec.timeoutMs,
+    abort: controller,
+  });
+  try {
+    const processed = await Promise.race([run, timedOut]);
+    return { ok: true, processed, response };
+  } catch (e) {
+    const status = statusOf(e);
+    const what = `${kind} ${spec.name} (request ${info.id})`;
+    if (status === 504) ctx.logger.warn(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+    else ctx.logger.error(`${what} failed: ${formatError(e, { stack: true })}`);
+    return { ok: false, status, detail: status === 504 ? 'The request took longer than its timeout.' : status === 503 ? 'The server is busy; try again.' : 'The request failed; the server log has the details.' };
+  } finally {
+    timer?.cancel();
+    unwatch();
+    run.catch(() => undefined); // a run cut short by the timeout settles later, unobserved
+  }
+}
+
+function statusOf(e: unknown): number {
+  if (e instanceof RequestTimeout) return 504;
+  if (isProcblockError(e)) {
+    if (e.code === 'PB_ERR_SCRIPT_TIMEOUT' || (e.code === 'PB_ERR_ABORTED' && e.cause instanceof RequestTimeout)) return 504;
+    if (e.code === 'PB_ERR_LOCK_TIMEOUT' || e.code === 'PB_ERR_CLOSED') return 503;
+  }
+  return 500;
+}
+
+/** The HTML a page result stands for: its `template` value, or the result itself when it is text. */
+function pageHtml(result: unknown): string | undefined {
+  if (typeof result === 'string') return result;
+  if (typeof result === 'object' && result !== null && typeof (result as { template?: unknown }).template === 'string') {
+    return (result as { template: string }).template;
+  }
+  return undefined;
+}
+
+export async function pageResponse(ctx: SiteContext, page: PageSpec, request: Request, info: RequestInfo): Promise<Response> {
+  const out = await runEntry(ctx, 'page', page, request, info);
+  if (!out.ok) return errorResponse(out.status, info.id, 'html', out.detail);
+  const html = pageHtml(out.processed.result) ?? renderResult(out.processed.result);
+  const doc = isWholeDocument(html)
+    ? html
+    : renderLayout({
+        siteTitle: ctx.config.title,
+        pages: ctx.config.pages,
+        current: page.name,
+        title: page.title,
+        body: html,
+        events: page.events,
+        stylesheets: ctx.config.stylesheets,
+      });
+  const applied = applyResponseFields(out.response, ctx.logger);
+  const headers = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...applied.headers };
+  return respond(info.id, applied.status ?? 200, request.method === 'HEAD' ? null : doc, headers, applied.cookies);
+}
+
+export async function rpcResponse(ctx: SiteContext, rpc: RpcSpec, request: Request, info: RequestInfo): Promise<Response> {
+  const out = await runEntry(ctx, 'rpc', rpc, request, info);
+  if (!out.ok) return errorResponse(out.status, info.id, 'json', out.detail);
+  const body = toJson(withoutInternalKeys(out.processed.result) ?? null);
+  const applied = applyResponseFields(out.response, ctx.logger);
+  const headers = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...applied.headers };
+  return respond(info.id, applied.status ?? 200, request.method === 'HEAD' ? null : body, headers, applied.cookies);
+}
+
+/** JSON text; bigints (which script results may hold) as decimal strings. */
+function toJson(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch (e) {
+    // Only then the slower replacer: it costs every response a function call per value.
+    if (!(e instanceof TypeError)) throw e;
+    return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  }
+}
+
+/** An RPC returns JSON of its result without `__` keys (SPEC §7), at every depth. */
+export function withoutInternalKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutInternalKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (!k.startsWith('__')) out[k] = withoutInternalKeys(v);
+  return out;
+}

@@ -1,0 +1,252 @@
+/**
+ * demos/dropstar in a real browser (SPEC §7.1, issue 9 point 1): headless Chromium against the
+ * demo run by the real CLI, ticking every second (`--tick 1`). Synchronised on what the page shows and on
+ * the events it receives (`pb:*` DOM events from the client script), never on sleeps.
+ * Screenshots of every tab go to test-results/dropstar/.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openPage, requireChromium, type OpenedPage } from '../helpers/browser.js';
+import { repoRoot, tempDir } from '../helpers/cli.js';
+import { copyWebDemo, startWebBlock, type WebBlock } from '../helpers/web-demo.js';
+
+const haveChromium = requireChromium('the dropSTAR browser tests');
+
+// What the page-side functions below touch (they run in Chromium; the project has no DOM types).
+interface Img {
+  readonly complete: boolean;
+  readonly naturalWidth: number;
+  readonly src: string;
+}
+type PbEvent<T> = { readonly detail: T };
+declare const document: { addEventListener(type: string, listener: (e: PbEvent<never>) => void): void };
+declare const window: { rates: number[] };
+const shots = path.join(repoRoot, 'test-results', 'dropstar');
+const TABS = [
+  { path: '', name: 'cpu', title: 'CPU' },
+  { path: 'sysinfo', name: 'sysinfo', title: 'System information' },
+  { path: 'log', name: 'log', title: 'Log tail' },
+  { path: 'requests', name: 'requests', title: 'Requests' },
+  { path: 'wall', name: 'wall', title: 'Message wall' },
+] as const;
+
+describe.runIf(haveChromium)('demos/dropstar in Chromium', () => {
+  const tmp = tempDir('procblock-dropstar-browser-');
+  let server: WebBlock;
+  let browser: Browser;
+  const opened: OpenedPage[] = [];
+
+  const open = async (p: string): Promise<OpenedPage> => {
+    const o = await openPage(browser, server.url + p);
+    opened.push(o);
+    return o;
+  };
+
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    const file = copyWebDemo('dropstar', path.join(tmp.dir, 'dropstar'));
+    [server, browser] = await Promise.all([startWebBlock(file, { blockArgs: ['--tick', '1'] }), launchBrowser()]);
+  });
+
+  afterAll(async () => {
+    // The CPU tab once more, after every other test: by now its graph has consolidated rows to show.
+    if (browser && server) {
+      const { page } = await open('');
+      await page.screenshot({ path: path.join(shots, 'cpu-final.png') });
+    }
+    await browser?.close();
+    const r = await server?.stop();
+    tmp.cleanup();
+    expect(r?.code).toBe(0);
+  });
+
+  it('every tab renders, with its content and without console errors', async () => {
+    const { page, problems } = await open('');
+    for (const tab of TABS) {
+      if (tab.path !== '') await page.click(`nav.pb-tabs a[href="/${tab.name}"]`);
+      await page.waitForLoadState('load');
+      await expect.poll(() => page.locator('nav.pb-tabs a[aria-current="page"]').textContent()).toBe(tab.title);
+      await tabContentShown(page, tab.name);
+      await page.screenshot({ path: path.join(shots, `${tab.name}.png`), fullPage: true });
+    }
+    expect(problems()).toEqual([]);
+  });
+
+  it('CPU: the graph is a decodable PNG, replaced by a new rendering after a tick arrives over /events', async () => {
+    const { page, context, problems } = await open('');
+    const graph = page.locator('#cpu-graph');
+    await expect.poll(() => graph.evaluate((img: Img) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+    const first = await context.request.get(new URL((await graph.getAttribute('src')) as string, server.url).href);
+    const png = PNG.sync.read(await first.body());
+    expect(png.width).toBeGreaterThan(600);
+    expect(png.height).toBeGreaterThan(200);
+
+    // The next tick of thread `cpu` reloads the image with the tick's time in its URL.
+    const tick = page.evaluate(
+      () =>
+        new Promise<number>((resolve) =>
+          document.addEventListener('pb:tick', (e) => {
+            const d = (e as PbEvent<{ thread: string; time: number; graphs: string[] }>).detail;
+            if (d.thread === 'cpu' && d.graphs.includes('cpu')) resolve(d.time);
+          }),
+        ),
+    );
+    const reloaded = page.waitForResponse((r) => r.url().includes('/graph/cpu.png?') && r.status() === 200);
+    const time = await tick;
+    const response = await reloaded;
+    expect(new URL(response.url()).searchParams.get('t')).toBe(String(time));
+    // Rendered from the file after that tick's sample (pixels may match: a second is < 1 px of an hour).
+    const sampled = (r: { headers(): Record<string, string> }): number => Date.parse(r.headers()['last-modified'] as string);
+    expect(sampled(response)).toBe(Math.floor(time / 1000) * 1000);
+    expect(sampled(response)).toBeGreaterThan(sampled(first));
+    const next = PNG.sync.read(await response.body());
+    expect([next.width, next.height]).toEqual([png.width, png.height]);
+    await expect.poll(() => graph.evaluate((img: Img) => img.complete && img.naturalWidth > 0 && img.src.includes('t='))).toBe(true);
+    await page.screenshot({ path: path.join(shots, 'cpu-after-tick.png') });
+    expect(problems()).toEqual([]);
+  });
+
+  it('Requests: the slider sets the delay in shared state, kept across a reload, and steers the rate', async () => {
+    const { page, problems } = await open('requests');
+    const rates = await recordRates(page);
+
+    await setDelay(page, 1000);
+    const slow = await rateAfterChange(page, rates);
+    await setDelay(page, 20);
+    const fast = await rateAfterChange(page, rates);
+    expect(fast, `rates per tick: ${JSON.stringify(await rates.all())}`).toBeGreaterThan(slow * 3 + 3);
+
+    await page.reload();
+    await page.waitForLoadState('load');
+    expect(await page.locator('#delay').inputValue()).toBe('20');
+    expect(await page.locator('#delay_label').textContent()).toBe('20 ms');
+    await page.screenshot({ path: path.join(shots, 'requests-fast.png'), fullPage: true });
+    expect(problems()).toEqual([]);
+  });
+
+  it('Requests: the stop button holds the lock the poller checks: the count stops, and resumes on a second press', async () => {
+    const { page, problems } = await open('requests');
+    const button = page.locator('#stop_button');
+    const poller = page.locator('[id="requests.poller"]');
+    await expect.poll(() => poller.textContent()).toBe('running');
+
+    await button.click();
+    await expect.poll(() => button.textContent()).toBe('Resume request poller');
+    await expect.poll(() => poller.textContent()).toBe('stopped (lock held)');
+    // The poller saw the lock; from here the counter must not move, tick after tick.
+    const held = await counterTicks(page, 3);
+    expect(new Set(held).size, `counter at each tick: ${held.join(', ')}`).toBe(1);
+    expect(Number(await page.locator('#requests').textContent())).toBe(held[0]);
+
+    await button.click();
+    await expect.poll(() => button.textContent()).toBe('Stop request poller');
+    await expect.poll(() => poller.textContent()).toBe('running');
+    await expect.poll(async () => Number(await page.locator('#requests').textContent())).toBeGreaterThan(held[0] as number);
+    expect(problems()).toEqual([]);
+  });
+
+  it('Message wall: 30 messages show the newest 25, newest first, live in a second browser too', async () => {
+    const writer = await open('wall');
+    const reader = await open('wall');
+    const input = writer.page.locator('#wall-input');
+    for (let i = 1; i <= 30; i++) {
+      const posted = writer.page.waitForResponse((r) => r.url().endsWith('/rpc/wall_post') && r.status() === 200);
+      await input.fill(`message ${i} <b>not bold</b>`);
+      await input.press('Enter');
+      await posted;
+    }
+    const expected = Array.from({ length: 25 }, (_, i) => `message ${30 - i} <b>not bold</b>`);
+    for (const { page } of [writer, reader]) {
+      await expect.poll(() => wallTexts(page)).toEqual(expected);
+      expect(await page.locator('#wall b').count()).toBe(0);
+      await expect.poll(() => page.locator('[id="wall.length"]').textContent()).toBe('25');
+    }
+    await reader.page.screenshot({ path: path.join(shots, 'wall-second-browser.png'), fullPage: true });
+    // A fresh page renders the same wall from the queue.
+    const late = await open('wall');
+    expect(await wallTexts(late.page)).toEqual(expected);
+    expect([...writer.problems(), ...reader.problems(), ...late.problems()]).toEqual([]);
+  });
+});
+
+async function tabContentShown(page: Page, tab: string): Promise<void> {
+  switch (tab) {
+    case 'cpu':
+      await expect.poll(() => page.locator('#cpu-graph').evaluate((img: Img) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+      expect(Number(await page.locator('#idle').textContent())).toBeGreaterThanOrEqual(0);
+      break;
+    case 'sysinfo':
+      expect(await page.locator('#cpuinfo tr').count()).toBeGreaterThan(3);
+      expect(await page.locator('#cpuinfo th', { hasText: 'processor' }).count()).toBe(1);
+      break;
+    case 'log':
+      await expect.poll(() => page.locator('#log_lines li.level-info, #log_lines li.level-warn, #log_lines li.level-error').count()).toBeGreaterThan(0);
+      break;
+    case 'requests':
+      expect(Number(await page.locator('#requests').textContent())).toBeGreaterThanOrEqual(0);
+      await expect.poll(() => page.locator('#requests-graph').evaluate((img: Img) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+      expect(await page.locator('#sla-panel').count()).toBe(1);
+      break;
+    case 'wall':
+      expect(await page.locator('#wall-form').count()).toBe(1);
+      break;
+  }
+}
+
+async function setDelay(page: Page, ms: number): Promise<void> {
+  const answered = page.waitForResponse((r) => r.url().endsWith('/rpc/set_delay') && r.status() === 200);
+  await page.locator('#delay').fill(String(ms));
+  await answered;
+  await expect.poll(() => page.locator('#delay_label').textContent()).toBe(`${ms} ms`);
+}
+
+interface RateLog {
+  count(): Promise<number>;
+  all(): Promise<number[]>;
+}
+
+/** Every `rate` the `requests` RunThread reports from now on, as the page receives them. */
+async function recordRates(page: Page): Promise<RateLog> {
+  await page.evaluate(() => {
+    const w = window;
+    w.rates = [];
+    document.addEventListener('pb:tick', (e) => {
+      const d = (e as PbEvent<{ thread: string; fields: { rate: number } }>).detail;
+      if (d.thread === 'requests') w.rates.push(d.fields.rate);
+    });
+  });
+  const all = (): Promise<number[]> => page.evaluate(() => window.rates);
+  return { all, count: async () => (await all()).length };
+}
+
+/** The rate over the two ticks after the next one (the next may still span the old delay). */
+async function rateAfterChange(page: Page, rates: RateLog): Promise<number> {
+  const from = (await rates.count()) + 1;
+  await expect.poll(() => rates.count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(from + 2);
+  const r = (await rates.all()).slice(from, from + 2);
+  return (r[0] as number) / 2 + (r[1] as number) / 2;
+}
+
+/** The counter value carried by the next `n` ticks of the `requests` RunThread. */
+async function counterTicks(page: Page, n: number): Promise<number[]> {
+  return page.evaluate(
+    (count) =>
+      new Promise<number[]>((resolve) => {
+        const seen: number[] = [];
+        document.addEventListener('pb:tick', (e) => {
+          const d = (e as PbEvent<{ thread: string; fields: { requests: number } }>).detail;
+          if (d.thread !== 'requests') return;
+          seen.push(d.fields.requests);
+          if (seen.length === count) resolve(seen);
+        });
+      }),
+    n,
+  );
+}
+
+function wallTexts(page: Page): Promise<string[]> {
+  return page.locator('#wall li').evaluateAll((lis) => lis.map((li) => (li.lastChild?.textContent ?? '').trim()));
+}
