@@ -11,6 +11,7 @@ import { createLogger, type LogRecord } from '../../dist/core/logger.js';
 import { decideThread } from '../../dist/reload/diff.js';
 import type { LiveBlock, SwapPlan } from '../../dist/runtime/live-block.js';
 import { Runtime } from '../../dist/runtime/runtime.js';
+import { createUnidist } from '../../dist/unidist/index.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { tempDir } from '../helpers/cli.js';
 
@@ -157,6 +158,26 @@ describe('LiveBlock.swap', () => {
     await logged(/^loop started 2$/);
     expect(await rt.unidist.counter.get('loops_started')).toBe(2);
     expect(report.kept).toEqual(['a']);
+  });
+
+  it("the runtime's stop ends the live block's run simultaneous lists, long after its processing finished", async () => {
+    // Its own runtime, on a unidist that outlives it, to read the counters after the stop.
+    const unidist = await createUnidist({ backend: 'memory' });
+    const own = await Runtime.create({ clock, unidist, logger: createLogger(onLog, 'debug'), maxThreads: 2, stopTimeoutMs: 2000 });
+    try {
+      const yaml = ['__usage: {longrunning: true}', 'run simultaneous:', '  poller: [{script: loop.mjs}, {script: b.mjs}]', 'run:', thread('a', 10)].join('\n');
+      const live = own.live(await version('v1.yaml', yaml));
+      await live.start();
+      await logged(/^loop started 1$/);
+      await own.stop('test');
+      expect(await unidist.counter.get('loops_ended')).toBe(1);
+      // The list saw its ctx.signal aborted: it ran no further item and did not fail.
+      expect(await unidist.counter.get('b')).toBe(0);
+      expect(logs.filter((r) => r.level === 'error')).toEqual([]);
+    } finally {
+      await own.stop();
+      await unidist.close();
+    }
   });
 
   it('a version that fails while processing keeps what it did and stops nothing', async () => {
