@@ -196,6 +196,7 @@ async function run(
   const longrunning = block.usage?.longrunning === true;
   // Installed now: SIGHUP's default action would end a long-running block still starting up.
   const hangups = longrunning ? latchHangups(io.onHangup?.bind(io), () => logger.info('SIGHUP received: reloading once the block has started')) : undefined;
+  let reloading: Promise<{ close(): Promise<void> } | undefined> | undefined;
   try {
     if (longrunning) await rt.holdRunningLock();
     if (options.watch && !longrunning) {
@@ -203,6 +204,28 @@ async function run(
     }
     // A long-running block can be hot-reloaded (SIGHUP, --watch): it runs as the runtime's live block.
     const live = longrunning ? rt.live(block, { inputData }) : undefined;
+    // Hot reload starts beside the first processing (its plan reads the scripts meanwhile), so
+    // an edit saved while the block starts is reloaded once it has started.
+    reloading = live
+      ? import('./hot-reload-cli.js')
+          .then(({ startCliReload }) =>
+            startCliReload({
+              live,
+              block,
+              watch: options.watch,
+              debounceMs: options.watchDebounce * 1000,
+              scriptTimeoutMs: options.scriptTimeout > 0 ? options.scriptTimeout * 1000 : undefined,
+              logger,
+              hangups,
+              announce: (fields) => rt.announceReload(fields),
+            }),
+          )
+          .catch((e: unknown) => {
+            // The block runs on; only reloading is unavailable.
+            logger.error(`hot reload is unavailable: ${formatError(e)}`);
+            return undefined;
+          })
+      : undefined;
     let processed;
     try {
       processed = await (live ? live.start() : rt.run(block, { inputData }));
@@ -228,27 +251,9 @@ async function run(
         quiet: options.quiet,
       });
       stderr.write = feedback.stderr;
-      let reloading: { close(): Promise<void> } | undefined;
       try {
-        try {
-          const { startCliReload } = await import('./hot-reload-cli.js');
-          reloading = await startCliReload({
-            live,
-            block,
-            watch: options.watch,
-            debounceMs: options.watchDebounce * 1000,
-            scriptTimeoutMs: options.scriptTimeout > 0 ? options.scriptTimeout * 1000 : undefined,
-            logger,
-            hangups,
-            announce: (fields) => rt.announceReload(fields),
-          });
-        } catch (e) {
-          // The block runs on; only reloading is unavailable.
-          logger.error(`hot reload is unavailable: ${formatError(e)}`);
-        }
         await rt.stopped;
       } finally {
-        await reloading?.close();
         feedback.close();
         stderr.write = io.stderr;
       }
@@ -260,6 +265,7 @@ async function run(
     await rt.stop('error');
     throw e;
   } finally {
+    await (await reloading)?.close();
     removeSignals();
     hangups?.close();
     removePid?.();

@@ -29,6 +29,19 @@ const STEADY = [
   '',
 ].join('\n');
 
+/** A val.ts whose tick waits until the file `go` exists (the test holds the first processing so). */
+const SLOW_FIRST_TICK = [
+  "import { existsSync } from 'node:fs';",
+  "import path from 'node:path';",
+  "import type { ProcessBlock } from 'procblock';",
+  'export const processBlock: ProcessBlock = async (_p, _b, _r, _i, ctx) => {',
+  "  ctx.log.info('first tick waits for go');",
+  "  while (!existsSync(path.join(ctx.cwd, 'go'))) await new Promise((r) => setTimeout(r, 10));",
+  '  return { v: 1 };',
+  '};',
+  '',
+].join('\n');
+
 function blockYaml(extra = ''): string {
   return [
     '__usage: {name: reload test, longrunning: true}',
@@ -70,7 +83,7 @@ describe('procblock --watch', () => {
   it('a script edit reaches the next tick and its time series; an unchanged RunThread misses no tick and runs none twice across 10 reloads; unidist is kept', async () => {
     const dir = freshBlock();
     const b = (running = WatchedBlock.start(dir, 'block.yaml'));
-    await b.cli.waitFor(/Watching \d+ file\(s\)/, 'stderr');
+    await b.ready();
     const firstResult = JSON.parse(b.cli.stdout()) as { run: Record<string, { lastStart: number; runs: number }> };
     const steadyStart = firstResult.run['run_thread.steady']?.lastStart as number;
 
@@ -104,7 +117,7 @@ describe('procblock --watch', () => {
   it('a script syntax error, a YAML syntax error, a schema error and a bad condition are each rejected with file:line while the old version keeps ticking; fixing them applies', async () => {
     const dir = freshBlock();
     const b = (running = WatchedBlock.start(dir, 'block.yaml'));
-    await b.cli.waitFor(/Watching \d+ file\(s\)/, 'stderr');
+    await b.ready();
     const oldTicksAfter = async (): Promise<void> => {
       const seen = b.count(/val tick v1\b/);
       await b.waitForCount(/val tick v1\b/, seen + 1);
@@ -137,7 +150,7 @@ describe('procblock --watch', () => {
   it('refuses a change to the fields of an existing time-series file; removing a RunThread stops it; adding one starts it', async () => {
     const dir = freshBlock();
     const b = (running = WatchedBlock.start(dir, 'block.yaml'));
-    await b.cli.waitFor(/Watching \d+ file\(s\)/, 'stderr');
+    await b.ready();
 
     b.write('block.yaml', blockYaml().replace('fields: {v: {type: GAUGE}}', 'fields: {v: {type: GAUGE}, w: {type: GAUGE}}'));
     expect(await b.reload(1)).toMatchObject({ outcome: 'refused', code: 'PB_ERR_RELOAD_REFUSED' });
@@ -181,25 +194,27 @@ describe('procblock --watch', () => {
 
   it('a SIGHUP while the block is still starting does not end it: the reload runs once it has started', async () => {
     const dir = freshBlock();
-    const slow = [
-      "import { existsSync } from 'node:fs';",
-      "import path from 'node:path';",
-      "import type { ProcessBlock } from 'procblock';",
-      'export const processBlock: ProcessBlock = async (_p, _b, _r, _i, ctx) => {',
-      "  ctx.log.info('first tick waits for go');",
-      "  while (!existsSync(path.join(ctx.cwd, 'go'))) await new Promise((r) => setTimeout(r, 10));",
-      '  return { v: 1 };',
-      '};',
-      '',
-    ].join('\n');
-    writeFileSync(path.join(dir, 'val.ts'), slow);
+    writeFileSync(path.join(dir, 'val.ts'), SLOW_FIRST_TICK);
     const b = (running = new WatchedBlock(dir, ['--state-dir', path.join(dir, 'state'), 'block.yaml']));
     await b.cli.waitFor(/first tick waits for go/, 'stderr');
     b.cli.child.kill('SIGHUP');
-    await b.cli.waitFor(/SIGHUP received: reloading once the block has started/, 'stderr');
+    await b.cli.waitFor(/SIGHUP received: reloading/, 'stderr');
     writeFileSync(path.join(dir, 'go'), '');
     expect(await b.reload(1)).toMatchObject({ outcome: 'unchanged', trigger: 'SIGHUP' });
     const done = await b.stop();
     expect(done.code).toBe(0);
+  });
+
+  it('an edit saved while the block is still starting is applied once it has started', async () => {
+    const dir = freshBlock();
+    writeFileSync(path.join(dir, 'val.ts'), SLOW_FIRST_TICK);
+    const b = (running = WatchedBlock.start(dir, 'block.yaml'));
+    await b.cli.waitFor(/first tick waits for go/, 'stderr');
+    await b.cli.waitFor(/Watching \d+ file\(s\)/, 'stderr');
+    b.write('val.ts', tickScript('val tick v2', '{ v: 2 }'));
+    writeFileSync(path.join(dir, 'go'), '');
+    expect(await b.reload(1)).toMatchObject({ outcome: 'applied', restarted: ['val'] });
+    await b.cli.waitFor(/val tick v2\b/, 'stderr');
+    expect((await b.stop()).code).toBe(0);
   });
 });

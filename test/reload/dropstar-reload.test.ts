@@ -65,10 +65,11 @@ function freshBlock(): { dir: string; file: string; write(name: string, text: st
   return { dir, file: path.join(dir, 'block.yaml'), write };
 }
 
-/** Start the block with --watch; resolves once it listens and watches (the server listens first). */
+/** Start the block with --watch; resolves once it listens, has started and watches its files. */
 async function start(b: { dir: string; file: string }): Promise<WebBlock> {
   const server = await startWebBlock(b.file, { runtimeArgs: ['--watch', '--watch-debounce', '0.05', '--state-dir', path.join(b.dir, 'state')] });
   running = server;
+  await server.cli.waitFor(/Long-running block: running/, 'stderr');
   await server.cli.waitFor(/Watching \d+ file\(s\)/, 'stderr');
   return server;
 }

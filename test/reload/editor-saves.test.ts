@@ -66,7 +66,7 @@ describe('editor saves: one reload each', () => {
   it('write in place, temp + rename, delete + recreate, vim: exactly one applied reload per save', async () => {
     const dir = freshBlock();
     const b = (running = WatchedBlock.start(dir, 'block.yaml'));
-    await b.cli.waitFor(/Watching \d+ file\(s\)/, 'stderr');
+    await b.ready();
     const file = path.join(dir, 'val.ts');
     let v = 1;
     for (const [name, save] of Object.entries(saves)) {
@@ -86,7 +86,7 @@ describe('editor saves: one reload each', () => {
   it.runIf(haveVim)('the real vim (default backupcopy) saving the script is one reload', async () => {
     const dir = freshBlock();
     const b = (running = WatchedBlock.start(dir, 'block.yaml'));
-    await b.cli.waitFor(/Watching \d+ file\(s\)/, 'stderr');
+    await b.ready();
     // Vim's default 'backupskip' excludes /tmp (where tests run) from backups, which would make
     // it write in place; emptying it gives the default backupcopy=auto behaviour of any folder.
     for (let v = 2; v <= 3; v++) {
@@ -107,7 +107,7 @@ describe('editor saves: one reload each', () => {
   it('20 saves within ~100 ms, each written in two parts: one or two reloads, all applied, the last version runs', async () => {
     const dir = freshBlock();
     const b = (running = WatchedBlock.start(dir, 'block.yaml'));
-    await b.cli.waitFor(/Watching \d+ file\(s\)/, 'stderr');
+    await b.ready();
     const file = path.join(dir, 'val.ts');
     for (let v = 2; v <= 21; v++) {
       // A save that reaches the disk in two writes: a watcher reading between them sees half a file.

@@ -38,6 +38,12 @@ export class WatchedBlock {
     return new WatchedBlock(dir, ['--watch', '--watch-debounce', '0.05', '--state-dir', path.join(dir, 'state'), ...extraArgs, file]);
   }
 
+  /** Resolves once the block has started (its first result printed) and its files are watched. */
+  async ready(): Promise<void> {
+    await this.cli.waitFor(/Long-running block: running/, 'stderr');
+    await this.cli.waitFor(/Watching \d+ file\(s\)/, 'stderr');
+  }
+
   get stderr(): string {
     return this.cli.stderr();
   }
