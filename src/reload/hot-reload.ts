@@ -22,7 +22,7 @@ import { decideThread } from './diff.js';
 import { loadVersion, RejectedVersion, type LoadedVersion } from './load-version.js';
 import { appliedLine, refusedLine, rejectedLine, unchangedLine, type ReloadFields, type ReloadLine, type ReloadOutcome } from './reload-line.js';
 import { ScriptGraphReader } from './script-graph.js';
-import { BlockWatcher } from './watcher.js';
+import type { BlockWatcher } from './watcher.js';
 
 /** What hot reload needs of the runtime: the live block's swap. */
 export interface Swappable {
@@ -71,6 +71,8 @@ export class HotReload {
   static async create(block: LoadedBlock, options: HotReloadOptions): Promise<HotReload> {
     const hr = new HotReload(await planBlock(block, new ScriptGraphReader()), options);
     if (options.watch) {
+      // chokidar is loaded only to watch (SIGHUP alone does not need it).
+      const { BlockWatcher } = await import('./watcher.js');
       hr.watcher = await BlockWatcher.start(hr.plan.watch, {
         clock: options.clock,
         debounceMs: options.debounceMs ?? 200,

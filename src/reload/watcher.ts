@@ -2,13 +2,15 @@
  * Watches the files of a block (its YAML, `__import__` files, scripts, their local imports,
  * templates) with chokidar 5 and reports bursts of changes, debounced (SPEC §8).
  *
- * - chokidar watches the *folders* holding those files, one level deep (`depth: 0`), so saves
- *   that replace the file (write a temp file and rename it over, delete and recreate, vim's
- *   rename-to-backup) are seen; with `atomic` on (chokidar's default), a file deleted and
- *   re-added within 100 ms is one `change`. Every other entry of those folders is `ignored`
- *   (never stat'ed or watched), as are editor swap/backup files (editor-files.ts), so a large
- *   folder beside the block costs nothing and data files a block writes (RRDs, PNGs) never
- *   trigger a reload.
+ * - chokidar watches the *folders* holding those files (one watch per folder, `depth: 0`), and
+ *   the folder's own events say which entry changed: a write in place (`change`), and every
+ *   save that replaces the file — a temp file renamed over it, delete and recreate, vim's
+ *   rename-to-backup (`rename`). The files themselves are not watched one by one (chokidar's
+ *   own watch of a file stays on the inode it saw, so after a delete-and-recreate it misses the
+ *   next write in place; and a thousand files would be a thousand watches). Events of other
+ *   entries are dropped, as are editor swap/backup files (editor-files.ts): a large folder
+ *   beside the block costs nothing, and the data files a block writes (RRDs, PNGs) never
+ *   trigger a reload. The several events of one save land in one debounced burst.
  * - A file that does not exist yet (a script the block names before it is written) is watched
  *   all the same: creating it is a change.
  * - `setFiles` follows the block as it changes (a new import, a new script).
@@ -48,10 +50,8 @@ export class BlockWatcher {
       ignoreInitial: true,
       persistent: false,
       depth: 0,
-      atomic: true,
       ignored: (p: string) => this.ignores(p),
     });
-    this.chokidar.on('all', (event, p) => this.onEvent(event, p));
     this.chokidar.on('raw', (event, name, details) => this.onRaw(event, name, details));
     this.chokidar.on('error', (e) => options.logger.warn(`file watcher: ${(e as Error).message}`));
   }
@@ -84,12 +84,10 @@ export class BlockWatcher {
     const nextDirs = foldersOf(next);
     const addedDirs = [...nextDirs].filter((d) => !this.dirs.has(d));
     const goneDirs = [...this.dirs].filter((d) => !nextDirs.has(d));
-    // Files that were ignored when their folder was read are added one by one.
-    const addedFiles = [...next].filter((f) => !this.files.has(f) && this.dirs.has(path.dirname(f)));
     this.files = next;
     this.dirs = nextDirs;
     if (goneDirs.length > 0) this.chokidar.unwatch(goneDirs);
-    if (addedDirs.length > 0 || addedFiles.length > 0) this.chokidar.add([...addedDirs, ...addedFiles]);
+    if (addedDirs.length > 0) this.chokidar.add(addedDirs);
   }
 
   close(): Promise<void> {
@@ -100,34 +98,22 @@ export class BlockWatcher {
     return this.closing;
   }
 
+  /** Only the folders are watched (see the file comment): chokidar reads nothing else. */
   private ignores(p: string): boolean {
-    const abs = path.resolve(p);
-    if (this.dirs.has(abs)) return false;
-    return isEditorArtifact(abs) || !this.files.has(abs);
+    return !this.dirs.has(path.resolve(p));
   }
 
-  private onEvent(event: string, p: string): void {
-    if (this.closing) return;
-    const abs = path.resolve(p);
+  /** An event of a watched folder (`rename` or `change`) naming one of its entries. */
+  private onRaw(event: string, name: string, details: unknown): void {
+    if (this.closing || (event !== 'rename' && event !== 'change') || typeof name !== 'string') return;
+    const watched = (details as { watchedPath?: unknown } | undefined)?.watchedPath;
+    if (typeof watched !== 'string' || !this.dirs.has(path.resolve(watched))) return;
+    const abs = path.join(path.resolve(watched), name);
     if (!this.files.has(abs) || isEditorArtifact(abs)) return;
-    if (event !== 'add' && event !== 'change' && event !== 'unlink') return;
     this.eventCount++;
     this.changed.add(abs);
     this.options.logger.debug(`file ${event}: ${abs}`);
     this.debouncer.poke();
-  }
-
-  /**
-   * A file written in place is reported by its folder's watch as well as its own. chokidar keeps
-   * the file's own watch on the inode it saw, so after a delete-and-recreate (the new inode) it
-   * misses in-place writes until something re-reads the folder; the folder's `change` is
-   * counted here too (both land in the same debounced burst).
-   */
-  private onRaw(event: string, name: string, details: unknown): void {
-    if (event !== 'change' || this.closing) return;
-    const watched = (details as { watchedPath?: unknown } | undefined)?.watchedPath;
-    if (typeof watched !== 'string' || !this.dirs.has(path.resolve(watched))) return;
-    this.onEvent('change', path.join(watched, name));
   }
 
   private flush(): void {

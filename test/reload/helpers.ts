@@ -40,6 +40,7 @@ export class WatchedBlock {
 
   /** Resolves once the block has started (its first result printed) and its files are watched. */
   async ready(): Promise<void> {
+    await this.cli.waitFor(/^\{[\s\S]*\n\}\n$/, 'stdout'); // the first result, complete
     await this.cli.waitFor(/Long-running block: running/, 'stderr');
     await this.cli.waitFor(/Watching \d+ file\(s\)/, 'stderr');
   }
