@@ -21,13 +21,14 @@ export default tseslint.config(
     },
   },
   {
-    // dropSTAR's page client runs in browsers.
-    files: ['src/web/assets/**/*.js'],
+    // dropSTAR's page client and the demos' page scripts run in browsers.
+    files: ['src/web/assets/**/*.js', 'demos/*/static/**/*.js'],
     languageOptions: {
       sourceType: 'script',
       globals: {
         document: 'readonly', window: 'readonly', location: 'readonly', fetch: 'readonly', EventSource: 'readonly',
         FormData: 'readonly', CustomEvent: 'readonly', URL: 'readonly', console: 'readonly', setInterval: 'readonly',
+        URLSearchParams: 'readonly', history: 'readonly', CSS: 'readonly',
       },
     },
   },

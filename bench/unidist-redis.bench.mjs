@@ -13,8 +13,12 @@
 //     blocking `wait` in a child process, which adds the answer that this process takes (two
 //     hand-offs per round trip); p50/p99 of the round trip against the same ping-pong with raw
 //     node-redis RPUSH + BLPOP between two processes.
+//  4. the changes feed (issue 12): Redis's own CPU time per call (INFO commandstats, EVALSHA
+//     usec_per_call) of counter-add.lua as shipped, whose PUBLISH reports each change, against
+//     the same script without the PUBLISH line; nobody subscribed (what every process pays), and
+//     with one subscriber (a dropSTAR process with a page open). Paired rounds, median. Report.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createClient } from '@redis/client';
@@ -200,6 +204,48 @@ await b.close(); await c.close();`;
     console.log(`2-process queue hand-off round trip (add → wait in the other process → add back → wait) p${p}: ours ${f(o)} µs | raw RPUSH + BLPOP ping-pong ${f(r)} µs | ratio ${f(o / r, 2)} | report`);
   }
   raw.destroy();
+
+  // --- 4. the changes feed: counter-add.lua with and without its PUBLISH ---
+  const shipped = readFileSync(new URL('../dist/unidist/redis/lua/counter-add.lua', import.meta.url), 'utf8');
+  const withoutFeed = shipped
+    .split('\n')
+    .filter((l) => !l.includes("redis.call('PUBLISH'"))
+    .join('\n');
+  const ev = createClient({ socket: { path: socket } });
+  await ev.connect();
+  const shaFeed = await ev.sendCommand(['SCRIPT', 'LOAD', shipped]);
+  const shaBare = await ev.sendCommand(['SCRIPT', 'LOAD', withoutFeed]);
+  const sub = ev.duplicate();
+  await sub.connect();
+  let heard = 0;
+  await sub.subscribe('bench:feed:heard', () => heard++);
+  /** Redis CPU µs per EVALSHA of `sha` over `n` calls (64 in flight), from INFO commandstats. */
+  const serverUs = async (sha, channel, n = 5000) => {
+    await ev.sendCommand(['CONFIG', 'RESETSTAT']);
+    let next = 0;
+    const lane = async () => {
+      while (next < n) {
+        next++;
+        await ev.sendCommand(['EVALSHA', sha, '1', 'bench:feed:counters', 'n', '1', channel]);
+      }
+    };
+    await Promise.all(Array.from({ length: 64 }, lane));
+    const info = await ev.sendCommand(['INFO', 'commandstats']);
+    return Number(/cmdstat_evalsha:calls=\d+,usec=\d+,usec_per_call=([\d.]+)/.exec(info)[1]);
+  };
+  const bareUs = [];
+  const unheardUs = [];
+  const heardUs = [];
+  for (let i = 0; i < 9; i++) {
+    bareUs.push(await serverUs(shaBare, 'bench:feed:nobody'));
+    unheardUs.push(await serverUs(shaFeed, 'bench:feed:nobody'));
+    heardUs.push(await serverUs(shaFeed, 'bench:feed:heard'));
+  }
+  const ratio = (xs) => median(xs.map((x, i) => x / bareUs[i]));
+  console.log(`changes feed: Redis CPU per counter-add.lua call with its PUBLISH, nobody subscribed: ours ${f(median(unheardUs), 2)} µs | the script without the PUBLISH ${f(median(bareUs), 2)} µs | ratio ${f(ratio(unheardUs), 2)} (median of 9 paired rounds) | report`);
+  console.log(`changes feed: the same, one subscriber listening: ours ${f(median(heardUs), 2)} µs | without the PUBLISH ${f(median(bareUs), 2)} µs | ratio ${f(ratio(heardUs), 2)} | report (${heard} messages heard)`);
+  await sub.close();
+  await ev.close();
 } finally {
   server.kill('SIGTERM');
   await new Promise((r) => server.once('exit', r));

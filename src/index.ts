@@ -13,7 +13,7 @@ import type { ProcessResult } from './engine/types.js';
 import { Runtime, type RunInput, type RuntimeOptions } from './runtime/runtime.js';
 
 export type { ProcessBlock, ScriptContext, ScriptLog, WebRequestState, WebResponseFields, CookieSpec } from './script-api.js';
-export type { Unidist, Duration, Locks, LockHandle, LockInfo, LockAcquireOptions, Counters, StateBuckets, Queues, QueueOptions, UnidistLog, Fence, WriteOptions } from './unidist/types.js';
+export type { Unidist, Duration, Locks, LockHandle, LockInfo, LockAcquireOptions, Counters, StateBuckets, Queues, QueueOptions, UnidistLog, Fence, WriteOptions, UnidistChange, UnidistChangeFeed, UnidistChangeListener } from './unidist/types.js';
 export { createUnidist, type CreateUnidistOptions } from './unidist/index.js';
 export { Runtime, type RuntimeOptions, type RunInput } from './runtime/runtime.js';
 export type { ProcessResult } from './engine/types.js';
@@ -27,6 +27,11 @@ export type { RrdLock, RrdDefinition, RrdSample, FetchResult, DsDef, RraDef, DsT
 export { lazyDropstar } from './web/lazy-host.js';
 export { hashPassword } from './web/auth.js';
 export type { WebHostFactory, WebRuntime, RuntimeWebHost, LiveEvent, LiveEvents, TickEvent } from './runtime/web-host.js';
+// Continuous testing (docs/alerts.md): alert events on the same bus, `/metrics` and an SSE stream as fetch-style handlers.
+export type { AlertEvent } from './alerts/alert-manager.js';
+export type { RuntimeMetrics } from './metrics/runtime-metrics.js';
+export { metricsHandler } from './metrics/handler.js';
+export { eventStream } from './metrics/event-stream.js';
 
 export interface RunOptions extends RunInput {
   /** Runtime options; a runtime is created for this run and stopped after it. */

@@ -7,19 +7,23 @@
  * two threads boot side by side. Heavy modules are therefore imported dynamically here.
  */
 import path from 'node:path';
-import { formatError, isProcblockError } from '../core/errors.js';
+import { InputError, formatError, isProcblockError } from '../core/errors.js';
 import { systemClock } from '../core/clock.js';
 import { stringEnv } from '../core/env.js';
 import { createLogger, formatLogRecord, type Logger } from '../core/logger.js';
 import type { LoadedBlock } from '../config/types.js';
 import type { EarlyScriptRunner } from '../runtime/early-runner.js';
-import { blockBaseName, defaultLogFile, defaultPidFile, defaultStateDir } from '../runtime/state-dir.js';
-import { detach, isDaemonChild, stopDaemon, writePidFile } from '../runtime/daemon.js';
+import { blockBaseName, defaultPidFile, defaultStateDir } from '../runtime/state-dir.js';
+import { isDaemonChild, writePidFile } from '../runtime/daemon.js';
+import type { DaemonReadiness } from '../runtime/daemon-start.js';
 import { lazyDropstar } from '../web/lazy-host.js';
 import { parseBlockArgs } from './block-args.js';
+import { errorReport } from './error-report.js';
 import { misplacedOptionHint, misplacedOptionWarnings } from './misplaced-options.js';
 import { latchHangups } from './hangup.js';
 import { formatResult } from './output.js';
+import { guardStdio, isClosedPipe } from './stdio-guard.js';
+import { StopRequest, type StopSignal } from './stop-request.js';
 import { parseCommandLine, runtimeHelpText, type RuntimeCliOptions } from './runtime-options.js';
 import { bannerText, blockUsageText } from './usage-text.js';
 import { packageVersion } from './version.js';
@@ -30,18 +34,25 @@ export interface CliIo {
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
   /** Register a handler for SIGINT/SIGTERM; returns a function that removes it. */
-  onSignal(handler: (signal: 'SIGINT' | 'SIGTERM') => void): () => void;
+  onSignal(handler: (signal: StopSignal) => void): () => void;
   /** Leave at once (a second Ctrl-C). */
   exitNow(code: number): never;
   /** Register a handler for SIGHUP (hot reload); returns a function that removes it. */
   onHangup?(handler: () => void): () => void;
   /** Present when stderr is a terminal (the status line is drawn there). */
   readonly stderrTty?: { columns(): number } | undefined;
+  /** Tell `listener` when writing stdout fails (EPIPE: the reader went away); returns an unsubscribe function. */
+  onStdoutFailed?(listener: (error: NodeJS.ErrnoException) => void): () => void;
+  /** Signals that arrived while the CLI was still loading (bin/procblock.js keeps them). */
+  readonly earlySignals?: readonly StopSignal[] | undefined;
 }
 
+const stdio = guardStdio(() => process.stdout, () => process.stderr);
+
 export const processIo: CliIo = {
-  stdout: (t) => void process.stdout.write(t),
-  stderr: (t) => void process.stderr.write(t),
+  stdout: (t) => stdio.stdout(t),
+  stderr: (t) => stdio.stderr(t),
+  onStdoutFailed: (listener) => stdio.onStdoutFailed(listener),
   cwd: process.cwd(),
   env: process.env,
   onSignal(handler) {
@@ -63,6 +74,21 @@ export const processIo: CliIo = {
 };
 
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  // A closed stdout (EPIPE) ends any command quietly with its own code; another write error
+  // (a full disk behind `> file`) is reported and exits 1. See stdio-guard.ts.
+  let failure: NodeJS.ErrnoException | undefined;
+  const unwatch = io.onStdoutFailed?.((e) => (failure = e));
+  try {
+    const code = await command(argv, io);
+    if (failure === undefined || isClosedPipe(failure)) return code;
+    io.stderr(`error: cannot write to stdout: ${failure.message}\n`);
+    return 1;
+  } finally {
+    unwatch?.();
+  }
+}
+
+async function command(argv: readonly string[], io: CliIo): Promise<number> {
   if (argv[0] === 'rrd') {
     // Loaded on demand: the time-series and graph code is not needed to run a block.
     const { runRrdCommand } = await import('./rrd-command.js');
@@ -73,11 +99,16 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       const { runStatusCommand } = await import('./status-command.js');
       return runStatusCommand(argv.slice(1), io);
     } catch (e) {
-      return reportError(e, io, undefined);
+      const report = errorReport(e, false);
+      io.stderr(`${report.text}\n`);
+      return report.exitCode;
     }
   }
   let options: RuntimeCliOptions | undefined;
   let early: EarlyScriptRunner | undefined;
+  let stop: StopRequest | undefined;
+  // Set in a daemon child: tells the waiting parent when the first result is out, or the error.
+  let readiness: DaemonReadiness | undefined;
   try {
     const cmd = parseCommandLine(argv);
     options = cmd.options;
@@ -104,6 +135,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     const stderr = { write: io.stderr };
     const logger = createLogger((r) => stderr.write(`${formatLogRecord(r)}\n`), level, 'procblock');
     if (!options.stop) {
+      // From here on a first Ctrl-C is a graceful stop, whatever phase the run is in (docs/cli.md).
+      stop = new StopRequest(io, logger, io.earlySignals);
+      if (isDaemonChild(io.env)) readiness = (await import('../runtime/daemon-start.js')).daemonReadiness();
       const { startScriptRunner } = await import('../runtime/early-runner.js');
       early = startScriptRunner({ logger, scriptTimeoutMs: options.scriptTimeout > 0 ? options.scriptTimeout * 1000 : undefined, env: stringEnv(io.env) });
     }
@@ -111,7 +145,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     // Runs use the loaded-block cache (unchanged blocks skip the YAML parser and the validator,
     // see src/config/loaded-block-cache.ts); --check (check-command.ts) always validates for real.
     const block = await (await import('../config/loaded-block-cache.js')).checkBlockCached(file);
-    if (options.stop) return await stop(block, options, io);
+    if (options.stop) return await (await import('./daemon-command.js')).stopDaemonCommand(block, options, io);
 
     let parsed;
     try {
@@ -126,20 +160,24 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       io.stdout(`${blockUsageText(block.usage, cmd.file)}\n`);
       return 0;
     }
+    if (stop === undefined) throw new Error('internal: a block run without a stop request');
     if (block.usage?.daemon && !isDaemonChild(io.env)) {
       await early?.runner.close(0);
       early = undefined;
-      const logFile = block.usage.logfile ?? defaultLogFile(block.file);
-      const pid = detach({ argv: [process.argv[1] as string, ...argv], logFile, cwd: io.cwd, env: io.env });
-      io.stderr(`procblock: started daemon pid ${pid}; log: ${logFile}; stop it with: procblock --stop ${cmd.file}\n`);
-      return 0;
+      const { startDaemonCommand } = await import('./daemon-command.js');
+      return await startDaemonCommand({ block, fileShown: cmd.file, argv, entry: process.argv[1] as string, options, io, stop });
     }
     const scripts = early;
     early = undefined; // the runtime owns it from here
-    return await run(block, parsed.input, options, io, logger, scripts, stderr);
+    return await run(block, parsed.input, options, io, logger, scripts, stderr, stop, readiness);
   } catch (e) {
-    return reportError(e, io, options);
+    const report = errorReport(e, options?.logLevel === 'debug');
+    io.stderr(`${report.text}\n`);
+    await readiness?.failed(report.exitCode, report.text);
+    return report.exitCode;
   } finally {
+    readiness?.close();
+    stop?.dispose();
     await early?.runner.close(0);
   }
 }
@@ -152,14 +190,21 @@ async function run(
   logger: Logger,
   early: EarlyScriptRunner | undefined,
   stderr: { write: (text: string) => void },
+  stop: StopRequest,
+  readiness: DaemonReadiness | undefined,
 ): Promise<number> {
   const banner = bannerText(block.usage);
   if (banner && !options.quiet) io.stderr(`${banner}\n`);
 
   const removePid = block.usage?.daemon && isDaemonChild(io.env) ? writePidFile(block.usage.pidfile ?? defaultPidFile(block.file)) : undefined;
-  const { Runtime } = await import('../runtime/runtime.js');
   let runtime;
   try {
+    await testHold('before-runtime', io, stop);
+    if (stop.reason !== undefined) {
+      removePid?.();
+      return await stoppedBeforeStart(logger, stop, early);
+    }
+    const { Runtime } = await import('../runtime/runtime.js');
     runtime = await Runtime.create({
       logger,
       stateDir: options.stateDir ? path.resolve(io.cwd, options.stateDir) : defaultStateDir(block.file),
@@ -182,17 +227,18 @@ async function run(
   }
   early?.connect(runtime.unidist);
   const rt = runtime;
-  let signals = 0;
-  const removeSignals = io.onSignal((signal) => {
-    signals++;
-    if (signals > 1) {
-      io.stderr(`\n${signal} again: stopping now without waiting (exit 130)\n`);
-      io.exitNow(130);
+  let metricsServer: { close(): Promise<void> } | undefined;
+  if (options.metrics) {
+    try {
+      metricsServer = await startMetrics(rt, options, io, logger);
+    } catch (e) {
+      await rt.stop('error');
+      removePid?.();
+      throw e;
     }
-    io.stderr(`\n`);
-    logger.info(`${signal} received: stopping gracefully (press Ctrl-C again to force)`);
-    void rt.stop(signal);
-  });
+  }
+  const unsubscribe = stop.onRequest((reason) => void rt.stop(reason));
+  const unwatchStdout = io.onStdoutFailed?.(() => stop.request('stdout closed'));
   const longrunning = block.usage?.longrunning === true;
   // Installed now: SIGHUP's default action would end a long-running block still starting up.
   const hangups = longrunning ? latchHangups(io.onHangup?.bind(io), () => logger.info('SIGHUP received: reloading once the block has started')) : undefined;
@@ -228,16 +274,19 @@ async function run(
       : undefined;
     let processed;
     try {
-      processed = await (live ? live.start() : rt.run(block, { inputData }));
+      processed = stop.reason === undefined ? await (live ? live.start() : rt.run(block, { inputData })) : undefined;
     } catch (e) {
-      // A run cut short by Ctrl-C is a clean stop, not a failure.
-      if (rt.isStopping && isProcblockError(e) && e.code === 'PB_ERR_ABORTED') {
-        await rt.stop();
-        return 0;
-      }
-      throw e;
+      if (stop.reason === undefined) throw e;
+      // Whatever a stop made the processing end with (aborted, a script terminated at the
+      // deadline, a runner closed under it), a requested stop is a clean one: exit 0.
+      logger.info(`Processing was cut short by the stop (${stop.reason}): ${isProcblockError(e) ? `[${e.code}] ` : ''}${firstLine(e)}`);
+    }
+    if (processed === undefined) {
+      await rt.stop(stop.reason);
+      return 0;
     }
     io.stdout(await formatResult(processed.result, options.format));
+    await readiness?.ready();
     if (live && !rt.isStopping) {
       logger.info('Long-running block: running until Ctrl-C (SIGINT) or SIGTERM');
       const { startFeedback } = await import('./run-feedback.js');
@@ -265,27 +314,62 @@ async function run(
     await rt.stop('error');
     throw e;
   } finally {
+    unsubscribe();
+    unwatchStdout?.();
     await (await reloading)?.close();
-    removeSignals();
     hangups?.close();
+    await metricsServer?.close();
     removePid?.();
   }
 }
 
-async function stop(block: LoadedBlock, options: RuntimeCliOptions, io: CliIo): Promise<number> {
-  const pidFile = block.usage?.pidfile ?? defaultPidFile(block.file);
-  const pid = await stopDaemon(pidFile, (options.stopTimeout + 5) * 1000);
-  if (!options.quiet) io.stderr(`procblock: stopped daemon pid ${pid}\n`);
+/** `--metrics`: /metrics and /events on their own small server (src/metrics/server.ts). */
+async function startMetrics(rt: import('../runtime/runtime.js').Runtime, options: RuntimeCliOptions, io: CliIo, logger: Logger): Promise<{ close(): Promise<void> }> {
+  const address = options.metrics as NonNullable<RuntimeCliOptions['metrics']>;
+  let token: string | undefined;
+  if (options.metricsTokenFile !== undefined) {
+    const file = path.resolve(io.cwd, options.metricsTokenFile);
+    const { readFileSync } = await import('node:fs');
+    try {
+      token = readFileSync(file, 'utf8').trim();
+    } catch (e) {
+      throw new InputError('PB_ERR_FILE_UNREADABLE', `--metrics-token-file: cannot read ${file}: ${(e as Error).message}`, { cause: e });
+    }
+    if (token === '') throw new InputError('PB_ERR_USAGE', `--metrics-token-file: ${file} is empty; put the bearer token in it`);
+  }
+  const [{ startMetricsServer }, metrics] = await Promise.all([import('../metrics/server.js'), rt.metrics()]);
+  const server = await startMetricsServer({
+    host: address.host,
+    port: address.port,
+    metrics,
+    events: rt.events,
+    token,
+    insecure: options.metricsInsecure,
+    logger: logger.child('metrics'),
+  });
+  logger.info(`Metrics: ${server.url}/metrics, events: ${server.url}/events${token ? ' (bearer token required)' : ''}`);
+  return server;
+}
+
+async function stoppedBeforeStart(logger: Logger, stop: StopRequest, early: EarlyScriptRunner | undefined): Promise<number> {
+  logger.info(`Stopped before processing started (${stop.reason ?? 'stop'})`);
+  await early?.runner.close(0);
   return 0;
 }
 
-function reportError(e: unknown, io: CliIo, options: RuntimeCliOptions | undefined): number {
-  const debug = options?.logLevel === 'debug';
-  if (isProcblockError(e)) {
-    const showStack = e.code === 'PB_ERR_SCRIPT_THROW' || debug;
-    io.stderr(`${formatError(e, { stack: showStack })}\n`);
-    return e.exitCode;
-  }
-  io.stderr(`${formatError(e, { stack: true })}\n`);
-  return 1;
+/**
+ * Tests only: `PROCBLOCK_TEST_HOLD=<phase>` makes a run wait at that start-up phase until a stop
+ * is asked for, announcing it on stderr, so that a signal can be sent at exactly that moment.
+ */
+async function testHold(phase: string, io: CliIo, stop: StopRequest): Promise<void> {
+  if (io.env.PROCBLOCK_TEST_HOLD !== phase) return;
+  io.stderr(`procblock: test hold at ${phase}: waiting for a signal\n`);
+  // A signal handler does not keep Node's event loop alive; this timer does, until the signal.
+  const keepAlive = setInterval(() => undefined, 60_000);
+  await new Promise<void>((resolve) => stop.onRequest(() => resolve()));
+  clearInterval(keepAlive);
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
 }

@@ -4,8 +4,8 @@ import type { OutputFormat } from './runtime-options.js';
 export async function formatResult(result: unknown, format: OutputFormat): Promise<string> {
   if (format === 'yaml') {
     // Loaded on demand: the CLI imports nothing heavy before its first worker is started.
-    const { stringify } = await import('yaml');
-    return stringify(result === undefined ? null : result, { lineWidth: 0 });
+    const { yamlText } = await import('./yaml-text.js');
+    return yamlText(result === undefined ? null : result);
   }
   return `${JSON.stringify(result === undefined ? null : result, jsonReplacer, 2)}\n`;
 }

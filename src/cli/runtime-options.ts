@@ -6,6 +6,7 @@ import { InputError } from '../core/errors.js';
 import { LOG_LEVELS, type LogLevel } from '../core/logger.js';
 import { parseRedisUrl } from '../unidist/redis/url.js';
 import { scanArgv } from './argv-scan.js';
+import { checkMetricsExposure, parseMetricsAddress, type MetricsAddress } from './metrics-option.js';
 
 export type OutputFormat = 'json' | 'yaml';
 
@@ -31,8 +32,16 @@ export interface RuntimeCliOptions {
   readonly watch: boolean;
   /** `--watch-debounce`: seconds of quiet after the last file change before reloading. */
   readonly watchDebounce: number;
+  /** Daemon start: seconds to wait for the daemon's first result before giving up. */
+  readonly startTimeout: number;
   /** Seconds between status updates of a long-running block (undefined = 1 on a terminal, 60 otherwise; 0 = off). */
   readonly statusInterval: number | undefined;
+  /** `--metrics [host:]port`: serve /metrics and /events (SPEC §9). */
+  readonly metrics: MetricsAddress | undefined;
+  /** `--metrics-token-file FILE`: the bearer token /metrics and /events require. */
+  readonly metricsTokenFile: string | undefined;
+  /** `--metrics-insecure`: allow a non-loopback --metrics address without a token. */
+  readonly metricsInsecure: boolean;
 }
 
 export interface ParsedCommandLine {
@@ -66,7 +75,11 @@ export const RUNTIME_OPTIONS: readonly OptionDef[] = [
   { name: 'script-timeout', takesValue: true, valueName: 'SECONDS', info: 'Default timeout of a script call, 0 = none (default 0)' },
   { name: 'watch', takesValue: false, info: 'Hot reload: watch the block, its imports and scripts; apply valid changes live (SIGHUP reloads too)' },
   { name: 'watch-debounce', takesValue: true, valueName: 'SECONDS', info: 'With --watch: quiet time after the last change before reloading (default 0.2)' },
+  { name: 'start-timeout', takesValue: true, valueName: 'SECONDS', info: "Daemon start: wait this long for the daemon's first result (default 60)" },
   { name: 'status-interval', takesValue: true, valueName: 'SECONDS', info: 'Long-running blocks: status line every SECONDS (default 1 on a terminal; a status log line every 60 otherwise; 0 = off)' },
+  { name: 'metrics', takesValue: true, valueName: '[HOST:]PORT', info: 'Serve Prometheus /metrics and /events there (host default 127.0.0.1; port 0 = any)' },
+  { name: 'metrics-token-file', takesValue: true, valueName: 'FILE', info: 'Require Authorization: Bearer <token in FILE> on --metrics' },
+  { name: 'metrics-insecure', takesValue: false, info: 'Allow --metrics on a non-loopback address without a token' },
 ];
 
 const DEFAULTS: RuntimeCliOptions = Object.freeze({
@@ -84,7 +97,11 @@ const DEFAULTS: RuntimeCliOptions = Object.freeze({
   scriptTimeout: 0,
   watch: false,
   watchDebounce: 0.2,
+  startTimeout: 60,
   statusInterval: undefined,
+  metrics: undefined,
+  metricsTokenFile: undefined,
+  metricsInsecure: false,
 });
 
 export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
@@ -111,6 +128,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   if (opts.unidistPrefix !== undefined && opts.unidist === 'memory') {
     throw new InputError('PB_ERR_USAGE', `--unidist-prefix applies to a Redis back end only; add --unidist redis://… (or unix:///…)`);
   }
+  checkMetricsExposure(opts.metrics, opts.metricsTokenFile, opts.metricsInsecure);
   return { options: Object.freeze(opts), file: scan.positionals[0], blockArgv: Object.freeze([...scan.rest]) };
 }
 
@@ -172,8 +190,20 @@ function apply(opts: { -readonly [K in keyof RuntimeCliOptions]: RuntimeCliOptio
     case 'script-timeout':
       opts.scriptTimeout = seconds(name, value);
       return;
+    case 'start-timeout':
+      opts.startTimeout = seconds(name, value);
+      return;
     case 'status-interval':
       opts.statusInterval = seconds(name, value);
+      return;
+    case 'metrics':
+      opts.metrics = parseMetricsAddress(value);
+      return;
+    case 'metrics-token-file':
+      opts.metricsTokenFile = value;
+      return;
+    case 'metrics-insecure':
+      opts.metricsInsecure = true;
       return;
   }
 }

@@ -24,7 +24,7 @@ export interface StatusIo {
 export const STATUS_HELP = `usage: procblock status [--state-dir DIR] [--format text|json] <block.yaml>
 
 Shows what a long-running (or daemon) block started from <block.yaml> is doing: its RunThreads'
-runs, errors, skipped ticks, samples and graph renders, read from status.json in the block's
+runs, errors, skipped ticks, samples and graph renders, and its alerts, read from status.json in the block's
 state folder (default <block dir>/.procblock/<block>/state; give --state-dir when the block was
 started with one). Exit status: 0 running, 3 not running, 2 bad usage.
 `;

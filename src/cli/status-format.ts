@@ -46,6 +46,14 @@ export function statusReport(s: StatusFileContent, alive: boolean, nowMs: number
   lines.push(`  ${totals.join(', ')}`);
   if (s.threads.length > 0) lines.push('', ...threadTable(s.threads, now));
   for (const th of s.threads) if (th.lastError !== undefined) lines.push(`  last error of ${th.id}: ${th.lastError}`);
+  const alerts = s.alerts ?? [];
+  if (alerts.length > 0) {
+    lines.push('', '  alerts:');
+    for (const a of alerts) {
+      const since = a.state === 'ok' && a.since === 0 ? '' : ` since ${formatAge(now - a.since)} ago`;
+      lines.push(`    ${a.thread}/${a.alert}: ${a.state}${since} (value ${a.value === null ? 'unknown' : +a.value.toPrecision(6)})`);
+    }
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -92,7 +92,7 @@ function rewrite(err: AjvError, path: (string | number)[], locate: (p: KeyPath) 
       if (schema['x-rule'] === 'runItemKind') {
         const keys = isPlainObject(err.data) ? Object.keys(err.data) : [];
         return schemaProblem(
-          `a run item needs one of script, shell, set, cd${keys.length ? `; got only ${keys.map((k) => `'${k}'`).join(', ')}` : '; got an empty mapping'}`,
+          `a run item needs one of script, shell, set, cd (or timeseries derive with cache)${keys.length ? `; got only ${keys.map((k) => `'${k}'`).join(', ')}` : '; got an empty mapping'}`,
         );
       }
       return schemaProblem(`${subject} is not allowed here, got ${value}`);
@@ -157,6 +157,11 @@ const SHAPES: Readonly<Record<string, string>> = {
   'release lock': '{name: my-lock}',
   'put tag in queue': '[{tag: report, queue: reports}]',
   'timeseries collect': '{path: x.rrd, interval: 5, fields: {random: {type: GAUGE}}}',
+  alert: '{slow: {when: "pct(ms < 200, last 20) < 80", for: 30s, run: [{script: page.ts}]}}',
+  'alert definition': '{when: "last(ms) > 500", for: 30s, clear: "last(ms) < 300"}',
+  'timeseries derive': '{fields: {total: "web1.ms + web2.ms"}, sources: {web1: web1.rrd}}',
+  'derived fields': '{total: "web1.ms + web2.ms"}',
+  expression: '"pct(ms < 200, last 20) < 80"',
   'run item': '{script: check.ts}',
   'custom tag': '{script: notify.ts, priority: 700}',
 };
@@ -167,6 +172,8 @@ function example(construct: string | undefined, missing: string): string {
   if (construct === 'timeseries collect' && missing === 'fields') return ` (e.g. fields: {random: {type: GAUGE}})`;
   if (construct === 'timeseries collect' && missing === 'interval') return ` (the RRD step in seconds, e.g. interval: 5)`;
   if (construct === 'timeseries field' && missing === 'type') return ` (one of GAUGE, COUNTER, DERIVE, ABSOLUTE)`;
+  if (construct === 'alert definition' && missing === 'when') return ` (the condition, e.g. when: "pct(ms < 200, last 20) < 80")`;
+  if (construct === 'timeseries derive' && missing === 'fields') return ` (derived field → expression, e.g. fields: {total: "a.x + b.x"})`;
   return '';
 }
 

@@ -11,6 +11,8 @@ import { DS_NAME, DS_NAME_RULE, suggestDsName } from '../core/ds-name.js';
 import type { SourceLocation } from '../core/errors.js';
 import { ConditionSyntaxError, parseCondition } from '../language/conditions/index.js';
 import { classifyKey, suggestTag } from '../language/tag-key.js';
+import { checkContinuous } from './continuous-check.js';
+import { runThreadItems } from './run-thread-items.js';
 import { isPlainObject } from './plain-object.js';
 import type { ValidationProblem } from './problems.js';
 import type { Position } from './source-map.js';
@@ -31,6 +33,8 @@ interface Ctx {
   /** The exact position of a node (no ancestor fallback), when recorded. */
   readonly position: (p: KeyPath) => Position | undefined;
   readonly problems: ValidationProblem[];
+  /** Every RunThread id of the block (`thread.field` in alert expressions names one). */
+  readonly threads: ReadonlySet<string>;
 }
 
 export function semanticProblems(
@@ -39,7 +43,8 @@ export function semanticProblems(
   locate: (p: KeyPath) => SourceLocation,
   position: (p: KeyPath) => Position | undefined = () => undefined,
 ): ValidationProblem[] {
-  const ctx: Ctx = { tags, locate, position, problems: [] };
+  const threads = new Set(runThreadItems(data, tags).flatMap((t) => (t.id === undefined ? [] : [t.id])));
+  const ctx: Ctx = { tags, locate, position, problems: [], threads };
   checkLevel(data, [], false, ctx);
   for (const tag of tags) {
     const location = tag.location ?? { file: tag.script };
@@ -219,6 +224,9 @@ function checkRunList(list: unknown, at: Path, ctx: Ctx): void {
     if (item['singleton'] === false && item['lock'] !== undefined) {
       push(ctx, 'PB_ERR_VALIDATION', [...itemPath, 'lock'], `'lock' makes a RunThread cluster-safe; it cannot go with 'singleton: false' (drop one of them)`);
     }
+    const continuous = checkContinuous(item, itemPath, ctx.threads);
+    for (const p of continuous.problems) push(ctx, p.code, [...p.path], p.message);
+    for (const nested of continuous.runLists) checkRunList(nested.list, [...nested.path], ctx);
   });
 }
 

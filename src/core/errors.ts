@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   PB_ERR_YAML_SYNTAX: 2,
   PB_ERR_SCHEMA: 2, // one or more schema violations (see `problems`)
   PB_ERR_CONDITION_SYNTAX: 2,
+  PB_ERR_EXPRESSION_SYNTAX: 2, // an alert or derive expression does not parse
   PB_ERR_UNKNOWN_TAG_OPTION: 2,
   PB_ERR_MISSPELLED_TAG: 2, // a data key within a typo of a tag (`incremnt hits`); quote it to keep it as data
   PB_ERR_INCLUDE_CYCLE: 2,
@@ -64,6 +65,7 @@ export const ERROR_CODES = {
   PB_ERR_DAEMON: 1,
   PB_ERR_WEB_LISTEN: 1, // the dropstar server could not listen (address in use, no permission)
   PB_ERR_UNSUPPORTED_PLATFORM: 1, // e.g. a blocks/ collector that reads Linux's /proc, run elsewhere
+  PB_ERR_METRICS: 1, // the --metrics server could not listen
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

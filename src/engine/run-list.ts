@@ -13,6 +13,7 @@ import { cacheInterval, runCachedItem } from './run-items/cached-item.js';
 import { fillItemPlaceholders } from './run-items/item-placeholders.js';
 import { stringOption } from './run-items/item-options.js';
 import type { RunListState } from './run-items/run-list-state.js';
+import { runDeriveItem } from './run-items/derive-item.js';
 import { runScriptItem } from './run-items/script-item.js';
 import { runShellItem } from './run-items/shell-item.js';
 import { assignPipePath } from './tags/set.js';
@@ -54,6 +55,8 @@ async function runItem(item: unknown, itemPath: KeyPath, state: RunListState): P
   const { block } = state.ctx;
   if (!isPlainObject(item)) throw invalidBlock(block, itemPath, `a run item is a mapping with one of ${ITEM_KINDS.join(', ')}, got ${JSON.stringify(item)}`);
   const kinds = ITEM_KINDS.filter((k) => Object.hasOwn(item, k));
+  // A RunThread without a script: only `timeseries derive` (SPEC §9).
+  if (kinds.length === 0 && Object.hasOwn(item, 'timeseries derive')) return runDeriveItem(item, itemPath, state);
   if (kinds.length !== 1) {
     throw invalidBlock(
       block,

@@ -6,7 +6,7 @@
 import { InputError, formatKeyPath } from '../core/errors.js';
 import type { SourceLocation } from '../core/errors.js';
 import { isHexColor, normalizeHex } from './palette.js';
-import { parseDurationSeconds } from './period.js';
+import { parseDurationSeconds, parseGraphPeriod } from './period.js';
 
 export type GraphMethod = 'LINE' | 'AREA' | 'STACK';
 export type GraphCf = 'AVERAGE' | 'MIN' | 'MAX' | 'LAST';
@@ -145,9 +145,9 @@ export function parseGraphOptions(
 
   let period = GRAPH_DEFAULTS.period;
   if (o.period !== undefined && o.period !== null) {
-    const p = parseDurationSeconds(o.period);
+    const p = parseGraphPeriod(o.period);
     if (p === undefined || p < 1) {
-      fail('period', 'must be a positive duration such as 3600, 30m, 1h, 1d or 2w', o.period);
+      fail('period', 'must be a positive duration such as 3600, 30m, 1h, 1d, 2w, 1m (a month) or 1y', o.period);
     }
     period = Math.round(p as number);
   }

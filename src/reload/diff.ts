@@ -12,6 +12,7 @@
  */
 import path from 'node:path';
 import type { SourceLocation } from '../core/errors.js';
+import { deriveValue } from '../config/run-thread-items.js';
 import type { ThreadDecision, ThreadFacts } from '../runtime/reload-thread-host.js';
 import type { BlockPlan, PlannedThread } from './block-plan.js';
 import { collectOf, rrdShape, shapeChange } from './rrd-shape.js';
@@ -109,6 +110,20 @@ function refusals(old: BlockPlan, next: BlockPlan): Refusal[] {
       location: { ...next.block.locate(['dropstar']), keyPath: 'dropstar' },
     });
   }
+  // Alerts and derived series are attached to a RunThread when it first starts (their windows,
+  // states and metrics live in the runtime's tick observers for the process's life): a running
+  // thread's cannot change live.
+  for (const [id, items] of next.threads) {
+    const was = old.threads.get(id);
+    if (!was) continue;
+    const changed = items.find((t, i) => was[i] !== undefined && observedText(was[i] as PlannedThread) !== observedText(t));
+    if (changed) {
+      out.push({
+        reason: `the alert or timeseries derive of RunThread ${id} changed: they are attached when the thread first starts and cannot change while the process runs; restart procblock to apply them`,
+        location: changed.location,
+      });
+    }
+  }
   // A file declared in both versions must keep its shape: the file on disk has the old one.
   const oldShapes = new Map<string, { shape: NonNullable<PlannedThread['rrd']>; id: string }>();
   for (const [id, items] of old.threads) for (const t of items) if (t.rrd) oldShapes.set(t.rrd.path, { shape: t.rrd, id });
@@ -127,6 +142,12 @@ function refusals(old: BlockPlan, next: BlockPlan): Refusal[] {
     }
   }
   return out;
+}
+
+/** What a thread's tick observers are built from (tick-observers.ts): `alert` and `timeseries derive`. */
+function observedText(t: PlannedThread): string {
+  const item = JSON.parse(t.item) as Record<string, unknown>;
+  return JSON.stringify([item.alert ?? null, deriveValue(item) ?? null]);
 }
 
 /** Apply-time decision for one running RunThread (see the file comment). */

@@ -2,10 +2,9 @@
  * Daemon mode (SPEC §4): detach, write a pidfile, log to a file; `--stop` ends it.
  *
  * The parent re-runs the same command line as a detached child whose stdout/stderr go to the log
- * file, then exits 0. The child writes the pidfile once it has started (refusing when a live
- * process already owns it) and removes it when it exits.
+ * file and waits until it is ready (daemon-start.ts). The child writes the pidfile once it has
+ * started (refusing when a live process already owns it) and removes it when it exits.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { RuntimeFailure } from '../core/errors.js';
@@ -14,25 +13,6 @@ export const DAEMON_ENV = 'PROCBLOCK_DAEMON_CHILD';
 
 export function isDaemonChild(env: NodeJS.ProcessEnv = process.env): boolean {
   return env[DAEMON_ENV] === '1';
-}
-
-/** Start the detached child; returns its pid. */
-export function detach(opts: { argv: readonly string[]; logFile: string; cwd: string; env?: NodeJS.ProcessEnv }): number {
-  fs.mkdirSync(path.dirname(opts.logFile), { recursive: true });
-  const fd = fs.openSync(opts.logFile, 'a');
-  try {
-    const child = spawn(process.execPath, [...process.execArgv, ...opts.argv], {
-      cwd: opts.cwd,
-      detached: true,
-      stdio: ['ignore', fd, fd],
-      env: { ...(opts.env ?? process.env), [DAEMON_ENV]: '1' },
-    });
-    child.unref();
-    if (child.pid === undefined) throw new RuntimeFailure('PB_ERR_DAEMON', 'could not start the daemon process');
-    return child.pid;
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 export function processAlive(pid: number): boolean {
@@ -55,12 +35,17 @@ export function readPidFile(file: string): number | undefined {
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
-/** Write our pid atomically; fails when a live process already holds the pidfile. */
-export function writePidFile(file: string, pid: number = process.pid): () => void {
+/** Throws PB_ERR_ALREADY_RUNNING when a live process other than `pid` holds the pidfile. */
+export function assertNotRunning(file: string, pid: number = process.pid): void {
   const existing = readPidFile(file);
   if (existing !== undefined && existing !== pid && processAlive(existing)) {
     throw new RuntimeFailure('PB_ERR_ALREADY_RUNNING', `already running as pid ${existing} (pidfile ${file}); stop it with procblock --stop`);
   }
+}
+
+/** Write our pid atomically; fails when a live process already holds the pidfile. */
+export function writePidFile(file: string, pid: number = process.pid): () => void {
+  assertNotRunning(file, pid);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${pid}.tmp`;
   fs.writeFileSync(tmp, `${pid}\n`);

@@ -14,11 +14,27 @@ import { RunThreadSet } from '../schedule/run-thread-set.js';
 import type { RunThreadHost, RunThreadSpec, RunThreadStatus, StartedRunThread } from '../schedule/types.js';
 import type { GraphOptions } from '../graph/options.js';
 import type { Collector } from '../timeseries/collect.js';
+import type { RrdInfo } from '../timeseries/rrd/types.js';
 import type { ThreadSnapshot } from './status-snapshot.js';
 import { TickWatch } from './tick-watch.js';
 import type { Unidist } from '../unidist/types.js';
 import { slotClaimer } from './slot-claim.js';
 import type { LiveEventBus } from './live-events.js';
+import type { CollectConfig } from '../timeseries/collect-config.js';
+import type { ScriptOutcome } from '../exec/types.js';
+
+/** What runs after each tick besides collection: windows, derive, alerts, metrics (tick-observers.ts). */
+export interface TickObserver {
+  /** False when the observer has nothing to do after a tick (checked per tick). */
+  readonly active: boolean;
+  /** The result to collect (derived fields added); a promise only when files had to be read. */
+  beforeCollect(outcome: ScriptOutcome, tickTimeMs: number): Record<string, unknown> | Promise<Record<string, unknown>>;
+  afterTick(result: Readonly<Record<string, unknown>>, tickTimeMs: number): void;
+  afterError(error: unknown, tickTimeMs: number): void;
+}
+
+/** Creates the observer of a starting thread (the runtime loads the observers on first use). */
+export type ObserveThread = (spec: RunThreadSpec, collect: CollectConfig | undefined, status: () => RunThreadStatus) => Promise<TickObserver>;
 
 const COLLECT_KEYS = ['timeseries collect', 'timeseries_collect'] as const;
 
@@ -33,6 +49,10 @@ export interface GraphEntry {
   /** The RunThread whose ticks feed it. */
   readonly thread: string;
   readonly options: GraphOptions;
+  /** Absolute path of its round-robin file. */
+  readonly file: string;
+  /** With `key:`, the result entry its file belongs to. */
+  readonly entry?: string | undefined;
   /** Epoch seconds of its file's last sample (undefined before the first): a render cache key. */
   readonly lastUpdate: number | undefined;
   /** Seconds a rendering stays current without new samples (the graph's or the collect's interval). */
@@ -50,31 +70,46 @@ export class RunThreadManager implements RunThreadHost {
   private readonly clock: Clock;
   private readonly events: LiveEventBus | undefined;
   private readonly watch: TickWatch;
+  private readonly observers = new Map<string, TickObserver>();
+  private readonly observe: ObserveThread | undefined;
 
-  constructor(options: { clock: Clock; logger: Logger; unidist: Unidist; events?: LiveEventBus | undefined }) {
+  constructor(options: { clock: Clock; logger: Logger; unidist: Unidist; events?: LiveEventBus | undefined; observe?: ObserveThread | undefined }) {
     this.logger = options.logger;
     this.clock = options.clock;
     this.events = options.events;
+    this.observe = options.observe;
     this.watch = new TickWatch({ clock: options.clock, logger: options.logger });
     this.set = new RunThreadSet({
       clock: options.clock,
       logger: options.logger,
       hooks: (spec) => ({
-        onTick: async (outcome, tickTimeMs) => {
+        // Not async: a promise per tick only where there is I/O (collection, derive source files).
+        onTick: (outcome, tickTimeMs) => {
           const collector = this.collectors.get(spec.id);
-          const fields = { ...outcome.pipeDataSet, ...outcome.returned };
-          if (collector) {
-            await collector.record(fields, tickTimeMs);
-            this.lastSample.set(spec.id, tickTimeMs);
-          }
-          this.watch.succeeded(spec.id);
-          // Announced after its sample is written: a page reloading its graph sees it.
-          if (this.events?.listening) {
-            const graphs = collector ? collector.namedGraphs().map((g) => g.name) : [];
-            this.events.emit({ kind: 'tick', thread: spec.id, time: tickTimeMs, fields, graphs });
-          }
+          const observer = this.observers.get(spec.id);
+          const done = (fields: Record<string, unknown>): void => {
+            if (collector) this.lastSample.set(spec.id, tickTimeMs);
+            this.watch.succeeded(spec.id);
+            if (observer?.active) observer.afterTick(fields, tickTimeMs);
+            // Announced after its sample is written: a page reloading its graph sees it.
+            if (this.events?.listening) {
+              const graphs = collector ? collector.namedGraphs().map((g) => g.name) : [];
+              this.events.emit({ kind: 'tick', thread: spec.id, time: tickTimeMs, fields, graphs });
+            }
+          };
+          const collect = (fields: Record<string, unknown>): void | Promise<void> => {
+            const written = collector?.record(fields, tickTimeMs);
+            return written ? written.then(() => done(fields)) : done(fields);
+          };
+          if (!observer?.active) return collect({ ...outcome.pipeDataSet, ...outcome.returned });
+          const result = observer.beforeCollect(outcome, tickTimeMs);
+          return result instanceof Promise ? result.then(collect) : collect(result);
         },
-        onError: (err) => this.watch.failed(spec.id, err instanceof Error ? err.message : String(err)),
+        onError: (err, tickTimeMs) => {
+          this.watch.failed(spec.id, err instanceof Error ? err.message : String(err));
+          const observer = this.observers.get(spec.id);
+          if (observer?.active) observer.afterError(err, tickTimeMs);
+        },
         onSkip: (skipped, inFlightMs) => this.watch.skipped(spec.id, spec.intervalMs / 1000, skipped, inFlightMs === undefined ? undefined : inFlightMs / 1000),
         claim: spec.exclusive ? slotClaimer(options.unidist, spec.exclusive.lock, spec.intervalMs) : undefined,
       }),
@@ -90,6 +125,12 @@ export class RunThreadManager implements RunThreadHost {
   renderGraph(thread: string, name: string, options: GraphOptions): Promise<Buffer | undefined> {
     const collector = this.collectors.get(thread);
     return collector ? collector.renderNamed(name, options, this.clock.now()) : Promise.resolve(undefined);
+  }
+
+  /** `rrd info` of the file behind graph `name` of thread `thread`; undefined when it has no file yet. */
+  graphInfo(thread: string, name: string): Promise<RrdInfo | undefined> {
+    const collector = this.collectors.get(thread);
+    return collector ? collector.infoNamed(name) : Promise.resolve(undefined);
   }
 
   get count(): number {
@@ -110,6 +151,10 @@ export class RunThreadManager implements RunThreadHost {
           clock: this.clock,
         }),
       );
+    }
+    if (this.observe && !this.observers.has(spec.id) && !this.set.get(spec.id)) {
+      const thread = (): RunThreadStatus => this.set.get(spec.id)?.status() as RunThreadStatus;
+      this.observers.set(spec.id, await this.observe(spec, this.collectors.get(spec.id)?.config, thread));
     }
     if (this.set.get(spec.id)) return this.set.start(spec);
     const once = spec.exclusive ? `; each slot runs in one process only (claims named ${JSON.stringify(spec.exclusive.lock)})` : '';

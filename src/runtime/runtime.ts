@@ -18,19 +18,23 @@ import { RuntimeFailure } from '../core/errors.js';
 import type { LoadedBlock } from '../config/types.js';
 import type { ScriptRunner, ShellRunner } from '../exec/types.js';
 import { createScriptRunner } from '../exec/script-runner.js';
-import { createShellRunner } from '../exec/shell-runner.js';
 import { processBlock } from '../engine/process-block.js';
 import type { ProcessResult, ResponseFields } from '../engine/types.js';
 import type { LockHandle, Unidist } from '../unidist/types.js';
-import { createUnidist, type CreateUnidistOptions } from '../unidist/index.js';
-import { LiveBlock, type LiveProcessing } from './live-block.js';
+import type { CreateUnidistOptions } from '../unidist/index.js';
 import { observeUnidist } from '../unidist/observe.js';
+import { lazyUnidist } from './deferred-unidist.js';
+import { LazyShellRunner } from './lazy-shell-runner.js';
+import { LiveBlock, type LiveProcessing } from './live-block.js';
 import { LiveEventBus, type LiveEvents, type ReloadEvent } from './live-events.js';
 import { RunAborts } from './run-aborts.js';
 import { RunThreadManager } from './run-thread-manager.js';
 import { replacingWebHost, type RuntimeWebHost, type WebHostFactory, type WebRuntime } from './web-host.js';
+import type { TickObservers } from './tick-observers.js';
+import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
 import { StatusFile } from './status-file.js';
 import type { RuntimeSnapshot } from './status-snapshot.js';
+import { TrackedScriptRunner } from './tracked-scripts.js';
 
 export interface RuntimeOptions {
   readonly logger?: Logger | undefined;
@@ -61,6 +65,11 @@ export interface RuntimeOptions {
    * the block file and its name. The CLI sets it for long-running blocks.
    */
   readonly status?: { readonly block: string; readonly name?: string | undefined; readonly intervalMs?: number | undefined } | undefined;
+  /**
+   * Where alert states persist across restarts. Default: `<stateDir>.alerts.json` beside the
+   * unidist state folder when `stateDir` is given, else not persisted.
+   */
+  readonly alertStateFile?: string | undefined;
 }
 
 export interface RunInput {
@@ -88,7 +97,7 @@ export class Runtime {
   readonly unidist: Unidist;
   readonly logger: Logger;
   private readonly clock: Clock;
-  private readonly scripts: ScriptRunner;
+  private readonly scripts: TrackedScriptRunner;
   private readonly shell: ShellRunner;
   private readonly threads: RunThreadManager;
   private readonly bus: LiveEventBus;
@@ -99,6 +108,13 @@ export class Runtime {
   private readonly env: Readonly<Record<string, string>>;
   private readonly aborts = new RunAborts();
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly alertStateFile: string | undefined;
+  /** Windows, derived series, alerts: loaded when the first RunThread starts. */
+  private observers: Promise<TickObservers> | undefined;
+  /** The same, once loaded (for synchronous snapshots). */
+  private loadedObservers: TickObservers | undefined;
+  private readonly blocks: LoadedBlock[] = [];
+  private metricsPromise: Promise<RuntimeMetrics> | undefined;
   private running: LockHandle | undefined;
   private state: State = 'open';
   private stopPromise: Promise<void> | undefined;
@@ -109,30 +125,42 @@ export class Runtime {
 
   private constructor(backend: Unidist, ownsUnidist: boolean, options: RuntimeOptions) {
     this.logger = options.logger ?? silentLogger;
-    this.bus = new LiveEventBus(this.logger);
+    // A shared back end reports every process's changes itself (Redis: its changes feed); else
+    // every unidist call (engine tags, scripts in workers, the web side) goes through the
+    // observer, so live pages learn about counter, state and queue changes.
+    const feed = backend.changes;
+    this.bus = new LiveEventBus(this.logger, feed);
     const bus = this.bus;
-    // Every unidist call (engine tags, scripts in workers, the web side) goes through here, so
-    // live pages learn about counter, state and queue changes.
-    const unidist = observeUnidist(backend, (change) => {
-      if (bus.listening) bus.emit(change);
-    });
+    const unidist = feed
+      ? backend
+      : observeUnidist(backend, (change) => {
+          if (bus.listening) bus.emit(change);
+        });
     this.unidist = unidist;
     this.ownsUnidist = ownsUnidist;
     this.sharedUnidist = options.unidist === undefined && options.unidistBackend?.backend === 'redis';
     this.clock = options.clock ?? systemClock;
     this.stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
     this.env = options.env ?? stringEnv(process.env);
-    this.scripts =
+    this.scripts = new TrackedScriptRunner(
       options.scripts ??
-      createScriptRunner({
-        unidist,
-        logger: this.logger,
-        defaultTimeoutMs: options.scriptTimeoutMs,
-        maxThreads: options.maxThreads,
-        env: this.env,
-      });
-    this.shell = createShellRunner();
-    this.threads = new RunThreadManager({ clock: this.clock, logger: this.logger, unidist, events: this.bus });
+        createScriptRunner({
+          unidist,
+          logger: this.logger,
+          defaultTimeoutMs: options.scriptTimeoutMs,
+          maxThreads: options.maxThreads,
+          env: this.env,
+        }),
+    );
+    this.shell = new LazyShellRunner();
+    this.alertStateFile = options.alertStateFile ?? (options.stateDir === undefined ? undefined : `${options.stateDir}.alerts.json`);
+    this.threads = new RunThreadManager({
+      clock: this.clock,
+      logger: this.logger,
+      unidist,
+      events: this.bus,
+      observe: async (spec, collect, status) => (await this.tickObservers()).attach(spec, collect, status),
+    });
     this.stopped = new Promise((r) => (this.resolveStopped = r));
     this.web = options.web?.(this.webRuntime());
     if (options.status && options.stateDir !== undefined) {
@@ -152,10 +180,17 @@ export class Runtime {
   /** What the runtime is doing now: its state and every RunThread's live counts. */
   snapshot(): RuntimeSnapshot {
     const state = this.state === 'open' ? 'running' : this.state === 'stopping' ? 'stopping' : 'stopped';
-    return { state, threads: this.threads.snapshot() };
+    const alerts = this.loadedObservers?.alerts.snapshot().map((a) => ({
+      thread: a.thread,
+      alert: a.alert,
+      state: a.state,
+      since: a.since / 1000,
+      value: Number.isFinite(a.value) ? a.value : null,
+    }));
+    return { state, threads: this.threads.snapshot(), alerts };
   }
 
-  /** RunThread ticks and unidist changes as they happen. */
+  /** RunThread ticks, alert transitions and unidist changes as they happen. */
   get events(): LiveEvents {
     return this.bus;
   }
@@ -165,7 +200,38 @@ export class Runtime {
     if (this.bus.listening) this.bus.emit({ kind: 'reload', ...event });
   }
 
-    /** The narrow view the web server is built on. */
+  /**
+   * The runtime's Prometheus metrics (SPEC §9), created on first call: serve `render()` at a
+   * `/metrics` route (`metricsHandler` in src/metrics/handler.ts). Threads already running are
+   * included; lateness is observed from then on.
+   */
+  metrics(): Promise<RuntimeMetrics> {
+    this.metricsPromise ??= (async () => {
+      const [{ RuntimeMetrics }, observers] = await Promise.all([import('../metrics/runtime-metrics.js'), this.tickObservers()]);
+      const m = new RuntimeMetrics(observers.metricsSources());
+      observers.enableMetrics(m);
+      return m;
+    })();
+    return this.metricsPromise;
+  }
+
+  private tickObservers(): Promise<TickObservers> {
+    this.observers ??= import('./tick-observers.js').then(({ TickObservers }) => {
+      const o = new TickObservers({
+        clock: this.clock,
+        logger: this.logger,
+        unidist: this.unidist,
+        alertStateFile: this.alertStateFile,
+        events: this.bus,
+      });
+      for (const b of this.blocks) o.prepare(b);
+      this.loadedObservers = o;
+      return o;
+    });
+    return this.observers;
+  }
+
+  /** The narrow view the web server is built on. */
   private webRuntime(): WebRuntime {
     return {
       logger: this.logger.child('dropstar'),
@@ -174,19 +240,24 @@ export class Runtime {
       process: (block, input) => this.run(block, input),
       graphs: () => this.threads.graphs(),
       renderGraph: (thread, name, options) => this.threads.renderGraph(thread, name, options),
+      graphInfo: (thread, name) => this.threads.graphInfo(thread, name),
     };
   }
 
   static async create(options: RuntimeOptions = {}): Promise<Runtime> {
     const backend = options.unidistBackend ?? { backend: 'memory' };
-    const unidist =
-      options.unidist ??
-      (await createUnidist({
+    const open = async (): Promise<Unidist> => {
+      const { createUnidist } = await import('../unidist/index.js');
+      return createUnidist({
         ...backend,
         stateDir: backend.backend === 'redis' ? undefined : options.stateDir,
         clock: options.clock,
         logger: options.logger?.child('unidist'),
-      }));
+      });
+    };
+    // The memory back end opens on first use (deferred-unidist.ts): a block that never uses
+    // unidist never opens its state folder. A remote one connects now, so a wrong URL fails at start.
+    const unidist = options.unidist ?? (backend.backend === 'redis' ? await open() : lazyUnidist(open));
     return new Runtime(unidist, options.unidist === undefined, options);
   }
 
@@ -234,6 +305,11 @@ export class Runtime {
 
   private async process(block: LoadedBlock, input: RunInput, live: LiveProcessing | undefined): Promise<ProcessResult> {
     if (this.state !== 'open') throw new RuntimeFailure('PB_ERR_CLOSED', 'the runtime is stopping; no new runs are started');
+    // Alert and derive windows are sized from the whole block before its first RunThread starts.
+    if (!this.blocks.includes(block)) {
+      this.blocks.push(block);
+      if (this.observers) (await this.observers).prepare(block);
+    }
     const linked = live ? undefined : input.abort ? this.aborts.adopt(input.abort) : input.signal ? this.aborts.link(input.signal) : undefined;
     const p = processBlock(block, {
       inputData: input.inputData,
@@ -300,11 +376,15 @@ export class Runtime {
 
     const deadline = started + this.stopTimeoutMs;
     const waiting = this.scripts.inFlight + this.inFlight.size;
-    if (waiting > 0) log.info(`Waiting up to ${Math.round(this.stopTimeoutMs / 1000)} s for ${waiting} running item(s) to finish`);
+    if (waiting > 0) log.info(`Waiting up to ${seconds(this.stopTimeoutMs)} for ${waiting} running item(s) to finish`);
     await this.threads.stopAll(Math.max(0, deadline - this.clock.now()));
     await settleWithin([...this.inFlight], Math.max(0, deadline - this.clock.now()), this.clock);
-    const left = this.scripts.inFlight;
-    if (left > 0) log.warn(`Terminating ${left} script(s) still running after the ${Math.round(this.stopTimeoutMs / 1000)} s deadline`);
+    // Alert procedures use the script and shell runners: they finish (or are abandoned) first.
+    if (this.observers) await (await this.observers).stop(Math.max(0, deadline - this.clock.now()));
+    const left = this.scripts.runningScripts();
+    if (left.length > 0) {
+      log.warn(`Terminating ${this.scripts.inFlight} script(s) still running after the ${seconds(this.stopTimeoutMs)} stop deadline: ${left.join(', ')}`);
+    }
     await this.scripts.close(Math.max(0, deadline - this.clock.now()));
     await this.shell.close(1000);
 
@@ -317,6 +397,11 @@ export class Runtime {
     this.resolveStopped();
     log.debug(`Stopped after ${((this.clock.now() - started) / 1000).toFixed(2)} s`);
   }
+}
+
+/** `10 s`, `0.3 s`: the deadline as the user gave it (`--stop-timeout`). */
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
 }
 
 async function settleWithin(promises: readonly Promise<unknown>[], ms: number, clock: Clock): Promise<void> {

@@ -9,7 +9,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
-import { totalsOf, type RuntimeSnapshot, type RuntimeState, type SnapshotTotals, type ThreadSnapshot } from './status-snapshot.js';
+import { totalsOf, type AlertSnapshotView, type RuntimeSnapshot, type RuntimeState, type SnapshotTotals, type ThreadSnapshot } from './status-snapshot.js';
 
 export const STATUS_FILE_NAME = 'status.json';
 export const STATUS_FORMAT = 1;
@@ -28,6 +28,8 @@ export interface StatusFileContent {
   readonly updatedAt: number;
   readonly totals: SnapshotTotals;
   readonly threads: readonly ThreadSnapshot[];
+  /** Alerts and their states (docs/alerts.md); absent in files written before alerts existed. */
+  readonly alerts?: readonly AlertSnapshotView[] | undefined;
 }
 
 export interface StatusFileOptions {
@@ -79,6 +81,7 @@ export class StatusFile {
       startedAt: this.startedAt,
       totals: totalsOf(snap.threads),
       threads: snap.threads,
+      alerts: snap.alerts ?? [],
     };
     const key = JSON.stringify(body);
     if (key === this.lastBody) return;

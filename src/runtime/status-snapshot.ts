@@ -31,9 +31,22 @@ export interface ThreadSnapshot {
 
 export type RuntimeState = 'starting' | 'running' | 'stopping' | 'stopped';
 
+/** An alert of a RunThread (SPEC §9; docs/alerts.md). */
+export interface AlertSnapshotView {
+  readonly thread: string;
+  readonly alert: string;
+  readonly state: 'ok' | 'pending' | 'firing' | 'resolved';
+  /** Epoch seconds when the current state began (0: never left ok). */
+  readonly since: number;
+  /** The alert's value at its last evaluation; null when unknown. */
+  readonly value: number | null;
+}
+
 export interface RuntimeSnapshot {
   readonly state: RuntimeState;
   readonly threads: readonly ThreadSnapshot[];
+  /** Every alert of the running RunThreads (absent before the first RunThread started). */
+  readonly alerts?: readonly AlertSnapshotView[] | undefined;
 }
 
 export interface SnapshotTotals {

@@ -9,10 +9,12 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { ProcessResult, ResponseFields, WebHost, WebStartRequest } from '../engine/types.js';
 import type { GraphOptions } from '../graph/options.js';
+import type { RrdInfo } from '../timeseries/rrd/types.js';
 import type { LiveEvents } from './live-events.js';
 import type { GraphEntry } from './run-thread-manager.js';
 
 export type { GraphEntry } from './run-thread-manager.js';
+export type { RrdInfo } from '../timeseries/rrd/types.js';
 export type { LiveEvent, LiveEvents, TickEvent } from './live-events.js';
 
 /** One web request, processed as a block run (SPEC §7 "A request is a block run"). */
@@ -43,6 +45,8 @@ export interface WebRuntime {
   graphs(): readonly GraphEntry[];
   /** Render one graph now with `options`; undefined when its file has no data yet. */
   renderGraph(thread: string, name: string, options: GraphOptions): Promise<Buffer | undefined>;
+  /** `rrd info` of the round-robin file behind one graph; undefined when the file does not exist yet. */
+  graphInfo(thread: string, name: string): Promise<RrdInfo | undefined>;
 }
 
 /** A web host the runtime owns: started by the `dropstar:` tag, closed first when stopping. */

@@ -262,7 +262,9 @@ export class RunThread {
       if (result.ok) {
         if (this.hooks.onTick && this.delivering) {
           try {
-            await this.hooks.onTick(result.outcome, tickTimeMs);
+            // A hook that returns nothing (no I/O this tick) costs no extra await.
+            const pending = this.hooks.onTick(result.outcome, tickTimeMs);
+            if (pending) await pending;
           } catch (error) {
             this.recordError(error, tickTimeMs, 'onTick hook failed');
             result = { ok: false, error };

@@ -52,7 +52,30 @@ export interface RunThreadSpec {
   readonly scriptFile?: string | undefined;
   /** The pipe data the ticks see, fixed for the thread's life (hot reload compares it). */
   readonly input?: Readonly<Record<string, unknown>> | undefined;
+  /** The block file the item comes from (the `block` label of metrics). */
+  readonly blockFile?: string | undefined;
+  /**
+   * Runs a run list of the item's block (an alert's procedure) with the engine's services, on
+   * the pipe data the thread's ticks start from with `pipeData` over it.
+   */
+  readonly runList?: RunListRunner | undefined;
 }
+
+/** One run of a run list on behalf of a RunThread (alert procedures, SPEC §9). */
+export interface RunListCall {
+  /** The list as written. */
+  readonly items: readonly unknown[];
+  /** Its key path in the block (for error locations). */
+  readonly path: readonly (string | number)[];
+  /** Set over the pipe data the thread's ticks start from. */
+  readonly pipeData: Readonly<Record<string, unknown>>;
+  /** Extra environment for the list's scripts (ctx.env) and shell items. */
+  readonly env?: Readonly<Record<string, string>> | undefined;
+  /** Aborts the list (the procedure's timeout); the runtime's own stop aborts it too. */
+  readonly signal: AbortSignal;
+}
+
+export type RunListRunner = (call: RunListCall) => Promise<void>;
 
 export interface StartedRunThread {
   /** The first tick's outcome (the first processing waits for it). */

@@ -29,11 +29,13 @@ import type { CollectConfig } from './collect-config.js';
 import type { ResolvedDefinition } from './rrd/definition.js';
 import { lockRrdFile, type RrdLock } from './rrd/file-lock.js';
 import { RrdFile } from './rrd/rrd-file.js';
-import type { RrdValue } from './rrd/types.js';
+import type { RrdInfo, RrdValue } from './rrd/types.js';
 
 export interface CollectFileOptions {
   /** Absolute path of the round-robin file. */
   readonly path: string;
+  /** With `key:`, the result entry this file belongs to (as given). */
+  readonly entry?: string | undefined;
   readonly config: CollectConfig;
   /** The graphs of this file, with absolute paths. */
   readonly graphs: readonly GraphOptions[];
@@ -63,6 +65,7 @@ interface GraphSlot {
 
 export class CollectFile {
   readonly path: string;
+  readonly entry: string | undefined;
   private readonly options: CollectFileOptions;
   private readonly graphs: GraphSlot[];
   private file: RrdFile | undefined;
@@ -76,6 +79,7 @@ export class CollectFile {
 
   constructor(options: CollectFileOptions) {
     this.path = options.path;
+    this.entry = options.entry;
     this.options = options;
     this.graphs = options.graphs.map((g) => ({
       options: g,
@@ -146,6 +150,21 @@ export class CollectFile {
       const { renderGraph } = await import('../graph/render-graph.js');
       png = await renderGraph(file, options, nowMs / 1000);
     }).then(() => png);
+  }
+
+  /** The graphs of this file (absolute paths). */
+  get graphOptions(): readonly GraphOptions[] {
+    return this.options.graphs;
+  }
+
+  /** `rrd info` of the file, queued behind the writes already recorded; undefined while it does not exist. */
+  info(): Promise<RrdInfo | undefined> {
+    let info: RrdInfo | undefined;
+    return this.enqueue(async () => {
+      if (!this.file && !existsSync(this.path)) return;
+      const file = this.file ?? (await this.ensureOpen(this.options.clock.now() / 1000));
+      info = file.info();
+    }).then(() => info);
   }
 
   snapshot(): CollectFileStats {

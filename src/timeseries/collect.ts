@@ -24,6 +24,7 @@ import type { GraphOptions } from '../graph/options.js';
 import { KEY_PLACEHOLDER, parseCollectConfig, type CollectConfig } from './collect-config.js';
 import { CollectFile, type CollectFileStats } from './collect-file.js';
 import { sampleValues } from './collect-values.js';
+import type { RrdInfo } from './rrd/types.js';
 
 export type { CollectConfig } from './collect-config.js';
 export type { CollectFileStats } from './collect-file.js';
@@ -47,9 +48,14 @@ export interface DueGraph {
 
 /** A graph of a collector, as dropSTAR serves it (`/graph/<name>.png`). */
 export interface NamedGraph {
-  /** The PNG file's base name without extension. */
+  /** The PNG file's base name without extension (`network-eth0` for entry `eth0` of a `key:` collect). */
   readonly name: string;
+  /** The options of this graph (of this entry, with `key:`: its path, and `%(key)s` filled in its texts). */
   readonly options: GraphOptions;
+  /** Absolute path of the round-robin file the graph is drawn from. */
+  readonly file: string;
+  /** With `key:`, the entry of the result the file belongs to (as given, before it was made file-safe). */
+  readonly entry?: string | undefined;
   /** Epoch seconds of the file's last sample, undefined before the first. */
   readonly lastUpdate: number | undefined;
   /** How often the graph is re-rendered: its `interval`, else the collect interval (seconds). */
@@ -58,10 +64,15 @@ export interface NamedGraph {
 
 export interface Collector {
   readonly config: CollectConfig;
-  /** Graphs that can be rendered on demand (not those of `key:` collects, one file per entry). */
+  /**
+   * Graphs that can be rendered on demand: the declared ones, or with `key:` those of every entry
+   * seen so far (one file per entry, created at the tick that first saw it).
+   */
   namedGraphs(): readonly NamedGraph[];
   /** Render graph `name` with `options` (the declared ones, with overrides) now; undefined without data. */
   renderNamed(name: string, options: GraphOptions, nowMs: number): Promise<Buffer | undefined>;
+  /** `rrd info` of the file behind graph `name`, after the writes recorded so far; undefined without a file. */
+  infoNamed(name: string): Promise<RrdInfo | undefined>;
   /** Queue the declared fields of `result` as one sample at the tick's time. */
   record(result: Readonly<Record<string, unknown>>, tickTimeMs: number): Promise<void>;
   /** Graphs whose re-render interval has passed and that have new data. */
@@ -108,19 +119,45 @@ class TimeSeriesCollector implements Collector {
   }
 
   namedGraphs(): readonly NamedGraph[] {
-    if (this.config.key !== undefined) return [];
-    const file = this.files.get(this.resolvePath(this.config.path, undefined));
-    return this.config.graphs.map((options) => ({
-      name: graphName(options.path),
-      options,
-      lastUpdate: file?.lastUpdate,
-      refreshSeconds: options.interval ?? this.config.step,
-    }));
+    if (this.config.key === undefined) {
+      const path = this.resolvePath(this.config.path, undefined);
+      const file = this.files.get(path);
+      return this.config.graphs.map((options) => ({
+        name: graphName(options.path),
+        options,
+        file: path,
+        lastUpdate: file?.lastUpdate,
+        refreshSeconds: options.interval ?? this.config.step,
+      }));
+    }
+    // One file per entry seen so far, in the order the entries first appeared.
+    return [...this.files.values()].flatMap((f) =>
+      f.graphOptions.map((options) => ({
+        name: graphName(options.path),
+        options,
+        file: f.path,
+        entry: f.entry,
+        lastUpdate: f.lastUpdate,
+        refreshSeconds: options.interval ?? this.config.step,
+      })),
+    );
   }
 
   renderNamed(name: string, options: GraphOptions, nowMs: number): Promise<Buffer | undefined> {
-    if (this.config.key !== undefined || !this.config.graphs.some((g) => graphName(g.path) === name)) return Promise.resolve(undefined);
-    return this.fileFor(undefined).renderNow(options, nowMs);
+    const file = this.fileOfGraph(name);
+    return file ? file.renderNow(options, nowMs) : Promise.resolve(undefined);
+  }
+
+  infoNamed(name: string): Promise<RrdInfo | undefined> {
+    const file = this.fileOfGraph(name);
+    return file ? file.info() : Promise.resolve(undefined);
+  }
+
+  /** The file behind graph `name`: the fixed file, or the entry's (only entries seen so far). */
+  private fileOfGraph(name: string): CollectFile | undefined {
+    if (this.config.key === undefined) return this.config.graphs.some((g) => graphName(g.path) === name) ? this.fileFor(undefined) : undefined;
+    for (const f of this.files.values()) if (f.graphOptions.some((g) => graphName(g.path) === name)) return f;
+    return undefined;
   }
 
   /** Take the writer lock of the file of a collector without `key:`, when its folder exists. */
@@ -179,6 +216,7 @@ class TimeSeriesCollector implements Collector {
     if (!file) {
       file = new CollectFile({
         path,
+        entry,
         config: this.config,
         graphs: this.config.graphs.map((g) => graphForEntry(g, entry, this.resolvePath(g.path, name))),
         clock: this.options.clock,

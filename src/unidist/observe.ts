@@ -9,19 +9,14 @@
  *   increment reports the new value).
  * - Queue takes (`oldest`/`newest` with remove, `wait`) are not reported: pages show adds.
  * - Only changes made through this object are seen; another process sharing a Redis back end
- *   changes the data behind its back.
+ *   changes the data behind its back (the Redis back end's own `changes` feed sees those).
  * - A listener that throws never fails the unidist call.
  * - Every argument is passed on as given (fences included: a stale fenced write still fails,
  *   and is not reported).
  */
-import type { Counters, Queues, StateBuckets, Unidist } from './types.js';
+import type { Counters, Queues, StateBuckets, Unidist, UnidistChange, UnidistChangeListener } from './types.js';
 
-export type UnidistChange =
-  | { readonly kind: 'counter'; readonly name: string; readonly value: number }
-  | { readonly kind: 'state'; readonly bucket: string; readonly key: string; readonly value: unknown; readonly deleted: boolean }
-  | { readonly kind: 'queue'; readonly name: string; readonly message: unknown; readonly length: number };
-
-export type UnidistChangeListener = (change: UnidistChange) => void;
+export type { UnidistChange, UnidistChangeListener } from './types.js';
 
 export function observeUnidist(inner: Unidist, listener: UnidistChangeListener): Unidist {
   const emit = (change: UnidistChange): void => {

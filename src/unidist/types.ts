@@ -126,12 +126,37 @@ export interface UnidistLog {
   error(msg: string, fields?: Record<string, unknown>): Promise<void>;
 }
 
+/** A change to a counter (its new value), a state key (set or deleted) or a queue (a message added). */
+export type UnidistChange =
+  | { readonly kind: 'counter'; readonly name: string; readonly value: number }
+  | { readonly kind: 'state'; readonly bucket: string; readonly key: string; readonly value: unknown; readonly deleted: boolean }
+  | { readonly kind: 'queue'; readonly name: string; readonly message: unknown; readonly length: number };
+
+export type UnidistChangeListener = (change: UnidistChange) => void;
+
+/**
+ * The changes every process sharing a back end makes (counters set or incremented, state keys
+ * set or deleted, queue messages added), in the order the back end applied them. The Redis back
+ * end has one (live pages of every process see every process's changes); the memory back end,
+ * owned by one process, has none (`observeUnidist` reports its changes).
+ */
+export interface UnidistChangeFeed {
+  /**
+   * Add a listener. Resolves once every change applied from then on reaches it (Redis: the
+   * subscription is confirmed), with the function that removes it. Changes made while the back
+   * end was unreachable are not delivered.
+   */
+  subscribe(listener: UnidistChangeListener): Promise<() => Promise<void>>;
+}
+
 export interface Unidist {
   readonly lock: Locks;
   readonly counter: Counters;
   readonly state: StateBuckets;
   readonly queue: Queues;
   readonly log: UnidistLog;
+  /** Every process's changes, when the back end is shared (Redis); see `UnidistChangeFeed`. */
+  readonly changes?: UnidistChangeFeed | undefined;
   /** Persist pending changes now (no-op for back ends without persistence). */
   flush(): Promise<void>;
   /** Flush and release resources. Idempotent: returns the same promise twice. */

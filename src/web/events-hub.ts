@@ -6,7 +6,8 @@
  * Topics (`?topics=thread:cpu,counter:requests`, comma- or space-separated; `*` for any name):
  * `thread:<id>` RunThread ticks (event `tick`: thread, time, fields, graphs), `counter:<name>`
  * (event `counter`: name, value), `queue:<name>` (event `queue`: name, message, length),
- * `state:<bucket>` (event `state`: bucket, key, value, deleted), `alert:<name>` (later).
+ * `state:<bucket>` (event `state`: bucket, key, value, deleted), `alert:<name>` (event `alert`:
+ * block, thread, alert, from, to, notify, since, time, value — docs/alerts.md).
  * Without `topics` a client gets every RunThread tick. Every client gets `reload` (a hot reload
  * of the block happened: its outcome and what it restarted, started, stopped, kept).
  *
@@ -57,6 +58,8 @@ export function parseTopics(text: string | null): TopicFilter | string {
           return has('queue', e.name);
         case 'state':
           return has('state', e.bucket);
+        case 'alert':
+          return has('alert', e.alert);
         case 'reload':
           return true; // every page learns that the block it belongs to changed
         default:
@@ -120,6 +123,15 @@ export class EventsHub {
     );
     this.ensureRunning();
     return stream;
+  }
+
+  /**
+   * Resolves once every change made from now on reaches the streams opened so far (with a shared
+   * unidist back end: once its changes feed is subscribed). The `/events` route waits for it
+   * before answering, so a page that catches up when its stream opens misses nothing.
+   */
+  ready(): Promise<void> {
+    return this.options.events.ready?.() ?? Promise.resolve();
   }
 
   /** Say goodbye to every client and end the streams. Later `open` calls get undefined. */

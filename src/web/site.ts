@@ -23,7 +23,7 @@ import { parseCookies } from './request-input.js';
 import { hostAllowed, hostPolicy, sameOrigin, type HostPolicy } from './security.js';
 import { errorResponse, respond, type SiteContext } from './site-context.js';
 import { serveStatic } from './static-files.js';
-import type { WebRuntime } from '../runtime/web-host.js';
+import type { RrdInfo, WebRuntime } from '../runtime/web-host.js';
 
 type Env = { Variables: { info: Info } };
 
@@ -144,13 +144,25 @@ export class DropstarSite {
     app.on(['GET', 'HEAD'], '/favicon.ico', (c) => this.asset(c, 'favicon.svg'));
     app.on(['GET', 'HEAD'], '/_dropstar/:file', (c) => this.asset(c, c.req.param('file')));
 
-    app.get('/events', (c) => {
+    app.get('/events', async (c) => {
       const filter = parseTopics(c.req.query('topics') ?? null);
       if (typeof filter === 'string') return json(c, 400, filter);
       const stream = this.options.hub.open(filter);
-      return stream ? respond(c.get('info').id, 200, stream, { ...EVENT_STREAM_HEADERS }) : json(c, 503, 'Too many /events clients, or the server is stopping.');
+      if (!stream) return json(c, 503, 'Too many /events clients, or the server is stopping.');
+      // The browser's EventSource opens on these headers: from then on no change is missed.
+      await this.options.hub.ready();
+      return respond(c.get('info').id, 200, stream, { ...EVENT_STREAM_HEADERS });
     });
 
+    const jsonHeaders = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+    app.on(['GET', 'HEAD'], '/graph/', (c) =>
+      respond(c.get('info').id, 200, c.req.method === 'HEAD' ? null : JSON.stringify({ graphs: this.graphs.catalog() }), jsonHeaders),
+    );
+    app.on(['GET', 'HEAD'], '/graph/:file{.+\\.json}', async (c) => {
+      const info = await this.graphs.info(c.req.param('file').slice(0, -5));
+      if (!info) return json(c, 404, 'No such graph, or its file does not exist yet.');
+      return respond(c.get('info').id, 200, c.req.method === 'HEAD' ? null : infoJson(info), jsonHeaders);
+    });
     app.on(['GET', 'HEAD'], '/graph/:file', async (c) => {
       const file = c.req.param('file');
       if (!file.endsWith('.png')) return html(c, 404);
@@ -242,4 +254,9 @@ export class DropstarSite {
     });
     return respond(requestId, 200, method === 'HEAD' ? null : body, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
   }
+}
+
+/** `rrd info` as `procblock rrd info --format json` prints it: unknown (NaN) values as null. */
+function infoJson(info: RrdInfo): string {
+  return JSON.stringify(info, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? (Number.isNaN(v) ? null : String(v)) : v));
 }

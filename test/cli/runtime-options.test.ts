@@ -16,8 +16,13 @@ describe('runtime options', () => {
     expect(cmd.options).toMatchObject({ logLevel: 'debug', quiet: true, stateDir: '/tmp/s' });
   });
 
+  it('--start-timeout: seconds to wait for a daemon to be ready (default 60)', () => {
+    expect(parseCommandLine(['b.yaml']).options.startTimeout).toBe(60);
+    expect(parseCommandLine(['--start-timeout', '2.5', 'b.yaml']).options.startTimeout).toBe(2.5);
+  });
+
   it('rejects unknown options and bad values with PB_ERR_USAGE', () => {
-    for (const argv of [['--nope', 'b.yaml'], ['--format', 'xml', 'b.yaml'], ['--log-level', 'loud'], ['--format'], ['--check=1'], ['--stop-timeout', '-1']]) {
+    for (const argv of [['--nope', 'b.yaml'], ['--format', 'xml', 'b.yaml'], ['--log-level', 'loud'], ['--format'], ['--check=1'], ['--stop-timeout', '-1'], ['--start-timeout', 'soon', 'b.yaml']]) {
       let code: string | undefined;
       try {
         parseCommandLine(argv);

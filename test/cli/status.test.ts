@@ -157,8 +157,10 @@ describe('feedback on stderr', () => {
   const haveScript = requireSystemTool('script', ['--version'], 'the pseudo-terminal status line test');
   it.runIf(haveScript)('a terminal: a status line redrawn in place, log lines above it, cleared at the end', async () => {
     const m = monitor(COUNTER);
-    const cmd = [process.execPath, cliPath, '--status-interval', '0.2', '--state-dir', m.stateDir, m.block].map((a) => `'${a}'`).join(' ');
-    const child = spawn('script', ['-q', '-e', '-c', cmd, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, COLUMNS: '100' } });
+    // `exec`: procblock is the terminal's only process, so the Ctrl-C reaches it alone (a shell
+    // left waiting, such as dash, would die of the SIGINT itself and report 130).
+    const cmd = 'exec ' + [process.execPath, cliPath, '--status-interval', '0.2', '--state-dir', m.stateDir, m.block].map((a) => `'${a}'`).join(' ');
+    const child = spawn('script', ['-q', '-e', '-c', cmd, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, COLUMNS: '100', SHELL: '/bin/sh' } });
     let out = '';
     const seen = new Promise<void>((resolve) => {
       child.stdout.setEncoding('utf8').on('data', (d: string) => {

@@ -32,7 +32,7 @@ describe('checkBlock: every problem at once, each located', () => {
     ]);
     const messages = err.problems.map((p) => p.message);
     expect(messages[0]).toBe(
-      "unknown option 'timout' for script item; expected one of script, timeout, cache, interval, thread_id, singleton, lock, timeseries collect",
+      "unknown option 'timout' for script item; expected one of script, timeout, cache, interval, thread_id, singleton, lock, timeseries collect, alert, timeseries derive",
     );
     expect(messages[1]).toMatch(/missing required option 'command'/);
     expect(messages[3]).toMatch(/needs one of script, shell, set, cd/);

@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Response as PwResponse } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, requireChromium, type OpenedPage } from '../helpers/browser.js';
@@ -84,7 +84,13 @@ describe.runIf(haveChromium)('demos/dropstar in Chromium', () => {
     expect(png.width).toBeGreaterThan(600);
     expect(png.height).toBeGreaterThan(200);
 
-    // The next tick of thread `cpu` reloads the image with the tick's time in its URL.
+    // The next tick of thread `cpu` reloads the image with the tick's time in its URL. (Every
+    // reload is recorded: the one of a tick just before the listener was in place may still be
+    // on its way, so the test looks for the response of the tick it saw.)
+    const reloads: PwResponse[] = [];
+    page.on('response', (r) => {
+      if (r.url().includes('/graph/cpu.png?') && r.status() === 200) reloads.push(r);
+    });
     const tick = page.evaluate(
       () =>
         new Promise<number>((resolve) =>
@@ -94,10 +100,10 @@ describe.runIf(haveChromium)('demos/dropstar in Chromium', () => {
           }),
         ),
     );
-    const reloaded = page.waitForResponse((r) => r.url().includes('/graph/cpu.png?') && r.status() === 200);
     const time = await tick;
-    const response = await reloaded;
-    expect(new URL(response.url()).searchParams.get('t')).toBe(String(time));
+    const ofTick = (): PwResponse | undefined => reloads.find((r) => new URL(r.url()).searchParams.get('t') === String(time));
+    await expect.poll(() => ofTick() !== undefined, { timeout: 30_000 }).toBe(true);
+    const response = ofTick() as PwResponse;
     // Rendered from the file after that tick's sample (pixels may match: a second is < 1 px of an hour).
     const sampled = (r: { headers(): Record<string, string> }): number => Date.parse(r.headers()['last-modified'] as string);
     expect(sampled(response)).toBe(Math.floor(time / 1000) * 1000);

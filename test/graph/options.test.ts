@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
-import { parseDurationSeconds, formatDuration } from '../../src/graph/period.js';
+import { parseDurationSeconds, parseGraphPeriod, formatDuration, GRAPH_PERIOD_NAMES } from '../../src/graph/period.js';
+import { graphRequest } from '../../src/web/graph-route.js';
 import { parseGraphOptions } from '../../src/graph/options.js';
 
 function errorOf(fn: () => unknown): InputError {
@@ -32,10 +33,56 @@ describe('parseDurationSeconds', () => {
     expect(parseDurationSeconds(text)).toBeUndefined();
   });
 
-  it('formats back', () => {
+  it('formats back, months and years too', () => {
     expect(formatDuration(3600)).toBe('1h');
     expect(formatDuration(5400)).toBe('1h30m');
     expect(formatDuration(86_400 * 8)).toBe('1w1d');
+    expect(formatDuration(86_400 * 30)).toBe('1mo');
+    expect(formatDuration(86_400 * 31)).toBe('1mo1d');
+    expect(formatDuration(86_400 * 365)).toBe('1y');
+  });
+});
+
+describe('graph periods: one grammar for the YAML, rrd graph --period and ?period=', () => {
+  it.each([
+    ['1h', 3600],
+    ['1d', 86_400],
+    ['1w', 604_800],
+    ['1m', 2_592_000], // the period name: a month
+    [' 1M ', 2_592_000],
+    ['1y', 31_536_000],
+    ['30m', 1800], // any other m is minutes
+    ['2m', 120],
+    ['1h30m', 5400],
+    ['3mo', 7_776_000],
+    ['1mo', 2_592_000],
+    ['90d', 7_776_000],
+    ['3600', 3600],
+    [600, 600],
+  ])('%j → %d s', (text, seconds) => {
+    expect(parseGraphPeriod(text)).toBe(seconds);
+  });
+
+  it('the period names are the same spans everywhere: the YAML, the CLI (parseGraphOptions) and dropSTAR', () => {
+    for (const [name, seconds] of Object.entries(GRAPH_PERIOD_NAMES)) {
+      expect(parseGraphOptions({ path: 'x.png', period: name }, 'graph').period).toBe(seconds);
+      const q = graphRequest(parseGraphOptions({ path: 'x.png' }, 'graph'), new URLSearchParams({ period: name }));
+      expect(q.ok && q.options.period).toBe(seconds);
+    }
+    expect(parseGraphOptions({ path: 'x.png', period: '1y' }, 'graph').period).toBe(31_536_000);
+    expect(parseGraphOptions({ path: 'x.png', period: '30m' }, 'graph').period).toBe(1800);
+  });
+
+  it('dropSTAR takes any graph period from a minute to ten years, and names the rule otherwise', () => {
+    const declared = parseGraphOptions({ path: 'x.png' }, 'graph');
+    const ask = (period: string): number | string => {
+      const r = graphRequest(declared, new URLSearchParams({ period }));
+      return r.ok ? r.options.period : r.problem;
+    };
+    expect(ask('6h')).toBe(21_600);
+    expect(ask('60s')).toBe(60);
+    expect(ask('10y')).toBe(315_360_000);
+    for (const bad of ['59s', '11y', 'soon', '', '-1h', 'x'.repeat(40)]) expect(ask(bad)).toMatch(/period must be 1h, 1d, 1w, 1m, 1y \(1m is a month\)/);
   });
 });
 

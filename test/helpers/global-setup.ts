@@ -7,6 +7,6 @@
 export default async function setup(): Promise<void> {
   if (process.env.PROCBLOCK_SKIP_BUILD === '1') return;
   // @ts-expect-error -- a plain .mjs build script without type declarations
-  const { build } = (await import('../../tools/build.mjs')) as { build: (o: { quiet: boolean }) => boolean };
-  build({ quiet: true });
+  const { build } = (await import('../../tools/build.mjs')) as { build: (o: { quiet: boolean }) => Promise<boolean> };
+  await build({ quiet: true });
 }

@@ -188,6 +188,18 @@ describe('diffBlocks: refusals', () => {
       refused: [/dropstar/],
     },
     {
+      name: "an alert of a running thread (its state and windows are attached at the thread's first start)",
+      old: { threads: { a: { ...a, alert: { high: { when: 'v > 1' } } } } },
+      next: { threads: { a: { ...a, alert: { high: { when: 'v > 2' } } } } },
+      refused: [/alert or timeseries derive of RunThread a/],
+    },
+    {
+      name: 'a timeseries derive added to a running thread',
+      old: { threads: { a } },
+      next: { threads: { a: { ...a, 'timeseries derive': { fields: { w: 'v * 2' } } } } },
+      refused: [/alert or timeseries derive of RunThread a/],
+    },
+    {
       name: '__usage options of the running process',
       old: { usage: '{"options":[]}' },
       next: { usage: '{"options":[{"name":"verbose"}]}' },
@@ -203,6 +215,11 @@ describe('diffBlocks: refusals', () => {
   const accepted: { name: string; old: PlanSpec; next: PlanSpec }[] = [
     { name: 'dropstar pages with the same address (port 0 keeps the port chosen)', old: { web: web() }, next: { web: web({ port: 0 }) } },
     { name: 'a first dropstar', old: {}, next: { web: web() } },
+    {
+      name: 'a new thread with an alert, and an edit beside an unchanged alert',
+      old: { threads: { a: { ...a, alert: { high: { when: 'v > 1' } } } } },
+      next: { threads: { a: { ...a, cache: 10, alert: { high: { when: 'v > 1' } } }, b: { ...b, alert: { high: { when: 'v > 1' } } } } },
+    },
     {
       name: 'writing out the default heartbeat',
       old: { threads: { a: { ...a, 'timeseries collect': collect({ x: gauge }) } } },

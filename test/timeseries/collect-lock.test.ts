@@ -100,8 +100,10 @@ describe('one writer per time-series file, across processes', () => {
     first.child.kill('SIGKILL');
     await first.done;
     expect(readlinkSync(`${rrd}.lock`)).toContain(` ${pid} `); // left behind by the kill
+    // Seconds and microseconds: the new writer may start within the second of the last sample.
+    const updatedAt = (f: RrdFile): number => f.info().lastUpdate + f.info().lastUpdateUsec / 1e6;
     const before = await RrdFile.open(rrd);
-    const lastBefore = before.lastUpdate();
+    const lastBefore = updatedAt(before);
     await before.close();
 
     const third = start('state-3');
@@ -112,7 +114,7 @@ describe('one writer per time-series file, across processes', () => {
     expect(end.code).toBe(0);
     expect(end.stderr).toMatch(/shared\.rrd: [1-9]\d* sample\(s\) written/);
     const after = await RrdFile.open(rrd);
-    expect(after.lastUpdate()).toBeGreaterThan(lastBefore);
+    expect(updatedAt(after)).toBeGreaterThan(lastBefore);
     await after.close();
     expect(() => readlinkSync(`${rrd}.lock`)).toThrow(); // released at a clean stop
   });

@@ -138,6 +138,20 @@ describe('failures stay per request', () => {
   });
 });
 
+/** Read the stream until `want` appears in it. */
+async function readUntil(res: Response, want: RegExp): Promise<string> {
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  while (!want.test(text)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value);
+  }
+  await reader.cancel();
+  return text;
+}
+
 describe('graphs', () => {
   it('render a declared graph on demand as PNG, with ETag/304, period and size bounds', async () => {
     const res = await get('/graph/ticks.png?period=1d&width=300&height=100');
@@ -146,28 +160,57 @@ describe('graphs', () => {
     expect(png.width).toBeGreaterThan(300);
     const etag = res.headers.get('etag') as string;
     expect((await get('/graph/ticks.png?period=1d&width=300&height=100', { headers: { 'if-none-match': etag } })).status).toBe(304);
-    expect((await get('/graph/ticks.png?period=2h')).status).toBe(400);
+    // Periods: the named ones (1m = a month) and any duration from a minute to ten years.
+    for (const ok of ['1m', '1y', '2h', '3mo']) expect((await get(`/graph/ticks.png?period=${ok}`)).status).toBe(200);
+    for (const bad of ['30s', '11y', 'soon', '']) expect((await get(`/graph/ticks.png?period=${bad}`)).status).toBe(400);
     expect((await get('/graph/ticks.png?width=20000')).status).toBe(400);
     expect((await get('/graph/ticks.png?height=5')).status).toBe(400);
     expect((await get('/graph/nope.png')).status).toBe(404);
     expect((await get('/graph/ticks.jpg')).status).toBe(404);
   });
+
+  it('list the graphs as JSON, and give the rrd info of the file behind each, without its folders', async () => {
+    const list = (await (await get('/graph/')).json()) as { graphs: Record<string, unknown>[] };
+    expect(list.graphs.find((g) => g.name === 'ticks')).toMatchObject({ title: 'Ticks', thread: 'ticker', file: 'ticks.rrd', period: 3600 });
+    expect(typeof list.graphs.find((g) => g.name === 'ticks')?.last_update).toBe('number');
+    const res = await get('/graph/ticks.json');
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const info = (await res.json()) as { filename: string; step: number; ds: { name: string; type: string }[]; rra: { cf: string }[] };
+    expect(info.filename).toBe('ticks.rrd');
+    expect(info.step).toBe(1);
+    expect(info.ds.map((d) => [d.name, d.type])).toEqual([['n', 'GAUGE']]);
+    expect(info.rra.map((r) => r.cf)).toContain('AVERAGE');
+    expect(JSON.stringify(info)).not.toContain(s.dir);
+    expect((await get('/graph/nope.json')).status).toBe(404);
+  });
+
+  it('serve the graphs of a key: collect, one per entry, from the tick that first sees the entry', async () => {
+    const before = (await (await get('/graph/')).json()) as { graphs: { name: string }[] };
+    expect(before.graphs.map((g) => g.name)).not.toContain('dev-sda');
+    expect((await get('/graph/dev-sda.png')).status).toBe(404);
+
+    // The first tick of `devices` that sees these keys names their new graphs in its event.
+    const events = await get('/events?topics=thread:devices');
+    const seen = readUntil(events, /"fields":\{"devices":\{[^\n]*"a b\/c"[^\n]*\n/);
+    await s.runtime.unidist.state.set('devices', 'sda', 3);
+    await s.runtime.unidist.state.set('devices', 'a b/c', 4);
+    const tick = (await seen).split('\n').filter((l) => l.includes('"a b/c"'))[0] as string;
+    expect((JSON.parse(tick.replace(/^data: /, '')) as { graphs: string[] }).graphs.sort()).toEqual(['dev-a_b_c', 'dev-sda']);
+
+    const after = (await (await get('/graph/')).json()) as { graphs: Record<string, unknown>[] };
+    expect(after.graphs.find((g) => g.name === 'dev-sda')).toMatchObject({ title: 'Device sda', thread: 'devices', entry: 'sda', file: 'dev-sda.rrd' });
+    expect(after.graphs.find((g) => g.name === 'dev-a_b_c')).toMatchObject({ title: 'Device a b/c', entry: 'a b/c', file: 'dev-a_b_c.rrd' });
+    const png = await get('/graph/dev-sda.png?period=1d');
+    expect([png.status, png.headers.get('content-type')]).toEqual([200, 'image/png']);
+    expect(PNG.sync.read(Buffer.from(await png.arrayBuffer())).width).toBeGreaterThan(100);
+    const info = (await (await get('/graph/dev-sda.json')).json()) as { filename: string; ds: { name: string; lastDs: string }[] };
+    expect(info.filename).toBe('dev-sda.rrd');
+    expect(info.ds.map((d) => d.name)).toEqual(['v']);
+    expect((await get('/graph/dev-sdb.png')).status).toBe(404);
+  });
 });
 
 describe('/events', () => {
-  /** Read the stream until `want` appears in it. */
-  async function readUntil(res: Response, want: RegExp): Promise<string> {
-    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-    const decoder = new TextDecoder();
-    let text = '';
-    while (!want.test(text)) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value);
-    }
-    await reader.cancel();
-    return text;
-  }
 
   it('streams RunThread ticks with their graphs, and the counter and queue changes a page subscribes to', async () => {
     const ticks = await get('/events');

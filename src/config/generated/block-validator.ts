@@ -4,23 +4,23 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://procblock.dev/schemas/block.schema.json","title":"procblock block file","description":"A block is a mapping; each key is a tag (SPEC §2). Keys matching no built-in tag are data: a mapping value is a nested level, anything else is copied. x-name names a construct for error messages.","$ref":"#/definitions/topLevel","definitions":{"seconds":{"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"}},"topLevel":{"x-name":"block","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"__usage":{"$ref":"#/definitions/usage"},"__tags":{"$ref":"#/definitions/customTags"}}},"level":{"x-name":"mapping","type":"object","properties":{"__priority":{"x-name":"__priority","type":"number"},"__return_tag":{"x-name":"__return_tag","type":"string","minLength":1}},"patternProperties":{"^if\\s+\\S":{"$ref":"#/definitions/branch"},"^elif\\s+\\S":{"$ref":"#/definitions/branch"},"^else$":{"$ref":"#/definitions/branch"},"^run$":{"$ref":"#/definitions/runList"},"^run[ _]+simultaneous$":{"$ref":"#/definitions/runSimultaneous"},"^template$":{"$ref":"#/definitions/template"},"^require[ _]+lock$":{"$ref":"#/definitions/requireLock"},"^release[ _]+lock$":{"$ref":"#/definitions/releaseLock"},"^put[ _]+tag[ _]+in[ _]+queue$":{"$ref":"#/definitions/putTagList"},"^(increment|decrement)\\s+\\S":{"x-name":"increment/decrement","type":["number","null"]},"^dropstar$":{"$ref":"#/definitions/dropstar"},"^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|dropstar$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)":{"$ref":"#/definitions/data"}}},"data":{"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"branch":{"x-name":"condition branch","type":["object","null"],"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"usage":{"x-name":"__usage","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"author":{"type":"string"},"info":{"type":"string"},"website":{"type":"string"},"longrunning":{"type":"boolean"},"daemon":{"type":"boolean"},"pidfile":{"type":"string","minLength":1},"logfile":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"args":{"type":"array","items":{"$ref":"#/definitions/usageArg"}},"options":{"x-name":"__usage.options","type":"object","additionalProperties":{"$ref":"#/definitions/usageOption"}}}},"usageArg":{"x-name":"__usage arg","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"info":{"type":"string"},"required":{"type":"boolean"},"default":{},"remaining":{"type":"boolean"}}},"usageOption":{"x-name":"__usage option","type":"object","additionalProperties":false,"properties":{"letter":{"type":"string","pattern":"^[A-Za-z0-9]$"},"type":{"enum":["flag","value"]},"info":{"type":"string"},"default":{}}},"customTags":{"x-name":"__tags","type":"object","additionalProperties":{"$ref":"#/definitions/customTag"}},"customTag":{"x-name":"custom tag","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"custom tag","required":["script"],"additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"priority":{"type":"number"}}}},"runList":{"x-name":"run","type":"array","items":{"$ref":"#/definitions/runItem"}},"runItem":{"x-name":"run item","x-rule":"runItem","type":"object","allOf":[{"if":{"required":["script"]},"then":{"$ref":"#/definitions/scriptItem"}},{"if":{"required":["shell"]},"then":{"$ref":"#/definitions/shellItem"}},{"if":{"required":["set"]},"then":{"$ref":"#/definitions/setItem"}},{"if":{"required":["cd"]},"then":{"$ref":"#/definitions/cdItem"}},{"if":{"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]}]}},"then":{"x-rule":"runItemKind","not":{}}}]},"scriptItem":{"x-name":"script item","additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrPlaceholder"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/secondsOrPlaceholder"}},"interval":{"$ref":"#/definitions/secondsOrPlaceholder"},"thread_id":{"type":"string","minLength":1},"singleton":{"type":"boolean"},"lock":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"}}},"shellItem":{"x-name":"shell item","additionalProperties":false,"properties":{"shell":{"x-name":"shell","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"$ref":"#/definitions/shellObject"}},"timeout":{"$ref":"#/definitions/secondsOrPlaceholder"},"fail_on_error":{"type":"boolean"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/secondsOrPlaceholder"}},"interval":{"$ref":"#/definitions/secondsOrPlaceholder"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"singleton":{"type":"boolean"},"lock":{"type":"string","minLength":1},"parse":{"x-name":"parse","enum":["json","kv"]}}},"shellObject":{"x-name":"shell","type":"object","required":["command"],"additionalProperties":false,"properties":{"command":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"env":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"setItem":{"x-name":"set item","additionalProperties":false,"properties":{"set":{"type":"object"}}},"cdItem":{"x-name":"cd item","additionalProperties":false,"properties":{"cd":{"type":"string","minLength":1}}},"runSimultaneous":{"x-name":"run simultaneous","type":"object","additionalProperties":{"$ref":"#/definitions/runList"}},"template":{"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}},"requireLock":{"x-name":"require lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrZero"},"ttl":{"$ref":"#/definitions/secondsOrZero"},"timeout_exception":{"type":"boolean"},"timeout_block":{"$ref":"#/definitions/branch"}}},"releaseLock":{"x-name":"release lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1}}},"putTagList":{"x-name":"put tag in queue","type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/definitions/putTagEntry"}},"else":{"$ref":"#/definitions/putTagEntry"}},"timeseriesCollect":{"x-name":"timeseries collect","type":"object","required":["path","interval","fields"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"interval":{"$ref":"#/definitions/durationOrPlaceholder"},"key":{"type":"string","minLength":1},"fields":{"x-name":"timeseries fields","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/timeseriesField"}},"archives":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/archive"}},"graph":{"type":"array","items":{"$ref":"#/definitions/graph"}}}},"timeseriesField":{"x-name":"timeseries field","type":"object","additionalProperties":false,"properties":{"type":{"enum":["GAUGE","COUNTER","DERIVE","ABSOLUTE"]},"heartbeat":{"$ref":"#/definitions/durationOrPlaceholder"},"min":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}},"max":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}}},"required":["type"]},"archive":{"x-name":"archive","type":["string","object"],"if":{"type":"string"},"then":{"x-name":"archive","pattern":"^\\s*(?:(?:AVERAGE|MIN|MAX|LAST)\\s+(?:0|1|0?\\.\\d+|0\\.|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*|RRA:(?:AVERAGE|MIN|MAX|LAST):(?:0|1|0?\\.\\d+|0\\.|1\\.0*):[1-9]\\d*:[1-9]\\d*)\\s*$"},"else":{"type":"object","required":["cf","steps","rows"],"additionalProperties":false,"properties":{"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]},"xff":{"type":"number","minimum":0,"maximum":1},"steps":{"type":"integer","minimum":1},"rows":{"type":"integer","minimum":1}},"x-name":"archive"}},"graph":{"x-name":"graph","type":"object","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"title":{"type":["string","number"]},"vertical label":{"type":["string","number"]},"fields":{"type":"array","items":{"type":"string"}},"method":{"enum":["LINE","AREA","STACK"]},"period":{"$ref":"#/definitions/durationOrPlaceholder"},"interval":{"$ref":"#/definitions/durationOrPlaceholder"},"width":{"type":"integer","minimum":1},"height":{"type":"integer","minimum":1},"colors":{"type":"array","items":{"type":"string","pattern":"^#?([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$"}},"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]}}},"secondsOrZero":{"x-name":"seconds or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"}},"duration":{"x-name":"duration","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+)\\s*$"}},"putTagEntry":{"x-name":"put tag in queue entry","type":"object","required":["tag","queue"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1},"queue":{"type":"string","minLength":1}}},"secondsOrPlaceholder":{"x-name":"seconds","description":"Seconds, a duration with units (30s, 500ms), or one %(name)s placeholder filled from pipe data when the run item starts (SPEC-silent choice, docs/engine.md).","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"}},"durationOrPlaceholder":{"x-name":"duration","description":"A duration, or one %(name)s placeholder filled from pipe data when the run item starts.","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$"}},"dropstar":{"x-name":"dropstar","type":"object","additionalProperties":false,"properties":{"host":{"type":"string","minLength":1},"port":{"type":["string","integer"]},"title":{"type":["string","number"]},"static":{"type":"string","minLength":1},"stylesheets":{"type":"array","items":{"type":"string"}},"pages":{"x-name":"dropstar pages","type":"object","additionalProperties":{"$ref":"#/definitions/dropstarPage"}},"rpc":{"x-name":"dropstar rpc","type":"object","additionalProperties":{"$ref":"#/definitions/dropstarRpc"}},"auth":{"$ref":"#/definitions/dropstarAuth"},"insecure":{"type":"boolean"},"allowed_hosts":{"type":"array","items":{"type":"string","minLength":1}},"timeout":{"$ref":"#/definitions/seconds"},"max_body":{"type":["string","integer"]},"max_url":{"type":["string","integer"]},"max_headers":{"type":["string","integer"]},"max_event_clients":{"type":["string","integer"]}}},"dropstarPage":{"x-name":"dropstar page","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"title":{"type":["string","number"]},"aliases":{"type":"array","items":{"type":"string"}},"timeout":{"$ref":"#/definitions/seconds"},"events":{"type":["string","array"],"items":{"type":"string"}}}},"dropstarRpc":{"x-name":"dropstar rpc entry","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"timeout":{"$ref":"#/definitions/seconds"}}},"dropstarAuth":{"x-name":"dropstar auth","type":"object","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"token":{"type":"string","minLength":1},"token_file":{"type":"string","minLength":1},"users":{"type":"object","minProperties":1,"additionalProperties":{"type":"string","pattern":"^scrypt\\$"}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://procblock.dev/schemas/block.schema.json","title":"procblock block file","description":"A block is a mapping; each key is a tag (SPEC §2). Keys matching no built-in tag are data: a mapping value is a nested level, anything else is copied. x-name names a construct for error messages.","$ref":"#/definitions/topLevel","definitions":{"seconds":{"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"}},"topLevel":{"x-name":"block","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"__usage":{"$ref":"#/definitions/usage"},"__tags":{"$ref":"#/definitions/customTags"}}},"level":{"x-name":"mapping","type":"object","properties":{"__priority":{"x-name":"__priority","type":"number"},"__return_tag":{"x-name":"__return_tag","type":"string","minLength":1}},"patternProperties":{"^if\\s+\\S":{"$ref":"#/definitions/branch"},"^elif\\s+\\S":{"$ref":"#/definitions/branch"},"^else$":{"$ref":"#/definitions/branch"},"^run$":{"$ref":"#/definitions/runList"},"^run[ _]+simultaneous$":{"$ref":"#/definitions/runSimultaneous"},"^template$":{"$ref":"#/definitions/template"},"^require[ _]+lock$":{"$ref":"#/definitions/requireLock"},"^release[ _]+lock$":{"$ref":"#/definitions/releaseLock"},"^put[ _]+tag[ _]+in[ _]+queue$":{"$ref":"#/definitions/putTagList"},"^(increment|decrement)\\s+\\S":{"x-name":"increment/decrement","type":["number","null"]},"^dropstar$":{"$ref":"#/definitions/dropstar"},"^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|dropstar$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)":{"$ref":"#/definitions/data"}}},"data":{"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"branch":{"x-name":"condition branch","type":["object","null"],"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}},"usage":{"x-name":"__usage","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"author":{"type":"string"},"info":{"type":"string"},"website":{"type":"string"},"longrunning":{"type":"boolean"},"daemon":{"type":"boolean"},"pidfile":{"type":"string","minLength":1},"logfile":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"args":{"type":"array","items":{"$ref":"#/definitions/usageArg"}},"options":{"x-name":"__usage.options","type":"object","additionalProperties":{"$ref":"#/definitions/usageOption"}}}},"usageArg":{"x-name":"__usage arg","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"info":{"type":"string"},"required":{"type":"boolean"},"default":{},"remaining":{"type":"boolean"}}},"usageOption":{"x-name":"__usage option","type":"object","additionalProperties":false,"properties":{"letter":{"type":"string","pattern":"^[A-Za-z0-9]$"},"type":{"enum":["flag","value"]},"info":{"type":"string"},"default":{}}},"customTags":{"x-name":"__tags","type":"object","additionalProperties":{"$ref":"#/definitions/customTag"}},"customTag":{"x-name":"custom tag","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"custom tag","required":["script"],"additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"priority":{"type":"number"}}}},"runList":{"x-name":"run","type":"array","items":{"$ref":"#/definitions/runItem"}},"runItem":{"x-name":"run item","x-rule":"runItem","type":"object","allOf":[{"if":{"required":["script"]},"then":{"$ref":"#/definitions/scriptItem"}},{"if":{"required":["shell"]},"then":{"$ref":"#/definitions/shellItem"}},{"if":{"required":["set"]},"then":{"$ref":"#/definitions/setItem"}},{"if":{"required":["cd"]},"then":{"$ref":"#/definitions/cdItem"}},{"if":{"required":["timeseries derive"],"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]}]}},"then":{"$ref":"#/definitions/deriveItem"}},{"if":{"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]},{"required":["timeseries derive"]}]}},"then":{"x-rule":"runItemKind","not":{}}}]},"scriptItem":{"x-name":"script item","additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrPlaceholder"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/secondsOrPlaceholder"}},"interval":{"$ref":"#/definitions/secondsOrPlaceholder"},"thread_id":{"type":"string","minLength":1},"singleton":{"type":"boolean"},"lock":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"alert":{"$ref":"#/definitions/alerts"},"timeseries derive":{"$ref":"#/definitions/timeseriesDerive"}}},"shellItem":{"x-name":"shell item","additionalProperties":false,"properties":{"shell":{"x-name":"shell","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"$ref":"#/definitions/shellObject"}},"timeout":{"$ref":"#/definitions/secondsOrPlaceholder"},"fail_on_error":{"type":"boolean"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/secondsOrPlaceholder"}},"interval":{"$ref":"#/definitions/secondsOrPlaceholder"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"singleton":{"type":"boolean"},"lock":{"type":"string","minLength":1},"parse":{"x-name":"parse","enum":["json","kv"]},"alert":{"$ref":"#/definitions/alerts"},"timeseries derive":{"$ref":"#/definitions/timeseriesDerive"}}},"shellObject":{"x-name":"shell","type":"object","required":["command"],"additionalProperties":false,"properties":{"command":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"env":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}},"setItem":{"x-name":"set item","additionalProperties":false,"properties":{"set":{"type":"object"}}},"cdItem":{"x-name":"cd item","additionalProperties":false,"properties":{"cd":{"type":"string","minLength":1}}},"runSimultaneous":{"x-name":"run simultaneous","type":"object","additionalProperties":{"$ref":"#/definitions/runList"}},"template":{"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}},"requireLock":{"x-name":"require lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrZero"},"ttl":{"$ref":"#/definitions/secondsOrZero"},"timeout_exception":{"type":"boolean"},"timeout_block":{"$ref":"#/definitions/branch"}}},"releaseLock":{"x-name":"release lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1}}},"putTagList":{"x-name":"put tag in queue","type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/definitions/putTagEntry"}},"else":{"$ref":"#/definitions/putTagEntry"}},"timeseriesCollect":{"x-name":"timeseries collect","type":"object","required":["path","interval","fields"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"interval":{"$ref":"#/definitions/durationOrPlaceholder"},"key":{"type":"string","minLength":1},"fields":{"x-name":"timeseries fields","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/timeseriesField"}},"archives":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/archive"}},"graph":{"type":"array","items":{"$ref":"#/definitions/graph"}}}},"timeseriesField":{"x-name":"timeseries field","type":"object","additionalProperties":false,"properties":{"type":{"enum":["GAUGE","COUNTER","DERIVE","ABSOLUTE"]},"heartbeat":{"$ref":"#/definitions/durationOrPlaceholder"},"min":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}},"max":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}}},"required":["type"]},"archive":{"x-name":"archive","type":["string","object"],"if":{"type":"string"},"then":{"x-name":"archive","pattern":"^\\s*(?:(?:AVERAGE|MIN|MAX|LAST)\\s+(?:0|1|0?\\.\\d+|0\\.|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*|RRA:(?:AVERAGE|MIN|MAX|LAST):(?:0|1|0?\\.\\d+|0\\.|1\\.0*):[1-9]\\d*:[1-9]\\d*)\\s*$"},"else":{"type":"object","required":["cf","steps","rows"],"additionalProperties":false,"properties":{"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]},"xff":{"type":"number","minimum":0,"maximum":1},"steps":{"type":"integer","minimum":1},"rows":{"type":"integer","minimum":1}},"x-name":"archive"}},"graph":{"x-name":"graph","type":"object","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"title":{"type":["string","number"]},"vertical label":{"type":["string","number"]},"fields":{"type":"array","items":{"type":"string"}},"method":{"enum":["LINE","AREA","STACK"]},"period":{"$ref":"#/definitions/durationOrPlaceholder"},"interval":{"$ref":"#/definitions/durationOrPlaceholder"},"width":{"type":"integer","minimum":1},"height":{"type":"integer","minimum":1},"colors":{"type":"array","items":{"type":"string","pattern":"^#?([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$"}},"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]}}},"secondsOrZero":{"x-name":"seconds or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"}},"duration":{"x-name":"duration","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY]))+)\\s*$"}},"putTagEntry":{"x-name":"put tag in queue entry","type":"object","required":["tag","queue"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1},"queue":{"type":"string","minLength":1}}},"secondsOrPlaceholder":{"x-name":"seconds","description":"Seconds, a duration with units (30s, 500ms), or one %(name)s placeholder filled from pipe data when the run item starts (SPEC-silent choice, docs/engine.md).","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"}},"durationOrPlaceholder":{"x-name":"duration","description":"A duration, or one %(name)s placeholder filled from pipe data when the run item starts.","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY]))+|%\\([^()]+\\)[sdif])\\s*$"}},"dropstar":{"x-name":"dropstar","type":"object","additionalProperties":false,"properties":{"host":{"type":"string","minLength":1},"port":{"type":["string","integer"]},"title":{"type":["string","number"]},"static":{"type":"string","minLength":1},"stylesheets":{"type":"array","items":{"type":"string"}},"pages":{"x-name":"dropstar pages","type":"object","additionalProperties":{"$ref":"#/definitions/dropstarPage"}},"rpc":{"x-name":"dropstar rpc","type":"object","additionalProperties":{"$ref":"#/definitions/dropstarRpc"}},"auth":{"$ref":"#/definitions/dropstarAuth"},"insecure":{"type":"boolean"},"allowed_hosts":{"type":"array","items":{"type":"string","minLength":1}},"timeout":{"$ref":"#/definitions/seconds"},"max_body":{"type":["string","integer"]},"max_url":{"type":["string","integer"]},"max_headers":{"type":["string","integer"]},"max_event_clients":{"type":["string","integer"]}}},"dropstarPage":{"x-name":"dropstar page","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"title":{"type":["string","number"]},"aliases":{"type":"array","items":{"type":"string"}},"timeout":{"$ref":"#/definitions/seconds"},"events":{"type":["string","array"],"items":{"type":"string"}}}},"dropstarRpc":{"x-name":"dropstar rpc entry","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"timeout":{"$ref":"#/definitions/seconds"}}},"dropstarAuth":{"x-name":"dropstar auth","type":"object","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"token":{"type":"string","minLength":1},"token_file":{"type":"string","minLength":1},"users":{"type":"object","minProperties":1,"additionalProperties":{"type":"string","pattern":"^scrypt\\$"}}}},"deriveItem":{"x-name":"timeseries derive item","additionalProperties":false,"properties":{"timeseries derive":{"$ref":"#/definitions/timeseriesDerive"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/secondsOrPlaceholder"}},"interval":{"$ref":"#/definitions/secondsOrPlaceholder"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"alert":{"$ref":"#/definitions/alerts"}}},"alerts":{"x-name":"alert","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/alert"}},"alert":{"x-name":"alert definition","type":"object","required":["when"],"additionalProperties":false,"properties":{"when":{"x-name":"expression","type":["string","number","boolean"]},"clear":{"x-name":"expression","type":["string","number","boolean"]},"value":{"x-name":"expression","type":["string","number","boolean"]},"for":{"$ref":"#/definitions/secondsOrZero"},"repeat":{"$ref":"#/definitions/seconds"},"timeout":{"$ref":"#/definitions/seconds"},"run":{"$ref":"#/definitions/runList"}}},"timeseriesDerive":{"x-name":"timeseries derive","type":"object","required":["fields"],"additionalProperties":false,"properties":{"sources":{"x-name":"derive sources","type":"object","additionalProperties":{"x-name":"derive source","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"derive source","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1}}}}},"fields":{"x-name":"derived fields","type":"object","minProperties":1,"additionalProperties":{"x-name":"expression","type":["string","number","boolean"]}}}}}};
 const schema12 = {"x-name":"block","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"__usage":{"$ref":"#/definitions/usage"},"__tags":{"$ref":"#/definitions/customTags"}}};
 const schema13 = {"x-name":"mapping","type":"object","properties":{"__priority":{"x-name":"__priority","type":"number"},"__return_tag":{"x-name":"__return_tag","type":"string","minLength":1}},"patternProperties":{"^if\\s+\\S":{"$ref":"#/definitions/branch"},"^elif\\s+\\S":{"$ref":"#/definitions/branch"},"^else$":{"$ref":"#/definitions/branch"},"^run$":{"$ref":"#/definitions/runList"},"^run[ _]+simultaneous$":{"$ref":"#/definitions/runSimultaneous"},"^template$":{"$ref":"#/definitions/template"},"^require[ _]+lock$":{"$ref":"#/definitions/requireLock"},"^release[ _]+lock$":{"$ref":"#/definitions/releaseLock"},"^put[ _]+tag[ _]+in[ _]+queue$":{"$ref":"#/definitions/putTagList"},"^(increment|decrement)\\s+\\S":{"x-name":"increment/decrement","type":["number","null"]},"^dropstar$":{"$ref":"#/definitions/dropstar"},"^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|dropstar$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)":{"$ref":"#/definitions/data"}}};
-const schema38 = {"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}};
-const schema42 = {"x-name":"release lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1}}};
+const schema49 = {"x-name":"template","type":"object","minProperties":1,"maxProperties":1,"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"text":{"type":"string"}}};
+const schema53 = {"x-name":"release lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1}}};
 const pattern0 = new RegExp("^if\\s+\\S", "u");
 const pattern1 = new RegExp("^elif\\s+\\S", "u");
 const pattern2 = new RegExp("^else$", "u");
 const pattern3 = new RegExp("^run$", "u");
-const pattern17 = new RegExp("^run[ _]+simultaneous$", "u");
-const pattern18 = new RegExp("^template$", "u");
-const pattern19 = new RegExp("^require[ _]+lock$", "u");
-const pattern22 = new RegExp("^release[ _]+lock$", "u");
-const pattern23 = new RegExp("^put[ _]+tag[ _]+in[ _]+queue$", "u");
-const pattern24 = new RegExp("^(increment|decrement)\\s+\\S", "u");
-const pattern25 = new RegExp("^dropstar$", "u");
-const pattern30 = new RegExp("^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|dropstar$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)", "u");
+const pattern22 = new RegExp("^run[ _]+simultaneous$", "u");
+const pattern23 = new RegExp("^template$", "u");
+const pattern24 = new RegExp("^require[ _]+lock$", "u");
+const pattern27 = new RegExp("^release[ _]+lock$", "u");
+const pattern28 = new RegExp("^put[ _]+tag[ _]+in[ _]+queue$", "u");
+const pattern29 = new RegExp("^(increment|decrement)\\s+\\S", "u");
+const pattern30 = new RegExp("^dropstar$", "u");
+const pattern35 = new RegExp("^(?!__|if\\s|elif\\s|else$|run$|run[ _]+simultaneous$|template$|dropstar$|require[ _]+lock$|release[ _]+lock$|put[ _]+tag|set\\s|list[ _]+(add|del)\\s|increment\\s|decrement\\s)", "u");
 const schema14 = {"x-name":"condition branch","type":["object","null"],"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}};
 const wrapper0 = {validate: validate12};
 
@@ -84,16 +84,18 @@ return errors === 0;
 }
 
 const schema15 = {"x-name":"run","type":"array","items":{"$ref":"#/definitions/runItem"}};
-const schema16 = {"x-name":"run item","x-rule":"runItem","type":"object","allOf":[{"if":{"required":["script"]},"then":{"$ref":"#/definitions/scriptItem"}},{"if":{"required":["shell"]},"then":{"$ref":"#/definitions/shellItem"}},{"if":{"required":["set"]},"then":{"$ref":"#/definitions/setItem"}},{"if":{"required":["cd"]},"then":{"$ref":"#/definitions/cdItem"}},{"if":{"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]}]}},"then":{"x-rule":"runItemKind","not":{}}}]};
-const schema35 = {"x-name":"set item","additionalProperties":false,"properties":{"set":{"type":"object"}}};
-const schema36 = {"x-name":"cd item","additionalProperties":false,"properties":{"cd":{"type":"string","minLength":1}}};
-const schema17 = {"x-name":"script item","additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrPlaceholder"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/secondsOrPlaceholder"}},"interval":{"$ref":"#/definitions/secondsOrPlaceholder"},"thread_id":{"type":"string","minLength":1},"singleton":{"type":"boolean"},"lock":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"}}};
-const schema18 = {"x-name":"seconds","description":"Seconds, a duration with units (30s, 500ms), or one %(name)s placeholder filled from pipe data when the run item starts (SPEC-silent choice, docs/engine.md).","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"}};
-const pattern4 = new RegExp("^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$", "u");
+const schema16 = {"x-name":"run item","x-rule":"runItem","type":"object","allOf":[{"if":{"required":["script"]},"then":{"$ref":"#/definitions/scriptItem"}},{"if":{"required":["shell"]},"then":{"$ref":"#/definitions/shellItem"}},{"if":{"required":["set"]},"then":{"$ref":"#/definitions/setItem"}},{"if":{"required":["cd"]},"then":{"$ref":"#/definitions/cdItem"}},{"if":{"required":["timeseries derive"],"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]}]}},"then":{"$ref":"#/definitions/deriveItem"}},{"if":{"not":{"anyOf":[{"required":["script"]},{"required":["shell"]},{"required":["set"]},{"required":["cd"]},{"required":["timeseries derive"]}]}},"then":{"x-rule":"runItemKind","not":{}}}]};
+const schema42 = {"x-name":"set item","additionalProperties":false,"properties":{"set":{"type":"object"}}};
+const schema43 = {"x-name":"cd item","additionalProperties":false,"properties":{"cd":{"type":"string","minLength":1}}};
+const schema17 = {"x-name":"script item","additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrPlaceholder"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/secondsOrPlaceholder"}},"interval":{"$ref":"#/definitions/secondsOrPlaceholder"},"thread_id":{"type":"string","minLength":1},"singleton":{"type":"boolean"},"lock":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"alert":{"$ref":"#/definitions/alerts"},"timeseries derive":{"$ref":"#/definitions/timeseriesDerive"}}};
+const schema18 = {"x-name":"seconds","description":"Seconds, a duration with units (30s, 500ms), or one %(name)s placeholder filled from pipe data when the run item starts (SPEC-silent choice, docs/engine.md).","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"}};
+const schema34 = {"x-name":"timeseries derive","type":"object","required":["fields"],"additionalProperties":false,"properties":{"sources":{"x-name":"derive sources","type":"object","additionalProperties":{"x-name":"derive source","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"derive source","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1}}}}},"fields":{"x-name":"derived fields","type":"object","minProperties":1,"additionalProperties":{"x-name":"expression","type":["string","number","boolean"]}}}};
+const func2 = Object.prototype.hasOwnProperty;
+const pattern4 = new RegExp("^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$", "u");
 const schema21 = {"x-name":"timeseries collect","type":"object","required":["path","interval","fields"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"interval":{"$ref":"#/definitions/durationOrPlaceholder"},"key":{"type":"string","minLength":1},"fields":{"x-name":"timeseries fields","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/timeseriesField"}},"archives":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/archive"}},"graph":{"type":"array","items":{"$ref":"#/definitions/graph"}}}};
-const schema22 = {"x-name":"duration","description":"A duration, or one %(name)s placeholder filled from pipe data when the run item starts.","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$"}};
+const schema22 = {"x-name":"duration","description":"A duration, or one %(name)s placeholder filled from pipe data when the run item starts.","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"duration","exclusiveMinimum":0},"else":{"x-name":"duration","pattern":"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY]))+|%\\([^()]+\\)[sdif])\\s*$"}};
 const schema25 = {"x-name":"archive","type":["string","object"],"if":{"type":"string"},"then":{"x-name":"archive","pattern":"^\\s*(?:(?:AVERAGE|MIN|MAX|LAST)\\s+(?:0|1|0?\\.\\d+|0\\.|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*|RRA:(?:AVERAGE|MIN|MAX|LAST):(?:0|1|0?\\.\\d+|0\\.|1\\.0*):[1-9]\\d*:[1-9]\\d*)\\s*$"},"else":{"type":"object","required":["cf","steps","rows"],"additionalProperties":false,"properties":{"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]},"xff":{"type":"number","minimum":0,"maximum":1},"steps":{"type":"integer","minimum":1},"rows":{"type":"integer","minimum":1}},"x-name":"archive"}};
-const pattern7 = new RegExp("^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$", "u");
+const pattern7 = new RegExp("^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY]))+|%\\([^()]+\\)[sdif])\\s*$", "u");
 const pattern9 = new RegExp("^\\s*(?:(?:AVERAGE|MIN|MAX|LAST)\\s+(?:0|1|0?\\.\\d+|0\\.|1\\.0*)\\s+[1-9]\\d*\\s+[1-9]\\d*|RRA:(?:AVERAGE|MIN|MAX|LAST):(?:0|1|0?\\.\\d+|0\\.|1\\.0*):[1-9]\\d*:[1-9]\\d*)\\s*$", "u");
 const schema23 = {"x-name":"timeseries field","type":"object","additionalProperties":false,"properties":{"type":{"enum":["GAUGE","COUNTER","DERIVE","ABSOLUTE"]},"heartbeat":{"$ref":"#/definitions/durationOrPlaceholder"},"min":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}},"max":{"x-name":"min/max","type":["number","string","null"],"if":{"type":"string"},"then":{"x-name":"min/max","enum":["U","u"]}}},"required":["type"]};
 
@@ -194,7 +196,7 @@ else {
 const _errs12 = errors;
 if(typeof data1 === "string"){
 if(!pattern7.test(data1)){
-const err6 = {instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/durationOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$",parentSchema:schema22.else,data:data1};
+const err6 = {instancePath:instancePath+"/heartbeat",schemaPath:"#/definitions/durationOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY]))+|%\\([^()]+\\)[sdif])\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY]))+|%\\([^()]+\\)[sdif])\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY]))+|%\\([^()]+\\)[sdif])\\s*$",parentSchema:schema22.else,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -357,7 +359,6 @@ return errors === 0;
 }
 
 const schema26 = {"x-name":"graph","type":"object","required":["path"],"additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"title":{"type":["string","number"]},"vertical label":{"type":["string","number"]},"fields":{"type":"array","items":{"type":"string"}},"method":{"enum":["LINE","AREA","STACK"]},"period":{"$ref":"#/definitions/durationOrPlaceholder"},"interval":{"$ref":"#/definitions/durationOrPlaceholder"},"width":{"type":"integer","minimum":1},"height":{"type":"integer","minimum":1},"colors":{"type":"array","items":{"type":"string","pattern":"^#?([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$"}},"cf":{"enum":["AVERAGE","MIN","MAX","LAST"]}}};
-const func2 = Object.prototype.hasOwnProperty;
 const pattern12 = new RegExp("^#?([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$", "u");
 
 function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -537,7 +538,7 @@ else {
 const _errs22 = errors;
 if(typeof data6 === "string"){
 if(!pattern7.test(data6)){
-const err12 = {instancePath:instancePath+"/period",schemaPath:"#/definitions/durationOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$",parentSchema:schema22.else,data:data6};
+const err12 = {instancePath:instancePath+"/period",schemaPath:"#/definitions/durationOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY]))+|%\\([^()]+\\)[sdif])\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY]))+|%\\([^()]+\\)[sdif])\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY]))+|%\\([^()]+\\)[sdif])\\s*$",parentSchema:schema22.else,data:data6};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -620,7 +621,7 @@ else {
 const _errs33 = errors;
 if(typeof data7 === "string"){
 if(!pattern7.test(data7)){
-const err17 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/durationOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$",parentSchema:schema22.else,data:data7};
+const err17 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/durationOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY]))+|%\\([^()]+\\)[sdif])\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY]))+|%\\([^()]+\\)[sdif])\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY]))+|%\\([^()]+\\)[sdif])\\s*$",parentSchema:schema22.else,data:data7};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -894,7 +895,7 @@ else {
 const _errs13 = errors;
 if(typeof data1 === "string"){
 if(!pattern7.test(data1)){
-const err9 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/durationOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*[smhdwSMHDW])+|%\\([^()]+\\)[sdif])\\s*$",parentSchema:schema22.else,data:data1};
+const err9 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/durationOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY]))+|%\\([^()]+\\)[sdif])\\s*$"},message:"must match pattern \""+"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY]))+|%\\([^()]+\\)[sdif])\\s*$"+"\"",schema:"^\\s*(?:(?:\\d+\\.?\\d*|\\.\\d+)|(?:\\s*\\d+(?:\\.\\d+)?\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY]))+|%\\([^()]+\\)[sdif])\\s*$",parentSchema:schema22.else,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1261,13 +1262,391 @@ validate20.errors = vErrors;
 return errors === 0;
 }
 
+const schema29 = {"x-name":"alert","type":"object","minProperties":1,"additionalProperties":{"$ref":"#/definitions/alert"}};
+const schema30 = {"x-name":"alert definition","type":"object","required":["when"],"additionalProperties":false,"properties":{"when":{"x-name":"expression","type":["string","number","boolean"]},"clear":{"x-name":"expression","type":["string","number","boolean"]},"value":{"x-name":"expression","type":["string","number","boolean"]},"for":{"$ref":"#/definitions/secondsOrZero"},"repeat":{"$ref":"#/definitions/seconds"},"timeout":{"$ref":"#/definitions/seconds"},"run":{"$ref":"#/definitions/runList"}}};
+const schema31 = {"x-name":"seconds or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"}};
+const schema32 = {"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"}};
+const pattern13 = new RegExp("^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$", "u");
+const wrapper1 = {validate: validate17};
+
+function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.when === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "when"},message:"must have required property '"+"when"+"'",schema:schema30.required,parentSchema:schema30,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((((((key0 === "when") || (key0 === "clear")) || (key0 === "value")) || (key0 === "for")) || (key0 === "repeat")) || (key0 === "timeout")) || (key0 === "run"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema30,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.when !== undefined){
+let data0 = data.when;
+if(((typeof data0 !== "string") && (!(typeof data0 == "number"))) && (typeof data0 !== "boolean")){
+const err2 = {instancePath:instancePath+"/when",schemaPath:"#/properties/when/type",keyword:"type",params:{type: schema30.properties.when.type},message:"must be string,number,boolean",schema:schema30.properties.when.type,parentSchema:schema30.properties.when,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.clear !== undefined){
+let data1 = data.clear;
+if(((typeof data1 !== "string") && (!(typeof data1 == "number"))) && (typeof data1 !== "boolean")){
+const err3 = {instancePath:instancePath+"/clear",schemaPath:"#/properties/clear/type",keyword:"type",params:{type: schema30.properties.clear.type},message:"must be string,number,boolean",schema:schema30.properties.clear.type,parentSchema:schema30.properties.clear,data:data1};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.value !== undefined){
+let data2 = data.value;
+if(((typeof data2 !== "string") && (!(typeof data2 == "number"))) && (typeof data2 !== "boolean")){
+const err4 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: schema30.properties.value.type},message:"must be string,number,boolean",schema:schema30.properties.value.type,parentSchema:schema30.properties.value,data:data2};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.for !== undefined){
+let data3 = data.for;
+if((!(typeof data3 == "number")) && (typeof data3 !== "string")){
+const err5 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/secondsOrZero/type",keyword:"type",params:{type: schema31.type},message:"must be number,string",schema:schema31.type,parentSchema:schema31,data:data3};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+const _errs15 = errors;
+let valid2 = true;
+const _errs16 = errors;
+if(!(typeof data3 == "number")){
+const err6 = {};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var _valid0 = _errs16 === errors;
+errors = _errs15;
+if(vErrors !== null){
+if(_errs15){
+vErrors.length = _errs15;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause0;
+if(_valid0){
+const _errs18 = errors;
+if(typeof data3 == "number"){
+if(data3 < 0 || isNaN(data3)){
+const err7 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/secondsOrZero/then/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.then,data:data3};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+var _valid0 = _errs18 === errors;
+valid2 = _valid0;
+ifClause0 = "then";
+}
+else {
+const _errs20 = errors;
+if(typeof data3 === "string"){
+if(!pattern13.test(data3)){
+const err8 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/secondsOrZero/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema31.else,data:data3};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+var _valid0 = _errs20 === errors;
+valid2 = _valid0;
+ifClause0 = "else";
+}
+if(!valid2){
+const err9 = {instancePath:instancePath+"/for",schemaPath:"#/definitions/secondsOrZero/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema31.if,parentSchema:schema31,data:data3};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.repeat !== undefined){
+let data4 = data.repeat;
+if((!(typeof data4 == "number")) && (typeof data4 !== "string")){
+const err10 = {instancePath:instancePath+"/repeat",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema32.type},message:"must be number,string",schema:schema32.type,parentSchema:schema32,data:data4};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+const _errs26 = errors;
+let valid4 = true;
+const _errs27 = errors;
+if(!(typeof data4 == "number")){
+const err11 = {};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var _valid1 = _errs27 === errors;
+errors = _errs26;
+if(vErrors !== null){
+if(_errs26){
+vErrors.length = _errs26;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause1;
+if(_valid1){
+const _errs29 = errors;
+if(typeof data4 == "number"){
+if(data4 <= 0 || isNaN(data4)){
+const err12 = {instancePath:instancePath+"/repeat",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema32.then,data:data4};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+var _valid1 = _errs29 === errors;
+valid4 = _valid1;
+ifClause1 = "then";
+}
+else {
+const _errs31 = errors;
+if(typeof data4 === "string"){
+if(!pattern13.test(data4)){
+const err13 = {instancePath:instancePath+"/repeat",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema32.else,data:data4};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+var _valid1 = _errs31 === errors;
+valid4 = _valid1;
+ifClause1 = "else";
+}
+if(!valid4){
+const err14 = {instancePath:instancePath+"/repeat",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema32.if,parentSchema:schema32,data:data4};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.timeout !== undefined){
+let data5 = data.timeout;
+if((!(typeof data5 == "number")) && (typeof data5 !== "string")){
+const err15 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema32.type},message:"must be number,string",schema:schema32.type,parentSchema:schema32,data:data5};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+const _errs37 = errors;
+let valid6 = true;
+const _errs38 = errors;
+if(!(typeof data5 == "number")){
+const err16 = {};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+var _valid2 = _errs38 === errors;
+errors = _errs37;
+if(vErrors !== null){
+if(_errs37){
+vErrors.length = _errs37;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause2;
+if(_valid2){
+const _errs40 = errors;
+if(typeof data5 == "number"){
+if(data5 <= 0 || isNaN(data5)){
+const err17 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema32.then,data:data5};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+var _valid2 = _errs40 === errors;
+valid6 = _valid2;
+ifClause2 = "then";
+}
+else {
+const _errs42 = errors;
+if(typeof data5 === "string"){
+if(!pattern13.test(data5)){
+const err18 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema32.else,data:data5};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+var _valid2 = _errs42 === errors;
+valid6 = _valid2;
+ifClause2 = "else";
+}
+if(!valid6){
+const err19 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause2},message:"must match \""+ifClause2+"\" schema",schema:schema32.if,parentSchema:schema32,data:data5};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data.run !== undefined){
+if(!(wrapper1.validate(data.run, {instancePath:instancePath+"/run",parentData:data,parentDataProperty:"run",rootData}))){
+vErrors = vErrors === null ? wrapper1.validate.errors : vErrors.concat(wrapper1.validate.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema30.type,parentSchema:schema30,data};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+validate27.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(Object.keys(data).length < 1){
+const err0 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema29,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(validate27(data[key0], {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key0,rootData}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema29.type,parentSchema:schema29,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate26.errors = vErrors;
+return errors === 0;
+}
+
 
 function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!((((((((key0 === "script") || (key0 === "timeout")) || (key0 === "cache")) || (key0 === "interval")) || (key0 === "thread_id")) || (key0 === "singleton")) || (key0 === "lock")) || (key0 === "timeseries collect"))){
+if(!(func2.call(schema17.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema17,data};
 if(vErrors === null){
 vErrors = [err0];
@@ -1361,7 +1740,7 @@ else {
 const _errs12 = errors;
 if(typeof data1 === "string"){
 if(!pattern4.test(data1)){
-const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$",parentSchema:schema18.else,data:data1};
+const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema18.else,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1479,7 +1858,7 @@ else {
 const _errs28 = errors;
 if(typeof data2 === "string"){
 if(!pattern4.test(data2)){
-const err13 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/secondsOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$",parentSchema:schema18.else,data:data2};
+const err13 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/secondsOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema18.else,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1575,7 +1954,7 @@ else {
 const _errs40 = errors;
 if(typeof data3 === "string"){
 if(!pattern4.test(data3)){
-const err19 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/secondsOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$",parentSchema:schema18.else,data:data3};
+const err19 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/secondsOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema18.else,data:data3};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1669,22 +2048,236 @@ vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.error
 errors = vErrors.length;
 }
 }
+if(data.alert !== undefined){
+if(!(validate26(data.alert, {instancePath:instancePath+"/alert",parentData:data,parentDataProperty:"alert",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+}
+if(data["timeseries derive"] !== undefined){
+let data9 = data["timeseries derive"];
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.fields === undefined){
+const err26 = {instancePath:instancePath+"/timeseries derive",schemaPath:"#/definitions/timeseriesDerive/required",keyword:"required",params:{missingProperty: "fields"},message:"must have required property '"+"fields"+"'",schema:schema34.required,parentSchema:schema34,data:data9};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+for(const key1 in data9){
+if(!((key1 === "sources") || (key1 === "fields"))){
+const err27 = {instancePath:instancePath+"/timeseries derive",schemaPath:"#/definitions/timeseriesDerive/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema34,data:data9};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data9.sources !== undefined){
+let data10 = data9.sources;
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+for(const key2 in data10){
+let data11 = data10[key2];
+if((typeof data11 !== "string") && (!(data11 && typeof data11 == "object" && !Array.isArray(data11)))){
+const err28 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/type",keyword:"type",params:{type: schema34.properties.sources.additionalProperties.type},message:"must be string,object",schema:schema34.properties.sources.additionalProperties.type,parentSchema:schema34.properties.sources.additionalProperties,data:data11};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+const _errs62 = errors;
+let valid11 = true;
+const _errs63 = errors;
+if(typeof data11 !== "string"){
+const err29 = {};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+var _valid4 = _errs63 === errors;
+errors = _errs62;
+if(vErrors !== null){
+if(_errs62){
+vErrors.length = _errs62;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause3;
+if(_valid4){
+const _errs65 = errors;
+if(typeof data11 === "string"){
+if(data11.length < 1){
+const err30 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/then/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.properties.sources.additionalProperties.then,data:data11};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+var _valid4 = _errs65 === errors;
+valid11 = _valid4;
+ifClause3 = "then";
+}
+else {
+const _errs66 = errors;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+if(data11.path === undefined){
+const err31 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/else/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema34.properties.sources.additionalProperties.else.required,parentSchema:schema34.properties.sources.additionalProperties.else,data:data11};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+for(const key3 in data11){
+if(!(key3 === "path")){
+const err32 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/else/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema34.properties.sources.additionalProperties.else,data:data11};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data11.path !== undefined){
+let data12 = data11.path;
+if(typeof data12 === "string"){
+if(data12.length < 1){
+const err33 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/else/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.properties.sources.additionalProperties.else.properties.path,data:data12};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/else/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.sources.additionalProperties.else.properties.path.type,parentSchema:schema34.properties.sources.additionalProperties.else.properties.path,data:data12};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+}
+var _valid4 = _errs66 === errors;
+valid11 = _valid4;
+ifClause3 = "else";
+}
+if(!valid11){
+const err35 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/if",keyword:"if",params:{failingKeyword: ifClause3},message:"must match \""+ifClause3+"\" schema",schema:schema34.properties.sources.additionalProperties.if,parentSchema:schema34.properties.sources.additionalProperties,data:data11};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/timeseries derive/sources",schemaPath:"#/definitions/timeseriesDerive/properties/sources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.properties.sources.type,parentSchema:schema34.properties.sources,data:data10};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+if(data9.fields !== undefined){
+let data13 = data9.fields;
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+if(Object.keys(data13).length < 1){
+const err37 = {instancePath:instancePath+"/timeseries derive/fields",schemaPath:"#/definitions/timeseriesDerive/properties/fields/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema34.properties.fields,data:data13};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+for(const key4 in data13){
+let data14 = data13[key4];
+if(((typeof data14 !== "string") && (!(typeof data14 == "number"))) && (typeof data14 !== "boolean")){
+const err38 = {instancePath:instancePath+"/timeseries derive/fields/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/fields/additionalProperties/type",keyword:"type",params:{type: schema34.properties.fields.additionalProperties.type},message:"must be string,number,boolean",schema:schema34.properties.fields.additionalProperties.type,parentSchema:schema34.properties.fields.additionalProperties,data:data14};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+}
+else {
+const err39 = {instancePath:instancePath+"/timeseries derive/fields",schemaPath:"#/definitions/timeseriesDerive/properties/fields/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.properties.fields.type,parentSchema:schema34.properties.fields,data:data13};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+}
+else {
+const err40 = {instancePath:instancePath+"/timeseries derive",schemaPath:"#/definitions/timeseriesDerive/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.type,parentSchema:schema34,data:data9};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
 }
 validate19.errors = vErrors;
 return errors === 0;
 }
 
-const schema29 = {"x-name":"shell item","additionalProperties":false,"properties":{"shell":{"x-name":"shell","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"$ref":"#/definitions/shellObject"}},"timeout":{"$ref":"#/definitions/secondsOrPlaceholder"},"fail_on_error":{"type":"boolean"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/secondsOrPlaceholder"}},"interval":{"$ref":"#/definitions/secondsOrPlaceholder"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"singleton":{"type":"boolean"},"lock":{"type":"string","minLength":1},"parse":{"x-name":"parse","enum":["json","kv"]}}};
-const schema30 = {"x-name":"shell","type":"object","required":["command"],"additionalProperties":false,"properties":{"command":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"env":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}};
-const schema31 = {"x-name":"seconds","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds","exclusiveMinimum":0},"else":{"x-name":"seconds","pattern":"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"}};
-const pattern13 = new RegExp("^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$", "u");
+const schema35 = {"x-name":"shell item","additionalProperties":false,"properties":{"shell":{"x-name":"shell","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"$ref":"#/definitions/shellObject"}},"timeout":{"$ref":"#/definitions/secondsOrPlaceholder"},"fail_on_error":{"type":"boolean"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/secondsOrPlaceholder"}},"interval":{"$ref":"#/definitions/secondsOrPlaceholder"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"singleton":{"type":"boolean"},"lock":{"type":"string","minLength":1},"parse":{"x-name":"parse","enum":["json","kv"]},"alert":{"$ref":"#/definitions/alerts"},"timeseries derive":{"$ref":"#/definitions/timeseriesDerive"}}};
+const schema36 = {"x-name":"shell","type":"object","required":["command"],"additionalProperties":false,"properties":{"command":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"env":{"type":"object","additionalProperties":{"type":["string","number","boolean"]}},"timeout":{"$ref":"#/definitions/seconds"},"fail_on_error":{"type":"boolean"}}};
 
-function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.command === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "command"},message:"must have required property '"+"command"+"'",schema:schema30.required,parentSchema:schema30,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "command"},message:"must have required property '"+"command"+"'",schema:schema36.required,parentSchema:schema36,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1695,7 +2288,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "command") || (key0 === "cwd")) || (key0 === "env")) || (key0 === "timeout")) || (key0 === "fail_on_error"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema30,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema36,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1709,7 +2302,7 @@ if(data.command !== undefined){
 let data0 = data.command;
 if(typeof data0 === "string"){
 if(data0.length < 1){
-const err2 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema30.properties.command,data:data0};
+const err2 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.command,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1720,7 +2313,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema30.properties.command.type,parentSchema:schema30.properties.command,data:data0};
+const err3 = {instancePath:instancePath+"/command",schemaPath:"#/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.command.type,parentSchema:schema36.properties.command,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1734,7 +2327,7 @@ if(data.cwd !== undefined){
 let data1 = data.cwd;
 if(typeof data1 === "string"){
 if(data1.length < 1){
-const err4 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema30.properties.cwd,data:data1};
+const err4 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.cwd,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1745,7 +2338,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema30.properties.cwd.type,parentSchema:schema30.properties.cwd,data:data1};
+const err5 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.cwd.type,parentSchema:schema36.properties.cwd,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1761,7 +2354,7 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key1 in data2){
 let data3 = data2[key1];
 if(((typeof data3 !== "string") && (!(typeof data3 == "number"))) && (typeof data3 !== "boolean")){
-const err6 = {instancePath:instancePath+"/env/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/type",keyword:"type",params:{type: schema30.properties.env.additionalProperties.type},message:"must be string,number,boolean",schema:schema30.properties.env.additionalProperties.type,parentSchema:schema30.properties.env.additionalProperties,data:data3};
+const err6 = {instancePath:instancePath+"/env/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/type",keyword:"type",params:{type: schema36.properties.env.additionalProperties.type},message:"must be string,number,boolean",schema:schema36.properties.env.additionalProperties.type,parentSchema:schema36.properties.env.additionalProperties,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1773,7 +2366,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema30.properties.env.type,parentSchema:schema30.properties.env,data:data2};
+const err7 = {instancePath:instancePath+"/env",schemaPath:"#/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.properties.env.type,parentSchema:schema36.properties.env,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1786,7 +2379,7 @@ errors++;
 if(data.timeout !== undefined){
 let data4 = data.timeout;
 if((!(typeof data4 == "number")) && (typeof data4 !== "string")){
-const err8 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema31.type},message:"must be number,string",schema:schema31.type,parentSchema:schema31,data:data4};
+const err8 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema32.type},message:"must be number,string",schema:schema32.type,parentSchema:schema32,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1823,7 +2416,7 @@ if(_valid0){
 const _errs18 = errors;
 if(typeof data4 == "number"){
 if(data4 <= 0 || isNaN(data4)){
-const err10 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema31.then,data:data4};
+const err10 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema32.then,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1841,7 +2434,7 @@ else {
 const _errs20 = errors;
 if(typeof data4 === "string"){
 if(!pattern13.test(data4)){
-const err11 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$",parentSchema:schema31.else,data:data4};
+const err11 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema32.else,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1856,7 +2449,7 @@ valid3 = _valid0;
 ifClause0 = "else";
 }
 if(!valid3){
-const err12 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema31.if,parentSchema:schema31,data:data4};
+const err12 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema32.if,parentSchema:schema32,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1869,7 +2462,7 @@ errors++;
 if(data.fail_on_error !== undefined){
 let data5 = data.fail_on_error;
 if(typeof data5 !== "boolean"){
-const err13 = {instancePath:instancePath+"/fail_on_error",schemaPath:"#/properties/fail_on_error/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema30.properties.fail_on_error.type,parentSchema:schema30.properties.fail_on_error,data:data5};
+const err13 = {instancePath:instancePath+"/fail_on_error",schemaPath:"#/properties/fail_on_error/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema36.properties.fail_on_error.type,parentSchema:schema36.properties.fail_on_error,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1881,7 +2474,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema30.type,parentSchema:schema30,data};
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1890,18 +2483,18 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate28.errors = vErrors;
+validate32.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(func2.call(schema29.properties, key0))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema29,data};
+if(!(func2.call(schema35.properties, key0))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema35,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1914,7 +2507,7 @@ errors++;
 if(data.shell !== undefined){
 let data0 = data.shell;
 if((typeof data0 !== "string") && (!(data0 && typeof data0 == "object" && !Array.isArray(data0)))){
-const err1 = {instancePath:instancePath+"/shell",schemaPath:"#/properties/shell/type",keyword:"type",params:{type: schema29.properties.shell.type},message:"must be string,object",schema:schema29.properties.shell.type,parentSchema:schema29.properties.shell,data:data0};
+const err1 = {instancePath:instancePath+"/shell",schemaPath:"#/properties/shell/type",keyword:"type",params:{type: schema35.properties.shell.type},message:"must be string,object",schema:schema35.properties.shell.type,parentSchema:schema35.properties.shell,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1951,7 +2544,7 @@ if(_valid0){
 const _errs7 = errors;
 if(typeof data0 === "string"){
 if(data0.length < 1){
-const err3 = {instancePath:instancePath+"/shell",schemaPath:"#/properties/shell/then/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema29.properties.shell.then,data:data0};
+const err3 = {instancePath:instancePath+"/shell",schemaPath:"#/properties/shell/then/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema35.properties.shell.then,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1967,8 +2560,8 @@ ifClause0 = "then";
 }
 else {
 const _errs8 = errors;
-if(!(validate28(data0, {instancePath:instancePath+"/shell",parentData:data,parentDataProperty:"shell",rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+if(!(validate32(data0, {instancePath:instancePath+"/shell",parentData:data,parentDataProperty:"shell",rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs8 === errors;
@@ -1976,7 +2569,7 @@ valid1 = _valid0;
 ifClause0 = "else";
 }
 if(!valid1){
-const err4 = {instancePath:instancePath+"/shell",schemaPath:"#/properties/shell/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema29.properties.shell.if,parentSchema:schema29.properties.shell,data:data0};
+const err4 = {instancePath:instancePath+"/shell",schemaPath:"#/properties/shell/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema35.properties.shell.if,parentSchema:schema35.properties.shell,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2044,7 +2637,7 @@ else {
 const _errs18 = errors;
 if(typeof data1 === "string"){
 if(!pattern4.test(data1)){
-const err8 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$",parentSchema:schema18.else,data:data1};
+const err8 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema18.else,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2072,7 +2665,7 @@ errors++;
 if(data.fail_on_error !== undefined){
 let data2 = data.fail_on_error;
 if(typeof data2 !== "boolean"){
-const err10 = {instancePath:instancePath+"/fail_on_error",schemaPath:"#/properties/fail_on_error/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema29.properties.fail_on_error.type,parentSchema:schema29.properties.fail_on_error,data:data2};
+const err10 = {instancePath:instancePath+"/fail_on_error",schemaPath:"#/properties/fail_on_error/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema35.properties.fail_on_error.type,parentSchema:schema35.properties.fail_on_error,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2085,7 +2678,7 @@ errors++;
 if(data.cache !== undefined){
 let data3 = data.cache;
 if(((typeof data3 !== "boolean") && (!(typeof data3 == "number"))) && (typeof data3 !== "string")){
-const err11 = {instancePath:instancePath+"/cache",schemaPath:"#/properties/cache/type",keyword:"type",params:{type: schema29.properties.cache.type},message:"must be boolean,number,string",schema:schema29.properties.cache.type,parentSchema:schema29.properties.cache,data:data3};
+const err11 = {instancePath:instancePath+"/cache",schemaPath:"#/properties/cache/type",keyword:"type",params:{type: schema35.properties.cache.type},message:"must be boolean,number,string",schema:schema35.properties.cache.type,parentSchema:schema35.properties.cache,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2175,7 +2768,7 @@ else {
 const _errs36 = errors;
 if(typeof data3 === "string"){
 if(!pattern4.test(data3)){
-const err16 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/secondsOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$",parentSchema:schema18.else,data:data3};
+const err16 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/secondsOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema18.else,data:data3};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2203,7 +2796,7 @@ var _valid2 = _errs28 === errors;
 valid4 = _valid2;
 }
 if(!valid4){
-const err18 = {instancePath:instancePath+"/cache",schemaPath:"#/properties/cache/if",keyword:"if",params:{failingKeyword: "else"},message:"must match \"else\" schema",schema:schema29.properties.cache.if,parentSchema:schema29.properties.cache,data:data3};
+const err18 = {instancePath:instancePath+"/cache",schemaPath:"#/properties/cache/if",keyword:"if",params:{failingKeyword: "else"},message:"must match \"else\" schema",schema:schema35.properties.cache.if,parentSchema:schema35.properties.cache,data:data3};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2271,7 +2864,7 @@ else {
 const _errs48 = errors;
 if(typeof data4 === "string"){
 if(!pattern4.test(data4)){
-const err22 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/secondsOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$",parentSchema:schema18.else,data:data4};
+const err22 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/secondsOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema18.else,data:data4};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -2300,7 +2893,7 @@ if(data.thread_id !== undefined){
 let data5 = data.thread_id;
 if(typeof data5 === "string"){
 if(data5.length < 1){
-const err24 = {instancePath:instancePath+"/thread_id",schemaPath:"#/properties/thread_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema29.properties.thread_id,data:data5};
+const err24 = {instancePath:instancePath+"/thread_id",schemaPath:"#/properties/thread_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema35.properties.thread_id,data:data5};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -2311,7 +2904,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/thread_id",schemaPath:"#/properties/thread_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema29.properties.thread_id.type,parentSchema:schema29.properties.thread_id,data:data5};
+const err25 = {instancePath:instancePath+"/thread_id",schemaPath:"#/properties/thread_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.thread_id.type,parentSchema:schema35.properties.thread_id,data:data5};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -2330,7 +2923,7 @@ errors = vErrors.length;
 if(data.singleton !== undefined){
 let data7 = data.singleton;
 if(typeof data7 !== "boolean"){
-const err26 = {instancePath:instancePath+"/singleton",schemaPath:"#/properties/singleton/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema29.properties.singleton.type,parentSchema:schema29.properties.singleton,data:data7};
+const err26 = {instancePath:instancePath+"/singleton",schemaPath:"#/properties/singleton/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema35.properties.singleton.type,parentSchema:schema35.properties.singleton,data:data7};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -2344,7 +2937,7 @@ if(data.lock !== undefined){
 let data8 = data.lock;
 if(typeof data8 === "string"){
 if(data8.length < 1){
-const err27 = {instancePath:instancePath+"/lock",schemaPath:"#/properties/lock/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema29.properties.lock,data:data8};
+const err27 = {instancePath:instancePath+"/lock",schemaPath:"#/properties/lock/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema35.properties.lock,data:data8};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -2355,7 +2948,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/lock",schemaPath:"#/properties/lock/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema29.properties.lock.type,parentSchema:schema29.properties.lock,data:data8};
+const err28 = {instancePath:instancePath+"/lock",schemaPath:"#/properties/lock/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.lock.type,parentSchema:schema35.properties.lock,data:data8};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -2368,7 +2961,7 @@ errors++;
 if(data.parse !== undefined){
 let data9 = data.parse;
 if(!((data9 === "json") || (data9 === "kv"))){
-const err29 = {instancePath:instancePath+"/parse",schemaPath:"#/properties/parse/enum",keyword:"enum",params:{allowedValues: schema29.properties.parse.enum},message:"must be equal to one of the allowed values",schema:schema29.properties.parse.enum,parentSchema:schema29.properties.parse,data:data9};
+const err29 = {instancePath:instancePath+"/parse",schemaPath:"#/properties/parse/enum",keyword:"enum",params:{allowedValues: schema35.properties.parse.enum},message:"must be equal to one of the allowed values",schema:schema35.properties.parse.enum,parentSchema:schema35.properties.parse,data:data9};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -2378,8 +2971,708 @@ vErrors.push(err29);
 errors++;
 }
 }
+if(data.alert !== undefined){
+if(!(validate26(data.alert, {instancePath:instancePath+"/alert",parentData:data,parentDataProperty:"alert",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
 }
-validate27.errors = vErrors;
+}
+if(data["timeseries derive"] !== undefined){
+let data11 = data["timeseries derive"];
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+if(data11.fields === undefined){
+const err30 = {instancePath:instancePath+"/timeseries derive",schemaPath:"#/definitions/timeseriesDerive/required",keyword:"required",params:{missingProperty: "fields"},message:"must have required property '"+"fields"+"'",schema:schema34.required,parentSchema:schema34,data:data11};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+for(const key1 in data11){
+if(!((key1 === "sources") || (key1 === "fields"))){
+const err31 = {instancePath:instancePath+"/timeseries derive",schemaPath:"#/definitions/timeseriesDerive/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema34,data:data11};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data11.sources !== undefined){
+let data12 = data11.sources;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+for(const key2 in data12){
+let data13 = data12[key2];
+if((typeof data13 !== "string") && (!(data13 && typeof data13 == "object" && !Array.isArray(data13)))){
+const err32 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/type",keyword:"type",params:{type: schema34.properties.sources.additionalProperties.type},message:"must be string,object",schema:schema34.properties.sources.additionalProperties.type,parentSchema:schema34.properties.sources.additionalProperties,data:data13};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+const _errs72 = errors;
+let valid12 = true;
+const _errs73 = errors;
+if(typeof data13 !== "string"){
+const err33 = {};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+var _valid5 = _errs73 === errors;
+errors = _errs72;
+if(vErrors !== null){
+if(_errs72){
+vErrors.length = _errs72;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause4;
+if(_valid5){
+const _errs75 = errors;
+if(typeof data13 === "string"){
+if(data13.length < 1){
+const err34 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/then/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.properties.sources.additionalProperties.then,data:data13};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+var _valid5 = _errs75 === errors;
+valid12 = _valid5;
+ifClause4 = "then";
+}
+else {
+const _errs76 = errors;
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+if(data13.path === undefined){
+const err35 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/else/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema34.properties.sources.additionalProperties.else.required,parentSchema:schema34.properties.sources.additionalProperties.else,data:data13};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+for(const key3 in data13){
+if(!(key3 === "path")){
+const err36 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/else/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema34.properties.sources.additionalProperties.else,data:data13};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+if(data13.path !== undefined){
+let data14 = data13.path;
+if(typeof data14 === "string"){
+if(data14.length < 1){
+const err37 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/else/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.properties.sources.additionalProperties.else.properties.path,data:data14};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/else/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.sources.additionalProperties.else.properties.path.type,parentSchema:schema34.properties.sources.additionalProperties.else.properties.path,data:data14};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+}
+var _valid5 = _errs76 === errors;
+valid12 = _valid5;
+ifClause4 = "else";
+}
+if(!valid12){
+const err39 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/if",keyword:"if",params:{failingKeyword: ifClause4},message:"must match \""+ifClause4+"\" schema",schema:schema34.properties.sources.additionalProperties.if,parentSchema:schema34.properties.sources.additionalProperties,data:data13};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+}
+else {
+const err40 = {instancePath:instancePath+"/timeseries derive/sources",schemaPath:"#/definitions/timeseriesDerive/properties/sources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.properties.sources.type,parentSchema:schema34.properties.sources,data:data12};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+if(data11.fields !== undefined){
+let data15 = data11.fields;
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+if(Object.keys(data15).length < 1){
+const err41 = {instancePath:instancePath+"/timeseries derive/fields",schemaPath:"#/definitions/timeseriesDerive/properties/fields/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema34.properties.fields,data:data15};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+for(const key4 in data15){
+let data16 = data15[key4];
+if(((typeof data16 !== "string") && (!(typeof data16 == "number"))) && (typeof data16 !== "boolean")){
+const err42 = {instancePath:instancePath+"/timeseries derive/fields/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/fields/additionalProperties/type",keyword:"type",params:{type: schema34.properties.fields.additionalProperties.type},message:"must be string,number,boolean",schema:schema34.properties.fields.additionalProperties.type,parentSchema:schema34.properties.fields.additionalProperties,data:data16};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/timeseries derive/fields",schemaPath:"#/definitions/timeseriesDerive/properties/fields/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.properties.fields.type,parentSchema:schema34.properties.fields,data:data15};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+}
+else {
+const err44 = {instancePath:instancePath+"/timeseries derive",schemaPath:"#/definitions/timeseriesDerive/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.type,parentSchema:schema34,data:data11};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+}
+validate31.errors = vErrors;
+return errors === 0;
+}
+
+const schema44 = {"x-name":"timeseries derive item","additionalProperties":false,"properties":{"timeseries derive":{"$ref":"#/definitions/timeseriesDerive"},"cache":{"x-name":"cache","type":["boolean","number","string"],"if":{"type":"boolean"},"then":{},"else":{"$ref":"#/definitions/secondsOrPlaceholder"}},"interval":{"$ref":"#/definitions/secondsOrPlaceholder"},"thread_id":{"type":"string","minLength":1},"timeseries collect":{"$ref":"#/definitions/timeseriesCollect"},"alert":{"$ref":"#/definitions/alerts"}}};
+
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((((((key0 === "timeseries derive") || (key0 === "cache")) || (key0 === "interval")) || (key0 === "thread_id")) || (key0 === "timeseries collect")) || (key0 === "alert"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data["timeseries derive"] !== undefined){
+let data0 = data["timeseries derive"];
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.fields === undefined){
+const err1 = {instancePath:instancePath+"/timeseries derive",schemaPath:"#/definitions/timeseriesDerive/required",keyword:"required",params:{missingProperty: "fields"},message:"must have required property '"+"fields"+"'",schema:schema34.required,parentSchema:schema34,data:data0};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key1 in data0){
+if(!((key1 === "sources") || (key1 === "fields"))){
+const err2 = {instancePath:instancePath+"/timeseries derive",schemaPath:"#/definitions/timeseriesDerive/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema34,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data0.sources !== undefined){
+let data1 = data0.sources;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+for(const key2 in data1){
+let data2 = data1[key2];
+if((typeof data2 !== "string") && (!(data2 && typeof data2 == "object" && !Array.isArray(data2)))){
+const err3 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/type",keyword:"type",params:{type: schema34.properties.sources.additionalProperties.type},message:"must be string,object",schema:schema34.properties.sources.additionalProperties.type,parentSchema:schema34.properties.sources.additionalProperties,data:data2};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+const _errs13 = errors;
+let valid4 = true;
+const _errs14 = errors;
+if(typeof data2 !== "string"){
+const err4 = {};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs14 === errors;
+errors = _errs13;
+if(vErrors !== null){
+if(_errs13){
+vErrors.length = _errs13;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause0;
+if(_valid0){
+const _errs16 = errors;
+if(typeof data2 === "string"){
+if(data2.length < 1){
+const err5 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/then/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.properties.sources.additionalProperties.then,data:data2};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var _valid0 = _errs16 === errors;
+valid4 = _valid0;
+ifClause0 = "then";
+}
+else {
+const _errs17 = errors;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.path === undefined){
+const err6 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/else/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'",schema:schema34.properties.sources.additionalProperties.else.required,parentSchema:schema34.properties.sources.additionalProperties.else,data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+for(const key3 in data2){
+if(!(key3 === "path")){
+const err7 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/else/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema34.properties.sources.additionalProperties.else,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data2.path !== undefined){
+let data3 = data2.path;
+if(typeof data3 === "string"){
+if(data3.length < 1){
+const err8 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/else/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.properties.sources.additionalProperties.else.properties.path,data:data3};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/else/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.sources.additionalProperties.else.properties.path.type,parentSchema:schema34.properties.sources.additionalProperties.else.properties.path,data:data3};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+var _valid0 = _errs17 === errors;
+valid4 = _valid0;
+ifClause0 = "else";
+}
+if(!valid4){
+const err10 = {instancePath:instancePath+"/timeseries derive/sources/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/sources/additionalProperties/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema34.properties.sources.additionalProperties.if,parentSchema:schema34.properties.sources.additionalProperties,data:data2};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/timeseries derive/sources",schemaPath:"#/definitions/timeseriesDerive/properties/sources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.properties.sources.type,parentSchema:schema34.properties.sources,data:data1};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data0.fields !== undefined){
+let data4 = data0.fields;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(Object.keys(data4).length < 1){
+const err12 = {instancePath:instancePath+"/timeseries derive/fields",schemaPath:"#/definitions/timeseriesDerive/properties/fields/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema34.properties.fields,data:data4};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+for(const key4 in data4){
+let data5 = data4[key4];
+if(((typeof data5 !== "string") && (!(typeof data5 == "number"))) && (typeof data5 !== "boolean")){
+const err13 = {instancePath:instancePath+"/timeseries derive/fields/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/timeseriesDerive/properties/fields/additionalProperties/type",keyword:"type",params:{type: schema34.properties.fields.additionalProperties.type},message:"must be string,number,boolean",schema:schema34.properties.fields.additionalProperties.type,parentSchema:schema34.properties.fields.additionalProperties,data:data5};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/timeseries derive/fields",schemaPath:"#/definitions/timeseriesDerive/properties/fields/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.properties.fields.type,parentSchema:schema34.properties.fields,data:data4};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/timeseries derive",schemaPath:"#/definitions/timeseriesDerive/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.type,parentSchema:schema34,data:data0};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.cache !== undefined){
+let data6 = data.cache;
+if(((typeof data6 !== "boolean") && (!(typeof data6 == "number"))) && (typeof data6 !== "string")){
+const err16 = {instancePath:instancePath+"/cache",schemaPath:"#/properties/cache/type",keyword:"type",params:{type: schema44.properties.cache.type},message:"must be boolean,number,string",schema:schema44.properties.cache.type,parentSchema:schema44.properties.cache,data:data6};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+const _errs32 = errors;
+let valid7 = true;
+const _errs33 = errors;
+if(typeof data6 !== "boolean"){
+const err17 = {};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+var _valid1 = _errs33 === errors;
+errors = _errs32;
+if(vErrors !== null){
+if(_errs32){
+vErrors.length = _errs32;
+}
+else {
+vErrors = null;
+}
+}
+if(!_valid1){
+const _errs35 = errors;
+if((!(typeof data6 == "number")) && (typeof data6 !== "string")){
+const err18 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/secondsOrPlaceholder/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data6};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+const _errs38 = errors;
+let valid9 = true;
+const _errs39 = errors;
+if(!(typeof data6 == "number")){
+const err19 = {};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+var _valid2 = _errs39 === errors;
+errors = _errs38;
+if(vErrors !== null){
+if(_errs38){
+vErrors.length = _errs38;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause1;
+if(_valid2){
+const _errs41 = errors;
+if(typeof data6 == "number"){
+if(data6 <= 0 || isNaN(data6)){
+const err20 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/secondsOrPlaceholder/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data6};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+var _valid2 = _errs41 === errors;
+valid9 = _valid2;
+ifClause1 = "then";
+}
+else {
+const _errs43 = errors;
+if(typeof data6 === "string"){
+if(!pattern4.test(data6)){
+const err21 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/secondsOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema18.else,data:data6};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+var _valid2 = _errs43 === errors;
+valid9 = _valid2;
+ifClause1 = "else";
+}
+if(!valid9){
+const err22 = {instancePath:instancePath+"/cache",schemaPath:"#/definitions/secondsOrPlaceholder/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema18.if,parentSchema:schema18,data:data6};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+var _valid1 = _errs35 === errors;
+valid7 = _valid1;
+}
+if(!valid7){
+const err23 = {instancePath:instancePath+"/cache",schemaPath:"#/properties/cache/if",keyword:"if",params:{failingKeyword: "else"},message:"must match \"else\" schema",schema:schema44.properties.cache.if,parentSchema:schema44.properties.cache,data:data6};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data.interval !== undefined){
+let data7 = data.interval;
+if((!(typeof data7 == "number")) && (typeof data7 !== "string")){
+const err24 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/secondsOrPlaceholder/type",keyword:"type",params:{type: schema18.type},message:"must be number,string",schema:schema18.type,parentSchema:schema18,data:data7};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+const _errs50 = errors;
+let valid11 = true;
+const _errs51 = errors;
+if(!(typeof data7 == "number")){
+const err25 = {};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+var _valid3 = _errs51 === errors;
+errors = _errs50;
+if(vErrors !== null){
+if(_errs50){
+vErrors.length = _errs50;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause2;
+if(_valid3){
+const _errs53 = errors;
+if(typeof data7 == "number"){
+if(data7 <= 0 || isNaN(data7)){
+const err26 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/secondsOrPlaceholder/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema18.then,data:data7};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+var _valid3 = _errs53 === errors;
+valid11 = _valid3;
+ifClause2 = "then";
+}
+else {
+const _errs55 = errors;
+if(typeof data7 === "string"){
+if(!pattern4.test(data7)){
+const err27 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/secondsOrPlaceholder/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|%\\([^()]+\\)[sdif]|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema18.else,data:data7};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+var _valid3 = _errs55 === errors;
+valid11 = _valid3;
+ifClause2 = "else";
+}
+if(!valid11){
+const err28 = {instancePath:instancePath+"/interval",schemaPath:"#/definitions/secondsOrPlaceholder/if",keyword:"if",params:{failingKeyword: ifClause2},message:"must match \""+ifClause2+"\" schema",schema:schema18.if,parentSchema:schema18,data:data7};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data.thread_id !== undefined){
+let data8 = data.thread_id;
+if(typeof data8 === "string"){
+if(data8.length < 1){
+const err29 = {instancePath:instancePath+"/thread_id",schemaPath:"#/properties/thread_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema44.properties.thread_id,data:data8};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/thread_id",schemaPath:"#/properties/thread_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.thread_id.type,parentSchema:schema44.properties.thread_id,data:data8};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+if(data["timeseries collect"] !== undefined){
+if(!(validate20(data["timeseries collect"], {instancePath:instancePath+"/timeseries collect",parentData:data,parentDataProperty:"timeseries collect",rootData}))){
+vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+errors = vErrors.length;
+}
+}
+if(data.alert !== undefined){
+if(!(validate26(data.alert, {instancePath:instancePath+"/alert",parentData:data,parentDataProperty:"alert",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+}
+}
+validate37.errors = vErrors;
 return errors === 0;
 }
 
@@ -2470,8 +3763,8 @@ vErrors = null;
 }
 if(_valid1){
 const _errs8 = errors;
-if(!(validate27(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+if(!(validate31(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
 errors = vErrors.length;
 }
 var _valid1 = _errs8 === errors;
@@ -2518,7 +3811,7 @@ const _errs12 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(key0 === "set")){
-const err6 = {instancePath,schemaPath:"#/definitions/setItem/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema35,data};
+const err6 = {instancePath,schemaPath:"#/definitions/setItem/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema42,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2531,7 +3824,7 @@ errors++;
 if(data.set !== undefined){
 let data0 = data.set;
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-const err7 = {instancePath:instancePath+"/set",schemaPath:"#/definitions/setItem/properties/set/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.properties.set.type,parentSchema:schema35.properties.set,data:data0};
+const err7 = {instancePath:instancePath+"/set",schemaPath:"#/definitions/setItem/properties/set/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.properties.set.type,parentSchema:schema42.properties.set,data:data0};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2586,7 +3879,7 @@ const _errs21 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key1 in data){
 if(!(key1 === "cd")){
-const err10 = {instancePath,schemaPath:"#/definitions/cdItem/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema36,data};
+const err10 = {instancePath,schemaPath:"#/definitions/cdItem/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema43,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2600,7 +3893,7 @@ if(data.cd !== undefined){
 let data1 = data.cd;
 if(typeof data1 === "string"){
 if(data1.length < 1){
-const err11 = {instancePath:instancePath+"/cd",schemaPath:"#/definitions/cdItem/properties/cd/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.cd,data:data1};
+const err11 = {instancePath:instancePath+"/cd",schemaPath:"#/definitions/cdItem/properties/cd/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43.properties.cd,data:data1};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2611,7 +3904,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/cd",schemaPath:"#/definitions/cdItem/properties/cd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.cd.type,parentSchema:schema36.properties.cd,data:data1};
+const err12 = {instancePath:instancePath+"/cd",schemaPath:"#/definitions/cdItem/properties/cd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.cd.type,parentSchema:schema43.properties.cd,data:data1};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2755,6 +4048,21 @@ vErrors = null;
 }
 }
 }
+if(errors === _errs29){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing8;
+if((data["timeseries derive"] === undefined) && (missing8 = "timeseries derive")){
+const err20 = {};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
 var _valid4 = _errs29 === errors;
 errors = _errs28;
 if(vErrors !== null){
@@ -2767,14 +4075,10 @@ vErrors = null;
 }
 if(_valid4){
 const _errs37 = errors;
-const err20 = {instancePath,schemaPath:"#/allOf/4/then/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema16.allOf[4].then.not,parentSchema:schema16.allOf[4].then,data};
-if(vErrors === null){
-vErrors = [err20];
+if(!(validate37(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
 }
-else {
-vErrors.push(err20);
-}
-errors++;
 var _valid4 = _errs37 === errors;
 valid9 = _valid4;
 }
@@ -2785,6 +4089,177 @@ vErrors = [err21];
 }
 else {
 vErrors.push(err21);
+}
+errors++;
+}
+const _errs39 = errors;
+let valid12 = true;
+const _errs40 = errors;
+const _errs41 = errors;
+const _errs42 = errors;
+const _errs43 = errors;
+let valid14 = false;
+const _errs44 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing9;
+if((data.script === undefined) && (missing9 = "script")){
+const err22 = {};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+var _valid7 = _errs44 === errors;
+valid14 = valid14 || _valid7;
+if(!valid14){
+const _errs45 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing10;
+if((data.shell === undefined) && (missing10 = "shell")){
+const err23 = {};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+var _valid7 = _errs45 === errors;
+valid14 = valid14 || _valid7;
+if(!valid14){
+const _errs46 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing11;
+if((data.set === undefined) && (missing11 = "set")){
+const err24 = {};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+var _valid7 = _errs46 === errors;
+valid14 = valid14 || _valid7;
+if(!valid14){
+const _errs47 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing12;
+if((data.cd === undefined) && (missing12 = "cd")){
+const err25 = {};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+var _valid7 = _errs47 === errors;
+valid14 = valid14 || _valid7;
+if(!valid14){
+const _errs48 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing13;
+if((data["timeseries derive"] === undefined) && (missing13 = "timeseries derive")){
+const err26 = {};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+var _valid7 = _errs48 === errors;
+valid14 = valid14 || _valid7;
+}
+}
+}
+}
+if(!valid14){
+const err27 = {};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+else {
+errors = _errs43;
+if(vErrors !== null){
+if(_errs43){
+vErrors.length = _errs43;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid13 = _errs42 === errors;
+if(valid13){
+const err28 = {};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+else {
+errors = _errs41;
+if(vErrors !== null){
+if(_errs41){
+vErrors.length = _errs41;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid6 = _errs40 === errors;
+errors = _errs39;
+if(vErrors !== null){
+if(_errs39){
+vErrors.length = _errs39;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid6){
+const _errs49 = errors;
+const err29 = {instancePath,schemaPath:"#/allOf/5/then/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema16.allOf[5].then.not,parentSchema:schema16.allOf[5].then,data};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+var _valid6 = _errs49 === errors;
+valid12 = _valid6;
+}
+if(!valid12){
+const err30 = {instancePath,schemaPath:"#/allOf/5/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema16.allOf[5].if,parentSchema:schema16.allOf[5],data};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
 }
 errors++;
 }
@@ -2819,9 +4294,9 @@ validate17.errors = vErrors;
 return errors === 0;
 }
 
-const schema37 = {"x-name":"run simultaneous","type":"object","additionalProperties":{"$ref":"#/definitions/runList"}};
+const schema48 = {"x-name":"run simultaneous","type":"object","additionalProperties":{"$ref":"#/definitions/runList"}};
 
-function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2833,7 +4308,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema48.type,parentSchema:schema48,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2842,19 +4317,18 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate34.errors = vErrors;
+validate43.errors = vErrors;
 return errors === 0;
 }
 
-const schema39 = {"x-name":"require lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrZero"},"ttl":{"$ref":"#/definitions/secondsOrZero"},"timeout_exception":{"type":"boolean"},"timeout_block":{"$ref":"#/definitions/branch"}}};
-const schema40 = {"x-name":"seconds or zero","type":["number","string"],"if":{"type":"number"},"then":{"x-name":"seconds or zero","minimum":0},"else":{"x-name":"seconds or zero","pattern":"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"}};
+const schema50 = {"x-name":"require lock","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"timeout":{"$ref":"#/definitions/secondsOrZero"},"ttl":{"$ref":"#/definitions/secondsOrZero"},"timeout_exception":{"type":"boolean"},"timeout_block":{"$ref":"#/definitions/branch"}}};
 
-function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema39.required,parentSchema:schema39,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema50.required,parentSchema:schema50,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2865,7 +4339,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "name") || (key0 === "timeout")) || (key0 === "ttl")) || (key0 === "timeout_exception")) || (key0 === "timeout_block"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema39,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema50,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2879,7 +4353,7 @@ if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
 if(data0.length < 1){
-const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema39.properties.name,data:data0};
+const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema50.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2890,7 +4364,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.properties.name.type,parentSchema:schema39.properties.name,data:data0};
+const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.name.type,parentSchema:schema50.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2903,7 +4377,7 @@ errors++;
 if(data.timeout !== undefined){
 let data1 = data.timeout;
 if((!(typeof data1 == "number")) && (typeof data1 !== "string")){
-const err4 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/type",keyword:"type",params:{type: schema40.type},message:"must be number,string",schema:schema40.type,parentSchema:schema40,data:data1};
+const err4 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/type",keyword:"type",params:{type: schema31.type},message:"must be number,string",schema:schema31.type,parentSchema:schema31,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2940,7 +4414,7 @@ if(_valid0){
 const _errs11 = errors;
 if(typeof data1 == "number"){
 if(data1 < 0 || isNaN(data1)){
-const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/then/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema40.then,data:data1};
+const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/then/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.then,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2958,7 +4432,7 @@ else {
 const _errs13 = errors;
 if(typeof data1 === "string"){
 if(!pattern13.test(data1)){
-const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$",parentSchema:schema40.else,data:data1};
+const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema31.else,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2973,7 +4447,7 @@ valid2 = _valid0;
 ifClause0 = "else";
 }
 if(!valid2){
-const err8 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema40.if,parentSchema:schema40,data:data1};
+const err8 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/secondsOrZero/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema31.if,parentSchema:schema31,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2986,7 +4460,7 @@ errors++;
 if(data.ttl !== undefined){
 let data2 = data.ttl;
 if((!(typeof data2 == "number")) && (typeof data2 !== "string")){
-const err9 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/type",keyword:"type",params:{type: schema40.type},message:"must be number,string",schema:schema40.type,parentSchema:schema40,data:data2};
+const err9 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/type",keyword:"type",params:{type: schema31.type},message:"must be number,string",schema:schema31.type,parentSchema:schema31,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3023,7 +4497,7 @@ if(_valid1){
 const _errs22 = errors;
 if(typeof data2 == "number"){
 if(data2 < 0 || isNaN(data2)){
-const err11 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/then/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema40.then,data:data2};
+const err11 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/then/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema31.then,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3041,7 +4515,7 @@ else {
 const _errs24 = errors;
 if(typeof data2 === "string"){
 if(!pattern13.test(data2)){
-const err12 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$",parentSchema:schema40.else,data:data2};
+const err12 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema31.else,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3056,7 +4530,7 @@ valid4 = _valid1;
 ifClause1 = "else";
 }
 if(!valid4){
-const err13 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema40.if,parentSchema:schema40,data:data2};
+const err13 = {instancePath:instancePath+"/ttl",schemaPath:"#/definitions/secondsOrZero/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema31.if,parentSchema:schema31,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3069,7 +4543,7 @@ errors++;
 if(data.timeout_exception !== undefined){
 let data3 = data.timeout_exception;
 if(typeof data3 !== "boolean"){
-const err14 = {instancePath:instancePath+"/timeout_exception",schemaPath:"#/properties/timeout_exception/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema39.properties.timeout_exception.type,parentSchema:schema39.properties.timeout_exception,data:data3};
+const err14 = {instancePath:instancePath+"/timeout_exception",schemaPath:"#/properties/timeout_exception/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema50.properties.timeout_exception.type,parentSchema:schema50.properties.timeout_exception,data:data3};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3087,7 +4561,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema39.type,parentSchema:schema39,data};
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema50.type,parentSchema:schema50,data};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3096,18 +4570,18 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate37.errors = vErrors;
+validate46.errors = vErrors;
 return errors === 0;
 }
 
-const schema43 = {"x-name":"put tag in queue","type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/definitions/putTagEntry"}},"else":{"$ref":"#/definitions/putTagEntry"}};
-const schema44 = {"x-name":"put tag in queue entry","type":"object","required":["tag","queue"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1},"queue":{"type":"string","minLength":1}}};
+const schema54 = {"x-name":"put tag in queue","type":["array","object"],"if":{"type":"array"},"then":{"items":{"$ref":"#/definitions/putTagEntry"}},"else":{"$ref":"#/definitions/putTagEntry"}};
+const schema55 = {"x-name":"put tag in queue entry","type":"object","required":["tag","queue"],"additionalProperties":false,"properties":{"tag":{"type":"string","minLength":1},"queue":{"type":"string","minLength":1}}};
 
-function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!data || typeof data != "object"){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema43.type},message:"must be array,object",schema:schema43.type,parentSchema:schema43,data};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema54.type},message:"must be array,object",schema:schema54.type,parentSchema:schema54,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3148,7 +4622,7 @@ for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.tag === undefined){
-const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema44.required,parentSchema:schema44,data:data0};
+const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema55.required,parentSchema:schema55,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3158,7 +4632,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data0.queue === undefined){
-const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "queue"},message:"must have required property '"+"queue"+"'",schema:schema44.required,parentSchema:schema44,data:data0};
+const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "queue"},message:"must have required property '"+"queue"+"'",schema:schema55.required,parentSchema:schema55,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3169,7 +4643,7 @@ errors++;
 }
 for(const key0 in data0){
 if(!((key0 === "tag") || (key0 === "queue"))){
-const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data:data0};
+const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema55,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3183,7 +4657,7 @@ if(data0.tag !== undefined){
 let data1 = data0.tag;
 if(typeof data1 === "string"){
 if(data1.length < 1){
-const err5 = {instancePath:instancePath+"/" + i0+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema44.properties.tag,data:data1};
+const err5 = {instancePath:instancePath+"/" + i0+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema55.properties.tag,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3194,7 +4668,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/" + i0+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.tag.type,parentSchema:schema44.properties.tag,data:data1};
+const err6 = {instancePath:instancePath+"/" + i0+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.tag.type,parentSchema:schema55.properties.tag,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3208,7 +4682,7 @@ if(data0.queue !== undefined){
 let data2 = data0.queue;
 if(typeof data2 === "string"){
 if(data2.length < 1){
-const err7 = {instancePath:instancePath+"/" + i0+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema44.properties.queue,data:data2};
+const err7 = {instancePath:instancePath+"/" + i0+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema55.properties.queue,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3219,7 +4693,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/" + i0+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.queue.type,parentSchema:schema44.properties.queue,data:data2};
+const err8 = {instancePath:instancePath+"/" + i0+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.queue.type,parentSchema:schema55.properties.queue,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3231,7 +4705,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data:data0};
+const err9 = {instancePath:instancePath+"/" + i0,schemaPath:"#/definitions/putTagEntry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema55.type,parentSchema:schema55,data:data0};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3250,7 +4724,7 @@ else {
 const _errs14 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.tag === undefined){
-const err10 = {instancePath,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema44.required,parentSchema:schema44,data};
+const err10 = {instancePath,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema55.required,parentSchema:schema55,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3260,7 +4734,7 @@ vErrors.push(err10);
 errors++;
 }
 if(data.queue === undefined){
-const err11 = {instancePath,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "queue"},message:"must have required property '"+"queue"+"'",schema:schema44.required,parentSchema:schema44,data};
+const err11 = {instancePath,schemaPath:"#/definitions/putTagEntry/required",keyword:"required",params:{missingProperty: "queue"},message:"must have required property '"+"queue"+"'",schema:schema55.required,parentSchema:schema55,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3271,7 +4745,7 @@ errors++;
 }
 for(const key1 in data){
 if(!((key1 === "tag") || (key1 === "queue"))){
-const err12 = {instancePath,schemaPath:"#/definitions/putTagEntry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data};
+const err12 = {instancePath,schemaPath:"#/definitions/putTagEntry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema55,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3285,7 +4759,7 @@ if(data.tag !== undefined){
 let data3 = data.tag;
 if(typeof data3 === "string"){
 if(data3.length < 1){
-const err13 = {instancePath:instancePath+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema44.properties.tag,data:data3};
+const err13 = {instancePath:instancePath+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema55.properties.tag,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3296,7 +4770,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.tag.type,parentSchema:schema44.properties.tag,data:data3};
+const err14 = {instancePath:instancePath+"/tag",schemaPath:"#/definitions/putTagEntry/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.tag.type,parentSchema:schema55.properties.tag,data:data3};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3310,7 +4784,7 @@ if(data.queue !== undefined){
 let data4 = data.queue;
 if(typeof data4 === "string"){
 if(data4.length < 1){
-const err15 = {instancePath:instancePath+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema44.properties.queue,data:data4};
+const err15 = {instancePath:instancePath+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema55.properties.queue,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3321,7 +4795,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.queue.type,parentSchema:schema44.properties.queue,data:data4};
+const err16 = {instancePath:instancePath+"/queue",schemaPath:"#/definitions/putTagEntry/properties/queue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.queue.type,parentSchema:schema55.properties.queue,data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3333,7 +4807,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/definitions/putTagEntry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data};
+const err17 = {instancePath,schemaPath:"#/definitions/putTagEntry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema55.type,parentSchema:schema55,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3347,7 +4821,7 @@ valid0 = _valid0;
 ifClause0 = "else";
 }
 if(!valid0){
-const err18 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema43.if,parentSchema:schema43,data};
+const err18 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema54.if,parentSchema:schema54,data};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3356,15 +4830,15 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate40.errors = vErrors;
+validate49.errors = vErrors;
 return errors === 0;
 }
 
-const schema46 = {"x-name":"dropstar","type":"object","additionalProperties":false,"properties":{"host":{"type":"string","minLength":1},"port":{"type":["string","integer"]},"title":{"type":["string","number"]},"static":{"type":"string","minLength":1},"stylesheets":{"type":"array","items":{"type":"string"}},"pages":{"x-name":"dropstar pages","type":"object","additionalProperties":{"$ref":"#/definitions/dropstarPage"}},"rpc":{"x-name":"dropstar rpc","type":"object","additionalProperties":{"$ref":"#/definitions/dropstarRpc"}},"auth":{"$ref":"#/definitions/dropstarAuth"},"insecure":{"type":"boolean"},"allowed_hosts":{"type":"array","items":{"type":"string","minLength":1}},"timeout":{"$ref":"#/definitions/seconds"},"max_body":{"type":["string","integer"]},"max_url":{"type":["string","integer"]},"max_headers":{"type":["string","integer"]},"max_event_clients":{"type":["string","integer"]}}};
-const schema51 = {"x-name":"dropstar auth","type":"object","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"token":{"type":"string","minLength":1},"token_file":{"type":"string","minLength":1},"users":{"type":"object","minProperties":1,"additionalProperties":{"type":"string","pattern":"^scrypt\\$"}}}};
-const schema47 = {"x-name":"dropstar page","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"title":{"type":["string","number"]},"aliases":{"type":"array","items":{"type":"string"}},"timeout":{"$ref":"#/definitions/seconds"},"events":{"type":["string","array"],"items":{"type":"string"}}}};
+const schema57 = {"x-name":"dropstar","type":"object","additionalProperties":false,"properties":{"host":{"type":"string","minLength":1},"port":{"type":["string","integer"]},"title":{"type":["string","number"]},"static":{"type":"string","minLength":1},"stylesheets":{"type":"array","items":{"type":"string"}},"pages":{"x-name":"dropstar pages","type":"object","additionalProperties":{"$ref":"#/definitions/dropstarPage"}},"rpc":{"x-name":"dropstar rpc","type":"object","additionalProperties":{"$ref":"#/definitions/dropstarRpc"}},"auth":{"$ref":"#/definitions/dropstarAuth"},"insecure":{"type":"boolean"},"allowed_hosts":{"type":"array","items":{"type":"string","minLength":1}},"timeout":{"$ref":"#/definitions/seconds"},"max_body":{"type":["string","integer"]},"max_url":{"type":["string","integer"]},"max_headers":{"type":["string","integer"]},"max_event_clients":{"type":["string","integer"]}}};
+const schema62 = {"x-name":"dropstar auth","type":"object","additionalProperties":false,"minProperties":1,"maxProperties":1,"properties":{"token":{"type":"string","minLength":1},"token_file":{"type":"string","minLength":1},"users":{"type":"object","minProperties":1,"additionalProperties":{"type":"string","pattern":"^scrypt\\$"}}}};
+const schema58 = {"x-name":"dropstar page","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"title":{"type":["string","number"]},"aliases":{"type":"array","items":{"type":"string"}},"timeout":{"$ref":"#/definitions/seconds"},"events":{"type":["string","array"],"items":{"type":"string"}}}};
 
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(wrapper0.validate(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -3375,7 +4849,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.title !== undefined){
 let data0 = data.title;
 if((typeof data0 !== "string") && (!(typeof data0 == "number"))){
-const err0 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: schema47.properties.title.type},message:"must be string,number",schema:schema47.properties.title.type,parentSchema:schema47.properties.title,data:data0};
+const err0 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: schema58.properties.title.type},message:"must be string,number",schema:schema58.properties.title.type,parentSchema:schema58.properties.title,data:data0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3392,7 +4866,7 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 if(typeof data2 !== "string"){
-const err1 = {instancePath:instancePath+"/aliases/" + i0,schemaPath:"#/properties/aliases/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.aliases.items.type,parentSchema:schema47.properties.aliases.items,data:data2};
+const err1 = {instancePath:instancePath+"/aliases/" + i0,schemaPath:"#/properties/aliases/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.aliases.items.type,parentSchema:schema58.properties.aliases.items,data:data2};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3404,7 +4878,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/aliases",schemaPath:"#/properties/aliases/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema47.properties.aliases.type,parentSchema:schema47.properties.aliases,data:data1};
+const err2 = {instancePath:instancePath+"/aliases",schemaPath:"#/properties/aliases/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema58.properties.aliases.type,parentSchema:schema58.properties.aliases,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3417,7 +4891,7 @@ errors++;
 if(data.timeout !== undefined){
 let data3 = data.timeout;
 if((!(typeof data3 == "number")) && (typeof data3 !== "string")){
-const err3 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema31.type},message:"must be number,string",schema:schema31.type,parentSchema:schema31,data:data3};
+const err3 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema32.type},message:"must be number,string",schema:schema32.type,parentSchema:schema32,data:data3};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3454,7 +4928,7 @@ if(_valid0){
 const _errs15 = errors;
 if(typeof data3 == "number"){
 if(data3 <= 0 || isNaN(data3)){
-const err5 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema31.then,data:data3};
+const err5 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema32.then,data:data3};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3472,7 +4946,7 @@ else {
 const _errs17 = errors;
 if(typeof data3 === "string"){
 if(!pattern13.test(data3)){
-const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$",parentSchema:schema31.else,data:data3};
+const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema32.else,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3487,7 +4961,7 @@ valid5 = _valid0;
 ifClause0 = "else";
 }
 if(!valid5){
-const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema31.if,parentSchema:schema31,data:data3};
+const err7 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema32.if,parentSchema:schema32,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3500,7 +4974,7 @@ errors++;
 if(data.events !== undefined){
 let data4 = data.events;
 if((typeof data4 !== "string") && (!(Array.isArray(data4)))){
-const err8 = {instancePath:instancePath+"/events",schemaPath:"#/properties/events/type",keyword:"type",params:{type: schema47.properties.events.type},message:"must be string,array",schema:schema47.properties.events.type,parentSchema:schema47.properties.events,data:data4};
+const err8 = {instancePath:instancePath+"/events",schemaPath:"#/properties/events/type",keyword:"type",params:{type: schema58.properties.events.type},message:"must be string,array",schema:schema58.properties.events.type,parentSchema:schema58.properties.events,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3514,7 +4988,7 @@ const len1 = data4.length;
 for(let i1=0; i1<len1; i1++){
 let data5 = data4[i1];
 if(typeof data5 !== "string"){
-const err9 = {instancePath:instancePath+"/events/" + i1,schemaPath:"#/properties/events/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.events.items.type,parentSchema:schema47.properties.events.items,data:data5};
+const err9 = {instancePath:instancePath+"/events/" + i1,schemaPath:"#/properties/events/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.events.items.type,parentSchema:schema58.properties.events.items,data:data5};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3528,7 +5002,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.type,parentSchema:schema58,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3537,13 +5011,13 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate43.errors = vErrors;
+validate52.errors = vErrors;
 return errors === 0;
 }
 
-const schema49 = {"x-name":"dropstar rpc entry","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"timeout":{"$ref":"#/definitions/seconds"}}};
+const schema60 = {"x-name":"dropstar rpc entry","type":"object","allOf":[{"$ref":"#/definitions/level"}],"properties":{"timeout":{"$ref":"#/definitions/seconds"}}};
 
-function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(wrapper0.validate(data, {instancePath,parentData,parentDataProperty,rootData}))){
@@ -3554,7 +5028,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.timeout !== undefined){
 let data0 = data.timeout;
 if((!(typeof data0 == "number")) && (typeof data0 !== "string")){
-const err0 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema31.type},message:"must be number,string",schema:schema31.type,parentSchema:schema31,data:data0};
+const err0 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema32.type},message:"must be number,string",schema:schema32.type,parentSchema:schema32,data:data0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3591,7 +5065,7 @@ if(_valid0){
 const _errs9 = errors;
 if(typeof data0 == "number"){
 if(data0 <= 0 || isNaN(data0)){
-const err2 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema31.then,data:data0};
+const err2 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema32.then,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3609,7 +5083,7 @@ else {
 const _errs11 = errors;
 if(typeof data0 === "string"){
 if(!pattern13.test(data0)){
-const err3 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$",parentSchema:schema31.else,data:data0};
+const err3 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema32.else,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3624,7 +5098,7 @@ valid3 = _valid0;
 ifClause0 = "else";
 }
 if(!valid3){
-const err4 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema31.if,parentSchema:schema31,data:data0};
+const err4 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema32.if,parentSchema:schema32,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3636,7 +5110,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema49.type,parentSchema:schema49,data};
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema60.type,parentSchema:schema60,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3645,19 +5119,19 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate45.errors = vErrors;
+validate54.errors = vErrors;
 return errors === 0;
 }
 
-const pattern28 = new RegExp("^scrypt\\$", "u");
+const pattern33 = new RegExp("^scrypt\\$", "u");
 
-function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(func2.call(schema46.properties, key0))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema46,data};
+if(!(func2.call(schema57.properties, key0))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema57,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3671,7 +5145,7 @@ if(data.host !== undefined){
 let data0 = data.host;
 if(typeof data0 === "string"){
 if(data0.length < 1){
-const err1 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema46.properties.host,data:data0};
+const err1 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema57.properties.host,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3682,7 +5156,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.host.type,parentSchema:schema46.properties.host,data:data0};
+const err2 = {instancePath:instancePath+"/host",schemaPath:"#/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.host.type,parentSchema:schema57.properties.host,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3695,7 +5169,7 @@ errors++;
 if(data.port !== undefined){
 let data1 = data.port;
 if((typeof data1 !== "string") && (!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))))){
-const err3 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/type",keyword:"type",params:{type: schema46.properties.port.type},message:"must be string,integer",schema:schema46.properties.port.type,parentSchema:schema46.properties.port,data:data1};
+const err3 = {instancePath:instancePath+"/port",schemaPath:"#/properties/port/type",keyword:"type",params:{type: schema57.properties.port.type},message:"must be string,integer",schema:schema57.properties.port.type,parentSchema:schema57.properties.port,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3708,7 +5182,7 @@ errors++;
 if(data.title !== undefined){
 let data2 = data.title;
 if((typeof data2 !== "string") && (!(typeof data2 == "number"))){
-const err4 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: schema46.properties.title.type},message:"must be string,number",schema:schema46.properties.title.type,parentSchema:schema46.properties.title,data:data2};
+const err4 = {instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: schema57.properties.title.type},message:"must be string,number",schema:schema57.properties.title.type,parentSchema:schema57.properties.title,data:data2};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3722,7 +5196,7 @@ if(data.static !== undefined){
 let data3 = data.static;
 if(typeof data3 === "string"){
 if(data3.length < 1){
-const err5 = {instancePath:instancePath+"/static",schemaPath:"#/properties/static/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema46.properties.static,data:data3};
+const err5 = {instancePath:instancePath+"/static",schemaPath:"#/properties/static/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema57.properties.static,data:data3};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3733,7 +5207,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/static",schemaPath:"#/properties/static/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.static.type,parentSchema:schema46.properties.static,data:data3};
+const err6 = {instancePath:instancePath+"/static",schemaPath:"#/properties/static/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.static.type,parentSchema:schema57.properties.static,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3750,7 +5224,7 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 if(typeof data5 !== "string"){
-const err7 = {instancePath:instancePath+"/stylesheets/" + i0,schemaPath:"#/properties/stylesheets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.stylesheets.items.type,parentSchema:schema46.properties.stylesheets.items,data:data5};
+const err7 = {instancePath:instancePath+"/stylesheets/" + i0,schemaPath:"#/properties/stylesheets/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.stylesheets.items.type,parentSchema:schema57.properties.stylesheets.items,data:data5};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3762,7 +5236,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/stylesheets",schemaPath:"#/properties/stylesheets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema46.properties.stylesheets.type,parentSchema:schema46.properties.stylesheets,data:data4};
+const err8 = {instancePath:instancePath+"/stylesheets",schemaPath:"#/properties/stylesheets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema57.properties.stylesheets.type,parentSchema:schema57.properties.stylesheets,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3776,14 +5250,14 @@ if(data.pages !== undefined){
 let data6 = data.pages;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 for(const key1 in data6){
-if(!(validate43(data6[key1], {instancePath:instancePath+"/pages/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data6,parentDataProperty:key1,rootData}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+if(!(validate52(data6[key1], {instancePath:instancePath+"/pages/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data6,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/pages",schemaPath:"#/properties/pages/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.properties.pages.type,parentSchema:schema46.properties.pages,data:data6};
+const err9 = {instancePath:instancePath+"/pages",schemaPath:"#/properties/pages/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.properties.pages.type,parentSchema:schema57.properties.pages,data:data6};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3797,14 +5271,14 @@ if(data.rpc !== undefined){
 let data8 = data.rpc;
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 for(const key2 in data8){
-if(!(validate45(data8[key2], {instancePath:instancePath+"/rpc/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data8,parentDataProperty:key2,rootData}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+if(!(validate54(data8[key2], {instancePath:instancePath+"/rpc/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data8,parentDataProperty:key2,rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/rpc",schemaPath:"#/properties/rpc/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.properties.rpc.type,parentSchema:schema46.properties.rpc,data:data8};
+const err10 = {instancePath:instancePath+"/rpc",schemaPath:"#/properties/rpc/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.properties.rpc.type,parentSchema:schema57.properties.rpc,data:data8};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3818,7 +5292,7 @@ if(data.auth !== undefined){
 let data10 = data.auth;
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 if(Object.keys(data10).length > 1){
-const err11 = {instancePath:instancePath+"/auth",schemaPath:"#/definitions/dropstarAuth/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema51,data:data10};
+const err11 = {instancePath:instancePath+"/auth",schemaPath:"#/definitions/dropstarAuth/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema62,data:data10};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3828,7 +5302,7 @@ vErrors.push(err11);
 errors++;
 }
 if(Object.keys(data10).length < 1){
-const err12 = {instancePath:instancePath+"/auth",schemaPath:"#/definitions/dropstarAuth/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema51,data:data10};
+const err12 = {instancePath:instancePath+"/auth",schemaPath:"#/definitions/dropstarAuth/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema62,data:data10};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3839,7 +5313,7 @@ errors++;
 }
 for(const key3 in data10){
 if(!(((key3 === "token") || (key3 === "token_file")) || (key3 === "users"))){
-const err13 = {instancePath:instancePath+"/auth",schemaPath:"#/definitions/dropstarAuth/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema51,data:data10};
+const err13 = {instancePath:instancePath+"/auth",schemaPath:"#/definitions/dropstarAuth/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema62,data:data10};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3853,7 +5327,7 @@ if(data10.token !== undefined){
 let data11 = data10.token;
 if(typeof data11 === "string"){
 if(data11.length < 1){
-const err14 = {instancePath:instancePath+"/auth/token",schemaPath:"#/definitions/dropstarAuth/properties/token/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema51.properties.token,data:data11};
+const err14 = {instancePath:instancePath+"/auth/token",schemaPath:"#/definitions/dropstarAuth/properties/token/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema62.properties.token,data:data11};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3864,7 +5338,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/auth/token",schemaPath:"#/definitions/dropstarAuth/properties/token/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.properties.token.type,parentSchema:schema51.properties.token,data:data11};
+const err15 = {instancePath:instancePath+"/auth/token",schemaPath:"#/definitions/dropstarAuth/properties/token/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.token.type,parentSchema:schema62.properties.token,data:data11};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3878,7 +5352,7 @@ if(data10.token_file !== undefined){
 let data12 = data10.token_file;
 if(typeof data12 === "string"){
 if(data12.length < 1){
-const err16 = {instancePath:instancePath+"/auth/token_file",schemaPath:"#/definitions/dropstarAuth/properties/token_file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema51.properties.token_file,data:data12};
+const err16 = {instancePath:instancePath+"/auth/token_file",schemaPath:"#/definitions/dropstarAuth/properties/token_file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema62.properties.token_file,data:data12};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3889,7 +5363,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/auth/token_file",schemaPath:"#/definitions/dropstarAuth/properties/token_file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.properties.token_file.type,parentSchema:schema51.properties.token_file,data:data12};
+const err17 = {instancePath:instancePath+"/auth/token_file",schemaPath:"#/definitions/dropstarAuth/properties/token_file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.token_file.type,parentSchema:schema62.properties.token_file,data:data12};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3903,7 +5377,7 @@ if(data10.users !== undefined){
 let data13 = data10.users;
 if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
 if(Object.keys(data13).length < 1){
-const err18 = {instancePath:instancePath+"/auth/users",schemaPath:"#/definitions/dropstarAuth/properties/users/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema51.properties.users,data:data13};
+const err18 = {instancePath:instancePath+"/auth/users",schemaPath:"#/definitions/dropstarAuth/properties/users/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema62.properties.users,data:data13};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3915,8 +5389,8 @@ errors++;
 for(const key4 in data13){
 let data14 = data13[key4];
 if(typeof data14 === "string"){
-if(!pattern28.test(data14)){
-const err19 = {instancePath:instancePath+"/auth/users/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/dropstarAuth/properties/users/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^scrypt\\$"},message:"must match pattern \""+"^scrypt\\$"+"\"",schema:"^scrypt\\$",parentSchema:schema51.properties.users.additionalProperties,data:data14};
+if(!pattern33.test(data14)){
+const err19 = {instancePath:instancePath+"/auth/users/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/dropstarAuth/properties/users/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^scrypt\\$"},message:"must match pattern \""+"^scrypt\\$"+"\"",schema:"^scrypt\\$",parentSchema:schema62.properties.users.additionalProperties,data:data14};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3927,7 +5401,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/auth/users/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/dropstarAuth/properties/users/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.properties.users.additionalProperties.type,parentSchema:schema51.properties.users.additionalProperties,data:data14};
+const err20 = {instancePath:instancePath+"/auth/users/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/dropstarAuth/properties/users/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.users.additionalProperties.type,parentSchema:schema62.properties.users.additionalProperties,data:data14};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3939,7 +5413,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/auth/users",schemaPath:"#/definitions/dropstarAuth/properties/users/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema51.properties.users.type,parentSchema:schema51.properties.users,data:data13};
+const err21 = {instancePath:instancePath+"/auth/users",schemaPath:"#/definitions/dropstarAuth/properties/users/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.properties.users.type,parentSchema:schema62.properties.users,data:data13};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3951,7 +5425,7 @@ errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/auth",schemaPath:"#/definitions/dropstarAuth/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema51.type,parentSchema:schema51,data:data10};
+const err22 = {instancePath:instancePath+"/auth",schemaPath:"#/definitions/dropstarAuth/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema62.type,parentSchema:schema62,data:data10};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -3964,7 +5438,7 @@ errors++;
 if(data.insecure !== undefined){
 let data15 = data.insecure;
 if(typeof data15 !== "boolean"){
-const err23 = {instancePath:instancePath+"/insecure",schemaPath:"#/properties/insecure/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema46.properties.insecure.type,parentSchema:schema46.properties.insecure,data:data15};
+const err23 = {instancePath:instancePath+"/insecure",schemaPath:"#/properties/insecure/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema57.properties.insecure.type,parentSchema:schema57.properties.insecure,data:data15};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -3982,7 +5456,7 @@ for(let i1=0; i1<len1; i1++){
 let data17 = data16[i1];
 if(typeof data17 === "string"){
 if(data17.length < 1){
-const err24 = {instancePath:instancePath+"/allowed_hosts/" + i1,schemaPath:"#/properties/allowed_hosts/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema46.properties.allowed_hosts.items,data:data17};
+const err24 = {instancePath:instancePath+"/allowed_hosts/" + i1,schemaPath:"#/properties/allowed_hosts/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema57.properties.allowed_hosts.items,data:data17};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -3993,7 +5467,7 @@ errors++;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/allowed_hosts/" + i1,schemaPath:"#/properties/allowed_hosts/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.allowed_hosts.items.type,parentSchema:schema46.properties.allowed_hosts.items,data:data17};
+const err25 = {instancePath:instancePath+"/allowed_hosts/" + i1,schemaPath:"#/properties/allowed_hosts/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.allowed_hosts.items.type,parentSchema:schema57.properties.allowed_hosts.items,data:data17};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -4005,7 +5479,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/allowed_hosts",schemaPath:"#/properties/allowed_hosts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema46.properties.allowed_hosts.type,parentSchema:schema46.properties.allowed_hosts,data:data16};
+const err26 = {instancePath:instancePath+"/allowed_hosts",schemaPath:"#/properties/allowed_hosts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema57.properties.allowed_hosts.type,parentSchema:schema57.properties.allowed_hosts,data:data16};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -4018,7 +5492,7 @@ errors++;
 if(data.timeout !== undefined){
 let data18 = data.timeout;
 if((!(typeof data18 == "number")) && (typeof data18 !== "string")){
-const err27 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema31.type},message:"must be number,string",schema:schema31.type,parentSchema:schema31,data:data18};
+const err27 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/type",keyword:"type",params:{type: schema32.type},message:"must be number,string",schema:schema32.type,parentSchema:schema32,data:data18};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -4055,7 +5529,7 @@ if(_valid0){
 const _errs51 = errors;
 if(typeof data18 == "number"){
 if(data18 <= 0 || isNaN(data18)){
-const err29 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema31.then,data:data18};
+const err29 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/then/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema32.then,data:data18};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -4073,7 +5547,7 @@ else {
 const _errs53 = errors;
 if(typeof data18 === "string"){
 if(!pattern13.test(data18)){
-const err30 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[smhdwSMHDW])\\s*)+)\\s*$",parentSchema:schema31.else,data:data18};
+const err30 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/else/pattern",keyword:"pattern",params:{pattern: "^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"},message:"must match pattern \""+"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$"+"\"",schema:"^\\s*(?:\\d+\\.?\\d*|\\.\\d+|(?:(?:\\d+(?:\\.\\d+)?|\\.\\d+)\\s*(?:[mM][sS]|[mM][oO]|[smhdwySMHDWY])\\s*)+)\\s*$",parentSchema:schema32.else,data:data18};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -4088,7 +5562,7 @@ valid11 = _valid0;
 ifClause0 = "else";
 }
 if(!valid11){
-const err31 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema31.if,parentSchema:schema31,data:data18};
+const err31 = {instancePath:instancePath+"/timeout",schemaPath:"#/definitions/seconds/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema32.if,parentSchema:schema32,data:data18};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -4101,7 +5575,7 @@ errors++;
 if(data.max_body !== undefined){
 let data19 = data.max_body;
 if((typeof data19 !== "string") && (!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))))){
-const err32 = {instancePath:instancePath+"/max_body",schemaPath:"#/properties/max_body/type",keyword:"type",params:{type: schema46.properties.max_body.type},message:"must be string,integer",schema:schema46.properties.max_body.type,parentSchema:schema46.properties.max_body,data:data19};
+const err32 = {instancePath:instancePath+"/max_body",schemaPath:"#/properties/max_body/type",keyword:"type",params:{type: schema57.properties.max_body.type},message:"must be string,integer",schema:schema57.properties.max_body.type,parentSchema:schema57.properties.max_body,data:data19};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -4114,7 +5588,7 @@ errors++;
 if(data.max_url !== undefined){
 let data20 = data.max_url;
 if((typeof data20 !== "string") && (!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))))){
-const err33 = {instancePath:instancePath+"/max_url",schemaPath:"#/properties/max_url/type",keyword:"type",params:{type: schema46.properties.max_url.type},message:"must be string,integer",schema:schema46.properties.max_url.type,parentSchema:schema46.properties.max_url,data:data20};
+const err33 = {instancePath:instancePath+"/max_url",schemaPath:"#/properties/max_url/type",keyword:"type",params:{type: schema57.properties.max_url.type},message:"must be string,integer",schema:schema57.properties.max_url.type,parentSchema:schema57.properties.max_url,data:data20};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -4127,7 +5601,7 @@ errors++;
 if(data.max_headers !== undefined){
 let data21 = data.max_headers;
 if((typeof data21 !== "string") && (!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))))){
-const err34 = {instancePath:instancePath+"/max_headers",schemaPath:"#/properties/max_headers/type",keyword:"type",params:{type: schema46.properties.max_headers.type},message:"must be string,integer",schema:schema46.properties.max_headers.type,parentSchema:schema46.properties.max_headers,data:data21};
+const err34 = {instancePath:instancePath+"/max_headers",schemaPath:"#/properties/max_headers/type",keyword:"type",params:{type: schema57.properties.max_headers.type},message:"must be string,integer",schema:schema57.properties.max_headers.type,parentSchema:schema57.properties.max_headers,data:data21};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -4140,7 +5614,7 @@ errors++;
 if(data.max_event_clients !== undefined){
 let data22 = data.max_event_clients;
 if((typeof data22 !== "string") && (!((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))))){
-const err35 = {instancePath:instancePath+"/max_event_clients",schemaPath:"#/properties/max_event_clients/type",keyword:"type",params:{type: schema46.properties.max_event_clients.type},message:"must be string,integer",schema:schema46.properties.max_event_clients.type,parentSchema:schema46.properties.max_event_clients,data:data22};
+const err35 = {instancePath:instancePath+"/max_event_clients",schemaPath:"#/properties/max_event_clients/type",keyword:"type",params:{type: schema57.properties.max_event_clients.type},message:"must be string,integer",schema:schema57.properties.max_event_clients.type,parentSchema:schema57.properties.max_event_clients,data:data22};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -4152,7 +5626,7 @@ errors++;
 }
 }
 else {
-const err36 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data};
+const err36 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.type,parentSchema:schema57,data};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -4161,13 +5635,13 @@ vErrors.push(err36);
 }
 errors++;
 }
-validate42.errors = vErrors;
+validate51.errors = vErrors;
 return errors === 0;
 }
 
-const schema53 = {"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}};
+const schema64 = {"if":{"type":"object"},"then":{"$ref":"#/definitions/level"}};
 
-function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4203,7 +5677,7 @@ var _valid0 = _errs3 === errors;
 valid0 = _valid0;
 }
 if(!valid0){
-const err1 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema53.if,parentSchema:schema53,data};
+const err1 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema64.if,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4212,7 +5686,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate48.errors = vErrors;
+validate57.errors = vErrors;
 return errors === 0;
 }
 
@@ -4292,19 +5766,19 @@ errors = vErrors.length;
 }
 }
 for(const key4 in data){
-if(pattern17.test(key4)){
-if(!(validate34(data[key4], {instancePath:instancePath+"/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key4,rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+if(pattern22.test(key4)){
+if(!(validate43(data[key4], {instancePath:instancePath+"/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key4,rootData}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
 errors = vErrors.length;
 }
 }
 }
 for(const key5 in data){
-if(pattern18.test(key5)){
+if(pattern23.test(key5)){
 let data7 = data[key5];
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(Object.keys(data7).length > 1){
-const err3 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema38,data:data7};
+const err3 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties",schema:1,parentSchema:schema49,data:data7};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4314,7 +5788,7 @@ vErrors.push(err3);
 errors++;
 }
 if(Object.keys(data7).length < 1){
-const err4 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema38,data:data7};
+const err4 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema49,data:data7};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4325,7 +5799,7 @@ errors++;
 }
 for(const key6 in data7){
 if(!((key6 === "path") || (key6 === "text"))){
-const err5 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema38,data:data7};
+const err5 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema49,data:data7};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4339,7 +5813,7 @@ if(data7.path !== undefined){
 let data8 = data7.path;
 if(typeof data8 === "string"){
 if(data8.length < 1){
-const err6 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/template/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema38.properties.path,data:data8};
+const err6 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/template/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema49.properties.path,data:data8};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4350,7 +5824,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/template/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.path.type,parentSchema:schema38.properties.path,data:data8};
+const err7 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/path",schemaPath:"#/definitions/template/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.properties.path.type,parentSchema:schema49.properties.path,data:data8};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4363,7 +5837,7 @@ errors++;
 if(data7.text !== undefined){
 let data9 = data7.text;
 if(typeof data9 !== "string"){
-const err8 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/text",schemaPath:"#/definitions/template/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.properties.text.type,parentSchema:schema38.properties.text,data:data9};
+const err8 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/text",schemaPath:"#/definitions/template/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.properties.text.type,parentSchema:schema49.properties.text,data:data9};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4375,7 +5849,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.type,parentSchema:schema38,data:data7};
+const err9 = {instancePath:instancePath+"/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/template/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema49.type,parentSchema:schema49,data:data7};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4387,19 +5861,19 @@ errors++;
 }
 }
 for(const key7 in data){
-if(pattern19.test(key7)){
-if(!(validate37(data[key7], {instancePath:instancePath+"/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key7,rootData}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+if(pattern24.test(key7)){
+if(!(validate46(data[key7], {instancePath:instancePath+"/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key7,rootData}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
 errors = vErrors.length;
 }
 }
 }
 for(const key8 in data){
-if(pattern22.test(key8)){
+if(pattern27.test(key8)){
 let data11 = data[key8];
 if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
 if(data11.name === undefined){
-const err10 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/releaseLock/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema42.required,parentSchema:schema42,data:data11};
+const err10 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/releaseLock/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema53.required,parentSchema:schema53,data:data11};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4410,7 +5884,7 @@ errors++;
 }
 for(const key9 in data11){
 if(!(key9 === "name")){
-const err11 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/releaseLock/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema42,data:data11};
+const err11 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/releaseLock/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema53,data:data11};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4424,7 +5898,7 @@ if(data11.name !== undefined){
 let data12 = data11.name;
 if(typeof data12 === "string"){
 if(data12.length < 1){
-const err12 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/name",schemaPath:"#/definitions/releaseLock/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema42.properties.name,data:data12};
+const err12 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/name",schemaPath:"#/definitions/releaseLock/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema53.properties.name,data:data12};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4435,7 +5909,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/name",schemaPath:"#/definitions/releaseLock/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.properties.name.type,parentSchema:schema42.properties.name,data:data12};
+const err13 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/name",schemaPath:"#/definitions/releaseLock/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema53.properties.name.type,parentSchema:schema53.properties.name,data:data12};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4447,7 +5921,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/releaseLock/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema42.type,parentSchema:schema42,data:data11};
+const err14 = {instancePath:instancePath+"/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/releaseLock/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema53.type,parentSchema:schema53,data:data11};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4459,15 +5933,15 @@ errors++;
 }
 }
 for(const key10 in data){
-if(pattern23.test(key10)){
-if(!(validate40(data[key10], {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key10,rootData}))){
-vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+if(pattern28.test(key10)){
+if(!(validate49(data[key10], {instancePath:instancePath+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key10,rootData}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
 errors = vErrors.length;
 }
 }
 }
 for(const key11 in data){
-if(pattern24.test(key11)){
+if(pattern29.test(key11)){
 let data14 = data[key11];
 if((!(typeof data14 == "number")) && (data14 !== null)){
 const err15 = {instancePath:instancePath+"/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/patternProperties/%5E(increment%7Cdecrement)%5Cs%2B%5CS/type",keyword:"type",params:{type: schema13.patternProperties["^(increment|decrement)\\s+\\S"].type},message:"must be number,null",schema:schema13.patternProperties["^(increment|decrement)\\s+\\S"].type,parentSchema:schema13.patternProperties["^(increment|decrement)\\s+\\S"],data:data14};
@@ -4482,17 +5956,17 @@ errors++;
 }
 }
 for(const key12 in data){
-if(pattern25.test(key12)){
-if(!(validate42(data[key12], {instancePath:instancePath+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key12,rootData}))){
-vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+if(pattern30.test(key12)){
+if(!(validate51(data[key12], {instancePath:instancePath+"/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key12,rootData}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
 errors = vErrors.length;
 }
 }
 }
 for(const key13 in data){
-if(pattern30.test(key13)){
-if(!(validate48(data[key13], {instancePath:instancePath+"/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key13,rootData}))){
-vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+if(pattern35.test(key13)){
+if(!(validate57(data[key13], {instancePath:instancePath+"/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key13,rootData}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
 }
@@ -4512,18 +5986,18 @@ validate12.errors = vErrors;
 return errors === 0;
 }
 
-const schema54 = {"x-name":"__usage","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"author":{"type":"string"},"info":{"type":"string"},"website":{"type":"string"},"longrunning":{"type":"boolean"},"daemon":{"type":"boolean"},"pidfile":{"type":"string","minLength":1},"logfile":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"args":{"type":"array","items":{"$ref":"#/definitions/usageArg"}},"options":{"x-name":"__usage.options","type":"object","additionalProperties":{"$ref":"#/definitions/usageOption"}}}};
-const schema55 = {"x-name":"__usage arg","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"info":{"type":"string"},"required":{"type":"boolean"},"default":{},"remaining":{"type":"boolean"}}};
-const schema56 = {"x-name":"__usage option","type":"object","additionalProperties":false,"properties":{"letter":{"type":"string","pattern":"^[A-Za-z0-9]$"},"type":{"enum":["flag","value"]},"info":{"type":"string"},"default":{}}};
-const pattern31 = new RegExp("^[A-Za-z0-9]$", "u");
+const schema65 = {"x-name":"__usage","type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"author":{"type":"string"},"info":{"type":"string"},"website":{"type":"string"},"longrunning":{"type":"boolean"},"daemon":{"type":"boolean"},"pidfile":{"type":"string","minLength":1},"logfile":{"type":"string","minLength":1},"cwd":{"type":"string","minLength":1},"args":{"type":"array","items":{"$ref":"#/definitions/usageArg"}},"options":{"x-name":"__usage.options","type":"object","additionalProperties":{"$ref":"#/definitions/usageOption"}}}};
+const schema66 = {"x-name":"__usage arg","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"info":{"type":"string"},"required":{"type":"boolean"},"default":{},"remaining":{"type":"boolean"}}};
+const schema67 = {"x-name":"__usage option","type":"object","additionalProperties":false,"properties":{"letter":{"type":"string","pattern":"^[A-Za-z0-9]$"},"type":{"enum":["flag","value"]},"info":{"type":"string"},"default":{}}};
+const pattern36 = new RegExp("^[A-Za-z0-9]$", "u");
 
-function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(func2.call(schema54.properties, key0))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema54,data};
+if(!(func2.call(schema65.properties, key0))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema65,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4536,7 +6010,7 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.name.type,parentSchema:schema54.properties.name,data:data0};
+const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.name.type,parentSchema:schema65.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4549,7 +6023,7 @@ errors++;
 if(data.author !== undefined){
 let data1 = data.author;
 if(typeof data1 !== "string"){
-const err2 = {instancePath:instancePath+"/author",schemaPath:"#/properties/author/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.author.type,parentSchema:schema54.properties.author,data:data1};
+const err2 = {instancePath:instancePath+"/author",schemaPath:"#/properties/author/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.author.type,parentSchema:schema65.properties.author,data:data1};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4562,7 +6036,7 @@ errors++;
 if(data.info !== undefined){
 let data2 = data.info;
 if(typeof data2 !== "string"){
-const err3 = {instancePath:instancePath+"/info",schemaPath:"#/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.info.type,parentSchema:schema54.properties.info,data:data2};
+const err3 = {instancePath:instancePath+"/info",schemaPath:"#/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.info.type,parentSchema:schema65.properties.info,data:data2};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4575,7 +6049,7 @@ errors++;
 if(data.website !== undefined){
 let data3 = data.website;
 if(typeof data3 !== "string"){
-const err4 = {instancePath:instancePath+"/website",schemaPath:"#/properties/website/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.website.type,parentSchema:schema54.properties.website,data:data3};
+const err4 = {instancePath:instancePath+"/website",schemaPath:"#/properties/website/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.website.type,parentSchema:schema65.properties.website,data:data3};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4588,7 +6062,7 @@ errors++;
 if(data.longrunning !== undefined){
 let data4 = data.longrunning;
 if(typeof data4 !== "boolean"){
-const err5 = {instancePath:instancePath+"/longrunning",schemaPath:"#/properties/longrunning/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema54.properties.longrunning.type,parentSchema:schema54.properties.longrunning,data:data4};
+const err5 = {instancePath:instancePath+"/longrunning",schemaPath:"#/properties/longrunning/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema65.properties.longrunning.type,parentSchema:schema65.properties.longrunning,data:data4};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4601,7 +6075,7 @@ errors++;
 if(data.daemon !== undefined){
 let data5 = data.daemon;
 if(typeof data5 !== "boolean"){
-const err6 = {instancePath:instancePath+"/daemon",schemaPath:"#/properties/daemon/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema54.properties.daemon.type,parentSchema:schema54.properties.daemon,data:data5};
+const err6 = {instancePath:instancePath+"/daemon",schemaPath:"#/properties/daemon/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema65.properties.daemon.type,parentSchema:schema65.properties.daemon,data:data5};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4615,7 +6089,7 @@ if(data.pidfile !== undefined){
 let data6 = data.pidfile;
 if(typeof data6 === "string"){
 if(data6.length < 1){
-const err7 = {instancePath:instancePath+"/pidfile",schemaPath:"#/properties/pidfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema54.properties.pidfile,data:data6};
+const err7 = {instancePath:instancePath+"/pidfile",schemaPath:"#/properties/pidfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema65.properties.pidfile,data:data6};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4626,7 +6100,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/pidfile",schemaPath:"#/properties/pidfile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.pidfile.type,parentSchema:schema54.properties.pidfile,data:data6};
+const err8 = {instancePath:instancePath+"/pidfile",schemaPath:"#/properties/pidfile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.pidfile.type,parentSchema:schema65.properties.pidfile,data:data6};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4640,7 +6114,7 @@ if(data.logfile !== undefined){
 let data7 = data.logfile;
 if(typeof data7 === "string"){
 if(data7.length < 1){
-const err9 = {instancePath:instancePath+"/logfile",schemaPath:"#/properties/logfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema54.properties.logfile,data:data7};
+const err9 = {instancePath:instancePath+"/logfile",schemaPath:"#/properties/logfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema65.properties.logfile,data:data7};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4651,7 +6125,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/logfile",schemaPath:"#/properties/logfile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.logfile.type,parentSchema:schema54.properties.logfile,data:data7};
+const err10 = {instancePath:instancePath+"/logfile",schemaPath:"#/properties/logfile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.logfile.type,parentSchema:schema65.properties.logfile,data:data7};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4665,7 +6139,7 @@ if(data.cwd !== undefined){
 let data8 = data.cwd;
 if(typeof data8 === "string"){
 if(data8.length < 1){
-const err11 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema54.properties.cwd,data:data8};
+const err11 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema65.properties.cwd,data:data8};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4676,7 +6150,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.properties.cwd.type,parentSchema:schema54.properties.cwd,data:data8};
+const err12 = {instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema65.properties.cwd.type,parentSchema:schema65.properties.cwd,data:data8};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4694,7 +6168,7 @@ for(let i0=0; i0<len0; i0++){
 let data10 = data9[i0];
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 if(data10.name === undefined){
-const err13 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema55.required,parentSchema:schema55,data:data10};
+const err13 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema66.required,parentSchema:schema66,data:data10};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4705,7 +6179,7 @@ errors++;
 }
 for(const key1 in data10){
 if(!(((((key1 === "name") || (key1 === "info")) || (key1 === "required")) || (key1 === "default")) || (key1 === "remaining"))){
-const err14 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema55,data:data10};
+const err14 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema66,data:data10};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4719,7 +6193,7 @@ if(data10.name !== undefined){
 let data11 = data10.name;
 if(typeof data11 === "string"){
 if(data11.length < 1){
-const err15 = {instancePath:instancePath+"/args/" + i0+"/name",schemaPath:"#/definitions/usageArg/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema55.properties.name,data:data11};
+const err15 = {instancePath:instancePath+"/args/" + i0+"/name",schemaPath:"#/definitions/usageArg/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema66.properties.name,data:data11};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4730,7 +6204,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/args/" + i0+"/name",schemaPath:"#/definitions/usageArg/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.name.type,parentSchema:schema55.properties.name,data:data11};
+const err16 = {instancePath:instancePath+"/args/" + i0+"/name",schemaPath:"#/definitions/usageArg/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema66.properties.name.type,parentSchema:schema66.properties.name,data:data11};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4743,7 +6217,7 @@ errors++;
 if(data10.info !== undefined){
 let data12 = data10.info;
 if(typeof data12 !== "string"){
-const err17 = {instancePath:instancePath+"/args/" + i0+"/info",schemaPath:"#/definitions/usageArg/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.info.type,parentSchema:schema55.properties.info,data:data12};
+const err17 = {instancePath:instancePath+"/args/" + i0+"/info",schemaPath:"#/definitions/usageArg/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema66.properties.info.type,parentSchema:schema66.properties.info,data:data12};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4756,7 +6230,7 @@ errors++;
 if(data10.required !== undefined){
 let data13 = data10.required;
 if(typeof data13 !== "boolean"){
-const err18 = {instancePath:instancePath+"/args/" + i0+"/required",schemaPath:"#/definitions/usageArg/properties/required/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema55.properties.required.type,parentSchema:schema55.properties.required,data:data13};
+const err18 = {instancePath:instancePath+"/args/" + i0+"/required",schemaPath:"#/definitions/usageArg/properties/required/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema66.properties.required.type,parentSchema:schema66.properties.required,data:data13};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4769,7 +6243,7 @@ errors++;
 if(data10.remaining !== undefined){
 let data14 = data10.remaining;
 if(typeof data14 !== "boolean"){
-const err19 = {instancePath:instancePath+"/args/" + i0+"/remaining",schemaPath:"#/definitions/usageArg/properties/remaining/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema55.properties.remaining.type,parentSchema:schema55.properties.remaining,data:data14};
+const err19 = {instancePath:instancePath+"/args/" + i0+"/remaining",schemaPath:"#/definitions/usageArg/properties/remaining/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema66.properties.remaining.type,parentSchema:schema66.properties.remaining,data:data14};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4781,7 +6255,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema55.type,parentSchema:schema55,data:data10};
+const err20 = {instancePath:instancePath+"/args/" + i0,schemaPath:"#/definitions/usageArg/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema66.type,parentSchema:schema66,data:data10};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4793,7 +6267,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/args",schemaPath:"#/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema54.properties.args.type,parentSchema:schema54.properties.args,data:data9};
+const err21 = {instancePath:instancePath+"/args",schemaPath:"#/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema65.properties.args.type,parentSchema:schema65.properties.args,data:data9};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -4811,7 +6285,7 @@ let data16 = data15[key2];
 if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
 for(const key3 in data16){
 if(!((((key3 === "letter") || (key3 === "type")) || (key3 === "info")) || (key3 === "default"))){
-const err22 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/usageOption/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema56,data:data16};
+const err22 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/usageOption/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema67,data:data16};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -4824,8 +6298,8 @@ errors++;
 if(data16.letter !== undefined){
 let data17 = data16.letter;
 if(typeof data17 === "string"){
-if(!pattern31.test(data17)){
-const err23 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/letter",schemaPath:"#/definitions/usageOption/properties/letter/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]$"},message:"must match pattern \""+"^[A-Za-z0-9]$"+"\"",schema:"^[A-Za-z0-9]$",parentSchema:schema56.properties.letter,data:data17};
+if(!pattern36.test(data17)){
+const err23 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/letter",schemaPath:"#/definitions/usageOption/properties/letter/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]$"},message:"must match pattern \""+"^[A-Za-z0-9]$"+"\"",schema:"^[A-Za-z0-9]$",parentSchema:schema67.properties.letter,data:data17};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -4836,7 +6310,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/letter",schemaPath:"#/definitions/usageOption/properties/letter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.properties.letter.type,parentSchema:schema56.properties.letter,data:data17};
+const err24 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/letter",schemaPath:"#/definitions/usageOption/properties/letter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.letter.type,parentSchema:schema67.properties.letter,data:data17};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -4849,7 +6323,7 @@ errors++;
 if(data16.type !== undefined){
 let data18 = data16.type;
 if(!((data18 === "flag") || (data18 === "value"))){
-const err25 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/definitions/usageOption/properties/type/enum",keyword:"enum",params:{allowedValues: schema56.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema56.properties.type.enum,parentSchema:schema56.properties.type,data:data18};
+const err25 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/definitions/usageOption/properties/type/enum",keyword:"enum",params:{allowedValues: schema67.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema67.properties.type.enum,parentSchema:schema67.properties.type,data:data18};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -4862,7 +6336,7 @@ errors++;
 if(data16.info !== undefined){
 let data19 = data16.info;
 if(typeof data19 !== "string"){
-const err26 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/info",schemaPath:"#/definitions/usageOption/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.properties.info.type,parentSchema:schema56.properties.info,data:data19};
+const err26 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/info",schemaPath:"#/definitions/usageOption/properties/info/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema67.properties.info.type,parentSchema:schema67.properties.info,data:data19};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -4874,7 +6348,7 @@ errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/usageOption/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema56.type,parentSchema:schema56,data:data16};
+const err27 = {instancePath:instancePath+"/options/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/usageOption/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema67.type,parentSchema:schema67,data:data16};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -4886,7 +6360,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema54.properties.options.type,parentSchema:schema54.properties.options,data:data15};
+const err28 = {instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.properties.options.type,parentSchema:schema65.properties.options,data:data15};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -4898,7 +6372,7 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema54.type,parentSchema:schema54,data};
+const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.type,parentSchema:schema65,data};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -4907,21 +6381,21 @@ vErrors.push(err29);
 }
 errors++;
 }
-validate51.errors = vErrors;
+validate60.errors = vErrors;
 return errors === 0;
 }
 
-const schema57 = {"x-name":"__tags","type":"object","additionalProperties":{"$ref":"#/definitions/customTag"}};
-const schema58 = {"x-name":"custom tag","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"custom tag","required":["script"],"additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"priority":{"type":"number"}}}};
+const schema68 = {"x-name":"__tags","type":"object","additionalProperties":{"$ref":"#/definitions/customTag"}};
+const schema69 = {"x-name":"custom tag","type":["string","object"],"if":{"type":"string"},"then":{"minLength":1},"else":{"x-name":"custom tag","required":["script"],"additionalProperties":false,"properties":{"script":{"type":"string","minLength":1},"priority":{"type":"number"}}}};
 
-function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 let data0 = data[key0];
 if((typeof data0 !== "string") && (!(data0 && typeof data0 == "object" && !Array.isArray(data0)))){
-const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/type",keyword:"type",params:{type: schema58.type},message:"must be string,object",schema:schema58.type,parentSchema:schema58,data:data0};
+const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/type",keyword:"type",params:{type: schema69.type},message:"must be string,object",schema:schema69.type,parentSchema:schema69,data:data0};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4958,7 +6432,7 @@ if(_valid0){
 const _errs9 = errors;
 if(typeof data0 === "string"){
 if(data0.length < 1){
-const err2 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/then/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema58.then,data:data0};
+const err2 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/then/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema69.then,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4976,7 +6450,7 @@ else {
 const _errs10 = errors;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 if(data0.script === undefined){
-const err3 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/else/required",keyword:"required",params:{missingProperty: "script"},message:"must have required property '"+"script"+"'",schema:schema58.else.required,parentSchema:schema58.else,data:data0};
+const err3 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/else/required",keyword:"required",params:{missingProperty: "script"},message:"must have required property '"+"script"+"'",schema:schema69.else.required,parentSchema:schema69.else,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4987,7 +6461,7 @@ errors++;
 }
 for(const key1 in data0){
 if(!((key1 === "script") || (key1 === "priority"))){
-const err4 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/else/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema58.else,data:data0};
+const err4 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/else/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema69.else,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5001,7 +6475,7 @@ if(data0.script !== undefined){
 let data1 = data0.script;
 if(typeof data1 === "string"){
 if(data1.length < 1){
-const err5 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/script",schemaPath:"#/definitions/customTag/else/properties/script/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema58.else.properties.script,data:data1};
+const err5 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/script",schemaPath:"#/definitions/customTag/else/properties/script/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema69.else.properties.script,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5012,7 +6486,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/script",schemaPath:"#/definitions/customTag/else/properties/script/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.else.properties.script.type,parentSchema:schema58.else.properties.script,data:data1};
+const err6 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/script",schemaPath:"#/definitions/customTag/else/properties/script/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.else.properties.script.type,parentSchema:schema69.else.properties.script,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5025,7 +6499,7 @@ errors++;
 if(data0.priority !== undefined){
 let data2 = data0.priority;
 if(!(typeof data2 == "number")){
-const err7 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/priority",schemaPath:"#/definitions/customTag/else/properties/priority/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema58.else.properties.priority.type,parentSchema:schema58.else.properties.priority,data:data2};
+const err7 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1")+"/priority",schemaPath:"#/definitions/customTag/else/properties/priority/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema69.else.properties.priority.type,parentSchema:schema69.else.properties.priority,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -5041,7 +6515,7 @@ valid2 = _valid0;
 ifClause0 = "else";
 }
 if(!valid2){
-const err8 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema58.if,parentSchema:schema58,data:data0};
+const err8 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/customTag/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema69.if,parentSchema:schema69,data:data0};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5053,7 +6527,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.type,parentSchema:schema57,data};
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema68.type,parentSchema:schema68,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -5062,7 +6536,7 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate53.errors = vErrors;
+validate62.errors = vErrors;
 return errors === 0;
 }
 
@@ -5076,14 +6550,14 @@ errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.__usage !== undefined){
-if(!(validate51(data.__usage, {instancePath:instancePath+"/__usage",parentData:data,parentDataProperty:"__usage",rootData}))){
-vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+if(!(validate60(data.__usage, {instancePath:instancePath+"/__usage",parentData:data,parentDataProperty:"__usage",rootData}))){
+vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
 errors = vErrors.length;
 }
 }
 if(data.__tags !== undefined){
-if(!(validate53(data.__tags, {instancePath:instancePath+"/__tags",parentData:data,parentDataProperty:"__tags",rootData}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+if(!(validate62(data.__tags, {instancePath:instancePath+"/__tags",parentData:data,parentDataProperty:"__tags",rootData}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
 errors = vErrors.length;
 }
 }

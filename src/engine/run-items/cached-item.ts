@@ -28,6 +28,7 @@ import type { RunThreadSpec } from '../../schedule/types.js';
 import { invalidBlock, withLocation } from '../located-error.js';
 import { mergeOutcome } from './merge-outcome.js';
 import { booleanOption, secondsOption, stringOption } from './item-options.js';
+import { procedureRunner } from './procedure.js';
 import type { RunListState } from './run-list-state.js';
 import { runScriptItem, scriptCall, warnNonObject } from './script-item.js';
 import { judgeShellRun, readShellItem, runShellItem } from './shell-item.js';
@@ -73,6 +74,9 @@ export async function runCachedItem(kind: CachedKind, item: Readonly<Record<stri
     baseDir: tickState.cwd,
     exclusive: exclusiveOption(item, itemPath, state, id),
     tick,
+    blockFile: ctx.block.file,
+    // Alert procedures run on the pipe data the ticks start from (SPEC §9).
+    runList: procedureRunner({ ...ctx, cwd: tickState.cwd }, item, pipeData),
   };
   let started;
   try {

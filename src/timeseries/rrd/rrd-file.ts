@@ -145,7 +145,9 @@ export class RrdFile {
     try {
       let readOnly = false;
       try {
-        fd = openSync(path, 'r+');
+        // A reader (opts.readOnly) never opens for writing: files written by another process stay theirs.
+        fd = openSync(path, opts.readOnly === true ? 'r' : 'r+');
+        readOnly = opts.readOnly === true;
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') throw new InputError('PB_ERR_FILE_NOT_FOUND', `${path}: no such file`, { location: { file: path }, cause: e });

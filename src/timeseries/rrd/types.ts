@@ -108,6 +108,8 @@ export type WritePoint = 'record' | 'rows' | 'slot';
 export interface OpenOptions {
   /** Clock for `time: 'now'` and the default create start (default: the system clock). */
   clock?: Clock | undefined;
+  /** Open for reading only (fetch, info, dump; never writes, never takes the lock): updates fail with PB_ERR_RRD_IO. Default false. */
+  readOnly?: boolean | undefined;
   /**
    * The writer lock (`<file>.lock`): `true` takes it at open (PB_ERR_RRD_LOCKED when another
    * writer holds it) and releases it at close; a lock from `lockRrdFile(path)` is written under

@@ -32,7 +32,7 @@ export class RedisCounters implements Counters {
     const fence = fenceOf(options);
     const f = fence && this.locks.fenceArgs(fence);
     const keys = f ? [this.ctx.keys.counters, f.key] : [this.ctx.keys.counters];
-    const r = await this.ctx.conn.eval<[number, string?]>(this.ctx.scripts['counter-set'], keys, [n, String(v), f?.token ?? '', this.ctx.lockNow()]);
+    const r = await this.ctx.conn.eval<[number, string?]>(this.ctx.scripts['counter-set'], keys, [n, String(v), f?.token ?? '', this.ctx.lockNow(), this.ctx.keys.changes]);
     if (r[0] !== 1 && fence) throw staleFenceError(fence, `setting counter ${JSON.stringify(n)}`);
     return Number(r[1] ?? 0);
   }
@@ -56,6 +56,6 @@ export class RedisCounters implements Counters {
     this.ctx.assertOpen();
     const n = checkName('counter name', name);
     checkFinite(`increment for counter ${JSON.stringify(n)}`, by);
-    return Number(await this.ctx.conn.eval<string>(this.ctx.scripts['counter-add'], [this.ctx.keys.counters], [n, String(by)]));
+    return Number(await this.ctx.conn.eval<string>(this.ctx.scripts['counter-add'], [this.ctx.keys.counters], [n, String(by), this.ctx.keys.changes]));
   }
 }

@@ -11,6 +11,7 @@
  *   <p>:buckets          set     non-empty bucket names
  *   <p>:queue:<name>     list    JSON messages, oldest first
  *   <p>:queue-max        hash    queue name → maxLength
+ *   <p>:changes          channel every counter/state/queue change, as JSON (the changes feed: change-feed.ts)
  *
  * Names may contain ':' (nothing ever splits a key back into parts).
  */
@@ -24,6 +25,7 @@ export class RedisKeys {
   readonly counters: string;
   readonly buckets: string;
   readonly queueMax: string;
+  readonly changes: string;
 
   constructor(readonly prefix: string) {
     if (typeof prefix !== 'string' || prefix === '' || /\s/.test(prefix)) {
@@ -35,6 +37,7 @@ export class RedisKeys {
     this.counters = `${prefix}:counters`;
     this.buckets = `${prefix}:buckets`;
     this.queueMax = `${prefix}:queue-max`;
+    this.changes = `${prefix}:changes`;
   }
 
   lock(name: string): string {

@@ -27,7 +27,7 @@ export class RedisQueues implements Queues {
     if (message === undefined) throw new InputError('PB_ERR_INVALID_ARGUMENT', `message for queue ${JSON.stringify(n)} must not be undefined`);
     const json = toJson(`message for queue ${JSON.stringify(n)}`, message);
     const { keys, scripts } = this.ctx;
-    return this.ctx.conn.eval<number>(scripts['queue-add'], [keys.queue(n), keys.queueMax], [n, json, maxLength === undefined ? '' : String(maxLength)]);
+    return this.ctx.conn.eval<number>(scripts['queue-add'], [keys.queue(n), keys.queueMax], [n, json, maxLength === undefined ? '' : String(maxLength), keys.changes]);
   }
 
   async count(name: string): Promise<number> {

@@ -3,6 +3,7 @@ import type { Logger } from '../../core/logger.js';
 import { LoggerUnidistLog } from '../memory/log.js';
 import type { Unidist } from '../types.js';
 import type { BlockingPool } from './blocking-pool.js';
+import { RedisChangeFeed } from './change-feed.js';
 import type { RedisConnection } from './connection.js';
 import type { RedisContext } from './context.js';
 import { RedisCounters } from './counters.js';
@@ -22,7 +23,8 @@ export interface RedisUnidistParts {
 /**
  * The Redis back end (SPEC §5): every process pointed at the same Redis and key prefix shares
  * these locks, counters, state and queues. Three kinds of connection: the main one (commands
- * and Lua scripts), one subscriber (lock releases), and one per waiting queue head.
+ * and Lua scripts), one subscriber (lock releases, and the changes feed while it has listeners),
+ * and one per waiting queue head.
  * Lifecycle OPEN → CLOSING → CLOSED; close() returns the same promise every time.
  */
 export class RedisUnidist implements Unidist {
@@ -31,6 +33,8 @@ export class RedisUnidist implements Unidist {
   readonly state: RedisState;
   readonly queue: RedisQueues;
   readonly log: LoggerUnidistLog;
+  /** Every process's changes, in the order Redis applied them (change-feed.ts). */
+  readonly changes: RedisChangeFeed;
   private readonly queueWaiters: QueueWaiters;
   private closing: Promise<void> | undefined;
 
@@ -47,6 +51,7 @@ export class RedisUnidist implements Unidist {
     this.queueWaiters = new QueueWaiters(ctx.clock, ctx.conn, parts.pool);
     this.queue = new RedisQueues(ctx, this.queueWaiters);
     this.log = new LoggerUnidistLog(parts.logger);
+    this.changes = new RedisChangeFeed(parts.subscriber, ctx.keys.changes, ctx.clock, parts.logger, ctx.assertOpen);
     // Releases anywhere wake this process's waiters; after an outage (messages lost) all retry.
     ctx.conn.onReconnect(() => this.lock.waiters.wakeAll());
     parts.subscriber.onReconnect(() => this.lock.waiters.wakeAll());

@@ -53,7 +53,7 @@ export class RedisState implements StateBuckets {
     const fence = fenceOf(options);
     const f = fence && this.locks.fenceArgs(fence);
     const keys = [this.ctx.keys.state(b), this.ctx.keys.buckets, ...(f ? [f.key] : [])];
-    const r = await this.ctx.conn.eval<[number, number?]>(this.ctx.scripts['state-delete'], keys, [b, k, f?.token ?? '', this.ctx.lockNow()]);
+    const r = await this.ctx.conn.eval<[number, number?]>(this.ctx.scripts['state-delete'], keys, [b, k, f?.token ?? '', this.ctx.lockNow(), this.ctx.keys.changes]);
     if (r[0] !== 1 && fence) throw staleFenceError(fence, `deleting state ${b}.${k}`);
     return r[1] === 1;
   }
@@ -75,7 +75,7 @@ export class RedisState implements StateBuckets {
     const fence = fenceOf(options);
     const f = fence && this.locks.fenceArgs(fence);
     const keys = [this.ctx.keys.state(b), this.ctx.keys.buckets, ...(f ? [f.key] : [])];
-    const r = await this.ctx.conn.eval<[number, (string | null)?]>(this.ctx.scripts['state-set'], keys, [b, k, json, f?.token ?? '', this.ctx.lockNow()]);
+    const r = await this.ctx.conn.eval<[number, (string | null)?]>(this.ctx.scripts['state-set'], keys, [b, k, json, f?.token ?? '', this.ctx.lockNow(), this.ctx.keys.changes]);
     if (r[0] !== 1 && fence) throw staleFenceError(fence, `writing state ${b}.${k}`);
     return r[1] ?? null;
   }

@@ -16,7 +16,9 @@
  *   <span id="requests.delay">                          a state key (bucket.key), as they change
  *
  * Every result, tick and change is also dispatched on `document` as a CustomEvent
- * (`pb:rpc`, `pb:tick`, `pb:counter`, `pb:state`, `pb:queue`) for a page's own script.
+ * (`pb:rpc`, `pb:tick`, `pb:counter`, `pb:state`, `pb:queue`) for a page's own script, and
+ * `pb:open` each time the event stream (re)connects: from then on no change is missed, so a
+ * page that keeps its own view fetches what changed before.
  */
 (function () {
   'use strict';
@@ -203,7 +205,7 @@
     })(polled[i]);
   }
 
-  if (typeof EventSource === 'function' && document.body.getAttribute('data-pb-events') !== 'none') {
+  function connect() {
     var topics = (document.body.getAttribute('data-pb-events') || '').trim();
     var source = new EventSource('/events' + (topics ? '?topics=' + encodeURIComponent(topics) : ''));
     var on = function (type, handle) {
@@ -229,6 +231,11 @@
     // A hot reload of the block (procblock --watch / SIGHUP): only the `pb:reload` DOM event,
     // which a page's own script may answer (e.g. location.reload() when d.outcome is 'applied').
     on('reload', function () {});
+    // The stream is (re)connected: every change from now on arrives here. A page's own script
+    // fetches what it may have missed before (while it was loading, or disconnected).
+    source.addEventListener('open', function () {
+      emit('pb:open', {});
+    });
     // The server is stopping: do not reconnect to a server that is going away.
     source.addEventListener('bye', function () {
       source.close();
@@ -236,5 +243,21 @@
     window.addEventListener('pagehide', function () {
       source.close();
     });
+  }
+
+  // The stream opens once every deferred script of the page has run (DOMContentLoaded), so a
+  // page's own script has its pb:* listeners in place before the first event, pb:open included.
+  if (typeof EventSource === 'function' && document.body.getAttribute('data-pb-events') !== 'none') {
+    var connected = false;
+    var start = function () {
+      if (connected) return;
+      connected = true;
+      connect();
+    };
+    if (document.readyState === 'complete') start();
+    else {
+      document.addEventListener('DOMContentLoaded', start);
+      window.addEventListener('load', start);
+    }
   }
 })();

@@ -1,0 +1,18 @@
+/**
+ * The `runList` a RunThread spec carries (SPEC §9: an alert's procedure is an ordinary run
+ * list). It runs with the engine's services on a copy of the pipe data the thread's ticks start
+ * from, with the caller's pipe data over it (`alert: {...}` and the tick's result), the
+ * caller's extra environment over the engine's, and both the runtime's and the caller's signal.
+ */
+import type { RunListRunner } from '../../schedule/types.js';
+import type { EngineContext } from '../context.js';
+import { executeRunList } from '../run-list.js';
+
+export function procedureRunner(ctx: EngineContext, item: Readonly<Record<string, unknown>>, snapshot: Readonly<Record<string, unknown>>): RunListRunner {
+  return async (call) => {
+    const pipeData = { ...structuredClone(snapshot), ...structuredClone(call.pipeData) } as Record<string, unknown>;
+    const signal = ctx.signal ? AbortSignal.any([ctx.signal, call.signal]) : call.signal;
+    const services = call.env ? { ...ctx.services, env: { ...ctx.services.env, ...call.env } } : ctx.services;
+    await executeRunList({ ctx: { ...ctx, services, signal, pipeData }, items: call.items, path: call.path, pipeData, tag: 'alert', blockParent: item });
+  };
+}
