@@ -8,9 +8,10 @@
  *   rename-to-backup (`rename`). The files themselves are not watched one by one (chokidar's
  *   own watch of a file stays on the inode it saw, so after a delete-and-recreate it misses the
  *   next write in place; and a thousand files would be a thousand watches). Events of other
- *   entries are dropped, as are editor swap/backup files (editor-files.ts): a large folder
- *   beside the block costs nothing, and the data files a block writes (RRDs, PNGs) never
- *   trigger a reload. The several events of one save land in one debounced burst.
+ *   entries are dropped, as are editor swap/backup files (editor-files.ts): the data files a
+ *   block writes (RRDs, PNGs) never trigger a reload. (chokidar itself re-reads a folder, one
+ *   lstat per entry, at most once a second while it changes.) The several events of one save
+ *   land in one debounced burst.
  * - A file that does not exist yet (a script the block names before it is written) is watched
  *   all the same: creating it is a change.
  * - `setFiles` follows the block as it changes (a new import, a new script).

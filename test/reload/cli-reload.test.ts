@@ -22,7 +22,7 @@ const STEADY = [
   "import type { ProcessBlock } from 'procblock';",
   'export const processBlock: ProcessBlock = async (_p, _b, _r, _i, ctx) => {',
   "  const n = await ctx.unidist.counter.increment('steady');",
-  "  await ctx.unidist.state.set('steady', 'last', n);",
+  "  if (!(await ctx.unidist.state.has('steady', 'first'))) await ctx.unidist.state.set('steady', 'first', n);",
   '  ctx.log.info(`steady tick ${n}`);',
   '  return { n };',
   '};',
@@ -70,10 +70,11 @@ function freshBlock(): string {
   return dir;
 }
 
-async function counter(stateDir: string, name: string): Promise<number> {
+/** The persisted unidist of a stopped block: counter `name` and state `name`/`first`. */
+async function persisted(stateDir: string, name: string): Promise<{ counter: number; first: unknown }> {
   const u = await createUnidist({ backend: 'memory', stateDir });
   try {
-    return await u.counter.get(name);
+    return { counter: await u.counter.get(name), first: await u.state.get(name, 'first') };
   } finally {
     await u.close();
   }
@@ -109,8 +110,9 @@ describe('procblock --watch', () => {
     const slots = steady.lastUpdate - steadyStart;
     expect(Math.abs(slots - Math.round(slots))).toBeLessThan(0.05);
     expect(samples).toBe(Math.round(slots) + 1);
-    const persisted = await counter(path.join(dir, 'state'), 'steady');
-    expect([samples, samples + 1]).toContain(persisted); // a tick cut short by the stop may count without a sample
+    const kept = await persisted(path.join(dir, 'state'), 'steady');
+    expect([samples, samples + 1]).toContain(kept.counter); // a tick cut short by the stop may count without a sample
+    expect(kept.first).toBe(1); // set by the first tick only: the state outlived the 10 reloads
     expect(samples).toBeGreaterThanOrEqual(3); // the first tick and the two waited for at the end, at least
   });
 

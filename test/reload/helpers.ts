@@ -60,10 +60,32 @@ export class WatchedBlock {
     return [...this.stderr.matchAll(new RegExp(re.source, 'g'))].length;
   }
 
-  /** Wait until `re` has matched `n` times in stderr. */
-  async waitForCount(re: RegExp, n: number): Promise<void> {
-    const source = re.source;
-    await this.cli.waitFor(new RegExp(`(?:${source}[\\s\\S]*){${n}}`), 'stderr');
+  /**
+   * Wait until `re` has matched `n` times in stderr. Counted on each chunk of output (a regex
+   * repeating `re` n times would backtrack exponentially while fewer than n matches are there,
+   * blocking the test's event loop, its timeout included, for minutes).
+   */
+  waitForCount(re: RegExp, n: number): Promise<void> {
+    if (this.count(re) >= n) return Promise.resolve();
+    const { child } = this.cli;
+    return new Promise<void>((resolve, reject) => {
+      const check = (): void => {
+        if (this.count(re) < n) return;
+        done();
+        resolve();
+      };
+      const ended = (): void => {
+        done();
+        reject(new Error(`process ended before ${re} matched ${n} times\nstderr:\n${this.stderr}`));
+      };
+      const done = (): void => {
+        child.stderr?.off('data', check);
+        child.off('close', ended);
+      };
+      // Listeners run in order: the RunningCli's own, which records the chunk, came first.
+      child.stderr?.on('data', check);
+      child.on('close', ended);
+    });
   }
 
   /** SIGINT, and the exit. */
