@@ -33,6 +33,12 @@ export default tseslint.config(
     },
   },
   {
+    // The CLI's entry is CommonJS (bin/package.json): see bin/procblock.js.
+    files: ['bin/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', __dirname: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Fixtures are deliberately odd scripts (infinite loops, exits, syntax errors).
     files: ['test/fixtures/**'],
     rules: { 'no-empty': 'off', '@typescript-eslint/no-unused-vars': 'off', 'no-unreachable': 'off' },

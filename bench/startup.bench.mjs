@@ -1,73 +1,91 @@
 // Start-up of a one-shot block: `procblock --quiet simplest.yaml` (load the block, start a worker
-// thread, run a .ts script, print the result, exit), against `node -e 0`, alternated in one run.
+// thread, run a .ts script in it, print the result, exit), against `node -e 0` (start Node, run
+// nothing, exit), alternated run by run in one process so that load hits every side alike.
 //
-//   first run: a fresh copy of demos/simplest with a unique line appended to the script and the
-//     block, as after creating or editing a block: both caches miss (the loaded-block cache and
-//     the TypeScript transform cache), so the YAML parser, the validator and the transformer load.
-//   warm: demos/simplest/simplest.yaml run again unchanged: both caches hit.
+//   first run, no caches (the headline): PROCBLOCK_CACHE_DIR is a fresh empty folder and the block
+//     a fresh copy of demos/simplest (its own, empty state folder): none of procblock's caches
+//     exists (V8 code caches of the CLI bundles, the loaded-block cache, the TypeScript transform
+//     cache), as on the first run after `npm install`. Everything is parsed, compiled, validated
+//     and transformed; the caches are written as the run ends.
+//   edited block: the block and its script edited (a unique line appended to each), procblock's
+//     own code caches present: the block and transform caches miss, as after editing a block.
+//   warm: the same block again, unchanged, with every cache present, as an operator re-runs a block.
 //
-// Entries the first runs add to the caches are removed again afterwards.
+// All caches live under a temp folder, removed afterwards; nothing outside it is read or written.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { procblockCacheDirs } from '../dist/core/cache-dirs.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 30);
 const cli = path.join(root, 'bin', 'procblock.js');
 const demo = path.join(root, 'demos', 'simplest');
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'procblock-startup-'));
 
-function time(args) {
+function time(args, env = {}) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  if (args[0] === cli && !/"random":/.test(r.stdout.toString())) throw new Error(`${args.join(' ')} printed no result: ${r.stdout}`);
   return ms;
 }
 
-const cacheDirs = [...procblockCacheDirs('blocks'), ...procblockCacheDirs('ts')];
-const listCaches = () => new Set(cacheDirs.flatMap((d) => (existsSync(d) ? readdirSync(d).map((f) => path.join(d, f)) : [])));
-const before = listCaches();
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'procblock-startup-'));
+const cacheEntries = (dir) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
 
-function firstRun(i) {
-  const dir = path.join(tmp, `run-${i}`);
+function copyDemo(name) {
+  const dir = path.join(tmp, name);
   cpSync(demo, dir, { recursive: true });
-  appendFileSync(path.join(dir, 'simplest.ts'), `\n// bench run ${i} ${process.pid}\n`);
-  appendFileSync(path.join(dir, 'simplest.yaml'), `\n# bench run ${i} ${process.pid}\n`);
-  return time([cli, '--quiet', path.join(dir, 'simplest.yaml')]);
+  return path.join(dir, 'simplest.yaml');
 }
 
-const warmCli = [cli, '--quiet', path.join(demo, 'simplest.yaml')];
-// Warm the OS file cache and procblock's caches for the warm runs.
-time(warmCli);
+let coldEntries = 0;
+function coldRun(i) {
+  const cacheDir = path.join(tmp, `cache-${i}`); // does not exist yet
+  const ms = time([cli, '--quiet', copyDemo(`cold-${i}`)], { PROCBLOCK_CACHE_DIR: cacheDir });
+  coldEntries += cacheEntries(cacheDir);
+  return ms;
+}
+
+const warmCache = { PROCBLOCK_CACHE_DIR: path.join(tmp, 'cache-warm') };
+const warmBlock = copyDemo('warm');
+function editedRun(i) {
+  const yaml = copyDemo(`edited-${i}`);
+  appendFileSync(path.join(path.dirname(yaml), 'simplest.ts'), `\n// bench run ${i}\n`);
+  appendFileSync(yaml, `\n# bench run ${i}\n`);
+  return time([cli, '--quiet', yaml], warmCache);
+}
+const warmRun = () => time([cli, '--quiet', warmBlock], warmCache);
+
+// Warm the OS file cache, and procblock's caches for the warm runs.
 time(['-e', '0']);
+warmRun();
+warmRun();
 const cold = [];
+const edited = [];
 const warm = [];
 const peer = [];
-let added = 0;
 try {
   for (let i = 0; i < runs; i++) {
-    cold.push(firstRun(i));
+    cold.push(coldRun(i));
     peer.push(time(['-e', '0']));
-    warm.push(time(warmCli));
+    edited.push(editedRun(i));
+    warm.push(warmRun());
   }
 } finally {
-  const after = listCaches();
-  for (const f of after) {
-    if (!before.has(f)) {
-      added++;
-      rmSync(f, { force: true });
-    }
-  }
   rmSync(tmp, { recursive: true, force: true });
 }
-const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+const sorted = (a) => [...a].sort((x, y) => x - y);
+const med = (a) => sorted(a)[Math.floor(a.length / 2)];
+const spread = (a) => `p10-p90 ${sorted(a)[Math.floor(a.length * 0.1)].toFixed(0)}-${sorted(a)[Math.floor(a.length * 0.9)].toFixed(0)} ms`;
 const p = med(peer);
 const line = (what, ms, target) =>
-  console.log(`startup ${what} p50 (${runs} runs): ours ${ms.toFixed(1)} ms | node -e 0 ${p.toFixed(1)} ms | ratio ${(ms / p).toFixed(2)} | target <= ${target}`);
-line('first run, no caches', med(cold), 3);
-line('warm', med(warm), 2);
-console.log(`(the first runs added ${added} cache entries, removed again: ${(added / runs).toFixed(1)} per run, so each one missed both caches)`);
+  console.log(
+    `startup ${what} p50 (${runs} runs): ours ${med(ms).toFixed(1)} ms (${spread(ms)}) | node -e 0 ${p.toFixed(1)} ms (${spread(peer)}) | ratio ${(med(ms) / p).toFixed(2)} | target ${target}`,
+  );
+line('first run, no caches', cold, '<= 3');
+line('edited block (code caches present)', edited, 'report');
+line('warm', warm, '<= 2');
+console.log(`(each first run wrote ${(coldEntries / runs).toFixed(1)} cache entries into its empty cache folder: nothing was cached before it)`);

@@ -4,15 +4,16 @@
 // script (content, not mtimes). `npm ci` builds once (prepare); `npm test`'s global setup then
 // finds the stamp current and does not build again. `--force` always builds.
 //
-// Then the two entry points whose start-up time matters are bundled with esbuild into
-// dist/bundle/: the CLI (bin/procblock.js runs dist/bundle/cli.js; lazily imported parts become
-// chunks, and the `yaml` package is bundled into the loader's chunk) and the script worker with
-// its TypeScript hooks (dist/bundle/worker.js, dist/bundle/ts-hooks.js, which the bundled script
-// runner finds beside itself). One file instead of ~80 small modules saves most of Node's
-// per-module loading cost (docs: ARCHITECTURE.md, Start-up). dist/bundle/ sits at the same depth
-// as every dist/<folder>/, so paths built from import.meta.url (`../../package.json`,
-// `../index.js`, `./worker.js`) mean the same from a bundle as from the module itself. The
-// library (dist/index.js) and dist/cli/rrd-main.js stay unbundled.
+// Then the CLI and the script worker are bundled with esbuild into dist/bundle/, as CommonJS:
+// bin/procblock.js runs dist/bundle/launch.cjs, which loads dist/bundle/cli.cjs (every module of
+// the CLI, yaml and piscina in one file) through V8's code cache (src/core/code-cache.ts); the
+// bundled piscina starts dist/bundle/worker.cjs (its worker code and ours), which loads
+// dist/bundle/sucrase.cjs on a transform-cache miss. One file instead of ~80 small modules saves
+// most of Node's per-module loading cost, and the code cache most of the parsing and compiling
+// (docs: ARCHITECTURE.md, Start-up). dist/bundle/ sits at the same depth as every dist/<folder>/,
+// so paths built from import.meta.url (`../../package.json`, `../index.js`) mean the same from a
+// bundle as from the module itself. The library (dist/index.js) and dist/cli/rrd-main.js stay
+// unbundled.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -73,28 +74,70 @@ function copyAssets(dir, inAssets = false) {
 async function bundle() {
   const esbuild = await import('esbuild');
   const outdir = join(root, 'dist', 'bundle');
-  rmSync(outdir, { recursive: true, force: true }); // no chunks left from earlier builds
-  const common = { bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning', absWorkingDir: root, outdir };
+  rmSync(outdir, { recursive: true, force: true }); // nothing left from earlier builds
+  const deps = Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies);
+  // CommonJS bundles: loaded without Node's ES-module loader, and through V8's code cache where
+  // src/core/code-cache.ts loads them (keyed on their content). `import.meta.url` becomes the bundle's own URL, so paths built from it
+  // (`../../package.json`, `./worker.cjs`) hold: dist/bundle/ sits at the depth of dist/<folder>/.
+  const cjs = {
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+    absWorkingDir: root,
+    outdir,
+    outExtension: { '.js': '.cjs' },
+    define: { 'import.meta.url': '__pbUrl' },
+    banner: { js: `"use strict";\nvar __pbUrl = require("node:url").pathToFileURL(__filename).href;` },
+  };
+  const layout = bundledLayout();
+  // The CLI, main thread: every module of ours, yaml and piscina (CommonJS packages) in one file;
+  // what a run does not need is only initialised when first imported. piscina starts
+  // dist/bundle/worker.cjs in each worker thread (pointed there below).
   await esbuild.build({
-    ...common,
+    ...cjs,
     entryPoints: { cli: 'dist/cli/main.js' },
-    splitting: true,
-    chunkNames: 'chunk-[hash]',
-    // Every package stays external except yaml (CommonJS, ~70 files: bundled it loads ~3x faster
-    // on a cache miss); its require() of Node built-ins needs a real require in ESM output.
-    external: Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies).filter((d) => d !== 'yaml'),
-    banner: { js: "import { createRequire as __pbCreateRequire } from 'node:module'; const require = __pbCreateRequire(import.meta.url);" },
-    plugins: [requireCommonJs(['piscina'])],
+    external: [...deps.filter((d) => d !== 'yaml' && d !== 'piscina'), '@napi-rs/nice'],
+    plugins: [layout, piscinaWorkerFile('worker.cjs')],
   });
-  // Standalone files (no shared chunks): each loads as one module in its thread.
-  await esbuild.build({ ...common, entryPoints: { 'ts-hooks': 'dist/exec/ts-hooks.js', 'check-worker': 'dist/exec/check-worker.js' }, packages: 'external' });
-  // piscina loads a worker file with require() first, which Node 20 turns into require(esm) for
-  // an ES module; a worker terminated during that (a runner closed while its first worker boots:
-  // `block.yaml --help`, a daemon's parent, Ctrl-C before the runtime exists) once aborted the
-  // whole process with a native assertion (CreateRequiredModuleFacade). A top-level await makes
-  // require() refuse the file before evaluating it (ERR_REQUIRE_ASYNC_MODULE), so piscina takes
-  // its import() path instead.
-  await esbuild.build({ ...common, entryPoints: { worker: 'dist/exec/worker.js' }, packages: 'external', footer: { js: 'await undefined; // load through import(), see tools/build.mjs' } });
+  await esbuild.build({ ...cjs, entryPoints: { launch: 'dist/cli/launch.js' }, packages: 'external' });
+  // A script worker thread: piscina's worker code (the other end of the bundled piscina) and ours,
+  // exporting our task handler, which piscina's code then require()s from this same file.
+  const piscinaWorker = join(root, 'node_modules', 'piscina', 'dist', 'worker.js');
+  await esbuild.build({
+    ...cjs,
+    stdin: {
+      contents: `require(${JSON.stringify(piscinaWorker)});\nmodule.exports = require('./dist/exec/worker.js');\n`,
+      resolveDir: root,
+      sourcefile: 'script-worker-entry.cjs',
+    },
+    outdir: undefined,
+    outfile: join(outdir, 'worker.cjs'),
+    external: [...deps.filter((d) => d !== 'piscina'), '@napi-rs/nice'],
+    plugins: [layout],
+  });
+  // sucrase, loaded by workers on a transform-cache miss (code-layout-bundled.ts).
+  await esbuild.build({
+    ...cjs,
+    stdin: { contents: "export { transform } from 'sucrase';\n", resolveDir: root, sourcefile: 'sucrase-entry.mjs' },
+    outdir: undefined,
+    outfile: join(outdir, 'sucrase.cjs'),
+  });
+  // ES modules, standalone: the TypeScript loader hooks (module.register wants a module URL) and
+  // the `--check` worker.
+  await esbuild.build({
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+    absWorkingDir: root,
+    outdir,
+    entryPoints: { 'ts-hooks': 'dist/exec/ts-hooks.js', 'check-worker': 'dist/exec/check-worker.js' },
+    packages: 'external',
+  });
+  for (const f of readdirSync(outdir)) if (f.endsWith('.cjs')) asciiOnly(join(outdir, f));
   // Files a bundled module reads beside itself must be beside the bundle too.
   for (const [from, to] of BUNDLE_ASSETS) {
     mkdirSync(join(outdir, to), { recursive: true });
@@ -104,41 +147,69 @@ async function bundle() {
 }
 
 /**
- * An esbuild plugin: these CommonJS packages are loaded with require() (the banner's), not through
- * Node's ES-module wrapper for CommonJS, which parses the package for its export names first:
- * piscina, on the path to the first worker, loads in ~18 ms instead of ~28 ms.
+ * A CommonJS bundle in ASCII only: code-cache.ts then decodes it as Latin-1 into a one-byte
+ * string (half the memory of a two-byte one, for V8's parser and its source hash). esbuild
+ * escapes non-ASCII characters in code and leaves them in comments only; \uXXXX means the same
+ * in a string, a regular expression or a comment.
  */
-function requireCommonJs(packages) {
-  const filter = new RegExp(`^(${packages.map((p) => p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
+function asciiOnly(file) {
+  const code = readFileSync(file, 'utf8');
+  const ascii = code.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (ascii !== code) writeFileSync(file, ascii);
+}
+
+/** An esbuild plugin: dist/exec/code-layout.js is replaced by its bundle variant (see both sources). */
+function bundledLayout() {
+  const library = join(root, 'dist', 'exec', 'code-layout.js');
+  const bundled = join(root, 'dist', 'exec', 'code-layout-bundled.js');
   return {
-    name: 'require-commonjs',
+    name: 'bundled-layout',
     setup(b) {
-      // From our modules: the stand-in below; from the stand-in itself: the real, external package.
-      b.onResolve({ filter }, (args) => (args.namespace === 'require-commonjs' ? { path: args.path, external: true } : { path: args.path, namespace: 'require-commonjs' }));
-      b.onLoad({ filter: /.*/, namespace: 'require-commonjs' }, (args) => ({
-        contents: `module.exports = require(${JSON.stringify(args.path)});`,
-        loader: 'js',
-      }));
+      b.onLoad({ filter: /[\\/]dist[\\/]exec[\\/]code-layout\.js$/ }, (args) =>
+        args.path === library ? { contents: readFileSync(bundled, 'utf8'), resolveDir: dirname(bundled), loader: 'js' } : undefined,
+      );
+    },
+  };
+}
+
+/**
+ * An esbuild plugin: the bundled piscina starts `name` (beside the bundle) in its worker threads
+ * instead of its own dist/worker.js. Fails the build when piscina's code no longer reads as
+ * expected (a new piscina version: check its worker protocol is still what worker.cjs bundles).
+ */
+function piscinaWorkerFile(name) {
+  const expected = "(0, node_path_1.resolve)(__dirname, 'worker.js')";
+  return {
+    name: 'piscina-worker-file',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]node_modules[\\/]piscina[\\/]dist[\\/]index\.js$/ }, (args) => {
+        const code = readFileSync(args.path, 'utf8');
+        if (code.split(expected).length !== 2) throw new Error(`build: piscina's ${args.path} no longer names its worker file as ${expected}`);
+        return { contents: code.replace(expected, `(0, node_path_1.resolve)(__dirname, ${JSON.stringify(name)})`), loader: 'js' };
+      });
     },
   };
 }
 
 /**
  * Every file a bundled module finds through `new URL('./x', import.meta.url)` (worker entries,
- * loader hooks, Lua scripts) must exist beside the bundle: a new one fails the build here, naming
- * it, instead of failing at run time (add it to the entry points or BUNDLE_ASSETS above).
+ * loader hooks, Lua scripts; `__pbUrl` in the CommonJS bundles) must exist beside the bundle: a
+ * new one fails the build here, naming it, instead of failing at run time (add it to the entry
+ * points or BUNDLE_ASSETS above). The CLI bundle, loaded through node:vm, keeps no `import()`.
  */
 function checkBundleReferences(outdir) {
   const missing = [];
+  const base = String.raw`\s*,\s*(?:import\.meta\.url|__pbUrl)\s*\)`;
   for (const f of readdirSync(outdir)) {
-    if (!f.endsWith('.js')) continue;
+    if (!/\.c?js$/.test(f)) continue;
     const code = readFileSync(join(outdir, f), 'utf8');
-    for (const m of code.matchAll(/new URL\(\s*["'`](\.\/[^"'`$]+)["'`]\s*,\s*import\.meta\.url\s*\)/g)) {
+    for (const m of code.matchAll(new RegExp(String.raw`new URL\(\s*["'\`](\.\/[^"'\`$]+)["'\`]` + base, 'g'))) {
       if (!existsSync(join(outdir, m[1]))) missing.push(`${f}: ${m[1]}`);
     }
     for (const m of code.matchAll(/new URL\(\s*`(\.\/[^`$]+\/)\$\{/g)) {
       if (!existsSync(join(outdir, m[1]))) missing.push(`${f}: ${m[1]}`);
     }
+    if (f === 'cli.cjs' && /[^\w$.]import\(/.test(code)) missing.push(`${f}: an import() (the bundle is run through node:vm; import statically or from a lazily imported module)`);
   }
   if (missing.length > 0) throw new Error(`build: dist/bundle/ lacks files its code reads beside itself:\n  ${missing.join('\n  ')}`);
 }

@@ -6,6 +6,7 @@
  * script runner's first worker is started before the engine and the block are loaded, so the
  * two threads boot side by side. Heavy modules are therefore imported dynamically here.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, formatError, isProcblockError } from '../core/errors.js';
 import { systemClock } from '../core/clock.js';
@@ -329,7 +330,6 @@ async function startMetrics(rt: import('../runtime/runtime.js').Runtime, options
   let token: string | undefined;
   if (options.metricsTokenFile !== undefined) {
     const file = path.resolve(io.cwd, options.metricsTokenFile);
-    const { readFileSync } = await import('node:fs');
     try {
       token = readFileSync(file, 'utf8').trim();
     } catch (e) {

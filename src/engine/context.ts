@@ -4,7 +4,7 @@
  */
 import type { LoadedBlock } from '../config/types.js';
 import type { Logger } from '../core/logger.js';
-import type { EngineServices, PipeData, ResponseFields } from './types.js';
+import type { EngineServices, PipeData, ResponseFields, RunAbort } from './types.js';
 
 export interface EngineContext {
   readonly block: LoadedBlock;
@@ -14,7 +14,10 @@ export interface EngineContext {
   readonly pipeData: PipeData;
   readonly inputData: Readonly<Record<string, unknown>>;
   readonly requestState: Readonly<Record<string, unknown>>;
+  /** Aborts the run; with `abort`, made on first read. Checks that only ask "aborted?" use `runAborted`. */
   readonly signal: AbortSignal | undefined;
+  /** The run's abort when it came with one (`ProcessOptions.abort`); `signal` is then its signal. */
+  readonly abort: RunAbort | undefined;
   /** Absolute working directory where run lists start. */
   readonly cwd: string;
   /** `requestState.response` of a web request (updated in place by scripts), else undefined. */
@@ -23,4 +26,9 @@ export interface EngineContext {
   readonly htmlTemplates: boolean;
   /** Script timeout (ms) for items without `timeout:`; undefined = the runner's default. */
   readonly scriptTimeoutMs: number | undefined;
+}
+
+/** Whether the run was aborted, without making its AbortSignal. */
+export function runAborted(ctx: EngineContext): boolean {
+  return ctx.abort ? ctx.abort.aborted : ctx.signal?.aborted === true;
 }

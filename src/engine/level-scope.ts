@@ -41,6 +41,16 @@ export class LevelScope {
     return this.parent?.takeLock(name);
   }
 
+  /** Whether the level deferred work to its end (most levels do not: no await then). */
+  get hasDeferred(): boolean {
+    return this.deferred.length > 0;
+  }
+
+  /** Whether the level still holds a lock to release. */
+  get holdsLocks(): boolean {
+    return this.locks.size > 0;
+  }
+
   defer(fn: Deferred): void {
     this.deferred.push(fn);
   }

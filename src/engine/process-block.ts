@@ -14,18 +14,20 @@ import type { ProcessOptions, ProcessResult } from './types.js';
 export async function processBlock(block: LoadedBlock, options: ProcessOptions): Promise<ProcessResult> {
   const { services } = options;
   if (!services) throw new InputError('PB_ERR_INVALID_ARGUMENT', 'processBlock needs options.services');
-  const inputData = deepFreeze(structuredClone(options.inputData ?? {}));
+  const inputData = frozenOrCopy(options.inputData);
   const pipeData = options.pipeData ?? (structuredClone(inputData) as Record<string, unknown>);
+  const abort = options.abort;
   const ctx: EngineContext = {
     block,
     services,
     logger: services.logger,
     pipeData,
     inputData,
-    // A frozen request state is its owner's promise that it is frozen all the way down (the web
-    // server builds one per request): no copy. Anything else is copied, then frozen.
-    requestState: options.requestState && Object.isFrozen(options.requestState) ? options.requestState : deepFreeze(structuredClone(options.requestState ?? {})),
-    signal: options.signal,
+    requestState: frozenOrCopy(options.requestState),
+    get signal() {
+      return abort ? abort.signal : options.signal;
+    },
+    abort,
     cwd: options.cwd ?? block.usage?.cwd ?? block.dir,
     response: options.response,
     htmlTemplates: options.htmlTemplates === true,
@@ -33,6 +35,18 @@ export async function processBlock(block: LoadedBlock, options: ProcessOptions):
   };
   const result = await processLevel(block.data, [], ctx, builtInTags, undefined);
   return { result, pipeData };
+}
+
+const NOTHING_GIVEN: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/**
+ * Input data and request state as the run sees them: a frozen object is its owner's promise that
+ * it is frozen all the way down (the web server builds both per request), so it is used as it
+ * is; anything else is copied, then frozen.
+ */
+function frozenOrCopy(value: Readonly<Record<string, unknown>> | undefined): Readonly<Record<string, unknown>> {
+  if (value === undefined) return NOTHING_GIVEN;
+  return Object.isFrozen(value) ? value : deepFreeze(structuredClone(value));
 }
 
 /** Process an in-memory mapping (library use): `blockFromObject` + `processBlock`. */

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { KeyPath } from '../config/types.js';
-import type { EngineContext } from './context.js';
+import { runAborted, type EngineContext } from './context.js';
 import { invalidBlock, runtimeFailure } from './located-error.js';
 import { isPlainObject } from './pipe-path.js';
 import { cacheInterval, runCachedItem } from './run-items/cached-item.js';
@@ -46,7 +46,7 @@ export async function executeRunList(call: RunListCall): Promise<void> {
   };
   for (let i = 0; i < call.items.length; i++) {
     const itemPath = [...call.path, i];
-    if (ctx.signal?.aborted) throw runtimeFailure(ctx.block, itemPath, 'PB_ERR_ABORTED', 'run list aborted before this item');
+    if (runAborted(ctx)) throw runtimeFailure(ctx.block, itemPath, 'PB_ERR_ABORTED', 'run list aborted before this item');
     await runItem(call.items[i] as unknown, itemPath, state);
   }
 }

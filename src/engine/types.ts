@@ -5,7 +5,7 @@
 import type { KeyPath, LoadedBlock } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
-import type { ScriptRunner, ShellRunner } from '../exec/types.js';
+import type { CallAbort, ScriptRunner, ShellRunner } from '../exec/types.js';
 import type { RunThreadHost } from '../schedule/types.js';
 import type { Unidist } from '../unidist/types.js';
 
@@ -59,8 +59,12 @@ export interface ProcessOptions {
    * and returned. When absent, pipe data starts as a deep copy of `inputData`.
    */
   pipeData?: Record<string, unknown> | undefined;
-  /** CLI options and args (read-only for scripts). Default `{}`. */
-  inputData?: Record<string, unknown> | undefined;
+  /**
+   * CLI options and args (read-only for scripts). Default `{}`. Copied and deeply frozen, unless
+   * it is frozen already (then its owner guarantees it is frozen all the way down, and it is
+   * used as is).
+   */
+  inputData?: Readonly<Record<string, unknown>> | undefined;
   /**
    * Per-request data (web pages). Default `{}`. Copied and deeply frozen, unless it is frozen
    * already (then its owner guarantees it is frozen all the way down, and it is used as is).
@@ -78,11 +82,23 @@ export interface ProcessOptions {
   /** Stops the run: checked before each run item, forwarded to scripts (ctx.signal), shells and lock waits. */
   signal?: AbortSignal | undefined;
   /**
+   * Instead of `signal`: an abort whose AbortSignal is made only when a script, shell or lock
+   * wait needs one (web requests: most never do, and Node 20 makes a signal in several µs).
+   */
+  abort?: RunAbort | undefined;
+  /**
    * Working directory that shell items and scripts start in (absolute). Default: the block's
    * `__usage.cwd`, else the folder of the block file. `cd:` items move it per run list only.
    */
   cwd?: string | undefined;
   services: EngineServices;
+}
+
+/** A run's abort that makes its AbortSignal on first use (core/lazy-abort.ts); script calls watch it without one. */
+export interface RunAbort extends CallAbort {
+  /** Whether the run was aborted (read without making the signal). */
+  readonly aborted: boolean;
+  readonly signal: AbortSignal;
 }
 
 export interface ProcessResult {

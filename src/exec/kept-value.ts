@@ -9,7 +9,7 @@
  * other value (not an object, or not deeply frozen, so it may change between calls) is sent
  * with every call, as before.
  */
-import { serialize } from 'node:v8';
+import { serialize } from './v8-serialize.js';
 import { bytesKey } from '../core/content-key.js';
 
 /** Values a worker keeps at most; beyond it the runner tells the worker to start over. */

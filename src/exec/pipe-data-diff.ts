@@ -4,7 +4,7 @@
  * compared deeply after it, so in-place mutations (`pipeData.list.push(x)`) are seen too.
  * (One structuredClone + a JS walk measured ~4× cheaper than v8-serializing each value twice.)
  */
-import { serialize } from 'node:v8';
+import { serialize } from './v8-serialize.js';
 import type { PlainObject } from './types.js';
 
 export type PipeDataSnapshot = PlainObject;

@@ -20,13 +20,15 @@ export function workerChannelName(runnerId: string, threadId: number): string {
 }
 
 /** One script call as the worker receives it (structured-cloned): the call's data, no signal or timeout. */
-export type TaskPayload = Pick<ScriptCall, 'script' | 'pipeData' | 'requestState' | 'inputData' | 'tag' | 'cwd' | 'env'> & {
+export type TaskPayload = Pick<ScriptCall, 'script' | 'pipeData' | 'requestState' | 'inputData' | 'tag' | 'cwd'> & {
   readonly callId: number;
   /** The script's reload generation (script-loader.ts): 0 until `reloadScripts` names it. */
   readonly scriptGen: number;
   /** The call's `block` and `blockParent`, sent once per worker when they can be kept (kept-value.ts). */
   readonly block: KeptValue;
   readonly blockParent: KeptValue;
+  /** The call's `env`, kept the same way (the runtime's environment is frozen: sent once per worker). */
+  readonly env: KeptValue;
   /** Set by the runner: the worker forgets every value it keeps before this call's. */
   keptReset: boolean;
   /** Set by the runner when the call's signal aborted before the task reached a worker. */

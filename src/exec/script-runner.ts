@@ -16,18 +16,18 @@
  *   keeps the process alive.
  * - A deeply frozen `block` or `blockParent` (the engine's run lists and the mappings holding
  *   them) is sent to each worker once; later calls carry only its content key (kept-value.ts),
- *   so a call's cost does not grow with the block.
+ *   so a call's cost does not grow with the block. So is a frozen `env` (the runtime's).
  * - `reloadScripts` gives scripts a new generation: each worker loads them afresh on its next
  *   call of them (script-loader.ts).
  */
 import { availableParallelism } from 'node:os';
 import { isAbsolute } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { systemClock, type Clock, type TimerHandle } from '../core/clock.js';
 import { InputError, ProcblockError, RuntimeFailure } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Unidist } from '../unidist/types.js';
+import { scriptWorkerFile } from './code-layout.js';
 import { keptValue, sendOnce } from './kept-value.js';
 import type { AbortMessage, TaskPayload, WorkerInit } from './protocol.js';
 import { failureToError } from './script-failure.js';
@@ -98,7 +98,7 @@ class PiscinaScriptRunner implements ScriptRunner {
     const workerData: WorkerInit = { runnerId: this.runnerId, tsHooks: tsHooksData(options.cacheDir) };
     const maxThreads = options.maxThreads ?? Math.max(1, availableParallelism());
     this.pool = new Piscina({
-      filename: fileURLToPath(new URL('./worker.js', import.meta.url)),
+      filename: scriptWorkerFile(),
       workerData,
       maxThreads,
       minThreads: Math.min(options.minThreads ?? 1, maxThreads),
@@ -151,8 +151,8 @@ class PiscinaScriptRunner implements ScriptRunner {
       inputData: call.inputData,
       tag: call.tag,
       cwd: call.cwd,
-      env: call.env,
-      aborted: call.signal?.aborted === true,
+      env: keptValue(call.env),
+      aborted: call.signal?.aborted === true || call.abort?.aborted === true,
       // Seen by our load balancer (symbol keys are not cloned into the worker).
       [Piscina.queueOptionsSymbol]: { callId },
     };
@@ -184,6 +184,8 @@ class PiscinaScriptRunner implements ScriptRunner {
     const signal = call.signal;
     const onAbort = signal ? (): void => this.abortCall(callId, reasonText(signal.reason)) : undefined;
     if (signal && onAbort) signal.addEventListener('abort', onAbort, { once: true });
+    const abort = call.abort;
+    const unwatch = abort?.onAbort(() => this.abortCall(callId, reasonText(abort.reason)));
     try {
       const answer = (await this.pool.run(payload)) as WorkerAnswer;
       if (entry.threadId !== undefined && answer.logSeq !== undefined) this.links.noteLogsSent(entry.threadId, answer.logSeq);
@@ -206,16 +208,17 @@ class PiscinaScriptRunner implements ScriptRunner {
     } finally {
       timer?.cancel();
       if (signal && onAbort) signal.removeEventListener('abort', onAbort);
+      unwatch?.();
       this.calls.delete(callId);
     }
   }
 
-  /** Called as the call is handed to worker `threadId`: send block and blockParent only if it does not keep them. */
+  /** Called as the call is handed to worker `threadId`: send block, blockParent and env only if it does not keep them. */
   private attachKept(entry: InFlight, threadId: number): void {
     const link = this.links.get(threadId);
     if (!link) return;
     const { payload } = entry;
-    const { added, reset } = sendOnce([payload.block, payload.blockParent], link.kept);
+    const { added, reset } = sendOnce([payload.block, payload.blockParent, payload.env], link.kept);
     payload.keptReset = reset;
     if (added.length > 0) {
       entry.keptKeys = added;

@@ -19,12 +19,13 @@
  * Measured (Node 20, 2 cores): requiring sucrase ~34 ms, transforming a small script ~3 ms,
  * reading the source and a cached entry well under 1 ms.
  */
-import { mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { closeSync, futimesSync, openSync, readFileSync } from 'node:fs';
+import { mkdir, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { threadId } from 'node:worker_threads';
 import { bytesKey, textKey } from '../core/content-key.js';
+import { loadTransformer, type SucraseTransform } from './code-layout.js';
 
 /** Entries kept per source file when a new one is written (the newest by last use, the new one included). */
 export const KEEP_PER_SOURCE = 3;
@@ -57,11 +58,6 @@ export function entryName(path: string, source: Uint8Array, transformerVersion: 
   return `${textKey(path)}-${bytesKey(source, transformerVersion)}.mjs`;
 }
 
-type SucraseTransform = (
-  code: string,
-  options: { transforms: string[]; disableESTransforms: boolean; filePath: string; keepUnusedImports?: boolean },
-) => { code: string };
-
 export class TransformCache {
   private readonly options: TransformCacheOptions;
   private dir: string | null | undefined;
@@ -78,18 +74,15 @@ export class TransformCache {
    * imported directly.
    */
   async transformFile(path: string): Promise<TransformedFile> {
-    const source = await readFile(path);
+    // The hit path reads synchronously: it is on the way to a worker's first result, where each
+    // asynchronous file operation is a round trip through libuv's thread pool.
+    const source = readFileSync(path);
     const name = entryName(path, source, this.options.transformerVersion);
     const dir = this.dir === undefined ? this.options.cacheDirs[0] : this.dir;
     if (dir) {
       const file = join(dir, name);
-      try {
-        const code = await readFile(file, 'utf8');
-        await touch(file);
-        return { code, file };
-      } catch {
-        // miss: transform below
-      }
+      const code = readEntry(file);
+      if (code !== undefined) return { code, file };
     }
     const code = `${this.transform(path, source.toString('utf8'))}\n//# sourceURL=${pathToFileURL(path).href}\n`;
     const file = await this.store(name, code);
@@ -98,7 +91,7 @@ export class TransformCache {
   }
 
   private transform(path: string, source: string): string {
-    this.transformer ??= (createRequire(this.options.resolveFrom)('sucrase') as { transform: SucraseTransform }).transform;
+    this.transformer ??= loadTransformer(this.options.resolveFrom);
     try {
       return this.transformer(source, { transforms: ['typescript'], disableESTransforms: true, filePath: path }).code;
     } catch (e) {
@@ -135,10 +128,28 @@ export class TransformCache {
   }
 }
 
-/** Mark an entry as used now (its mtime is its last use). */
-async function touch(file: string): Promise<void> {
-  const now = new Date();
-  await utimes(file, now, now).catch(() => undefined);
+/** An entry's code, marking it as used now (its mtime is its last use); undefined on a miss. */
+function readEntry(file: string): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const code = readFileSync(fd, 'utf8');
+    const now = new Date();
+    try {
+      futimesSync(fd, now, now);
+    } catch {
+      // not ours to touch: it stays a hit, only its last use is not recorded
+    }
+    return code;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

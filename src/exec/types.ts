@@ -31,6 +31,20 @@ export interface ScriptCall {
   readonly timeoutMs?: number | undefined;
   /** Aborting forwards to ctx.signal inside the worker (cooperative stop). */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Instead of `signal` (or beside it: either aborts the call): an abort the runner listens to
+   * without an AbortSignal (a web request's run: core/lazy-abort.ts), saving one per call.
+   */
+  readonly abort?: CallAbort | undefined;
+}
+
+/** An abort that can be watched without an AbortSignal. */
+export interface CallAbort {
+  readonly aborted: boolean;
+  /** The reason given to `abort` (undefined before). */
+  readonly reason: unknown;
+  /** Call `fn` once when aborted later (not when aborted already); returns the way to stop listening. */
+  onAbort(fn: () => void): () => void;
 }
 
 /** What a finished script call produced. The engine merges it into pipe data. */

@@ -151,13 +151,14 @@ async function runCall(task: TaskPayload): Promise<WorkerAnswer> {
     if (task.keptReset) kept.clear();
     const block = keptValue(task.block);
     const blockParent = keptValue(task.blockParent);
+    const env = keptValue(task.env) as Readonly<Record<string, string>>;
     const handler = loader.cached(script, task.scriptGen) ?? (await loader.load(script, task.scriptGen));
     const pipeData = task.pipeData;
     const before = isEmpty(pipeData) ? EMPTY_SNAPSHOT : snapshotPipeData(pipeData);
     const ctx: ScriptContext = {
       tag: task.tag,
       cwd: task.cwd,
-      env: task.env,
+      env,
       blockParent,
       get signal() {
         return state.signal();

@@ -5,10 +5,18 @@
  *
  * Not `AbortSignal.any`: in Node 20 each call registers with the long-lived stop signal until
  * garbage collection and costs ~100 µs (one per web request). A set of the few runs in flight,
- * aborted in a loop at stop, costs next to nothing.
+ * aborted in a loop at stop, costs next to nothing. A run's own controller is lazy
+ * (core/lazy-abort.ts): adopting it does not make its signal.
  */
+import type { LazyAbortController } from '../core/lazy-abort.js';
+
 export interface RunSignal {
   readonly signal: AbortSignal;
+  /** Forget the run (it finished). */
+  unlink(): void;
+}
+
+export interface AdoptedRun {
   /** Forget the run (it finished). */
   unlink(): void;
 }
@@ -22,12 +30,15 @@ export class RunAborts {
     return this.stop.signal;
   }
 
-  /** A run's own controller, aborted by `abortAll` too. */
-  adopt(controller: AbortController): RunSignal {
+  /**
+   * A run's own controller, aborted by `abortAll` too (its signal is not made here): a lazy one
+   * (web requests) or a plain AbortController (the live block's generations, SPEC §8).
+   */
+  adopt(controller: Pick<LazyAbortController, 'abort'>): AdoptedRun {
     if (this.stop.signal.aborted) controller.abort(this.stop.signal.reason);
     const abort = (reason: unknown): void => controller.abort(reason);
     this.runs.add(abort);
-    return { signal: controller.signal, unlink: () => this.runs.delete(abort) };
+    return { unlink: () => this.runs.delete(abort) };
   }
 
   /** A signal aborted by the run's own `signal` or by `abortAll`. */

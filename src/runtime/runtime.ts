@@ -13,6 +13,7 @@ import type { Clock } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';
 import { stringEnv } from '../core/env.js';
 import type { Logger } from '../core/logger.js';
+import type { LazyAbortController } from '../core/lazy-abort.js';
 import { silentLogger } from '../core/logger.js';
 import { RuntimeFailure } from '../core/errors.js';
 import type { LoadedBlock } from '../config/types.js';
@@ -85,10 +86,11 @@ export interface RunInput {
   /** Aborts this run only (the runtime's stop aborts every run). */
   readonly signal?: AbortSignal | undefined;
   /**
-   * A controller of this run's own (instead of `signal`): the run uses its signal, and the
-   * runtime's stop aborts it too. Saves creating a second controller per run (web requests).
+   * A controller of this run's own (instead of `signal`): the run uses it, and the runtime's stop
+   * aborts it too. Its AbortSignal is made only if the run needs one (web requests: saves
+   * making one, and a second controller, per request).
    */
-  readonly abort?: AbortController | undefined;
+  readonly abort?: LazyAbortController | undefined;
 }
 
 type State = 'open' | 'stopping' | 'closed';
@@ -113,7 +115,7 @@ export class Runtime {
   private observers: Promise<TickObservers> | undefined;
   /** The same, once loaded (for synchronous snapshots). */
   private loadedObservers: TickObservers | undefined;
-  private readonly blocks: LoadedBlock[] = [];
+  private readonly blocks = new Set<LoadedBlock>();
   private metricsPromise: Promise<RuntimeMetrics> | undefined;
   private running: LockHandle | undefined;
   private state: State = 'open';
@@ -141,7 +143,8 @@ export class Runtime {
     this.sharedUnidist = options.unidist === undefined && options.unidistBackend?.backend === 'redis';
     this.clock = options.clock ?? systemClock;
     this.stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
-    this.env = options.env ?? stringEnv(process.env);
+    // Frozen: script calls then send it to each worker once, not with every call (exec/kept-value.ts).
+    this.env = Object.freeze({ ...(options.env ?? stringEnv(process.env)) });
     this.scripts = new TrackedScriptRunner(
       options.scripts ??
         createScriptRunner({
@@ -306,11 +309,14 @@ export class Runtime {
   private async process(block: LoadedBlock, input: RunInput, live: LiveProcessing | undefined): Promise<ProcessResult> {
     if (this.state !== 'open') throw new RuntimeFailure('PB_ERR_CLOSED', 'the runtime is stopping; no new runs are started');
     // Alert and derive windows are sized from the whole block before its first RunThread starts.
-    if (!this.blocks.includes(block)) {
-      this.blocks.push(block);
+    if (!this.blocks.has(block)) {
+      this.blocks.add(block);
       if (this.observers) (await this.observers).prepare(block);
     }
-    const linked = live ? undefined : input.abort ? this.aborts.adopt(input.abort) : input.signal ? this.aborts.link(input.signal) : undefined;
+    // The live block's processings run under its generation's controller instead (below).
+    const own = live ? undefined : input.abort;
+    const adopted = own ? this.aborts.adopt(own) : undefined;
+    const linked = !live && !own && input.signal ? this.aborts.link(input.signal) : undefined;
     const p = processBlock(block, {
       inputData: input.inputData,
       pipeData: input.pipeData,
@@ -321,7 +327,8 @@ export class Runtime {
       // The live block's processings run under its generation's controller (adopted by the
       // runtime's stop for as long as that generation lives: its run simultaneous lists outlive
       // the processing).
-      signal: live ? live.signal : (linked?.signal ?? this.aborts.signal),
+      signal: live ? live.signal : own ? undefined : (linked?.signal ?? this.aborts.signal),
+      abort: own,
       cwd: block.usage?.cwd ?? path.dirname(block.file),
       services: {
         scripts: this.scripts,
@@ -340,6 +347,7 @@ export class Runtime {
       return await p;
     } finally {
       this.inFlight.delete(p);
+      adopted?.unlink();
       linked?.unlink();
     }
   }

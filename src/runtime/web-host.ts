@@ -6,6 +6,7 @@
  */
 import type { LoadedBlock } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
+import type { LazyAbortController } from '../core/lazy-abort.js';
 import type { Logger } from '../core/logger.js';
 import type { ProcessResult, ResponseFields, WebHost, WebStartRequest } from '../engine/types.js';
 import type { GraphOptions } from '../graph/options.js';
@@ -20,7 +21,8 @@ export type { LiveEvent, LiveEvents, TickEvent } from './live-events.js';
 /** One web request, processed as a block run (SPEC §7 "A request is a block run"). */
 export interface WebRunInput {
   readonly pipeData: Record<string, unknown>;
-  readonly inputData: Record<string, unknown>;
+  /** Deeply frozen by the web server (the engine then takes it without a copy). */
+  readonly inputData: Readonly<Record<string, unknown>>;
   /** Deeply frozen by the web server (the engine then takes it without a copy). */
   readonly requestState: Readonly<Record<string, unknown>>;
   /** `requestState.response`, updated in place by scripts. */
@@ -29,8 +31,11 @@ export interface WebRunInput {
   readonly htmlTemplates: boolean;
   /** Script calls without their own `timeout` end after this many ms. */
   readonly scriptTimeoutMs: number;
-  /** Aborted when the request times out or its client goes away (ctx.signal in scripts); the runtime's stop aborts it too. */
-  readonly abort: AbortController;
+  /**
+   * Aborted when the request times out or its client goes away (ctx.signal in scripts); the
+   * runtime's stop aborts it too. Lazy: its AbortSignal is made only if the run needs one.
+   */
+  readonly abort: LazyAbortController;
 }
 
 /** What the web server may use of a running runtime. */

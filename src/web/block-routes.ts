@@ -9,11 +9,11 @@
  * status, a reason and the request id; the log gets the error with its stack and location.
  */
 import { formatError, isProcblockError } from '../core/errors.js';
-import { deepFreeze } from '../engine/in-memory-block.js';
+import { LazyAbortController } from '../core/lazy-abort.js';
 import type { ProcessResult } from '../engine/types.js';
 import type { PageSpec, RpcSpec } from './config.js';
 import { isWholeDocument, renderLayout, renderResult } from './layout.js';
-import { parseCookies, fieldsFromParams, requestFields, requestHeaders, RequestInputError } from './request-input.js';
+import { parseCookies, requestFields, requestHeaders, RequestInputError, type RequestFields } from './request-input.js';
 import { applyResponseFields, newResponseFields } from './response-fields.js';
 import { errorResponse, respond, type SiteContext } from './site-context.js';
 
@@ -23,6 +23,10 @@ export interface RequestInfo {
   readonly user: string | undefined;
   /** The request URL, parsed on first use. */
   readonly url: URL;
+  /** The URL's path (as `url.pathname`, without parsing the URL). */
+  readonly pathname: string;
+  /** The query fields, frozen (request-input.ts `queryFields`). */
+  readonly query: Readonly<Record<string, unknown>>;
   /** The Host (the URL's authority; @hono/node-server builds the URL from the Host header). */
   readonly host: string;
   /** Node's parsed request headers, when the request came over a socket. */
@@ -37,27 +41,30 @@ class RequestTimeout extends Error {}
 
 /** Run `spec` for `request`; never throws. */
 async function runEntry(ctx: SiteContext, kind: 'page' | 'rpc', spec: PageSpec | RpcSpec, request: Request, info: RequestInfo): Promise<Outcome> {
-  const url = info.url;
-  let fields: Record<string, unknown>;
+  const query = info.query;
+  let fields: RequestFields;
   try {
-    fields = await requestFields(request, url);
+    fields = await requestFields(request, query);
   } catch (e) {
     if (e instanceof RequestInputError) return { ok: false, status: e.status, detail: e.message };
     throw e;
   }
   const response = newResponseFields();
-  const requestState: Record<string, unknown> = deepFreeze({
+  // Frozen as it is built (every value is a string or a frozen record of strings), so the
+  // engine takes it as it is.
+  const requestState: Record<string, unknown> = {
     method: request.method,
-    path: url.pathname,
-    query: fieldsFromParams(url.searchParams),
-    headers: requestHeaders(info.nodeHeaders ?? request.headers),
-    cookies: parseCookies(info.nodeHeaders ? (info.nodeHeaders.cookie as string | undefined) ?? null : request.headers.get('cookie')),
+    path: info.pathname,
+    query,
+    headers: Object.freeze(requestHeaders(info.nodeHeaders ?? request.headers)),
+    cookies: Object.freeze(parseCookies(info.nodeHeaders ? (info.nodeHeaders.cookie as string | undefined) ?? null : request.headers.get('cookie'))),
     host: info.host,
     remote: info.remote,
     page: spec.name,
-    ...(info.user === undefined ? {} : { user: info.user }),
-  });
-  const controller = new AbortController();
+  };
+  if (info.user !== undefined) requestState.user = info.user;
+  Object.freeze(requestState);
+  const controller = new LazyAbortController();
   const onClientGone = (): void => controller.abort(new RequestTimeout('the client went away'));
   // Node's own 'close' event when there is a socket (cheaper than the Request's AbortSignal).
   let unwatch: () => void;
@@ -75,8 +82,8 @@ async function runEntry(ctx: SiteContext, kind: 'page' | 'rpc', spec: PageSpec |
     }, spec.timeoutMs);
   });
   const run = ctx.runtime.process(spec.block, {
-    pipeData: fields,
-    inputData: fields,
+    pipeData: fields.pipeData,
+    inputData: fields.inputData,
     requestState,
     response,
     htmlTemplates: kind === 'page',
@@ -157,11 +164,26 @@ function toJson(value: unknown): string {
   }
 }
 
-/** An RPC returns JSON of its result without `__` keys (SPEC §7), at every depth. */
+/**
+ * An RPC returns JSON of its result without `__` keys (SPEC §7), at every depth. The engine
+ * already drops them from every level, so usually there are none left (only inside values, such
+ * as a `run` result's `__duration`): the result is copied only when it has one.
+ */
 export function withoutInternalKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutInternalKeys);
+  return hasInternalKeys(value) ? copyWithoutInternalKeys(value) : value;
+}
+
+function hasInternalKeys(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.some(hasInternalKeys);
+  for (const k of Object.keys(value)) if (k.startsWith('__') || hasInternalKeys((value as Record<string, unknown>)[k])) return true;
+  return false;
+}
+
+function copyWithoutInternalKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(copyWithoutInternalKeys);
   if (typeof value !== 'object' || value === null) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (!k.startsWith('__')) out[k] = withoutInternalKeys(v);
+  for (const [k, v] of Object.entries(value)) if (!k.startsWith('__')) out[k] = copyWithoutInternalKeys(v);
   return out;
 }

@@ -12,9 +12,15 @@
  * of the block happened: its outcome and what it restarted, started, stopped, kept).
  *
  * Choices: at most `max_event_clients` streams (503 beyond); a comment line every 15 s keeps
- * idle connections open through proxies; a client whose stream has 256 events queued (it stopped
- * reading) is dropped (its EventSource reconnects). `close()` sends `event: bye` (the client
- * script then stops reconnecting) and ends every stream.
+ * idle connections open through proxies; a client whose stream has 256 events queued, or 1 MiB
+ * unsent on its connection (it stopped reading), is dropped (its EventSource reconnects).
+ * `close()` sends `event: bye` (the client script then stops reconnecting) and ends every stream.
+ *
+ * Delivery: each client gets a web ReadableStream (what the framework sends as the body). When
+ * the request came over a Node socket, events go straight to its `ServerResponse` instead, once
+ * the server has written everything the stream held (headers and first bytes): a stream chunk
+ * costs a queue entry, a promise and a microtask per client and event, which with 500 clients
+ * was the larger part of a tick's fan-out. The stream stays open (its end ends the response).
  */
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
@@ -23,6 +29,7 @@ import type { LiveEvent, LiveEvents } from '../runtime/web-host.js';
 const KINDS = new Set(['thread', 'counter', 'queue', 'state', 'alert']);
 const HEARTBEAT_MS = 15_000;
 const MAX_QUEUED = 256;
+const MAX_UNSENT_BYTES = 1024 * 1024;
 
 export interface TopicFilter {
   readonly topics: readonly string[];
@@ -69,9 +76,21 @@ export function parseTopics(text: string | null): TopicFilter | string {
   };
 }
 
+/** The Node response of an `/events` request (`@hono/node-server`'s `outgoing`). */
+export interface DirectOut {
+  readonly headersSent: boolean;
+  readonly destroyed: boolean;
+  /** Bytes written but not yet handed to the socket. */
+  readonly writableLength: number;
+  write(chunk: Uint8Array): boolean;
+}
+
 interface Client {
   readonly filter: TopicFilter;
   readonly controller: ReadableStreamDefaultController<Uint8Array>;
+  readonly out: DirectOut | undefined;
+  /** Something was enqueued that the server has not asked past yet (then events keep to the stream, in order). */
+  streamBusy: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -103,23 +122,32 @@ export class EventsHub {
     return this.clients.size;
   }
 
-  /** The event stream of one new client, or undefined when the hub is full or closed. */
-  open(filter: TopicFilter): ReadableStream<Uint8Array> | undefined {
+  /**
+   * The event stream of one new client, or undefined when the hub is full or closed. With `out`
+   * (the request's Node response, whose body is this stream), events are written to `out`
+   * directly once the stream is drained.
+   */
+  open(filter: TopicFilter, out?: DirectOut): ReadableStream<Uint8Array> | undefined {
     if (this.closed || this.clients.size >= this.options.maxClients) return undefined;
     let client: Client | undefined;
     const stream = new ReadableStream<Uint8Array>(
       {
         start: (controller) => {
-          client = { filter, controller };
+          client = { filter, controller, out, streamBusy: true };
           this.clients.add(client);
           // The first bytes go out at once: the browser's EventSource opens on the headers.
           controller.enqueue(encoder.encode(`retry: 3000\n: dropSTAR events ${filter.topics.join(' ')}\n\n`));
+        },
+        // With no high-water mark, a pull means the server read every chunk and asks for more:
+        // it has written what it read (it writes a chunk before its next read).
+        pull: () => {
+          if (client) client.streamBusy = false;
         },
         cancel: () => {
           if (client) this.drop(client);
         },
       },
-      { highWaterMark: 1 },
+      { highWaterMark: 0 },
     );
     this.ensureRunning();
     return stream;
@@ -141,7 +169,7 @@ export class EventsHub {
     const bye = encoder.encode('event: bye\ndata: {}\n\n');
     for (const c of [...this.clients]) {
       try {
-        c.controller.enqueue(bye);
+        this.write(c, bye);
         c.controller.close();
       } catch {
         // already cancelled by its client
@@ -160,8 +188,10 @@ export class EventsHub {
   }
 
   private send(c: Client, bytes: Uint8Array): void {
-    if ((c.controller.desiredSize ?? 0) < -MAX_QUEUED) {
-      this.options.logger.warn('an /events client stopped reading; its stream is closed', { queued: -(c.controller.desiredSize ?? 0) });
+    const queued = -(c.controller.desiredSize ?? 0);
+    const unsent = c.out ? c.out.writableLength : 0;
+    if (queued > MAX_QUEUED || unsent > MAX_UNSENT_BYTES) {
+      this.options.logger.warn('an /events client stopped reading; its stream is closed', { queued, unsent_bytes: unsent });
       try {
         c.controller.close();
       } catch {
@@ -171,10 +201,22 @@ export class EventsHub {
       return;
     }
     try {
-      c.controller.enqueue(bytes);
+      this.write(c, bytes);
     } catch {
       this.drop(c);
     }
+  }
+
+  /** To the Node response once the stream is drained and the head is out; else through the stream. */
+  private write(c: Client, bytes: Uint8Array): void {
+    const out = c.out;
+    if (out && !c.streamBusy && out.headersSent) {
+      if (out.destroyed) throw new Error('the /events connection is gone');
+      out.write(bytes);
+      return;
+    }
+    c.streamBusy = true;
+    c.controller.enqueue(bytes);
   }
 
   private ensureRunning(): void {

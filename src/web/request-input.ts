@@ -10,6 +10,8 @@
  * - Request state headers are lower-case; `authorization` and `cookie` are left out (the
  *   credentials are the server's business; cookies come parsed under `cookies`).
  */
+import { deepFreeze } from '../engine/in-memory-block.js';
+
 export class RequestInputError extends Error {
   constructor(
     readonly status: 400 | 415,
@@ -39,10 +41,47 @@ export function fieldsFromParams(params: URLSearchParams, into: Fields = {}): Fi
   return into;
 }
 
-/** Query and body fields of `request` (the body is read here; limits are enforced before). */
-export async function requestFields(request: Request, url: URL): Promise<Fields> {
-  const fields = fieldsFromParams(url.searchParams);
-  if (request.method === 'GET' || request.method === 'HEAD' || request.body === null) return fields;
+const NO_FIELDS: Readonly<Fields> = Object.freeze({});
+
+/**
+ * The query fields of a request target (`/path?a=1`), frozen (values are strings and lists of
+ * strings). A target without `?` has none, and no URL is parsed for it.
+ */
+export function queryFields(target: string, url: () => URL): Readonly<Fields> {
+  if (!target.includes('?')) return NO_FIELDS;
+  const fields = fieldsFromParams(url().searchParams);
+  for (const v of Object.values(fields)) if (Array.isArray(v)) Object.freeze(v);
+  return Object.freeze(fields);
+}
+
+/** A request's fields as block input: pipe data (the engine changes it) and input data (frozen). */
+export interface RequestFields {
+  readonly pipeData: Fields;
+  readonly inputData: Readonly<Fields>;
+}
+
+/**
+ * Query and body fields of `request`, from `query` (`queryFields`) and the body, which is read
+ * only when there is one (limits are enforced before). Input data is frozen, so the engine takes
+ * it without a copy; pipe data is the engine's to change.
+ */
+export async function requestFields(request: Request, query: Readonly<Fields>): Promise<RequestFields> {
+  if (request.method === 'GET' || request.method === 'HEAD' || request.body === null) return { pipeData: copyFields(query), inputData: query };
+  const fields = await bodyFields(request, copyFields(query));
+  return { pipeData: fields, inputData: deepFreeze(structuredClone(fields)) };
+}
+
+/** A mutable copy of frozen query fields (strings and lists of strings). */
+function copyFields(query: Readonly<Fields>): Fields {
+  const out: Fields = {};
+  for (const k of Object.keys(query)) {
+    const v = query[k];
+    out[k] = Array.isArray(v) ? [...(v as unknown[])] : v;
+  }
+  return out;
+}
+
+async function bodyFields(request: Request, fields: Fields): Promise<Fields> {
   const type = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (type === 'application/json') {
     const text = await request.text();

@@ -15,11 +15,11 @@ import { bodyLimit } from 'hono/body-limit';
 import { assets } from './assets.js';
 import { pageResponse, rpcResponse, type RequestInfo } from './block-routes.js';
 import type { DropstarConfig, PageSpec } from './config.js';
-import { EVENT_STREAM_HEADERS, parseTopics, type EventsHub } from './events-hub.js';
+import { EVENT_STREAM_HEADERS, parseTopics, type DirectOut, type EventsHub } from './events-hub.js';
 import { GraphRenderer } from './graph-route.js';
 import { renderIndex, renderLayout } from './layout.js';
 import { Authenticator, TOKEN_COOKIE } from './auth.js';
-import { parseCookies } from './request-input.js';
+import { parseCookies, queryFields } from './request-input.js';
 import { hostAllowed, hostPolicy, sameOrigin, type HostPolicy } from './security.js';
 import { errorResponse, respond, type SiteContext } from './site-context.js';
 import { serveStatic } from './static-files.js';
@@ -33,7 +33,7 @@ interface NodeBindings {
     readonly socket?: { readonly remoteAddress?: string | undefined };
     readonly headers?: Readonly<Record<string, string | string[] | undefined>>;
   };
-  readonly outgoing?: {
+  readonly outgoing?: DirectOut & {
     readonly writableFinished: boolean;
     once(event: 'close', fn: () => void): unknown;
     off(event: 'close', fn: () => void): unknown;
@@ -69,6 +69,11 @@ class Info implements RequestInfo {
     this.outgoing = bindings?.outgoing;
   }
 
+  /** The Node response, when the request came over a socket (`/events` writes to it). */
+  get response(): DirectOut | undefined {
+    return this.outgoing;
+  }
+
   get onClientGone(): RequestInfo['onClientGone'] {
     return clientGone(this.outgoing);
   }
@@ -78,10 +83,38 @@ class Info implements RequestInfo {
     return (this.parsed ??= new URL(this.request.url));
   }
 
+  get pathname(): string {
+    return this.parsed ? this.parsed.pathname : pathOf(this.request.url);
+  }
+
+  get query(): RequestInfo['query'] {
+    return queryFields(this.request.url, () => this.url);
+  }
+
   get host(): string {
     const h = this.nodeHeaders?.host;
     return typeof h === 'string' ? h.toLowerCase() : this.url.host;
   }
+}
+
+/**
+ * The path of a request URL as `new URL(url).pathname` gives it: the request's URL is already
+ * in that form (the Request constructor, or @hono/node-server, which keeps a target only when
+ * parsing would not change it), so the path is the text from the first `/` after the
+ * authority to the first `?` or `#`.
+ */
+function pathOf(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  if (start < 0) return '/';
+  let end = url.length;
+  for (let i = start; i < url.length; i++) {
+    const ch = url.charCodeAt(i);
+    if (ch === 63 || ch === 35) {
+      end = i;
+      break;
+    }
+  }
+  return url.slice(start, end);
 }
 
 function clientGone(outgoing: NodeBindings['outgoing']): RequestInfo['onClientGone'] {
@@ -147,7 +180,8 @@ export class DropstarSite {
     app.get('/events', async (c) => {
       const filter = parseTopics(c.req.query('topics') ?? null);
       if (typeof filter === 'string') return json(c, 400, filter);
-      const stream = this.options.hub.open(filter);
+      // HEAD gets the head only: no response to write events to.
+      const stream = this.options.hub.open(filter, c.req.method === 'GET' ? c.get('info').response : undefined);
       if (!stream) return json(c, 503, 'Too many /events clients, or the server is stopping.');
       // The browser's EventSource opens on these headers: from then on no change is missed.
       await this.options.hub.ready();

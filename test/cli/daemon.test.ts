@@ -6,19 +6,13 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot, runCli, startCli, tempDir } from '../helpers/cli.js';
+import { killLeftover, repoRoot, runCli, startCli, tempDir } from '../helpers/cli.js';
 
 const fx = (name: string): string => path.join(repoRoot, 'test', 'fixtures', 'cli', name);
 const tmp = tempDir('procblock-daemon-');
 const started = new Set<number>();
 afterAll(() => {
-  for (const pid of started) {
-    try {
-      process.kill(pid, 'SIGKILL'); // only a failed test leaves one behind
-    } catch {
-      // already gone
-    }
-  }
+  for (const pid of started) killLeftover(pid, tmp.dir); // only a failed test leaves one behind
   tmp.cleanup();
 });
 

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, watch, writeFileSync } from 'node:
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StatusFileContent } from '../../src/runtime/status-file.js';
-import { cliPath, runCli, startCli, tempDir } from '../helpers/cli.js';
+import { cliPath, killLeftover, runCli, startCli, tempDir } from '../helpers/cli.js';
 import { requireSystemTool } from '../helpers/system-tool.js';
 
 const tmp = tempDir('procblock-status-');
@@ -18,11 +18,13 @@ const tmp = tempDir('procblock-status-');
 const daemonPidFiles: string[] = [];
 afterAll(() => {
   for (const f of daemonPidFiles) {
+    let pid: number;
     try {
-      process.kill(Number(readFileSync(f, 'utf8')), 'SIGKILL');
+      pid = Number(readFileSync(f, 'utf8'));
     } catch {
-      // stopped by the test, or never started
+      continue; // stopped by the test (its pidfile removed), or never started
     }
+    killLeftover(pid, tmp.dir);
   }
   tmp.cleanup();
 });

@@ -177,6 +177,25 @@ describe('the run list a call came from is sent to each worker once', () => {
     await r.close();
   });
 
+  it('a frozen env (the runtime\'s) is kept the same way; an unfrozen one is sent with each call', async () => {
+    const dir = folder({
+      'env.mjs':
+        'export function processBlock(pipeData, block, rs, input, ctx) {\n  const same = globalThis.__pbEnv === ctx.env;\n  globalThis.__pbEnv = ctx.env;\n  return { v: ctx.env.V, same, frozen: Object.isFrozen(ctx.env) };\n}\n',
+    });
+    const r = runner(false);
+    const script = join(dir, 'env.mjs');
+    const env = Object.freeze({ V: 'one' });
+    expect((await r.run(call(script, { env }))).returned).toEqual({ v: 'one', same: false, frozen: true });
+    expect((await r.run(call(script, { env }))).returned).toEqual({ v: 'one', same: true, frozen: true });
+    // Another frozen env (say, after a reload) is another value: never the kept one.
+    expect((await r.run(call(script, { env: Object.freeze({ V: 'two' }) }))).returned).toEqual({ v: 'two', same: false, frozen: true });
+    const open: Record<string, string> = { V: 'three' };
+    expect((await r.run(call(script, { env: open }))).returned).toEqual({ v: 'three', same: false, frozen: false });
+    open.V = 'four';
+    expect((await r.run(call(script, { env: open }))).returned).toEqual({ v: 'four', same: false, frozen: false });
+    await r.close();
+  });
+
   it('a call whose data cannot be cloned does not leave the worker without its block', async () => {
     const dir = folder({ 'block.mjs': 'export function processBlock(pipeData, block) {\n  return { items: block.length };\n}\n' });
     const r = runner(false);

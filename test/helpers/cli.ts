@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,4 +93,25 @@ export function startCli(args: readonly string[], options: CliOptions = {}): Run
 export function tempDir(prefix = 'procblock-test-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * SIGKILL a daemon a failed test may have left behind — only if `pid` is still a process whose
+ * command line contains `marker` (the test's temp folder). A daemon that stopped as it should has
+ * freed its pid, and on a busy machine the pid may already belong to another test's process:
+ * killing it blindly ends that process by a signal (exit code null), far from the test at fault.
+ */
+export function killLeftover(pid: number, marker: string): void {
+  let cmdline: string;
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return; // gone (or no /proc: leave it rather than risk another process)
+  }
+  if (!cmdline.includes(marker)) return;
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // ended meanwhile
+  }
 }

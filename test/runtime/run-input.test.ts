@@ -1,9 +1,10 @@
 /**
- * Runtime.run with the inputs a web request brings (src/runtime/runtime.ts): a controller of the
- * run's own that the runtime's stop aborts too, and a frozen request state used as it is.
+ * Runtime.run with the inputs a web request brings (src/runtime/runtime.ts): a (lazy) controller
+ * of the run's own that the runtime's stop aborts too, and a frozen request state used as it is.
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { LazyAbortController } from '../../dist/core/lazy-abort.js';
 import { blockFromObject, deepFreeze } from '../../dist/engine/in-memory-block.js';
 import { Runtime } from '../../dist/runtime/runtime.js';
 import { repoRoot } from '../helpers/cli.js';
@@ -16,17 +17,18 @@ describe('Runtime.run inputs', () => {
     const rt = await Runtime.create({ stopTimeoutMs: 100 });
     const block = blockFromObject({ run: [{ script: 'waits-for-abort.mjs' }] }, { file: path.join(scripts, 'x.yaml'), usage });
     try {
-      const own = new AbortController();
+      const own = new LazyAbortController();
       const first = rt.run(block, { requestState: deepFreeze({ page: 'p' }), abort: own });
       await expect.poll(() => rt.unidist.counter.get('started')).toBe(1);
       own.abort(new Error('request timed out'));
       await expect(first).resolves.toMatchObject({ result: { run: { page: 'p', aborted: true } } });
 
-      const second = new AbortController();
+      const second = new LazyAbortController();
       const running = rt.run(block, { abort: second });
       await expect.poll(() => rt.unidist.counter.get('started')).toBe(2);
-      expect(second.signal.aborted).toBe(false);
+      expect(second.aborted).toBe(false);
       await rt.stop('test');
+      expect(second.aborted).toBe(true);
       expect(second.signal.aborted).toBe(true);
       expect((second.signal.reason as { code?: string }).code).toBe('PB_ERR_ABORTED');
       await running.catch(() => undefined);

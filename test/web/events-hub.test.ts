@@ -1,8 +1,14 @@
-/** `/events` fan-out (src/web/events-hub.ts) against a hand-driven event source and a fake clock. */
+/**
+ * `/events` fan-out (src/web/events-hub.ts) against a hand-driven event source and a fake clock,
+ * and behind a real @hono/node-server on a socket (events written to the response directly).
+ */
+import http, { type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
 import type { LiveEvent, LiveEventListener } from '../../src/runtime/live-events.js';
-import { EventsHub, encodeEvent, parseTopics, type TopicFilter } from '../../src/web/events-hub.js';
+import { EVENT_STREAM_HEADERS, EventsHub, encodeEvent, parseTopics, type DirectOut, type TopicFilter } from '../../src/web/events-hub.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 
 class Source {
@@ -103,5 +109,79 @@ describe('EventsHub', () => {
     let text = '';
     while (!text.includes(': ping')) text += new TextDecoder().decode((await reader.read()).value);
     h.close();
+  });
+});
+
+describe('EventsHub behind @hono/node-server (a real socket)', () => {
+  /** A server whose /events body is a hub stream, events written to `out` (the real response, writes counted). */
+  async function serveHub(h: EventsHub): Promise<{ url: string; directWrites: () => number; close: () => Promise<void> }> {
+    let writes = 0;
+    const server = createAdaptorServer({
+      fetch: (_req, bindings) => {
+        const res = (bindings as { outgoing: ServerResponse }).outgoing;
+        const out: DirectOut = {
+          get headersSent() {
+            return res.headersSent;
+          },
+          get destroyed() {
+            return res.destroyed;
+          },
+          get writableLength() {
+            return res.writableLength;
+          },
+          write: (chunk) => (writes++, res.write(chunk)),
+        };
+        return new Response(h.open(filter(null), out), { headers: { ...EVENT_STREAM_HEADERS } });
+      },
+    }) as Server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}/events`,
+      directWrites: () => writes,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  }
+
+  it('writes to the response once the stream is drained: first bytes, every event in order, bye at close', async () => {
+    const { hub: h, source } = hub();
+    const srv = await serveHub(h);
+    let text = '';
+    const ended = new Promise<void>((resolve) => {
+      http.get(srv.url, (res) => {
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
+        res.on('end', resolve);
+      });
+    });
+    await expect.poll(() => h.size).toBe(1);
+    // Events from before the head went out until long after: the switch happens somewhere between.
+    for (let i = 0; i < 200; i++) {
+      source.emit(tick('t', i));
+      if (i % 10 === 0) await new Promise((r) => setImmediate(r));
+    }
+    await expect.poll(() => (text.match(/event: tick/g) ?? []).length).toBe(200);
+    h.close();
+    await ended;
+    expect(text).toMatch(/^retry: 3000\n: dropSTAR events thread:\*\n\n/);
+    const ns = [...text.matchAll(/"fields":\{"n":(\d+)\}/g)].map((m) => Number(m[1]));
+    expect(ns).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    expect(text.endsWith('event: bye\ndata: {}\n\n')).toBe(true);
+    expect(srv.directWrites()).toBeGreaterThan(100);
+    await srv.close();
+  });
+
+  it('drops a client whose connection holds 1 MiB unsent (it stopped reading)', async () => {
+    const { hub: h, source } = hub();
+    const srv = await serveHub(h);
+    const req = http.get(srv.url, (res) => res.pause());
+    req.on('error', () => undefined);
+    await expect.poll(() => h.size).toBe(1);
+    await expect.poll(() => srv.directWrites() > 0 || (source.emit(tick('t', 0)), false)).toBe(true);
+    const big: LiveEvent = { kind: 'tick', thread: 't', time: 1, fields: { pad: 'x'.repeat(16 * 1024) }, graphs: [] };
+    for (let i = 0; i < 4000 && h.size > 0; i++) source.emit(big);
+    expect(h.size).toBe(0);
+    req.destroy();
+    await srv.close();
   });
 });

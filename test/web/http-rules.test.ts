@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
-import { fieldsFromParams, parseCookies, requestFields, requestHeaders } from '../../src/web/request-input.js';
+import { fieldsFromParams, parseCookies, queryFields, requestFields, requestHeaders } from '../../src/web/request-input.js';
 import { applyResponseFields } from '../../src/web/response-fields.js';
 import { hostAllowed, hostName, hostPolicy, isLoopbackAddress, sameOrigin } from '../../src/web/security.js';
 import { notModified, resolveStaticFile, safeSegments, weakEtag } from '../../src/web/static-files.js';
@@ -53,9 +53,34 @@ describe('request fields', () => {
 
   it('JSON bodies must be objects', async () => {
     const req = (body: string): Request => new Request('http://x/r?q=1', { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body });
-    expect(await requestFields(req('{"a":[1]}'), new URL('http://x/r?q=1'))).toEqual({ q: '1', a: [1] });
-    await expect(requestFields(req('[1]'), new URL('http://x/r'))).rejects.toMatchObject({ status: 400 });
-    expect(await requestFields(req(''), new URL('http://x/r'))).toEqual({});
+    const query = (target: string): Readonly<Record<string, unknown>> => queryFields(target, () => new URL(target, 'http://x'));
+    expect((await requestFields(req('{"a":[1]}'), query('/r?q=1'))).pipeData).toEqual({ q: '1', a: [1] });
+    await expect(requestFields(req('[1]'), query('/r'))).rejects.toMatchObject({ status: 400 });
+    expect((await requestFields(req(''), query('/r'))).pipeData).toEqual({});
+  });
+
+  it('query fields are frozen; pipe data is a copy the engine may change, input data stays frozen', async () => {
+    const target = '/r?l[]=a&l[]=b&q=1';
+    let parsed = 0;
+    const url = (): URL => (parsed++, new URL(target, 'http://x'));
+    expect(queryFields('/r', url)).toEqual({});
+    expect(parsed).toBe(0); // no query: no URL parsed
+    const query = queryFields(target, url);
+    expect(query).toEqual({ l: ['a', 'b'], q: '1' });
+    expect(Object.isFrozen(query) && Object.isFrozen(query.l)).toBe(true);
+    const get = await requestFields(new Request(`http://x${target}`), query);
+    expect(get.inputData).toBe(query);
+    (get.pipeData.l as string[]).push('c');
+    get.pipeData.q = '2';
+    expect(query).toEqual({ l: ['a', 'b'], q: '1' });
+    const post = await requestFields(
+      new Request(`http://x${target}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"o":{"k":[1]}}' }),
+      query,
+    );
+    expect(post.pipeData).toEqual({ l: ['a', 'b'], q: '1', o: { k: [1] } });
+    expect(post.inputData).toEqual(post.pipeData);
+    expect(Object.isFrozen(post.inputData) && Object.isFrozen((post.inputData.o as { k: unknown }).k)).toBe(true);
+    expect(Object.isFrozen(post.pipeData.o)).toBe(false);
   });
 
   it('cookies are parsed and decoded; credentials never reach request state headers', () => {

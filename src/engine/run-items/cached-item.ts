@@ -98,8 +98,10 @@ function scriptTick(item: Readonly<Record<string, unknown>>, itemPath: KeyPath, 
     scriptFile: call.script,
     tick: async (signal: AbortSignal, tickTimeMs: number): Promise<ScriptOutcome> => {
       // Each tick's script sees which thread and slot it runs for (epoch seconds).
-      const tickPipe = { ...pipeData, run_thread_tick: { thread_id: id, time: tickTimeMs / 1000 } };
-      const outcome = await scripts.run({ ...call, pipeData: tickPipe, signal });
+      // Object.assign, not `{...x, key}`: Node 20 makes spread-then-add objects several µs slow.
+      const tickPipe = Object.assign({}, pipeData, { run_thread_tick: { thread_id: id, time: tickTimeMs / 1000 } });
+      // Each tick stops with its own signal only (not with the run that started the thread).
+      const outcome = await scripts.run(Object.assign({}, call, { pipeData: tickPipe, signal, abort: undefined }));
       warnNonObject(outcome.returnedNonObject, item.script, itemPath, state);
       return outcome;
     },
@@ -114,7 +116,7 @@ function shellTick(item: Readonly<Record<string, unknown>>, itemPath: KeyPath, s
     label: `shell: ${shell.command}`,
     scriptFile: undefined,
     tick: async (signal: AbortSignal): Promise<ScriptOutcome> => {
-      const outcome = await services.shell.run({ ...shell.call, signal }, logger);
+      const outcome = await services.shell.run(Object.assign({}, shell.call, { signal }), logger);
       const { fields } = judgeShellRun(shell, outcome, state, logger);
       return { returned: fields, returnedNonObject: false, pipeDataSet: {}, pipeDataDeleted: [], durationMs: outcome.durationMs };
     },

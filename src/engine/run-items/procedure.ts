@@ -13,6 +13,7 @@ export function procedureRunner(ctx: EngineContext, item: Readonly<Record<string
     const pipeData = { ...structuredClone(snapshot), ...structuredClone(call.pipeData) } as Record<string, unknown>;
     const signal = ctx.signal ? AbortSignal.any([ctx.signal, call.signal]) : call.signal;
     const services = call.env ? { ...ctx.services, env: { ...ctx.services.env, ...call.env } } : ctx.services;
-    await executeRunList({ ctx: { ...ctx, services, signal, pipeData }, items: call.items, path: call.path, pipeData, tag: 'alert', blockParent: item });
+    // `abort: undefined`: this signal (the run's and the caller's) is the one to check.
+    await executeRunList({ ctx: { ...ctx, services, signal, abort: undefined, pipeData }, items: call.items, path: call.path, pipeData, tag: 'alert', blockParent: item });
   };
 }

@@ -4,7 +4,7 @@
  * the YAML file that holds the item; `timeout:` (seconds) bounds the call.
  */
 import path from 'node:path';
-import type { KeyPath } from '../../config/types.js';
+import type { KeyPath, LoadedBlock } from '../../config/types.js';
 import type { ScriptCall } from '../../exec/types.js';
 import { withLocation } from '../located-error.js';
 import { mergeOutcome } from './merge-outcome.js';
@@ -30,33 +30,55 @@ function replaceContents(target: Record<string, unknown>, source: Readonly<Recor
   Object.assign(target, source);
 }
 
-/** The ScriptCall for a script item, reading `pipeData` (a snapshot is taken). */
-export function scriptCall(
-  item: Readonly<Record<string, unknown>>,
-  itemPath: KeyPath,
-  state: RunListState,
-  pipeData: Record<string, unknown>,
-  signal: AbortSignal | undefined = state.ctx.signal,
-): ScriptCall {
+/**
+ * The ScriptCall for a script item, reading `pipeData` (a snapshot is taken). It aborts with the
+ * run: through the run's own abort when it has one (no AbortSignal made), else its signal.
+ */
+export function scriptCall(item: Readonly<Record<string, unknown>>, itemPath: KeyPath, state: RunListState, pipeData: Record<string, unknown>): ScriptCall {
   const { ctx } = state;
+  const abort = ctx.abort;
   const written = stringOption(item.script, ctx.block, [...itemPath, 'script'], 'script');
   return {
     script: resolveScriptPath(written, itemPath, state),
     pipeData: structuredClone(pipeData),
     block: state.list,
-    requestState: ctx.response ? { ...ctx.requestState, response: ctx.response } : ctx.requestState,
+    requestState: ctx.response ? withResponse(ctx.requestState, ctx.response) : ctx.requestState,
     inputData: ctx.inputData,
     tag: state.tag,
     cwd: state.cwd,
     env: ctx.services.env,
     blockParent: state.blockParent,
     timeoutMs: secondsOption(item.timeout, ctx.block, [...itemPath, 'timeout']) ?? ctx.scriptTimeoutMs,
-    signal,
+    signal: abort ? undefined : ctx.signal,
+    abort,
   };
 }
 
+/** Request state plus `response` (not `{...state, response}`: Node 20 makes spread-then-add objects slow). */
+function withResponse(state: Readonly<Record<string, unknown>>, response: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.assign({}, state);
+  out.response = response;
+  return out;
+}
+
+/**
+ * Resolved script paths per block, by item path and written path: a loaded block never changes
+ * (a reloaded one is a new object), and locating a key path in the YAML source costs more than
+ * the rest of a small script call's set-up, on every request or tick.
+ */
+const resolvedPaths = new WeakMap<LoadedBlock, Map<string, string>>();
+
 export function resolveScriptPath(written: string, itemPath: KeyPath, state: RunListState): string {
-  return path.resolve(path.dirname(state.ctx.block.locate(itemPath).file), written);
+  const { block } = state.ctx;
+  let paths = resolvedPaths.get(block);
+  if (!paths) resolvedPaths.set(block, (paths = new Map()));
+  const key = `${itemPath.join('\0')}\0${written}`;
+  let resolved = paths.get(key);
+  if (resolved === undefined) {
+    resolved = path.resolve(path.dirname(block.locate(itemPath).file), written);
+    paths.set(key, resolved);
+  }
+  return resolved;
 }
 
 export function warnNonObject(nonObject: boolean, script: unknown, itemPath: KeyPath, state: RunListState): void {

@@ -67,7 +67,7 @@ export async function runShellItem(item: Readonly<Record<string, unknown>>, item
   const shell = readShellItem(item, itemPath, state);
   let outcome;
   try {
-    outcome = await ctx.services.shell.run({ ...shell.call, signal: ctx.signal }, ctx.logger);
+    outcome = await ctx.services.shell.run(Object.assign({}, shell.call, { signal: ctx.signal }), ctx.logger);
   } catch (e) {
     throw withLocation(e, ctx.block, itemPath);
   }

@@ -12,6 +12,7 @@
  * logged (a failure caused by the stop itself is not).
  */
 import { ProcblockError } from '../../core/errors.js';
+import { runAborted } from '../context.js';
 import { invalidBlock } from '../located-error.js';
 import { isPlainObject } from '../pipe-path.js';
 import { executeRunList } from '../run-list.js';
@@ -50,7 +51,7 @@ export async function runSimultaneousTag(call: TagCall): Promise<TagOutcome> {
     const statuses: Record<string, SimultaneousStatus> = {};
     for (const name of names) {
       const work = runList(name).catch((e: unknown) => {
-        if (ctx.signal?.aborted) return; // stopped with the runtime: not a failure
+        if (runAborted(ctx)) return; // stopped with the runtime: not a failure
         const code = e instanceof ProcblockError ? e.code : 'PB_ERR_RUNTIME';
         ctx.logger.error(`run simultaneous list "${name}" failed: ${e instanceof Error ? e.message : String(e)}`, { list: name, code });
       });

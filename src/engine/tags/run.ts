@@ -12,8 +12,9 @@ export async function runTag(call: TagCall): Promise<TagOutcome> {
   const start = clock.now();
   await executeRunList({ ctx: call.ctx, items: call.value, path: call.path, pipeData: call.ctx.pipeData, tag: call.key, blockParent: call.parent });
   const end = clock.now();
-  return {
-    type: 'store',
-    value: { ...structuredClone(call.ctx.pipeData), __duration: (end - start) / 1000, __start_time: start / 1000 },
-  };
+  // Not `{...copy, __duration}`: Node 20 makes spread-then-add objects several µs slow.
+  const value = structuredClone(call.ctx.pipeData);
+  value.__duration = (end - start) / 1000;
+  value.__start_time = start / 1000;
+  return { type: 'store', value };
 }
