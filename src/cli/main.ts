@@ -21,6 +21,7 @@ import { lazyDropstar } from '../web/lazy-host.js';
 import { parseBlockArgs } from './block-args.js';
 import { errorReport } from './error-report.js';
 import { misplacedOptionHint, misplacedOptionWarnings } from './misplaced-options.js';
+import { latchHangups } from './hangup.js';
 import { formatResult } from './output.js';
 import { guardStdio, isClosedPipe } from './stdio-guard.js';
 import { StopRequest, type StopSignal } from './stop-request.js';
@@ -37,6 +38,8 @@ export interface CliIo {
   onSignal(handler: (signal: StopSignal) => void): () => void;
   /** Leave at once (a second Ctrl-C). */
   exitNow(code: number): never;
+  /** Register a handler for SIGHUP (hot reload); returns a function that removes it. */
+  onHangup?(handler: () => void): () => void;
   /** Present when stderr is a terminal (the status line is drawn there). */
   readonly stderrTty?: { columns(): number } | undefined;
   /** Tell `listener` when writing stdout fails (EPIPE: the reader went away); returns an unsubscribe function. */
@@ -64,6 +67,10 @@ export const processIo: CliIo = {
     };
   },
   exitNow: (code) => process.exit(code),
+  onHangup(handler) {
+    process.on('SIGHUP', handler);
+    return () => void process.off('SIGHUP', handler);
+  },
   stderrTty: process.stderr.isTTY ? { columns: () => process.stderr.columns || 80 } : undefined,
 };
 
@@ -233,12 +240,42 @@ async function run(
   }
   const unsubscribe = stop.onRequest((reason) => void rt.stop(reason));
   const unwatchStdout = io.onStdoutFailed?.(() => stop.request('stdout closed'));
+  const longrunning = block.usage?.longrunning === true;
+  // Installed now: SIGHUP's default action would end a long-running block still starting up.
+  const hangups = longrunning ? latchHangups(io.onHangup?.bind(io), () => logger.info('SIGHUP received: reloading once the block has started')) : undefined;
+  let reloading: Promise<{ close(): Promise<void> } | undefined> | undefined;
   try {
-    const longrunning = block.usage?.longrunning === true;
     if (longrunning) await rt.holdRunningLock();
+    if (options.watch && !longrunning) {
+      logger.warn(`--watch: ${path.basename(block.file)} is not long-running (__usage: {longrunning: true}); it runs once, so there is nothing to reload`);
+    }
+    // A long-running block can be hot-reloaded (SIGHUP, --watch): it runs as the runtime's live block.
+    const live = longrunning ? rt.live(block, { inputData }) : undefined;
+    // Hot reload starts beside the first processing (its plan reads the scripts meanwhile), so
+    // an edit saved while the block starts is reloaded once it has started.
+    reloading = live
+      ? import('./hot-reload-cli.js')
+          .then(({ startCliReload }) =>
+            startCliReload({
+              live,
+              block,
+              watch: options.watch,
+              debounceMs: options.watchDebounce * 1000,
+              scriptTimeoutMs: options.scriptTimeout > 0 ? options.scriptTimeout * 1000 : undefined,
+              logger,
+              hangups,
+              announce: (fields) => rt.announceReload(fields),
+            }),
+          )
+          .catch((e: unknown) => {
+            // The block runs on; only reloading is unavailable.
+            logger.error(`hot reload is unavailable: ${formatError(e)}`);
+            return undefined;
+          })
+      : undefined;
     let processed;
     try {
-      processed = stop.reason === undefined ? await rt.run(block, { inputData }) : undefined;
+      processed = stop.reason === undefined ? await (live ? live.start() : rt.run(block, { inputData })) : undefined;
     } catch (e) {
       if (stop.reason === undefined) throw e;
       // Whatever a stop made the processing end with (aborted, a script terminated at the
@@ -251,7 +288,7 @@ async function run(
     }
     io.stdout(await formatResult(processed.result, options.format));
     await readiness?.ready();
-    if (longrunning && !rt.isStopping) {
+    if (live && !rt.isStopping) {
       logger.info('Long-running block: running until Ctrl-C (SIGINT) or SIGTERM');
       const { startFeedback } = await import('./run-feedback.js');
       const feedback = startFeedback({
@@ -280,6 +317,8 @@ async function run(
   } finally {
     unsubscribe();
     unwatchStdout?.();
+    await (await reloading)?.close();
+    hangups?.close();
     await metricsServer?.close();
     removePid?.();
   }

@@ -10,7 +10,6 @@ import { RUNTIME_OPTIONS } from './runtime-options.js';
 
 /** Runtime options a user may put after the file by mistake (help is the block's own after the file). */
 function runtimeOption(name: string, long: boolean): string | undefined {
-  if (long && name === 'watch') return 'watch';
   const def = RUNTIME_OPTIONS.find((o) => (long ? o.name === name : o.letter === name));
   return def && def.name !== 'help' ? def.name : undefined;
 }
@@ -39,8 +38,7 @@ function findMisplaced(blockArgv: readonly string[], usage: UsageSpec | undefine
 /** Warnings for a block without `__usage` (a block with one reports unknown options itself). */
 export function misplacedOptionWarnings(blockArgv: readonly string[], usage: UsageSpec | undefined, blockFile: string): string[] {
   if (usage !== undefined) return [];
-  const found = findMisplaced(blockArgv, usage);
-  const own = found.filter((m) => m.name !== 'watch');
+  const own = findMisplaced(blockArgv, usage);
   const out: string[] = [];
   if (own.length > 0) {
     const names = own.map((m) => `'${m.name}'`).join(', ');
@@ -49,15 +47,12 @@ export function misplacedOptionWarnings(blockArgv: readonly string[], usage: Usa
         `(this block has no __usage); procblock's own options go before the file: procblock ${own.map((m) => m.text).join(' ')} ${blockFile}`,
     );
   }
-  if (found.some((m) => m.name === 'watch')) {
-    out.push(`--watch after the block file is passed to the block as its option 'watch'; procblock's --watch (hot reload) is not in this version`);
-  }
   return out;
 }
 
 /** A line to add to a block usage error when the unknown option is one of procblock's own. */
 export function misplacedOptionHint(blockArgv: readonly string[], usage: UsageSpec | undefined, blockFile: string): string | undefined {
-  const found = findMisplaced(blockArgv, usage).filter((m) => m.name !== 'watch');
+  const found = findMisplaced(blockArgv, usage);
   if (found.length === 0) return undefined;
   const texts = found.map((m) => m.text).join(' ');
   return `hint: ${found.map((m) => m.text.split(/[ =]/)[0]).join(', ')} ${found.length > 1 ? 'are' : 'is'} procblock's own; put ${found.length > 1 ? 'them' : 'it'} before the block file: procblock ${texts} ${blockFile}`;

@@ -28,6 +28,10 @@ export interface RuntimeCliOptions {
   readonly stopTimeout: number;
   /** Default per-script timeout in seconds (0 = none). */
   readonly scriptTimeout: number;
+  /** `--watch`: hot reload on file changes (SPEC §8). */
+  readonly watch: boolean;
+  /** `--watch-debounce`: seconds of quiet after the last file change before reloading. */
+  readonly watchDebounce: number;
   /** Daemon start: seconds to wait for the daemon's first result before giving up. */
   readonly startTimeout: number;
   /** Seconds between status updates of a long-running block (undefined = 1 on a terminal, 60 otherwise; 0 = off). */
@@ -69,6 +73,8 @@ export const RUNTIME_OPTIONS: readonly OptionDef[] = [
   { name: 'unidist-prefix', takesValue: true, valueName: 'PREFIX', info: 'Redis key prefix; processes with the same one share everything (default procblock:<block name>)' },
   { name: 'stop-timeout', takesValue: true, valueName: 'SECONDS', info: 'On Ctrl-C, wait this long for running scripts before terminating them (default 10)' },
   { name: 'script-timeout', takesValue: true, valueName: 'SECONDS', info: 'Default timeout of a script call, 0 = none (default 0)' },
+  { name: 'watch', takesValue: false, info: 'Hot reload: watch the block, its imports and scripts; apply valid changes live (SIGHUP reloads too)' },
+  { name: 'watch-debounce', takesValue: true, valueName: 'SECONDS', info: 'With --watch: quiet time after the last change before reloading (default 0.2)' },
   { name: 'start-timeout', takesValue: true, valueName: 'SECONDS', info: "Daemon start: wait this long for the daemon's first result (default 60)" },
   { name: 'status-interval', takesValue: true, valueName: 'SECONDS', info: 'Long-running blocks: status line every SECONDS (default 1 on a terminal; a status log line every 60 otherwise; 0 = off)' },
   { name: 'metrics', takesValue: true, valueName: '[HOST:]PORT', info: 'Serve Prometheus /metrics and /events there (host default 127.0.0.1; port 0 = any)' },
@@ -89,6 +95,8 @@ const DEFAULTS: RuntimeCliOptions = Object.freeze({
   unidistPrefix: undefined,
   stopTimeout: 10,
   scriptTimeout: 0,
+  watch: false,
+  watchDebounce: 0.2,
   startTimeout: 60,
   statusInterval: undefined,
   metrics: undefined,
@@ -106,9 +114,6 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
     },
   });
   const problem = scan.problems[0];
-  if (problem?.kind === 'unknown' && /^--watch(=|$)/.test(problem.arg)) {
-    throw new InputError('PB_ERR_USAGE', '--watch (hot reload) is not in this version of procblock; run the block without it and restart it after an edit');
-  }
   if (problem?.kind === 'unknown') {
     throw new InputError('PB_ERR_USAGE', `unknown option '${problem.arg}' before the block file; known options: ${RUNTIME_OPTIONS.map((o) => `--${o.name}`).join(', ')} (block options go after the file)`);
   }
@@ -143,6 +148,12 @@ function apply(opts: { -readonly [K in keyof RuntimeCliOptions]: RuntimeCliOptio
       return;
     case 'stop':
       opts.stop = true;
+      return;
+    case 'watch':
+      opts.watch = true;
+      return;
+    case 'watch-debounce':
+      opts.watchDebounce = seconds(name, value);
       return;
     case 'format':
       if (value !== 'json' && value !== 'yaml') throw new InputError('PB_ERR_USAGE', `--format must be json or yaml, got '${value}'`);

@@ -1,7 +1,7 @@
 /**
  * Every run item of a loaded block, with its key path, found the way the engine will meet them:
- * `run` lists, `run simultaneous` lists, `if`/`elif`/`else` branches, nested data mappings and
- * lock `timeout_block`s. Lists are data and custom-tag values belong to their scripts, so neither
+ * `run` lists, `run simultaneous` lists, `if`/`elif`/`else` branches, nested data mappings, lock
+ * `timeout_block`s and the pages and RPC entries of `dropstar:`. Lists are data and custom-tag values belong to their scripts, so neither
  * is searched. Pure; used by `procblock --check` (scripts to load, time series to check).
  */
 import { classifyKey } from '../language/tag-key.js';
@@ -31,6 +31,15 @@ export function runItems(data: Readonly<Record<string, unknown>>, tags: readonly
           break;
         case 'run simultaneous':
           if (isPlainObject(value)) for (const [name, l] of Object.entries(value)) list(l, [...here, name]);
+          break;
+        case 'dropstar':
+          // Pages and RPC entries are levels processed per request (their scripts run too).
+          if (isPlainObject(value)) {
+            for (const group of ['pages', 'rpc']) {
+              const entries = value[group];
+              if (isPlainObject(entries)) for (const [name, entry] of Object.entries(entries)) if (isPlainObject(entry)) level(entry, [...here, group, name]);
+            }
+          }
           break;
         case 'require lock':
           if (isPlainObject(value) && isPlainObject(value['timeout_block'])) level(value['timeout_block'], [...here, 'timeout_block']);

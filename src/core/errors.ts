@@ -36,6 +36,7 @@ export const ERROR_CODES = {
   PB_ERR_INVALID_ARGUMENT: 2, // library/API called with a bad value
   PB_ERR_RRD_INVALID: 2, // bad RRD definition (DS type, step, rows, names)
   PB_ERR_RRD_FORMAT: 2, // corrupt/truncated/foreign file
+  PB_ERR_RELOAD_REFUSED: 2, // hot reload: a change that cannot be applied to a running process
   PB_ERR_WEB_INSECURE: 2, // dropstar would listen beyond loopback without auth or `insecure: true`
   PB_ERR_RRD_LOCKED: 2, // another writer holds the file's lock (a second writer would lose samples)
   PB_ERR_UNIDIST_CONNECT: 2, // the unidist back end cannot be reached at start-up (refused, bad password, no such socket)

@@ -1,8 +1,8 @@
 /**
  * What happens inside a running block, as events for live pages (SPEC §7 `/events`): RunThread
- * ticks with their result fields, unidist counter/state/queue changes, alert transitions. The
- * runtime emits; the web side subscribes. Listeners run synchronously in emit order; one that
- * throws is logged and does not stop the others.
+ * ticks with their result fields, unidist counter/state/queue changes, alert transitions, hot
+ * reloads. The runtime emits; the web side subscribes. Listeners run synchronously in emit order;
+ * one that throws is logged and does not stop the others.
  *
  * With a shared back end (Redis), unidist changes come from its changes feed — every process's
  * changes, this one's included, in the order the back end applied them — which the bus
@@ -24,8 +24,26 @@ export interface TickEvent {
   readonly graphs: readonly string[];
 }
 
+/** A hot reload happened (SPEC §8): the fields of its log line (reload/reload-line.ts). */
+export interface ReloadEvent {
+  readonly kind: 'reload';
+  /** The reload's number in this process (1, 2, …). */
+  readonly reload: number;
+  /** `applied`, `unchanged`, `rejected`, `refused` or `failed`. */
+  readonly outcome: string;
+  /** What set it off (`changed: cpu.ts`, `SIGHUP`). */
+  readonly trigger: string;
+  readonly restarted?: readonly string[];
+  readonly started?: readonly string[];
+  readonly stopped?: readonly string[];
+  readonly kept?: readonly string[];
+  readonly refused?: readonly string[];
+  /** The error code of a rejected, refused or failed reload. */
+  readonly code?: string;
+}
+
 /** Alert transitions and repeats (SPEC §9, docs/alerts.md) come on the same bus. */
-export type LiveEvent = TickEvent | UnidistChange | AlertEvent;
+export type LiveEvent = TickEvent | UnidistChange | AlertEvent | ReloadEvent;
 
 export type LiveEventListener = (event: LiveEvent) => void;
 

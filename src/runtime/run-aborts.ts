@@ -30,8 +30,11 @@ export class RunAborts {
     return this.stop.signal;
   }
 
-  /** A run's own controller, aborted by `abortAll` too (its signal is not made here). */
-  adopt(controller: LazyAbortController): AdoptedRun {
+  /**
+   * A run's own controller, aborted by `abortAll` too (its signal is not made here): a lazy one
+   * (web requests) or a plain AbortController (the live block's generations, SPEC §8).
+   */
+  adopt(controller: Pick<LazyAbortController, 'abort'>): AdoptedRun {
     if (this.stop.signal.aborted) controller.abort(this.stop.signal.reason);
     const abort = (reason: unknown): void => controller.abort(reason);
     this.runs.add(abort);

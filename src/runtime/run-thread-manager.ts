@@ -11,7 +11,7 @@
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { RunThreadSet } from '../schedule/run-thread-set.js';
-import type { RunThreadHost, RunThreadSpec, StartedRunThread } from '../schedule/types.js';
+import type { RunThreadHost, RunThreadSpec, RunThreadStatus, StartedRunThread } from '../schedule/types.js';
 import type { GraphOptions } from '../graph/options.js';
 import type { Collector } from '../timeseries/collect.js';
 import type { RrdInfo } from '../timeseries/rrd/types.js';
@@ -22,7 +22,6 @@ import { slotClaimer } from './slot-claim.js';
 import type { LiveEventBus } from './live-events.js';
 import type { CollectConfig } from '../timeseries/collect-config.js';
 import type { ScriptOutcome } from '../exec/types.js';
-import type { RunThreadStatus } from '../schedule/types.js';
 
 /** What runs after each tick besides collection: windows, derive, alerts, metrics (tick-observers.ts). */
 export interface TickObserver {
@@ -168,7 +167,8 @@ export class RunThreadManager implements RunThreadHost {
     return this.set.statuses().filter((s) => s.running).length;
   }
 
-  async start(spec: RunThreadSpec): Promise<StartedRunThread> {
+  /** `announce: false` logs the start at debug (a hot reload logs one line of its own). */
+  async start(spec: RunThreadSpec, options: { readonly announce?: boolean } = {}): Promise<StartedRunThread> {
     const config = collectConfig(spec);
     if (config !== undefined && !this.collectors.has(spec.id) && !this.set.get(spec.id)) {
       const { createCollector } = await import('../timeseries/collect.js');
@@ -188,8 +188,40 @@ export class RunThreadManager implements RunThreadHost {
     }
     if (this.set.get(spec.id)) return this.set.start(spec);
     const once = spec.exclusive ? `; each slot runs in one process only (claims named ${JSON.stringify(spec.exclusive.lock)})` : '';
-    this.logger.info(`Starting RunThread: ${spec.id} (${spec.script} every ${spec.intervalMs / 1000} s${once}); waiting for its first result`);
+    const msg = `Starting RunThread: ${spec.id} (${spec.script} every ${spec.intervalMs / 1000} s${once}); waiting for its first result`;
+    if (options.announce === false) this.logger.debug(msg);
+    else this.logger.info(msg);
     return this.set.start(spec);
+  }
+
+  /** The status of every RunThread running (or starting) now. */
+  statuses(): RunThreadStatus[] {
+    return this.set.statuses();
+  }
+
+  /** Whether RunThread `id` is running (or starting). */
+  has(id: string): boolean {
+    return this.set.get(id) !== undefined;
+  }
+
+  /** The definition running RunThread `id` was started from. */
+  specOf(id: string): RunThreadSpec | undefined {
+    return this.set.get(id)?.definition;
+  }
+
+  /** Ids of the running (or starting) RunThreads. */
+  ids(): string[] {
+    return this.set.ids();
+  }
+
+  /**
+   * Hot reload: stop RunThread `id` after its tick in flight (whose sample is still recorded),
+   * up to `deadlineMs`. With `keepCollector` its time-series collector stays open for the thread
+   * that replaces it (same declaration); otherwise its pending samples are written and it closes.
+   */
+  async retire(id: string, deadlineMs: number, options: { readonly keepCollector: boolean }): Promise<void> {
+    await this.set.retire(id, deadlineMs);
+    if (!options.keepCollector) await this.closeCollector(id);
   }
 
   /** Every thread's live counts and what its time series did. */
@@ -210,8 +242,8 @@ export class RunThreadManager implements RunThreadHost {
         lastStart: s.lastStart,
         lastDuration: s.lastDuration,
         lastError: s.lastError,
-        samples: closed?.samples ?? files.reduce((n, f) => n + f.written, 0),
-        renders: closed?.renders ?? files.reduce((n, f) => n + f.graphsRendered, 0),
+        samples: (closed?.samples ?? 0) + files.reduce((n, f) => n + f.written, 0),
+        renders: (closed?.renders ?? 0) + files.reduce((n, f) => n + f.graphsRendered, 0),
         lastSample: last === undefined ? undefined : last / 1000,
       };
     });
@@ -230,22 +262,31 @@ export class RunThreadManager implements RunThreadHost {
 
   /** Write every pending sample and a final graph, close the files, then log one summary line per thread. */
   async flush(): Promise<void> {
-    for (const [id, c] of this.collectors) {
-      try {
-        await c.close();
-        for (const f of c.stats()) {
-          this.logger.info(`Time series ${f.path}: ${f.written} sample(s) written${f.graphsRendered ? `, ${f.graphsRendered} graph render(s)` : ''}`);
-        }
-      } catch (e) {
-        this.logger.error(`could not write the time series of RunThread ${id}: ${(e as Error).message}`);
-      }
-      const stats = c.stats();
-      this.closedStats.set(id, { samples: stats.reduce((n, f) => n + f.written, 0), renders: stats.reduce((n, f) => n + f.graphsRendered, 0) });
-    }
-    this.collectors.clear();
+    for (const id of [...this.collectors.keys()]) await this.closeCollector(id);
     for (const t of this.snapshot()) {
       const series = this.closedStats.has(t.id) ? `, ${t.samples} sample(s), ${t.renders} graph render(s)` : '';
       this.logger.info(`RunThread ${t.id}: ${t.runs} run(s), ${t.errors} error(s), ${t.skipped} skipped${series}`);
     }
+  }
+
+  private async closeCollector(id: string): Promise<void> {
+    const c = this.collectors.get(id);
+    if (!c) return;
+    this.collectors.delete(id);
+    try {
+      await c.close();
+      for (const f of c.stats()) {
+        this.logger.info(`Time series ${f.path}: ${f.written} sample(s) written${f.graphsRendered ? `, ${f.graphsRendered} graph render(s)` : ''}`);
+      }
+    } catch (e) {
+      this.logger.error(`could not write the time series of RunThread ${id}: ${(e as Error).message}`);
+    }
+    // A thread restarted by a hot reload with a new collector adds to what the old one wrote.
+    const stats = c.stats();
+    const before = this.closedStats.get(id) ?? { samples: 0, renders: 0 };
+    this.closedStats.set(id, {
+      samples: before.samples + stats.reduce((n, f) => n + f.written, 0),
+      renders: before.renders + stats.reduce((n, f) => n + f.graphsRendered, 0),
+    });
   }
 }

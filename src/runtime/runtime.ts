@@ -26,10 +26,11 @@ import type { CreateUnidistOptions } from '../unidist/index.js';
 import { observeUnidist } from '../unidist/observe.js';
 import { lazyUnidist } from './deferred-unidist.js';
 import { LazyShellRunner } from './lazy-shell-runner.js';
-import { LiveEventBus, type LiveEvents } from './live-events.js';
+import { LiveBlock, type LiveProcessing } from './live-block.js';
+import { LiveEventBus, type LiveEvents, type ReloadEvent } from './live-events.js';
 import { RunAborts } from './run-aborts.js';
 import { RunThreadManager } from './run-thread-manager.js';
-import type { RuntimeWebHost, WebHostFactory, WebRuntime } from './web-host.js';
+import { replacingWebHost, type RuntimeWebHost, type WebHostFactory, type WebRuntime } from './web-host.js';
 import type { TickObservers } from './tick-observers.js';
 import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
 import { StatusFile } from './status-file.js';
@@ -197,6 +198,11 @@ export class Runtime {
     return this.bus;
   }
 
+  /** Tell live pages (`/events`) that the block was hot-reloaded (SPEC §8). */
+  announceReload(event: Omit<ReloadEvent, 'kind'>): void {
+    if (this.bus.listening) this.bus.emit({ kind: 'reload', ...event });
+  }
+
   /**
    * The runtime's Prometheus metrics (SPEC §9), created on first call: serve `render()` at a
    * `/metrics` route (`metricsHandler` in src/metrics/handler.ts). Threads already running are
@@ -280,16 +286,39 @@ export class Runtime {
   }
 
   /** Process a block once. */
-  async run(block: LoadedBlock, input: RunInput = {}): Promise<ProcessResult> {
+  run(block: LoadedBlock, input: RunInput = {}): Promise<ProcessResult> {
+    return this.process(block, input, undefined);
+  }
+
+  /**
+   * The block this runtime runs until it stops, processed by `start()` and hot-reloaded by
+   * `swap()` (SPEC §8, see live-block.ts). `pipeData` in `input` is not used (each processing
+   * starts from the input data).
+   */
+  live(block: LoadedBlock, input: RunInput = {}): LiveBlock {
+    const { pipeData: _ignored, ...rest } = input;
+    return new LiveBlock(block, {
+      process: (b, how) => this.process(b, rest, how),
+      threads: this.threads,
+      reloadScripts: (scripts) => this.scripts.reloadScripts(scripts),
+      adoptAbort: (controller) => this.aborts.adopt(controller),
+      track: (work) => this.track(work),
+      clock: this.clock,
+      deadlineMs: this.stopTimeoutMs,
+    });
+  }
+
+  private async process(block: LoadedBlock, input: RunInput, live: LiveProcessing | undefined): Promise<ProcessResult> {
     if (this.state !== 'open') throw new RuntimeFailure('PB_ERR_CLOSED', 'the runtime is stopping; no new runs are started');
     // Alert and derive windows are sized from the whole block before its first RunThread starts.
     if (!this.blocks.has(block)) {
       this.blocks.add(block);
       if (this.observers) (await this.observers).prepare(block);
     }
-    const own = input.abort;
+    // The live block's processings run under its generation's controller instead (below).
+    const own = live ? undefined : input.abort;
     const adopted = own ? this.aborts.adopt(own) : undefined;
-    const linked = !own && input.signal ? this.aborts.link(input.signal) : undefined;
+    const linked = !live && !own && input.signal ? this.aborts.link(input.signal) : undefined;
     const p = processBlock(block, {
       inputData: input.inputData,
       pipeData: input.pipeData,
@@ -297,7 +326,10 @@ export class Runtime {
       response: input.response,
       htmlTemplates: input.htmlTemplates,
       scriptTimeoutMs: input.scriptTimeoutMs,
-      signal: own ? undefined : (linked?.signal ?? this.aborts.signal),
+      // The live block's processings run under its generation's controller (adopted by the
+      // runtime's stop for as long as that generation lives: its run simultaneous lists outlive
+      // the processing).
+      signal: live ? live.signal : own ? undefined : (linked?.signal ?? this.aborts.signal),
       abort: own,
       cwd: block.usage?.cwd ?? path.dirname(block.file),
       services: {
@@ -306,10 +338,10 @@ export class Runtime {
         unidist: this.unidist,
         logger: this.logger,
         clock: this.clock,
-        runThreads: this.threads,
+        runThreads: live?.runThreads ?? this.threads,
         env: this.env,
-        background: block.usage?.longrunning ? (work) => this.track(work) : undefined,
-        web: this.web,
+        background: block.usage?.longrunning ? (live?.background ?? ((work) => this.track(work))) : undefined,
+        web: live?.replacing && this.web ? replacingWebHost(this.web) : this.web,
       },
     });
     this.inFlight.add(p);

@@ -8,7 +8,7 @@ import type { LoadedBlock } from '../config/types.js';
 import type { Clock } from '../core/clock.js';
 import type { LazyAbortController } from '../core/lazy-abort.js';
 import type { Logger } from '../core/logger.js';
-import type { ProcessResult, ResponseFields, WebHost } from '../engine/types.js';
+import type { ProcessResult, ResponseFields, WebHost, WebStartRequest } from '../engine/types.js';
 import type { GraphOptions } from '../graph/options.js';
 import type { MetricsRenderer } from '../metrics/handler.js';
 import type { AlertSnapshot } from '../alerts/alert-manager.js';
@@ -66,10 +66,21 @@ export interface WebRuntime {
 /** A web host the runtime owns: started by the `dropstar:` tag, closed first when stopping. */
 export interface RuntimeWebHost extends WebHost {
   /**
+   * Hot reload (SPEC §8): serve this new version of the block's pages and RPC, switching
+   * atomically behind the listening socket (requests in flight finish on the old version);
+   * starts the server when none runs yet. Without it a reload starts the server again.
+   */
+  reload?(request: WebStartRequest): Promise<{ readonly url: string }>;
+  /**
    * Stop accepting connections, end `/events` streams, let requests in flight finish within
    * `deadlineMs`, then close every connection. Idempotent (same promise).
    */
   close(deadlineMs: number): Promise<void>;
+}
+
+/** The web host a hot reload's processing sees: the `dropstar:` tag switches sites instead of starting a second server. */
+export function replacingWebHost(web: RuntimeWebHost): WebHost {
+  return { start: (request) => (web.reload ? web.reload(request) : web.start(request)) };
 }
 
 export type WebHostFactory = (runtime: WebRuntime) => RuntimeWebHost;

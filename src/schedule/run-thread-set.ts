@@ -30,6 +30,8 @@ interface Entry {
 export class RunThreadSet implements RunThreadHost {
   private readonly options: RunThreadSetOptions;
   private readonly threads = new Map<string, Entry>();
+  /** Threads being retired: a new start of the id waits for them; stopAll stops them too. */
+  private readonly retiring = new Map<string, { readonly thread: RunThread; readonly done: Promise<void> }>();
   private stopPromise: Promise<void> | undefined;
 
   constructor(options: RunThreadSetOptions) {
@@ -39,6 +41,12 @@ export class RunThreadSet implements RunThreadHost {
   async start(spec: RunThreadSpec): Promise<StartedRunThread> {
     if (this.stopPromise) {
       throw new RuntimeFailure('PB_ERR_CLOSED', `cannot start RunThread ${spec.id}: the RunThreads are stopping`);
+    }
+    // A thread of this id finishing its last tick (retire) never overlaps its successor.
+    const retiring = this.retiring.get(spec.id);
+    if (retiring) {
+      await retiring.done;
+      if (this.stopPromise) throw new RuntimeFailure('PB_ERR_CLOSED', `cannot start RunThread ${spec.id}: the RunThreads are stopping`);
     }
     const existing = this.threads.get(spec.id);
     if (existing) {
@@ -83,15 +91,37 @@ export class RunThreadSet implements RunThreadHost {
     return this.threads.get(id)?.thread;
   }
 
+  /** Ids of the threads in the set (running, or starting). */
+  ids(): string[] {
+    return [...this.threads.keys()];
+  }
+
+  /**
+   * Take thread `id` out of the set after its tick in flight finishes (`RunThread.retire`); a
+   * later `start` of the id starts a new thread. Hot reload restarts and removes threads this way.
+   */
+  async retire(id: string, deadlineMs = 0): Promise<void> {
+    const entry = this.threads.get(id);
+    if (!entry) return this.retiring.get(id)?.done;
+    this.threads.delete(id);
+    const done = entry.thread.retire(deadlineMs);
+    const retiring = { thread: entry.thread, done };
+    this.retiring.set(id, retiring);
+    try {
+      await done;
+    } finally {
+      if (this.retiring.get(id) === retiring) this.retiring.delete(id);
+    }
+  }
+
   statuses(): RunThreadStatus[] {
     return [...this.threads.values()].map((e) => e.thread.status());
   }
 
   /** Stop every thread, each waiting up to `deadlineMs` for its in-flight tick. Idempotent. */
   stopAll(deadlineMs = 0): Promise<void> {
-    this.stopPromise ??= Promise.all([...this.threads.values()].map((e) => e.thread.stop(deadlineMs))).then(
-      () => undefined,
-    );
+    const threads = [...[...this.threads.values()].map((e) => e.thread), ...[...this.retiring.values()].map((r) => r.thread)];
+    this.stopPromise ??= Promise.all(threads.map((t) => t.stop(deadlineMs))).then(() => undefined);
     return this.stopPromise;
   }
 }

@@ -28,6 +28,9 @@
  *   result object after the first tick.
  * - A tick still running when `stop()`'s deadline passes is left behind: its outcome, if it ever
  *   comes, is not delivered to `onTick` (the runtime has flushed collectors by then).
+ * - `retire()` (hot reload restarting a changed thread) is `stop()` without the abort: the tick in
+ *   flight runs to its end and its result is delivered; only a tick still running at the deadline
+ *   is aborted and left behind. Whichever of `stop()`/`retire()` is called first decides.
  * - With a `claim` hook (cluster-safe threads, SPEC §5) slots sit on the epoch grid (k·interval
  *   since 1970), so every process names the same slots; each tick first claims its slot and runs
  *   only when the claim is won. A slot won elsewhere counts in `ranElsewhere` (not as a run); a
@@ -141,6 +144,11 @@ export class RunThread {
     return this.startPromise;
   }
 
+  /** The definition this thread was started from. */
+  get definition(): RunThreadSpec {
+    return this.spec;
+  }
+
   /** The latest successful outcome, if any. */
   get latestOutcome(): ScriptOutcome | undefined {
     return this.latest;
@@ -177,7 +185,16 @@ export class RunThread {
    * Idempotent: every call returns the same promise.
    */
   stop(deadlineMs = 0): Promise<void> {
-    this.stopPromise ??= this.halt(deadlineMs);
+    this.stopPromise ??= this.halt(deadlineMs, true);
+    return this.stopPromise;
+  }
+
+  /**
+   * Stop scheduling and let the tick in flight finish (its result is delivered to `onTick`); a
+   * tick still running after `deadlineMs` is aborted and left behind. Idempotent, shared with stop().
+   */
+  retire(deadlineMs = 0): Promise<void> {
+    this.stopPromise ??= this.halt(deadlineMs, false);
     return this.stopPromise;
   }
 
@@ -296,7 +313,7 @@ export class RunThread {
     }
   }
 
-  private async halt(deadlineMs: number): Promise<void> {
+  private async halt(deadlineMs: number, abortInFlight: boolean): Promise<void> {
     if (this.state === 'idle') {
       this.state = 'stopped';
       return;
@@ -304,11 +321,14 @@ export class RunThread {
     this.state = 'stopping';
     this.cancelTimer();
     const inFlight = this.inFlight;
-    // No tick starts after this (the timer is cancelled, the state is no longer running).
-    this.controller.abort(new RuntimeFailure('PB_ERR_ABORTED', `RunThread ${this.id} is stopping`));
+    // No tick starts after this (the timer is cancelled, the state is no longer running). stop()
+    // aborts the thread's signal now; retire() only when the tick in flight outlives the deadline.
+    const abort = (): void => this.controller.abort(new RuntimeFailure('PB_ERR_ABORTED', `RunThread ${this.id} is stopping`));
+    if (abortInFlight) abort();
     if (inFlight) {
       const finished = await settleWithin(inFlight, deadlineMs, this.clock);
       if (!finished) {
+        if (!abortInFlight) abort();
         this.delivering = false;
         this.logger.warn('RunThread tick still running at the stop deadline; leaving it behind', {
           id: this.id,

@@ -48,6 +48,10 @@ export interface RunThreadSpec {
    * end, each tick slot runs on exactly one. `lock` names the claims (default: the thread id).
    */
   readonly exclusive?: { readonly lock: string } | undefined;
+  /** Absolute path of the script the ticks run (hot reload restarts the thread when its code changes). */
+  readonly scriptFile?: string | undefined;
+  /** The pipe data the ticks see, fixed for the thread's life (hot reload compares it). */
+  readonly input?: Readonly<Record<string, unknown>> | undefined;
   /** The block file the item comes from (the `block` label of metrics). */
   readonly blockFile?: string | undefined;
   /**

@@ -8,7 +8,8 @@
  * (event `counter`: name, value), `queue:<name>` (event `queue`: name, message, length),
  * `state:<bucket>` (event `state`: bucket, key, value, deleted), `alert:<name>` (event `alert`:
  * block, thread, alert, from, to, notify, since, time, value — docs/alerts.md).
- * Without `topics` a client gets every RunThread tick.
+ * Without `topics` a client gets every RunThread tick. Every client gets `reload` (a hot reload
+ * of the block happened: its outcome and what it restarted, started, stopped, kept).
  *
  * A new stream first gets the current state of what it subscribes to that has one (`current`:
  * each alert as an `alert` event with `from` = `to` = its state and no `notify`), so a page shows
@@ -72,6 +73,8 @@ export function parseTopics(text: string | null): TopicFilter | string {
           return has('state', e.bucket);
         case 'alert':
           return has('alert', e.alert);
+        case 'reload':
+          return true; // every page learns that the block it belongs to changed
         default:
           return false;
       }

@@ -70,18 +70,21 @@ export class DropstarHost implements RuntimeWebHost {
 
   /**
    * Serve new settings of the same block without closing the socket (hot reload): pages and RPC
-   * switch atomically. The address and the authentication cannot change this way.
+   * switch atomically. The address and the authentication cannot change this way. Starts the
+   * server when a reload brings the first `dropstar:`.
    */
-  reload(request: WebStartRequest): void {
+  async reload(request: WebStartRequest): Promise<{ url: string }> {
+    if (this.closing) throw new RuntimeFailure('PB_ERR_CLOSED', 'dropSTAR is stopping');
     const server = this.server;
     const hub = this.hub;
-    if (!server || !hub) throw new RuntimeFailure('PB_ERR_CLOSED', 'dropSTAR is not running');
+    if (!server || !hub) return this.start(request);
     const config = parseDropstarConfig(request);
     const old = server.currentSite.config;
     if (config.host !== old.host || (config.port !== old.port && config.port !== 0) || config.auth !== undefined !== (old.auth !== undefined) || config.insecure !== old.insecure) {
       throw new InputError('PB_ERR_VALIDATION', 'dropstar: host, port, auth and insecure cannot change while the server runs; restart procblock');
     }
     server.replaceSite(this.makeSite(config, hub));
+    return { url: server.url };
   }
 
   close(deadlineMs: number): Promise<void> {

@@ -7,10 +7,15 @@ import type { RuntimeWebHost, WebHostFactory } from '../runtime/web-host.js';
 
 export const lazyDropstar: WebHostFactory = (runtime) => {
   let host: Promise<RuntimeWebHost> | undefined;
+  const load = (): Promise<RuntimeWebHost> => (host ??= import('./host.js').then((m) => m.createDropstarHost(runtime)));
   return {
     async start(request: WebStartRequest) {
-      host ??= import('./host.js').then((m) => m.createDropstarHost(runtime));
-      return (await host).start(request);
+      return (await load()).start(request);
+    },
+    // Hot reload: switch the listening server's site (starts one when none runs).
+    async reload(request: WebStartRequest) {
+      const h = await load();
+      return h.reload ? h.reload(request) : h.start(request);
     },
     async close(deadlineMs: number) {
       if (host) await (await host).close(deadlineMs);

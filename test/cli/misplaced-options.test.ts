@@ -44,14 +44,15 @@ describe('runtime options after the block file', () => {
 });
 
 describe('--watch', () => {
-  it('before the file: exit 2, "not in this version"', async () => {
+  it('before the file of a block that runs once: a warning that there is nothing to reload; the run goes on', async () => {
     const r = await runCli(['--watch', plain]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^error\[PB_ERR_USAGE\]: --watch .*not in this version/);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ x: 1 });
+    expect(r.stderr).toMatch(/warn .*--watch: plain\.yaml is not long-running/);
   });
-  it('after the file of a block without __usage: a warning saying the same', async () => {
+  it('after the file of a block without __usage: the warning of every runtime option there', async () => {
     const r = await runCli([plain, '--watch']);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/warn .*--watch .*not in this version/);
+    expect(r.stderr).toContain(`procblock's own options go before the file: procblock --watch ${plain}`);
   });
 });

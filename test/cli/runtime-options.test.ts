@@ -33,6 +33,14 @@ describe('runtime options', () => {
     }
   });
 
+  it('--watch and --watch-debounce (seconds, default 0.2)', () => {
+    expect(parseCommandLine(['b.yaml']).options).toMatchObject({ watch: false, watchDebounce: 0.2 });
+    expect(parseCommandLine(['--watch', '--watch-debounce', '0.05', 'b.yaml']).options).toMatchObject({ watch: true, watchDebounce: 0.05 });
+    for (const argv of [['--watch=yes', 'b.yaml'], ['--watch-debounce', 'soon', 'b.yaml'], ['--watch-debounce', '-1', 'b.yaml']]) {
+      expect(() => parseCommandLine(argv), argv.join(' ')).toThrow(expect.objectContaining({ code: 'PB_ERR_USAGE' }) as Error);
+    }
+  });
+
   it('--unidist takes memory or a Redis URL; --unidist-prefix goes with a Redis URL only', () => {
     expect(parseCommandLine(['b.yaml']).options).toMatchObject({ unidist: 'memory', unidistPrefix: undefined });
     for (const url of ['redis://localhost:6379/0', 'rediss://:pw@redis.example.org', 'unix:///run/redis/redis.sock?db=1']) {

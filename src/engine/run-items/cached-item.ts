@@ -59,11 +59,14 @@ export async function runCachedItem(kind: CachedKind, item: Readonly<Record<stri
   // Ticks outlive this list: pin the cwd this item saw (a later `cd:` must not move it).
   const tickState: RunListState = { ...state, cwd: state.cwd };
   const pipeData = tickPipeData(state.pipeData);
-  const { label, tick } = kind === 'script' ? scriptTick(item, itemPath, tickState, pipeData, id) : shellTick(item, itemPath, tickState, id);
+  const { label, tick, scriptFile } = kind === 'script' ? scriptTick(item, itemPath, tickState, pipeData, id) : shellTick(item, itemPath, tickState, id);
   const spec: RunThreadSpec = {
     id,
     intervalMs,
     script: label,
+    // What hot reload compares to decide whether a running thread can be kept (SPEC §8).
+    scriptFile,
+    input: kind === 'script' ? pipeData : undefined,
     item,
     // Data the item writes (time-series files, graphs) goes to the working directory, not
     // beside the YAML that declares it: an item imported from a library (blocks/) writes into
@@ -92,6 +95,7 @@ function scriptTick(item: Readonly<Record<string, unknown>>, itemPath: KeyPath, 
   const { scripts } = state.ctx.services;
   return {
     label: String(item.script),
+    scriptFile: call.script,
     tick: async (signal: AbortSignal, tickTimeMs: number): Promise<ScriptOutcome> => {
       // Each tick's script sees which thread and slot it runs for (epoch seconds).
       // Object.assign, not `{...x, key}`: Node 20 makes spread-then-add objects several µs slow.
@@ -110,6 +114,7 @@ function shellTick(item: Readonly<Record<string, unknown>>, itemPath: KeyPath, s
   const logger = state.ctx.logger.child(`run-thread:${id}`);
   return {
     label: `shell: ${shell.command}`,
+    scriptFile: undefined,
     tick: async (signal: AbortSignal): Promise<ScriptOutcome> => {
       const outcome = await services.shell.run(Object.assign({}, shell.call, { signal }), logger);
       const { fields } = judgeShellRun(shell, outcome, state, logger);

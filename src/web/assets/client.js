@@ -245,6 +245,9 @@
     });
     on('queue', queueAdd);
     on('alert', alertChange);
+    // A hot reload of the block (procblock --watch / SIGHUP): only the `pb:reload` DOM event,
+    // which a page's own script may answer (e.g. location.reload() when d.outcome is 'applied').
+    on('reload', function () {});
     // The stream is (re)connected: every change from now on arrives here. A page's own script
     // fetches what it may have missed before (while it was loading, or disconnected).
     source.addEventListener('open', function () {
