@@ -238,7 +238,12 @@ export class RunThread {
     // A timer that fires late may have passed several slots: run the latest one, skip the rest.
     const due = Math.max(slot, Math.floor((now - this.startMs) / interval));
     this.skipped += due - slot;
-    if (due > slot) this.hooks.onSkip?.(this.skipped, undefined);
+    if (due > slot) {
+      // The slots' times (ms), so a cluster of processes can tell a slot all of them passed (a
+      // stalled machine) from one nobody claimed.
+      this.logger.debug('RunThread ticks skipped: the timer fired late', { id: this.id, firstMs: this.startMs + slot * interval, lastMs: this.startMs + (due - 1) * interval });
+      this.hooks.onSkip?.(this.skipped, undefined);
+    }
     this.arm(due + 1);
     if (this.inFlight) {
       this.skipped++;
