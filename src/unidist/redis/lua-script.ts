@@ -1,6 +1,6 @@
 /**
- * The Lua scripts of the Redis back end (lua/*.lua, each headed by what it guarantees). A script
- * runs as EVALSHA; after a Redis restart (empty script cache) the NOSCRIPT reply is answered by
+ * The Lua scripts of the Redis back end (lua/*.lua, each headed by what it guarantees), each
+ * loaded with lua/_lib.lua in front (the clock and fence check they share). A script runs as EVALSHA; after a Redis restart (empty script cache) the NOSCRIPT reply is answered by
  * one EVAL, which also loads it again.
  */
 import { createHash } from 'node:crypto';
@@ -29,10 +29,13 @@ let loaded: Readonly<Record<ScriptName, LuaScript>> | undefined;
 
 /** Every script, read once per process (the files sit beside this module, in lua/). */
 export function luaScripts(): Readonly<Record<ScriptName, LuaScript>> {
-  loaded ??= Object.freeze(
+  if (loaded) return loaded;
+  const read = (name: string): string => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
+  const lib = read('_lib');
+  loaded = Object.freeze(
     Object.fromEntries(
       SCRIPT_NAMES.map((name) => {
-        const source = readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
+        const source = lib + read(name);
         return [name, { name, source, sha: createHash('sha1').update(source).digest('hex') }];
       }),
     ) as Record<ScriptName, LuaScript>,

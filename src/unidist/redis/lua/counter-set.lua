@@ -6,17 +6,7 @@
 -- ARGV: 1 counter name, 2 value (a JSON number), 3 fence token ('' = not fenced), 4 now ms ('' = Redis TIME),
 --       5 changes channel
 -- Returns {1, previous value as a string} or {0} when the fence is stale.
-if ARGV[3] ~= '' then
-  local cur = redis.call('GET', KEYS[2])
-  if not cur then return {0} end
-  local c = cjson.decode(cur)
-  local now
-  if ARGV[4] ~= '' then now = tonumber(ARGV[4]) else
-    local t = redis.call('TIME')
-    now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  end
-  if c[2] ~= ARGV[3] or (c[4] ~= '' and tonumber(c[4]) <= now) then return {0} end
-end
+if ARGV[3] ~= '' and not fence_holds(KEYS[2], ARGV[3], ARGV[4]) then return {0} end
 local prev = redis.call('HGET', KEYS[1], ARGV[1]) or '0'
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('PUBLISH', ARGV[5], '{"kind":"counter","name":' .. cjson.encode(ARGV[1]) .. ',"value":' .. ARGV[2] .. '}')

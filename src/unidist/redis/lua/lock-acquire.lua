@@ -8,12 +8,7 @@
 -- ARGV: 1 name, 2 handle id, 3 ttl ms ('' = none), 4 now ms ('' = Redis TIME), 5 owner,
 --       6 '1' = let Redis expire the key (PX) / '' = expiry checked against ARGV[4] only
 -- Returns {1, token} when granted; {0, ms the holder may keep it (-1 = no TTL)} when held.
-local function now_ms()
-  if ARGV[4] ~= '' then return tonumber(ARGV[4]) end
-  local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
-local now = now_ms()
+local now = now_ms(ARGV[4])
 local cur = redis.call('GET', KEYS[1])
 if cur then
   local c = cjson.decode(cur)

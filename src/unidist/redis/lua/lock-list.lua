@@ -3,12 +3,7 @@
 -- KEYS: 1 lock-names set
 -- ARGV: 1 lock key prefix ('<p>:lock:'), 2 now ms ('' = Redis TIME)
 -- Returns {name1, value1, name2, value2, ...} with values as stored by lock-acquire.lua.
-local function now_ms()
-  if ARGV[2] ~= '' then return tonumber(ARGV[2]) end
-  local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
-local now = now_ms()
+local now = now_ms(ARGV[2])
 local out = {}
 for _, name in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   local key = ARGV[1] .. name

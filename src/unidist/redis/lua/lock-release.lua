@@ -6,15 +6,10 @@
 -- KEYS: 1 lock key, 2 lock-names set
 -- ARGV: 1 name, 2 handle id, 3 unlocked channel, 4 now ms ('' = Redis TIME)
 -- Returns 1 when released, 0 when this handle no longer held it (a stale token).
-local function now_ms()
-  if ARGV[4] ~= '' then return tonumber(ARGV[4]) end
-  local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
 local cur = redis.call('GET', KEYS[1])
 if not cur then return 0 end
 local c = cjson.decode(cur)
-local expired = c[4] ~= '' and tonumber(c[4]) <= now_ms()
+local expired = c[4] ~= '' and tonumber(c[4]) <= now_ms(ARGV[4])
 if c[1] ~= ARGV[2] and not expired then return 0 end
 redis.call('DEL', KEYS[1])
 redis.call('SREM', KEYS[2], ARGV[1])

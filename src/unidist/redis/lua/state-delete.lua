@@ -5,17 +5,7 @@
 -- KEYS: 1 bucket hash, 2 buckets set, 3 (fenced only) the fence's lock key
 -- ARGV: 1 bucket, 2 key, 3 fence token ('' = not fenced), 4 now ms ('' = Redis TIME), 5 changes channel
 -- Returns {1, 1 when the key existed else 0} or {0} when the fence is stale.
-if ARGV[3] ~= '' then
-  local cur = redis.call('GET', KEYS[3])
-  if not cur then return {0} end
-  local c = cjson.decode(cur)
-  local now
-  if ARGV[4] ~= '' then now = tonumber(ARGV[4]) else
-    local t = redis.call('TIME')
-    now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  end
-  if c[2] ~= ARGV[3] or (c[4] ~= '' and tonumber(c[4]) <= now) then return {0} end
-end
+if ARGV[3] ~= '' and not fence_holds(KEYS[3], ARGV[3], ARGV[4]) then return {0} end
 local existed = redis.call('HDEL', KEYS[1], ARGV[2])
 if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SREM', KEYS[2], ARGV[1]) end
 if existed == 1 then

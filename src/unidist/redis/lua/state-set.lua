@@ -6,17 +6,7 @@
 -- ARGV: 1 bucket, 2 key, 3 JSON value, 4 fence token ('' = not fenced), 5 now ms ('' = Redis TIME),
 --       6 changes channel
 -- Returns {1, previous JSON or false} or {0} when the fence is stale.
-if ARGV[4] ~= '' then
-  local cur = redis.call('GET', KEYS[3])
-  if not cur then return {0} end
-  local c = cjson.decode(cur)
-  local now
-  if ARGV[5] ~= '' then now = tonumber(ARGV[5]) else
-    local t = redis.call('TIME')
-    now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  end
-  if c[2] ~= ARGV[4] or (c[4] ~= '' and tonumber(c[4]) <= now) then return {0} end
-end
+if ARGV[4] ~= '' and not fence_holds(KEYS[3], ARGV[4], ARGV[5]) then return {0} end
 local prev = redis.call('HGET', KEYS[1], ARGV[2])
 redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
 redis.call('SADD', KEYS[2], ARGV[1])
