@@ -24,7 +24,7 @@
 import path from 'node:path';
 import type { KeyPath } from '../../config/types.js';
 import type { ScriptOutcome } from '../../exec/types.js';
-import type { RunThreadSpec } from '../../schedule/types.js';
+import type { RunThreadHost, RunThreadSpec } from '../../schedule/types.js';
 import { invalidBlock, withLocation } from '../located-error.js';
 import { mergeOutcome } from './merge-outcome.js';
 import { booleanOption, secondsOption, stringOption } from './item-options.js';
@@ -78,16 +78,25 @@ export async function runCachedItem(kind: CachedKind, item: Readonly<Record<stri
     // Alert procedures run on the pipe data the ticks start from (SPEC §9).
     runList: procedureRunner({ ...ctx, cwd: tickState.cwd }, item, pipeData),
   };
+  await startThread(host, spec, itemPath, state);
+}
+
+/**
+ * Start a RunThread of this run list (cached items, derived series): its first result is merged
+ * into the list's pipe data (and remembered as the thread's, tick-pipe-data.ts), its status is
+ * `run_thread.<id>`; a failure to start is located at the item.
+ */
+export async function startThread(host: RunThreadHost, spec: RunThreadSpec, itemPath: KeyPath, state: RunListState): Promise<void> {
   let started;
   try {
     started = await host.start(spec);
   } catch (e) {
-    throw withLocation(e, ctx.block, itemPath);
+    throw withLocation(e, state.ctx.block, itemPath);
   }
   const first = started.first;
   mergeOutcome(state.pipeData, first);
   noteThreadResult(state.pipeData, [...Object.keys(first.pipeDataSet), ...Object.keys(first.returned ?? {})]);
-  state.pipeData[`run_thread.${id}`] = { ...structuredClone(started.status()), started_at: started.startedAtMs / 1000 };
+  state.pipeData[`run_thread.${spec.id}`] = { ...structuredClone(started.status()), started_at: started.startedAtMs / 1000 };
 }
 
 function scriptTick(item: Readonly<Record<string, unknown>>, itemPath: KeyPath, state: RunListState, pipeData: Readonly<Record<string, unknown>>, id: string) {

@@ -7,13 +7,12 @@
 import type { KeyPath } from '../../config/types.js';
 import type { ScriptOutcome } from '../../exec/types.js';
 import type { RunThreadSpec } from '../../schedule/types.js';
-import { invalidBlock, withLocation } from '../located-error.js';
-import { cacheInterval } from './cached-item.js';
-import { mergeOutcome } from './merge-outcome.js';
+import { invalidBlock } from '../located-error.js';
+import { cacheInterval, startThread } from './cached-item.js';
 import { procedureRunner } from './procedure.js';
 import type { RunListState } from './run-list-state.js';
 import { fillItemPlaceholders } from './item-placeholders.js';
-import { noteThreadResult, tickPipeData } from './tick-pipe-data.js';
+import { tickPipeData } from './tick-pipe-data.js';
 
 export async function runDeriveItem(written: Readonly<Record<string, unknown>>, itemPath: KeyPath, state: RunListState): Promise<void> {
   const { ctx } = state;
@@ -38,16 +37,7 @@ export async function runDeriveItem(written: Readonly<Record<string, unknown>>, 
     tick: () => Promise.resolve(emptyOutcome()),
     runList: procedureRunner({ ...ctx, cwd: state.cwd }, item, tickPipeData(state.pipeData)),
   };
-  let started;
-  try {
-    started = await host.start(spec);
-  } catch (e) {
-    throw withLocation(e, ctx.block, itemPath);
-  }
-  const first = started.first;
-  mergeOutcome(state.pipeData, first);
-  noteThreadResult(state.pipeData, Object.keys(first.returned ?? {}));
-  state.pipeData[`run_thread.${spec.id}`] = { ...structuredClone(started.status()), started_at: started.startedAtMs / 1000 };
+  await startThread(host, spec, itemPath, state);
 }
 
 /** A fresh object per tick: the runtime adds the derived fields to `returned`. */
