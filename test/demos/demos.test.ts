@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { RrdFile } from '../../dist/timeseries/rrd/index.js';
 import { createUnidist } from '../../dist/unidist/index.js';
 import { repoRoot, startCli, tempDir } from '../helpers/cli.js';
+import { expectPushpullBalanced } from './pushpull-check.js';
 
 const tmp = tempDir('procblock-demos-');
 afterAll(() => tmp.cleanup());
@@ -101,15 +102,6 @@ describe('demos/pushpull/pushpull.yaml', () => {
     const printed = JSON.parse(r.stdout) as Record<string, Record<string, unknown>>;
     expect(printed['run simultaneous']).toMatchObject({ pusher: { status: 'running' }, puller: { status: 'running' } });
 
-    const u = await createUnidist({ backend: 'memory', stateDir });
-    try {
-      const pushed = await u.counter.get('pushed');
-      const pulled = await u.counter.get('pulled');
-      expect(pushed).toBeGreaterThanOrEqual(3);
-      expect(pulled).toBeGreaterThanOrEqual(1);
-      expect(pulled + (await u.queue.count('stamps'))).toBe(pushed);
-    } finally {
-      await u.close();
-    }
+    await expectPushpullBalanced(await createUnidist({ backend: 'memory', stateDir }));
   }, 60_000);
 });
