@@ -14,6 +14,7 @@ import type { ProcessResult } from '../engine/types.js';
 import type { PageSpec, RpcSpec } from './config.js';
 import { isWholeDocument, renderLayout, renderResult } from './layout.js';
 import { parseCookies, requestFields, requestHeaders, RequestInputError, type RequestFields } from './request-input.js';
+import type { Deadline } from './deadlines.js';
 import { applyResponseFields, newResponseFields } from './response-fields.js';
 import { errorResponse, respond, type SiteContext } from './site-context.js';
 
@@ -44,6 +45,10 @@ async function runEntry(ctx: SiteContext, kind: 'page' | 'rpc', spec: PageSpec |
   const query = info.query;
   let fields: RequestFields;
   try {
+    // Awaited even without a body (a bodiless request's fields come back at once): the run then
+    // starts outside the HTTP parser's callback. Started inside it, the runs of a loaded server
+    // were measured keeping ~7x more young objects alive through garbage collections (2 MB per
+    // scavenge instead of ~0.3 MB; bench/dropstar.bench.mjs, node --trace-gc).
     fields = await requestFields(request, query);
   } catch (e) {
     if (e instanceof RequestInputError) return { ok: false, status: e.status, detail: e.message };
@@ -57,7 +62,7 @@ async function runEntry(ctx: SiteContext, kind: 'page' | 'rpc', spec: PageSpec |
     path: info.pathname,
     query,
     headers: Object.freeze(requestHeaders(info.nodeHeaders ?? request.headers)),
-    cookies: Object.freeze(parseCookies(info.nodeHeaders ? (info.nodeHeaders.cookie as string | undefined) ?? null : request.headers.get('cookie'))),
+    cookies: Object.freeze(parseCookies(info.nodeHeaders ? ((info.nodeHeaders.cookie as string | undefined) ?? null) : request.headers.get('cookie'))),
     host: info.host,
     remote: info.remote,
     page: spec.name,
@@ -66,21 +71,14 @@ async function runEntry(ctx: SiteContext, kind: 'page' | 'rpc', spec: PageSpec |
   Object.freeze(requestState);
   const controller = new LazyAbortController();
   const onClientGone = (): void => controller.abort(new RequestTimeout('the client went away'));
-  // Node's own 'close' event when there is a socket (cheaper than the Request's AbortSignal).
+  // A client gone: its connection's 'close' (one listener per connection, site.ts), else the
+  // Request's AbortSignal.
   let unwatch: () => void;
   if (info.onClientGone) unwatch = info.onClientGone(onClientGone);
   else {
     request.signal.addEventListener('abort', onClientGone, { once: true });
     unwatch = () => request.signal.removeEventListener('abort', onClientGone);
   }
-  let timer: { cancel(): void } | undefined;
-  const timedOut = new Promise<never>((_resolve, reject) => {
-    timer = ctx.clock.setTimeout(() => {
-      const e = new RequestTimeout(`${kind} ${spec.name} ran past its ${spec.timeoutMs / 1000} s timeout`);
-      controller.abort(e);
-      reject(e);
-    }, spec.timeoutMs);
-  });
   const run = ctx.runtime.process(spec.block, {
     pipeData: fields.pipeData,
     inputData: fields.inputData,
@@ -90,8 +88,18 @@ async function runEntry(ctx: SiteContext, kind: 'page' | 'rpc', spec: PageSpec |
     scriptTimeoutMs: spec.timeoutMs,
     abort: controller,
   });
+  let deadline: Deadline | undefined;
+  // The run, or the request's timeout if that comes first (one promise, no timer of its own).
+  const raced = new Promise<ProcessResult>((resolve, reject) => {
+    deadline = ctx.deadlines.add(spec.timeoutMs, () => {
+      const e = new RequestTimeout(`${kind} ${spec.name} ran past its ${spec.timeoutMs / 1000} s timeout`);
+      controller.abort(e);
+      reject(e);
+    });
+    run.then(resolve, reject);
+  });
   try {
-    const processed = await Promise.race([run, timedOut]);
+    const processed = await raced;
     return { ok: true, processed, response };
   } catch (e) {
     const status = statusOf(e);
@@ -100,9 +108,8 @@ async function runEntry(ctx: SiteContext, kind: 'page' | 'rpc', spec: PageSpec |
     else ctx.logger.error(`${what} failed: ${formatError(e, { stack: true })}`);
     return { ok: false, status, detail: status === 504 ? 'The request took longer than its timeout.' : status === 503 ? 'The server is busy; try again.' : 'The request failed; the server log has the details.' };
   } finally {
-    timer?.cancel();
+    deadline?.cancel();
     unwatch();
-    run.catch(() => undefined); // a run cut short by the timeout settles later, unobserved
   }
 }
 

@@ -8,6 +8,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { WebRuntime } from '../runtime/web-host.js';
 import type { DropstarConfig } from './config.js';
+import type { Deadlines } from './deadlines.js';
 import { reasonPhrase, renderErrorPage } from './layout.js';
 import { SECURITY_HEADER_RECORD } from './security.js';
 
@@ -16,6 +17,8 @@ export interface SiteContext {
   readonly runtime: WebRuntime;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** The site's request timeouts (deadlines.ts). */
+  readonly deadlines: Deadlines;
 }
 
 /**

@@ -22,6 +22,7 @@ import { renderIndex, renderLayout } from './layout.js';
 import { Authenticator, TOKEN_COOKIE } from './auth.js';
 import { parseCookies, queryFields } from './request-input.js';
 import { hostAllowed, hostPolicy, sameOrigin, type HostPolicy } from './security.js';
+import { Deadlines } from './deadlines.js';
 import { errorResponse, respond, type SiteContext } from './site-context.js';
 import { serveStatic } from './static-files.js';
 import { metricsRoute } from './metrics-route.js';
@@ -29,17 +30,15 @@ import type { RrdInfo, WebRuntime } from '../runtime/web-host.js';
 
 type Env = { Variables: { info: Info } };
 
+type NodeSocket = WatchedSocket & { readonly remoteAddress?: string | undefined };
+
 /** Bindings @hono/node-server passes as the second `fetch` argument. */
 interface NodeBindings {
   readonly incoming?: {
-    readonly socket?: { readonly remoteAddress?: string | undefined };
+    readonly socket?: NodeSocket;
     readonly headers?: Readonly<Record<string, string | string[] | undefined>>;
   };
-  readonly outgoing?: DirectOut & {
-    readonly writableFinished: boolean;
-    once(event: 'close', fn: () => void): unknown;
-    off(event: 'close', fn: () => void): unknown;
-  };
+  readonly outgoing?: DirectOut;
 }
 
 export interface SiteOptions {
@@ -58,6 +57,7 @@ class Info implements RequestInfo {
   readonly remote: string;
   readonly nodeHeaders: RequestInfo['nodeHeaders'];
   private readonly outgoing: NodeBindings['outgoing'];
+  private readonly socket: NodeSocket | undefined;
   user: string | undefined;
   private parsed: URL | undefined;
 
@@ -66,7 +66,8 @@ class Info implements RequestInfo {
     private readonly request: Request,
     bindings: NodeBindings | undefined,
   ) {
-    this.remote = bindings?.incoming?.socket?.remoteAddress ?? '';
+    this.socket = bindings?.incoming?.socket;
+    this.remote = this.socket?.remoteAddress ?? '';
     this.nodeHeaders = bindings?.incoming?.headers;
     this.outgoing = bindings?.outgoing;
   }
@@ -77,7 +78,7 @@ class Info implements RequestInfo {
   }
 
   get onClientGone(): RequestInfo['onClientGone'] {
-    return clientGone(this.outgoing);
+    return clientGone(this.socket);
   }
 
   get url(): URL {
@@ -119,14 +120,31 @@ function pathOf(url: string): string {
   return url.slice(start, end);
 }
 
-function clientGone(outgoing: NodeBindings['outgoing']): RequestInfo['onClientGone'] {
-  if (!outgoing) return undefined;
+const WATCHERS = Symbol('procblock.clientGone');
+
+interface WatchedSocket {
+  [WATCHERS]?: Set<() => void>;
+  once(event: 'close', fn: () => void): unknown;
+}
+
+/**
+ * Client-gone watching per connection, not per request: one 'close' listener on the socket
+ * (added on its first request) calls the watchers of the requests in flight on it. A request
+ * adds and removes its watcher (a set operation each) instead of a listener on its response.
+ */
+function clientGone(socket: WatchedSocket | undefined): RequestInfo['onClientGone'] {
+  if (!socket) return undefined;
   return (fn) => {
-    const onClose = (): void => {
-      if (!outgoing.writableFinished) fn();
-    };
-    outgoing.once('close', onClose);
-    return () => void outgoing.off('close', onClose);
+    let watchers = socket[WATCHERS];
+    if (!watchers) {
+      const set = (watchers = socket[WATCHERS] = new Set());
+      socket.once('close', () => {
+        for (const w of [...set]) w();
+        set.clear();
+      });
+    }
+    watchers.add(fn);
+    return () => void watchers.delete(fn);
   };
 }
 
@@ -143,7 +161,7 @@ export class DropstarSite {
   constructor(private readonly options: SiteOptions) {
     const { config, runtime } = options;
     this.config = config;
-    this.ctx = { config, runtime, clock: runtime.clock, logger: runtime.logger };
+    this.ctx = { config, runtime, clock: runtime.clock, logger: runtime.logger, deadlines: new Deadlines(runtime.clock) };
     this.graphs = new GraphRenderer(runtime, runtime.clock);
     this.auth = config.auth ? new Authenticator(config.auth, () => runtime.clock.now()) : undefined;
     this.hosts = hostPolicy(config.host, config.allowedHosts);
@@ -163,11 +181,13 @@ export class DropstarSite {
     const html = (c: Context<Env>, status: number, detail?: string): Response => errorResponse(status, c.get('info').id, 'html', detail);
 
     app.use('*', async (c, next) => {
-      const start = clock.now();
+      const start = logAccess ? clock.now() : 0;
       const bindings = c.env as NodeBindings | undefined;
       const info = new Info(this.options.nextRequestId(), c.req.raw, bindings);
       c.set('info', info);
-      const refused = await this.gate(c, info);
+      // The gate is asynchronous only with `auth` (a hashed password check): no await without it.
+      const gated = this.gate(c, info);
+      const refused = gated instanceof Promise ? await gated : gated;
       if (refused) c.res = refused;
       else await next();
       if (logAccess) logger.info(`${c.req.method} ${c.req.path} ${c.res.status} ${(clock.now() - start).toFixed(1)} ms`, { remote: info.remote, request: info.id });
@@ -194,13 +214,15 @@ export class DropstarSite {
     app.on(['GET', 'HEAD'], '/graph/', (c) =>
       respond(c.get('info').id, 200, c.req.method === 'HEAD' ? null : JSON.stringify({ graphs: this.graphs.catalog() }), jsonHeaders),
     );
-    app.on(['GET', 'HEAD'], '/graph/:file{.+\\.json}', async (c) => {
-      const info = await this.graphs.info(c.req.param('file').slice(0, -5));
-      if (!info) return json(c, 404, 'No such graph, or its file does not exist yet.');
-      return respond(c.get('info').id, 200, c.req.method === 'HEAD' ? null : infoJson(info), jsonHeaders);
-    });
+    // One route for `<name>.json` and `<name>.png`: a parameter pattern of its own would keep Hono
+    // from its RegExpRouter (one regular expression for every route) and on the slower trie.
     app.on(['GET', 'HEAD'], '/graph/:file', async (c) => {
       const file = c.req.param('file');
+      if (file.endsWith('.json')) {
+        const info = await this.graphs.info(file.slice(0, -5));
+        if (!info) return json(c, 404, 'No such graph, or its file does not exist yet.');
+        return respond(c.get('info').id, 200, c.req.method === 'HEAD' ? null : infoJson(info), jsonHeaders);
+      }
       if (!file.endsWith('.png')) return html(c, 404);
       const r = await this.graphs.render(file.slice(0, -4), c.get('info').url.searchParams);
       if (r.kind === 'missing') return html(c, 404, 'No such graph, or it has no data yet.');
@@ -249,24 +271,31 @@ export class DropstarSite {
   }
 
   /** Host check, authentication and the same-origin check: a response when the request is refused. */
-  private async gate(c: Context<Env>, info: Info): Promise<Response | undefined> {
+  private gate(c: Context<Env>, info: Info): Response | undefined | Promise<Response | undefined> {
     if (!hostAllowed(info.host, this.hosts)) {
       return errorResponse(421, info.id, 'html', 'This server does not answer for that host name.');
     }
-    const path = c.req.path;
-    if (this.auth && path !== '/healthz') {
-      const url = info.url;
-      const queryToken = url.searchParams.get('token') ?? undefined;
-      const result = await this.auth.check(c.req.header('authorization'), parseCookies(c.req.header('cookie') ?? null)[TOKEN_COOKIE], queryToken);
-      if (!result.ok) return errorResponse(401, info.id, path.startsWith('/rpc/') ? 'json' : 'html', undefined, { 'www-authenticate': result.challenge });
-      if (queryToken !== undefined && c.req.method === 'GET') {
-        // A token given in the URL becomes a cookie, and the browser is sent to the URL without it.
-        const clean = new URL(url);
-        clean.searchParams.delete('token');
-        return respond(info.id, 303, null, { location: clean.pathname + clean.search }, [`${TOKEN_COOKIE}=${encodeURIComponent(queryToken)}; Path=/; HttpOnly; SameSite=Strict`]);
-      }
-      info.user = result.user;
+    if (this.auth && c.req.path !== '/healthz') return this.authenticate(c, info, this.auth);
+    return this.sameOriginCheck(c, info);
+  }
+
+  /** Authentication (401), and a token given in the URL turned into a cookie (303). */
+  private async authenticate(c: Context<Env>, info: Info, auth: Authenticator): Promise<Response | undefined> {
+    const url = info.url;
+    const queryToken = url.searchParams.get('token') ?? undefined;
+    const result = await auth.check(c.req.header('authorization'), parseCookies(c.req.header('cookie') ?? null)[TOKEN_COOKIE], queryToken);
+    if (!result.ok) return errorResponse(401, info.id, c.req.path.startsWith('/rpc/') ? 'json' : 'html', undefined, { 'www-authenticate': result.challenge });
+    if (queryToken !== undefined && c.req.method === 'GET') {
+      // A token given in the URL becomes a cookie, and the browser is sent to the URL without it.
+      const clean = new URL(url);
+      clean.searchParams.delete('token');
+      return respond(info.id, 303, null, { location: clean.pathname + clean.search }, [`${TOKEN_COOKIE}=${encodeURIComponent(queryToken)}; Path=/; HttpOnly; SameSite=Strict`]);
     }
+    info.user = result.user;
+    return this.sameOriginCheck(c, info);
+  }
+
+  private sameOriginCheck(c: Context<Env>, info: Info): Response | undefined {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && !sameOrigin(c.req.method, c.req.raw.headers, info.host)) {
       return errorResponse(403, info.id, 'json', 'Cross-origin requests that change state are refused.');
     }

@@ -301,6 +301,22 @@ describe('the gate before every route', () => {
   });
 });
 
+describe('a client that goes away', () => {
+  it("aborts its request's run (the script's ctx.signal); other connections are not affected", async () => {
+    const { connect } = await import('node:net');
+    const u = new URL(s.url);
+    const socket = connect(Number(u.port), u.hostname);
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    const logged = (text: string): boolean => s.logs.some((r) => r.msg.includes(text));
+    socket.write(`GET /rpc/waits HTTP/1.1\r\nHost: ${u.host}\r\n\r\n`);
+    await expect.poll(() => logged('waits.ts started'), { timeout: 10_000 }).toBe(true);
+    socket.destroy();
+    await expect.poll(() => logged('waits.ts aborted: the client went away'), { timeout: 10_000 }).toBe(true);
+    // Another connection's requests are untouched.
+    expect((await fetch(new URL('/rpc/data', s.url))).status).toBe(200);
+  });
+});
+
 describe('site swaps (hot reload)', () => {
   it('switch pages for new requests while a request in flight finishes on the old site', async () => {
     const server = s.host.current;
