@@ -64,6 +64,23 @@ describe('static levels (only plain data)', () => {
     expect((e as ProcblockError).code).toBe('PB_ERR_ABORTED');
     expect((e as ProcblockError).location?.keyPath).toBe('first');
   });
+
+  it('a block of plain data at the top gives the pipe data the full path gives, and its failures as rejections', async () => {
+    const block = blockFromObject({ a: 1, nested: { b: [2] } });
+    const given = { q: 'x' };
+    const withPipe = await processBlock(block, { services: pureServices().services, pipeData: given });
+    expect(withPipe.pipeData).toBe(given);
+    const input = { args: ['one'], deep: { k: 1 } };
+    const fromInput = await processBlock(block, { services: pureServices().services, inputData: input });
+    expect(fromInput.pipeData).toEqual(input);
+    expect(fromInput.pipeData).not.toBe(input);
+    expect(Object.isFrozen(fromInput.pipeData) || Object.isFrozen(fromInput.pipeData.deep)).toBe(false);
+    expect(Object.isFrozen(input)).toBe(false);
+    // Without services the call still returns a promise, which rejects.
+    const noServices = processBlock(block, {} as never);
+    expect(noServices).toBeInstanceOf(Promise);
+    await expect(noServices).rejects.toMatchObject({ code: 'PB_ERR_INVALID_ARGUMENT' });
+  });
 });
 
 describe('a changed block is never served from a stale plan or copy', () => {
