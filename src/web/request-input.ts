@@ -65,10 +65,10 @@ export interface RequestFields {
  * only when there is one (limits are enforced before). Input data is frozen, so the engine takes
  * it without a copy; pipe data is the engine's to change.
  */
-export function requestFields(request: Request, query: Readonly<Fields>): RequestFields | Promise<RequestFields> {
-  // Without a body, no promise: a GET is answered without waiting on one.
+export async function requestFields(request: Request, query: Readonly<Fields>): Promise<RequestFields> {
   if (request.method === 'GET' || request.method === 'HEAD' || request.body === null) return { pipeData: copyFields(query), inputData: query };
-  return bodyFields(request, copyFields(query)).then((fields) => ({ pipeData: fields, inputData: deepFreeze(structuredClone(fields)) }));
+  const fields = await bodyFields(request, copyFields(query));
+  return { pipeData: fields, inputData: deepFreeze(structuredClone(fields)) };
 }
 
 /** A mutable copy of frozen query fields (strings and lists of strings). */
