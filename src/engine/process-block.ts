@@ -26,6 +26,15 @@ export function processBlock(block: LoadedBlock, options: ProcessOptions): Promi
  * node --trace-gc): through the two async frames, each scavenge promoted ~0.3 MB to the old
  * generation; without them ~1 KB, and the server's CPU per request fell by a fifth.
  */
+/**
+ * Whether `block` is plain data at its top level (a static level, level-cache.ts): processing it
+ * copies its data, reading no request state, waiting for nothing and never aborting midway.
+ */
+export function isPlainDataBlock(block: LoadedBlock): boolean {
+  const { plan, staticResult } = compiledLevel(block.data, block.tags, builtInTags);
+  return staticResult !== undefined && plan.problems.length === 0;
+}
+
 function staticRun(block: LoadedBlock, options: ProcessOptions): Promise<ProcessResult> | undefined {
   if (!options.services) return undefined;
   if (options.abort ? options.abort.aborted : options.signal?.aborted === true) return undefined;

@@ -19,7 +19,7 @@ import { RuntimeFailure } from '../core/errors.js';
 import type { LoadedBlock } from '../config/types.js';
 import type { ScriptRunner, ShellRunner } from '../exec/types.js';
 import { createScriptRunner } from '../exec/script-runner.js';
-import { processBlock } from '../engine/process-block.js';
+import { isPlainDataBlock, processBlock } from '../engine/process-block.js';
 import type { ProcessResult, ResponseFields } from '../engine/types.js';
 import type { LockHandle, Unidist } from '../unidist/types.js';
 import type { CreateUnidistOptions } from '../unidist/index.js';
@@ -241,6 +241,7 @@ export class Runtime {
       clock: this.clock,
       events: this.bus,
       process: (block, input) => this.run(block, input),
+      isPlainData: (block) => isPlainDataBlock(block),
       graphs: () => this.threads.graphs(),
       renderGraph: (thread, name, options) => this.threads.renderGraph(thread, name, options),
       metrics: () => this.metrics(),

@@ -25,8 +25,11 @@ export interface WebRunInput {
   readonly pipeData: Record<string, unknown>;
   /** Deeply frozen by the web server (the engine then takes it without a copy). */
   readonly inputData: Readonly<Record<string, unknown>>;
-  /** Deeply frozen by the web server (the engine then takes it without a copy). */
-  readonly requestState: Readonly<Record<string, unknown>>;
+  /**
+   * Deeply frozen by the web server (the engine then takes it without a copy). Not made for a
+   * block of plain data (`isPlainData`), which reads none.
+   */
+  readonly requestState?: Readonly<Record<string, unknown>> | undefined;
   /** `requestState.response`, updated in place by scripts. */
   readonly response: ResponseFields;
   /** HTML-escape templates (pages). */
@@ -36,8 +39,9 @@ export interface WebRunInput {
   /**
    * Aborted when the request times out or its client goes away (ctx.signal in scripts); the
    * runtime's stop aborts it too. Lazy: its AbortSignal is made only if the run needs one.
+   * Not given for a block of plain data (`isPlainData`), which cannot be cut short.
    */
-  readonly abort: LazyAbortController;
+  readonly abort?: LazyAbortController | undefined;
 }
 
 /** What the web server may use of a running runtime. */
@@ -46,6 +50,12 @@ export interface WebRuntime {
   readonly clock: Clock;
   /** Process `block` (a page or RPC mapping as a block of its own) for one request. */
   process(block: LoadedBlock, input: WebRunInput): Promise<ProcessResult>;
+  /**
+   * Whether processing `block` only copies its data (its top level is plain data): it then reads
+   * no request state, waits for nothing and cannot be aborted midway, so a request for it needs
+   * no timeout, no client-gone watch and no request state.
+   */
+  isPlainData(block: LoadedBlock): boolean;
   /** RunThread ticks and unidist changes, for `/events`. */
   readonly events: LiveEvents;
   /** The block's graphs that can be rendered on demand. */

@@ -55,6 +55,22 @@ async function runEntry(ctx: SiteContext, kind: 'page' | 'rpc', spec: PageSpec |
     throw e;
   }
   const response = newResponseFields();
+  if (ctx.runtime.isPlainData(spec.block)) {
+    // Plain data: the run copies the block's data. It reads no request state, waits for nothing
+    // and cannot hang, so the request needs no request state, timeout or client-gone watch.
+    try {
+      const processed = await ctx.runtime.process(spec.block, {
+        pipeData: fields.pipeData,
+        inputData: fields.inputData,
+        response,
+        htmlTemplates: kind === 'page',
+        scriptTimeoutMs: spec.timeoutMs,
+      });
+      return { ok: true, processed, response };
+    } catch (e) {
+      return failure(ctx, kind, spec, info, e);
+    }
+  }
   // Frozen as it is built (every value is a string or a frozen record of strings), so the
   // engine takes it as it is.
   const requestState: Record<string, unknown> = {
@@ -102,15 +118,20 @@ async function runEntry(ctx: SiteContext, kind: 'page' | 'rpc', spec: PageSpec |
     const processed = await raced;
     return { ok: true, processed, response };
   } catch (e) {
-    const status = statusOf(e);
-    const what = `${kind} ${spec.name} (request ${info.id})`;
-    if (status === 504) ctx.logger.warn(`${what}: ${e instanceof Error ? e.message : String(e)}`);
-    else ctx.logger.error(`${what} failed: ${formatError(e, { stack: true })}`);
-    return { ok: false, status, detail: status === 504 ? 'The request took longer than its timeout.' : status === 503 ? 'The server is busy; try again.' : 'The request failed; the server log has the details.' };
+    return failure(ctx, kind, spec, info, e);
   } finally {
     deadline?.cancel();
     unwatch();
   }
+}
+
+/** A failed run as the client sees it (status, reason), logged with its details. */
+function failure(ctx: SiteContext, kind: 'page' | 'rpc', spec: PageSpec | RpcSpec, info: RequestInfo, e: unknown): Outcome {
+  const status = statusOf(e);
+  const what = `${kind} ${spec.name} (request ${info.id})`;
+  if (status === 504) ctx.logger.warn(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+  else ctx.logger.error(`${what} failed: ${formatError(e, { stack: true })}`);
+  return { ok: false, status, detail: status === 504 ? 'The request took longer than its timeout.' : status === 503 ? 'The server is busy; try again.' : 'The request failed; the server log has the details.' };
 }
 
 function statusOf(e: unknown): number {

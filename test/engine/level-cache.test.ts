@@ -11,7 +11,7 @@ import type { LoadedBlock } from '../../src/config/types.js';
 import { ProcblockError } from '../../src/core/errors.js';
 import { copyPlainTree, dataCopier, isFrozenPlainTree } from '../../src/engine/data-copy.js';
 import { blockFromObject, deepFreeze } from '../../src/engine/in-memory-block.js';
-import { processBlock } from '../../src/engine/process-block.js';
+import { isPlainDataBlock, processBlock } from '../../src/engine/process-block.js';
 import { tempDir } from '../helpers/cli.js';
 import { pureServices } from './helpers.js';
 
@@ -76,6 +76,10 @@ describe('static levels (only plain data)', () => {
     expect(fromInput.pipeData).not.toBe(input);
     expect(Object.isFrozen(fromInput.pipeData) || Object.isFrozen(fromInput.pipeData.deep)).toBe(false);
     expect(Object.isFrozen(input)).toBe(false);
+    expect(isPlainDataBlock(block)).toBe(true);
+    expect(isPlainDataBlock(blockFromObject({ a: 1, nested: { 'set x': 1 } }))).toBe(false);
+    expect(isPlainDataBlock(blockFromObject({ a: 1, __return_tag: 'a' }))).toBe(false);
+    expect(isPlainDataBlock(blockFromObject({ run: [{ set: { a: 1 } }] }))).toBe(false);
     // Without services the call still returns a promise, which rejects.
     const noServices = processBlock(block, {} as never);
     expect(noServices).toBeInstanceOf(Promise);

@@ -38,6 +38,7 @@ describe('/events and a changes feed', () => {
       clock,
       events,
       process: () => Promise.reject(new Error('no pages in this test')),
+      isPlainData: () => false,
       graphs: () => [],
       renderGraph: () => Promise.resolve(undefined),
       graphInfo: () => Promise.resolve(undefined),
