@@ -41,6 +41,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { fmt, median } from './report.mjs';
 
 const { values: opt } = parseArgs({
   strict: false,
@@ -69,11 +70,6 @@ const ROUNDS_B = Number(opt['rounds-b']);
 const BATCH = Number(opt.batch);
 const PART = String(opt.part);
 
-const fmt = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const quantile = (xs, q) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -9,19 +9,12 @@ import { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { silentLogger } from '../dist/core/logger.js';
 import { createScriptRunner } from '../dist/exec/index.js';
+import { line, pct } from './report.mjs';
 
 const CALLS = Number(process.argv[2] ?? 5000);
 const FIX = fileURLToPath(new URL('../test/fixtures/scripts/', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'pb-exec-bench-'));
 
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
-const fmt = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-function line(name, ours, peerName, peer, unit, target) {
-  console.log(`${name}: ours ${fmt(ours)} ${unit} | ${peerName} ${fmt(peer)} ${unit} | ratio ${(ours / peer).toFixed(2)} | target ${target}`);
-}
 async function timeEach(n, fn) {
   const out = new Array(n);
   for (let i = 0; i < n; i++) {

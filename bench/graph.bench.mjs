@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { defaultArchives, RrdFile } from '../dist/timeseries/rrd/index.js';
 import { parseGraphOptions, renderGraph, writeGraph } from '../dist/graph/index.js';
 import { rrdtoolPipe } from './rrdtool-pipe.mjs';
+import { line, median } from './report.mjs';
 
 const ITER = Number(process.argv[2] ?? 40);
 const WARMUP = 5;
@@ -20,14 +21,6 @@ const END = 1_700_006_400; // a multiple of 300 s, so every archive ends on a ro
 const START = END - SAMPLES * STEP;
 const dir = mkdtempSync(join(tmpdir(), 'pb-graph-bench-'));
 
-const fmt = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-function line(name, ours, peerName, peer, unit, target) {
-  console.log(`${name}: ours ${fmt(ours)} ${unit} | ${peerName} ${fmt(peer)} ${unit} | ratio ${(ours / peer).toFixed(2)} | target ${target}`);
-}
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 
 // A day that looks like a real metric: a slow wave, noise, and a 20-minute outage (unknown).

@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import promClient from 'prom-client';
 import { metricsHandler } from '../dist/metrics/handler.js';
 import { LATENESS_BUCKETS, RuntimeMetrics } from '../dist/metrics/runtime-metrics.js';
+import { line, median } from './report.mjs';
 
 const { values: opt } = parseArgs({ strict: false, options: { threads: { type: 'string', default: '1000' }, fields: { type: 'string', default: '10' }, renders: { type: 'string', default: '100' } } });
 const THREADS = Number(opt.threads);
@@ -26,14 +27,6 @@ const FIELDS = Number(opt.fields);
 const RENDERS = Number(opt.renders);
 const ALERTS = 100;
 
-const fmt = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-function line(name, ours, peerName, peer, unit, target) {
-  console.log(`${name}: ours ${fmt(ours)} ${unit} | ${peerName} ${fmt(peer)} ${unit} | ratio ${(ours / peer).toFixed(2)} | target ${target}`);
-}
 
 const fieldNames = Array.from({ length: FIELDS }, (_, f) => `field_${f}`);
 const value = (t, f) => ((t * 31 + f * 7) % 1000) / 10;

@@ -27,6 +27,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { line, pct } from './report.mjs';
 
 const { values: opt } = parseArgs({
   strict: false,
@@ -46,15 +47,6 @@ const IDLE_S = Number(opt['idle-seconds']);
 const WARMUP_S = Number(opt['idle-warmup']);
 const cli = fileURLToPath(new URL('../bin/procblock.js', import.meta.url));
 
-const pct = (xs, p) => {
-  const s = Float64Array.from(xs).sort();
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
-const fmt = (x) => (!Number.isFinite(x) ? String(x) : Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
-function line(name, ours, peerName, peer, unit, target) {
-  const ratio = Number.isFinite(ours) && Number.isFinite(peer) && peer !== 0 ? (ours / peer).toFixed(2) : 'n/a';
-  console.log(`${name}: ours ${fmt(ours)} ${unit} | ${peerName} ${fmt(peer)} ${unit} | ratio ${ratio} | target ${target}`);
-}
 
 /** A procblock child whose stderr lines can be awaited. */
 function start(args, cwd) {

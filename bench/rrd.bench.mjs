@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { defaultArchives, lockRrdFile, RrdFile } from '../dist/timeseries/rrd/index.js';
 import { collectOurs, librrd } from './rrd-peers.mjs';
 import { rrdtoolPipe } from './rrdtool-pipe.mjs';
+import { fmt, line } from './report.mjs';
 
 const { values: opt } = parseArgs({ options: { rounds: { type: 'string', default: '7' }, files: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '20' } } });
 const ROUNDS = Number(opt.rounds);
@@ -30,11 +31,7 @@ const FETCHES = 40; // fetches per round
 const T0 = 1_700_000_000;
 const dir = mkdtempSync(join(tmpdir(), 'pb-rrd-bench-'));
 
-const fmt = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 /** Every ratio is ours / peer, lower is better (costs: µs, ms, CPU, memory). */
-function line(name, ours, peerName, peer, unit, target) {
-  console.log(`${name}: ours ${fmt(ours)} ${unit} | ${peerName} ${fmt(peer)} ${unit} | ratio ${(ours / peer).toFixed(2)} | target ${target}`);
-}
 
 /** Best time per unit (µs) over `rounds` rounds; `round(i)` does `units` units of work. */
 async function bestMicros(units, round, rounds = ROUNDS) {

@@ -37,6 +37,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { fmt, line, pct } from './report.mjs';
 
 const { values: opt } = parseArgs({
   strict: false,
@@ -62,16 +63,6 @@ const INTERVAL_MS = 1000;
 
 const now = () => performance.timeOrigin + performance.now();
 const sleepMs = (ms) => new Promise((r) => setTimeout(r, ms));
-const pct = (xs, p) => {
-  if (xs.length === 0) return NaN;
-  const s = Float64Array.from(xs).sort();
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
-const fmt = (x) => (!Number.isFinite(x) ? String(x) : Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
-function line(name, ours, peerName, peer, unit, target) {
-  const ratio = Number.isFinite(ours) && Number.isFinite(peer) && peer !== 0 ? (ours / peer).toFixed(2) : 'n/a';
-  console.log(`${name}: ours ${fmt(ours)} ${unit} | ${peerName} ${fmt(peer)} ${unit} | ratio ${ratio} | target ${target}`);
-}
 
 /** Measures one load run: lateness samples, CPU and peak RSS over the window after warm-up. */
 class Window {

@@ -24,6 +24,7 @@ import path from 'node:path';
 import { createClient } from '@redis/client';
 import { Runtime, createUnidist } from '../dist/index.js';
 import { blockFromObject } from '../dist/engine/in-memory-block.js';
+import { pct } from './report.mjs';
 
 const N_SCRIPT = Number(process.env.REDIS_BENCH_N ?? 20000);
 const N_LOCK = Number(process.env.REDIS_BENCH_LOCK_N ?? 500);
@@ -32,10 +33,6 @@ const N_QUEUE = Number(process.env.REDIS_BENCH_QUEUE_N ?? 3000);
 const ROUNDS = 3;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
 const f = (x, d = 1) => x.toFixed(d);
 
 if (spawnSync('redis-server', ['--version']).status !== 0) {

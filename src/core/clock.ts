@@ -58,3 +58,19 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * Resolve true when `p` settles (either way) within `ms` on `clock`, false when the deadline
+ * passes first. `p`'s own outcome is not passed on: a stop deadline only needs to know whether
+ * the work is done.
+ */
+export function settledWithin(p: Promise<unknown>, ms: number, clock: Clock): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = clock.setTimeout(() => resolve(false), ms);
+    const done = (): void => {
+      timer.cancel();
+      resolve(true);
+    };
+    p.then(done, done);
+  });
+}

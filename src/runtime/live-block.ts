@@ -17,7 +17,7 @@
  * time-series files and the `__running` lock belong to the runtime and are untouched. Swaps run
  * one at a time, after `start()`.
  */
-import type { Clock } from '../core/clock.js';
+import { settledWithin, type Clock } from '../core/clock.js';
 import { RuntimeFailure } from '../core/errors.js';
 import type { LoadedBlock } from '../config/types.js';
 import type { ProcessResult } from '../engine/types.js';
@@ -148,7 +148,7 @@ export class LiveBlock {
     const n = work.size;
     if (n > 0) {
       controller.abort(new RuntimeFailure('PB_ERR_ABORTED', 'hot reload: this version of the block is being replaced'));
-      await settleWithin([...work], this.deps.deadlineMs, this.deps.clock);
+      await settledWithin(Promise.allSettled([...work]), this.deps.deadlineMs, this.deps.clock);
     }
     link.unlink();
     return n;
@@ -172,15 +172,4 @@ export class LiveBlock {
       },
     };
   }
-}
-
-async function settleWithin(promises: readonly Promise<unknown>[], ms: number, clock: Clock): Promise<void> {
-  let timer: { cancel(): void } | undefined;
-  await Promise.race([
-    Promise.allSettled(promises),
-    new Promise<void>((r) => {
-      timer = clock.setTimeout(r, ms);
-    }),
-  ]);
-  timer?.cancel();
 }

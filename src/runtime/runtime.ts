@@ -10,7 +10,7 @@
  */
 import path from 'node:path';
 import type { Clock } from '../core/clock.js';
-import { systemClock } from '../core/clock.js';
+import { settledWithin, systemClock } from '../core/clock.js';
 import { stringEnv } from '../core/env.js';
 import type { Logger } from '../core/logger.js';
 import type { LazyAbortController } from '../core/lazy-abort.js';
@@ -389,7 +389,7 @@ export class Runtime {
     const waiting = this.scripts.inFlight + this.inFlight.size;
     if (waiting > 0) log.info(`Waiting up to ${seconds(this.stopTimeoutMs)} for ${waiting} running item(s) to finish`);
     await this.threads.stopAll(Math.max(0, deadline - this.clock.now()));
-    await settleWithin([...this.inFlight], Math.max(0, deadline - this.clock.now()), this.clock);
+    if (this.inFlight.size > 0) await settledWithin(Promise.allSettled([...this.inFlight]), Math.max(0, deadline - this.clock.now()), this.clock);
     // Alert procedures use the script and shell runners: they finish (or are abandoned) first.
     if (this.observers) await (await this.observers).stop(Math.max(0, deadline - this.clock.now()));
     const left = this.scripts.runningScripts();
@@ -413,16 +413,4 @@ export class Runtime {
 /** `10 s`, `0.3 s`: the deadline as the user gave it (`--stop-timeout`). */
 function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(3))} s`;
-}
-
-async function settleWithin(promises: readonly Promise<unknown>[], ms: number, clock: Clock): Promise<void> {
-  if (promises.length === 0) return;
-  let timer: { cancel(): void } | undefined;
-  await Promise.race([
-    Promise.allSettled(promises),
-    new Promise<void>((r) => {
-      timer = clock.setTimeout(r, ms);
-    }),
-  ]);
-  timer?.cancel();
 }

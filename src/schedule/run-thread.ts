@@ -38,7 +38,7 @@
  *   slot is won elsewhere, `start()` resolves with an empty outcome: this process has no result
  *   of its own yet.
  */
-import type { Clock, TimerHandle } from '../core/clock.js';
+import { settledWithin, type Clock, type TimerHandle } from '../core/clock.js';
 import { InputError, RuntimeFailure } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { ScriptOutcome } from '../exec/types.js';
@@ -331,7 +331,7 @@ export class RunThread {
     const abort = (): void => this.controller.abort(new RuntimeFailure('PB_ERR_ABORTED', `RunThread ${this.id} is stopping`));
     if (abortInFlight) abort();
     if (inFlight) {
-      const finished = await settleWithin(inFlight, deadlineMs, this.clock);
+      const finished = await settledWithin(inFlight, deadlineMs, this.clock);
       if (!finished) {
         if (!abortInFlight) abort();
         this.delivering = false;
@@ -351,17 +351,6 @@ export class RunThread {
   }
 }
 
-/** Resolve true when `p` settles within `ms` on `clock`, false when the deadline passes first. */
-function settleWithin(p: Promise<unknown>, ms: number, clock: Clock): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = clock.setTimeout(() => resolve(false), ms);
-    const done = (): void => {
-      timer.cancel();
-      resolve(true);
-    };
-    p.then(done, done);
-  });
-}
 
 function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);

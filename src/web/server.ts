@@ -16,7 +16,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
-import type { Clock } from '../core/clock.js';
+import { settledWithin, type Clock } from '../core/clock.js';
 import { RuntimeFailure } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { EventsHub } from './events-hub.js';
@@ -138,27 +138,14 @@ export class DropstarServer {
     this.options.hub.close();
     if (this.inFlight > 0 || streams > 0) logger.info(`dropSTAR stopping: ${this.inFlight} request(s) in flight, ${streams} /events stream(s) ended`);
     if (this.inFlight > 0) {
-      await within(new Promise<void>((resolve) => (this.onIdle = resolve)), deadline - clock.now(), clock);
+      await settledWithin(new Promise<void>((resolve) => (this.onIdle = resolve)), deadline - clock.now(), clock);
       if (this.inFlight > 0) logger.warn(`dropSTAR: ${this.inFlight} request(s) still running at the stop deadline; closing their connections`);
     }
     this.server.closeIdleConnections();
-    if (!(await within(closed, deadline - clock.now(), clock))) {
+    if (!(await settledWithin(closed, deadline - clock.now(), clock))) {
       this.server.closeAllConnections();
       await closed;
     }
     this.state = 'closed';
   }
-}
-
-/** Whether `p` settled within `ms`. */
-async function within(p: Promise<void>, ms: number, clock: Clock): Promise<boolean> {
-  let timer: { cancel(): void } | undefined;
-  const settled = await Promise.race([
-    p.then(() => true),
-    new Promise<boolean>((resolve) => {
-      timer = clock.setTimeout(() => resolve(false), Math.max(0, ms));
-    }),
-  ]);
-  timer?.cancel();
-  return settled;
 }
