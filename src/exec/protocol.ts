@@ -74,7 +74,16 @@ export interface LogMessage {
   readonly script: string | undefined;
 }
 
-export type ChannelMessage = AbortMessage | LogMessage;
+/**
+ * Runner → worker: answer with a `pong` (its event loop is free); worker → runner: that answer.
+ * A worker whose call timed out while it runs other calls is asked (script-runner.ts).
+ */
+export interface PingMessage {
+  readonly pb: 'ping' | 'pong';
+  readonly seq: number;
+}
+
+export type ChannelMessage = AbortMessage | LogMessage | PingMessage;
 
 export function isChannelMessage(data: unknown): data is ChannelMessage {
   return typeof data === 'object' && data !== null && typeof (data as { pb?: unknown }).pb === 'string';

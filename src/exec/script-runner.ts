@@ -1,8 +1,18 @@
 /**
  * The script runner: block scripts run in a piscina pool of worker threads (SPEC §3.1).
  *
- * - One call per worker at a time (our load balancer only picks idle workers), so a timeout can
- *   terminate exactly the worker that ran it.
+ * - Calls of one script share a worker (up to `callsPerWorker` at once); calls of different scripts
+ *   never do. The load balancer picks an idle worker first, starts another while the pool is below
+ *   `maxThreads`, and only then adds the call to the least busy worker already running that same
+ *   script. So a script that awaits (unidist, I/O) does not hold a whole thread per call, and one
+ *   cross-thread wake-up serves several calls under load (a no-op RPC script: issue 9). A hung
+ *   script can only ever hold up calls of its own script.
+ * - A timeout (see `timedOut`) fails the call at once (PB_ERR_SCRIPT_TIMEOUT), aborts its
+ *   ctx.signal and retires its worker (no new calls). A worker with no other call is terminated
+ *   then; otherwise it is asked to answer a ping: if it does (its event loop is free: the script
+ *   awaits something that never came), its other calls finish and it is terminated after the last
+ *   one; if it does not answer within PING_GRACE_MS (a script blocks the thread), it is terminated
+ *   at once and its other calls fail with PB_ERR_WORKER_EXIT naming the script that blocked it.
  * - The load balancer records which worker each call landed on, so a cooperative abort
  *   (call.signal, abortAll) goes only to that worker's channel, with no per-call message, and a
  *   timeout terminates that thread (`pool.threads`), after which piscina replaces it.
@@ -44,6 +54,11 @@ export interface ScriptRunnerOptions {
   readonly defaultTimeoutMs?: number | undefined;
   /** Default: the number of available cores.  */
   readonly maxThreads?: number | undefined;
+  /**
+   * Calls of the same script one worker runs at once (default 16; 1 = one call per worker, as a
+   * thread per call). Calls of different scripts never share a worker.
+   */
+  readonly callsPerWorker?: number | undefined;
   /** Workers started at once and kept while idle. Default 1 (start-up latency of the first call). */
   readonly minThreads?: number | undefined;
   /** process.env of the worker threads. Default: a copy of the runtime's environment. */
@@ -56,7 +71,7 @@ export interface ScriptRunnerOptions {
 }
 
 interface InFlight {
-  readonly payload: TaskPayload;
+  payload: TaskPayload;
   /** The worker this call's payload told to keep values, and their keys. */
   keptBy: WorkerLink | undefined;
   keptKeys: string[];
@@ -64,7 +79,23 @@ interface InFlight {
   threadId: number | undefined;
   /** Called by the load balancer when a worker takes the call. */
   onDispatch: ((threadId: number) => void) | undefined;
+  /** Fails the call before its worker answers (its timeout). */
+  fail: ((e: unknown) => void) | undefined;
+  /** Why its worker was terminated under it (another call of the script blocked it). */
+  terminatedBecause: string | undefined;
 }
+
+/** Which script a worker thread runs while it runs any call (see callsPerWorker); piscina counts them. */
+interface Occupancy {
+  script: string;
+  /** Set once a call on it timed out: the worker takes no new call and is terminated. */
+  retired: string | undefined;
+  /** Why it was terminated, for the calls that fail with it. */
+  terminated: string | undefined;
+}
+
+/** How long a worker whose call timed out has to answer a ping before it counts as blocked. */
+export const PING_GRACE_MS = 500;
 
 /** How long close() waits for log records still in flight from idle workers. */
 const LOG_DRAIN_MS = 250;
@@ -83,6 +114,9 @@ class PiscinaScriptRunner implements ScriptRunner {
   private readonly defaultTimeoutMs: number | undefined;
   private readonly links: WorkerLinks;
   private readonly calls = new Map<number, InFlight>();
+  private readonly occupancy = new Map<number, Occupancy>();
+  private readonly maxThreads: number;
+  private readonly callsPerWorker: number;
   private callSeq = 0;
   private readonly generations = new ScriptGenerations();
   private closing: Promise<void> | undefined;
@@ -93,10 +127,12 @@ class PiscinaScriptRunner implements ScriptRunner {
     this.links = new WorkerLinks(this.runnerId, options.unidist, this.logger, this.clock);
     this.defaultTimeoutMs = checkCount('defaultTimeoutMs', options.defaultTimeoutMs, 0);
     checkCount('maxThreads', options.maxThreads, 1);
+    this.callsPerWorker = checkCount('callsPerWorker', options.callsPerWorker, 1) ?? 16;
     checkCount('minThreads', options.minThreads, 0);
     checkCount('idleTimeoutMs', options.idleTimeoutMs, 0);
     const workerData: WorkerInit = { runnerId: this.runnerId, tsHooks: tsHooksData(options.cacheDir) };
     const maxThreads = options.maxThreads ?? Math.max(1, availableParallelism());
+    this.maxThreads = maxThreads;
     this.pool = new Piscina({
       filename: scriptWorkerFile(),
       workerData,
@@ -104,27 +140,52 @@ class PiscinaScriptRunner implements ScriptRunner {
       minThreads: Math.min(options.minThreads ?? 1, maxThreads),
       idleTimeout: options.idleTimeoutMs ?? 30_000,
       recordTiming: false,
+      concurrentTasksPerWorker: this.callsPerWorker,
       ...(options.env ? { env: options.env } : {}),
       loadBalancer: (task, workers) => {
-        // One call per worker: an idle worker, or none (piscina then keeps the call queued).
-        // Only workers whose channel is attached: piscina also offers workers that have not
-        // reported ready (no 'workerCreate' yet), and a script there would send its first unidist
-        // request before the main thread listens. Such a call waits for the worker's ready.
-        const free = workers.find((w) => w.currentUsage === 0 && !w.terminating && !w.destroyed && this.links.has(w.id)) ?? null;
         const callId = ((task as unknown as Record<symbol, unknown>)[Piscina.queueOptionsSymbol] as { callId?: number } | null)?.callId;
         const entry = callId === undefined ? undefined : this.calls.get(callId);
-        if (free && entry) {
-          entry.threadId = free.id;
-          this.attachKept(entry, free.id);
-          entry.onDispatch?.(free.id);
+        const chosen = entry ? this.pick(entry.payload.script, workers) : null;
+        if (chosen && entry) {
+          entry.threadId = chosen.id;
+          if (chosen.currentUsage === 0) this.occupancy.set(chosen.id, { script: entry.payload.script, retired: undefined, terminated: undefined });
+          this.attachKept(entry, chosen.id);
+          entry.onDispatch?.(chosen.id);
         }
-        return free;
+        return chosen;
       },
     });
     this.pool.on('workerCreate', (w: { id: number }) => this.links.attach(w.id));
-    this.pool.on('workerDestroy', (w: { id: number }) => this.links.detach(w.id));
+    this.pool.on('workerDestroy', (w: { id: number }) => {
+      this.links.detach(w.id);
+      this.occupancy.delete(w.id);
+    });
     // A worker failing while idle is reported here; without a listener it would crash the process.
     this.pool.on('error', (e: unknown) => this.logger.warn('script worker failed while idle', { error: String(e) }));
+  }
+
+  /**
+   * The worker for a call of `script` (see callsPerWorker), or null: piscina then keeps the call
+   * queued (and starts a worker while below maxThreads). Only workers whose channel is attached:
+   * piscina also offers workers that have not reported ready (no 'workerCreate' yet), and a script
+   * there would send its first unidist request before the main thread listens.
+   */
+  private pick<W extends { readonly id: number; readonly currentUsage: number; readonly terminating: boolean; readonly destroyed: boolean }>(script: string, workers: readonly W[]): W | null {
+    let shared: W | null = null;
+    let sharedCalls = this.callsPerWorker;
+    for (const w of workers) {
+      if (w.terminating || w.destroyed || !this.links.has(w.id)) continue;
+      const occ = this.occupancy.get(w.id);
+      if (occ?.retired !== undefined) continue;
+      const calls = w.currentUsage;
+      if (calls === 0) return w;
+      if (occ?.script === script && calls < sharedCalls) {
+        shared = w;
+        sharedCalls = calls;
+      }
+    }
+    if (shared === null || this.pool.threads.length < this.maxThreads) return null;
+    return shared;
   }
 
   get inFlight(): number {
@@ -139,6 +200,25 @@ class PiscinaScriptRunner implements ScriptRunner {
       return Promise.reject(new InputError('PB_ERR_INVALID_ARGUMENT', `ScriptCall.script must be an absolute path, got ${JSON.stringify(call.script)}`));
     }
     const callId = ++this.callSeq;
+    const payload = this.payloadFor(call, callId);
+    // Registered before execute(): piscina may pick a worker synchronously inside pool.run().
+    const entry: InFlight = {
+      payload,
+      keptBy: undefined,
+      keptKeys: [],
+      done: Promise.resolve(),
+      threadId: undefined,
+      onDispatch: undefined,
+      fail: undefined,
+      terminatedBecause: undefined,
+    };
+    this.calls.set(callId, entry);
+    const done = this.execute(call, entry);
+    entry.done = done;
+    return done;
+  }
+
+  private payloadFor(call: ScriptCall, callId: number): TaskPayload {
     const payload: TaskPayload & { [k: symbol]: unknown } = {
       callId,
       script: call.script,
@@ -156,29 +236,20 @@ class PiscinaScriptRunner implements ScriptRunner {
       // Seen by our load balancer (symbol keys are not cloned into the worker).
       [Piscina.queueOptionsSymbol]: { callId },
     };
-    // Registered before execute(): piscina may pick a worker synchronously inside pool.run().
-    const entry: InFlight = { payload, keptBy: undefined, keptKeys: [], done: Promise.resolve(), threadId: undefined, onDispatch: undefined };
-    this.calls.set(callId, entry);
-    const done = this.execute(call, entry);
-    entry.done = done;
-    return done;
+    return payload;
   }
 
   private async execute(call: ScriptCall, entry: InFlight): Promise<ScriptOutcome> {
-    const payload = entry.payload;
-    const callId = payload.callId;
+    const callId = entry.payload.callId;
     const timeoutMs = call.timeoutMs ?? this.defaultTimeoutMs;
-    let timedOut = false;
     let timer: TimerHandle | undefined;
     if (timeoutMs !== undefined && Number.isFinite(timeoutMs)) {
       // The clock starts when a worker takes the call (time queued does not count). No piscina
-      // AbortSignal: it costs ~8 µs per call inside piscina; terminating the thread does the same.
+      // AbortSignal: it costs ~8 µs per call inside piscina, and would terminate the worker even
+      // when other calls on it are fine.
       entry.onDispatch = (threadId) => {
-        timer = this.clock.setTimeout(() => {
-          timedOut = true;
-          this.abortCall(callId, `timeout of ${timeoutMs} ms passed`);
-          void this.pool.threads.find((w) => w.threadId === threadId)?.terminate();
-        }, timeoutMs);
+        timer?.cancel();
+        timer = this.clock.setTimeout(() => this.timedOut(entry, threadId, call.script, timeoutMs), timeoutMs);
       };
     }
     const signal = call.signal;
@@ -187,15 +258,20 @@ class PiscinaScriptRunner implements ScriptRunner {
     const abort = call.abort;
     const unwatch = abort?.onAbort(() => this.abortCall(callId, reasonText(abort.reason)));
     try {
-      const answer = (await this.pool.run(payload)) as WorkerAnswer;
+      let answer = await this.dispatch(entry, timeoutMs !== undefined);
+      if (answer.keptMissing === true) {
+        // A value this call took as kept never reached the worker (the call before it, in the same
+        // turn, failed to clone): the script did not start. Send everything again, once.
+        entry.keptBy?.kept.clear();
+        entry.payload = this.payloadFor(call, callId);
+        entry.threadId = undefined;
+        answer = await this.dispatch(entry, timeoutMs !== undefined);
+      }
       if (entry.threadId !== undefined && answer.logSeq !== undefined) this.links.noteLogsSent(entry.threadId, answer.logSeq);
       if (answer.ok) return answer.outcome;
       throw failureToError(answer.failure);
     } catch (e) {
       if (e instanceof ProcblockError) throw e;
-      if (timedOut) {
-        throw new RuntimeFailure('PB_ERR_SCRIPT_TIMEOUT', `script ${call.script} did not finish within ${timeoutMs} ms; its worker was terminated`, { cause: e });
-      }
       if (e instanceof Error && e.name === 'DataCloneError') {
         // The payload never reached the worker: it does not keep the values it carried.
         for (const key of entry.keptKeys) entry.keptBy?.kept.delete(key);
@@ -204,13 +280,75 @@ class PiscinaScriptRunner implements ScriptRunner {
       if (this.closing) {
         throw new RuntimeFailure('PB_ERR_CLOSED', `script ${call.script} was stopped: the script runner closed`, { cause: e });
       }
-      throw new RuntimeFailure('PB_ERR_WORKER_EXIT', `the worker running ${call.script} exited or crashed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      const why = entry.terminatedBecause === undefined ? `exited or crashed: ${e instanceof Error ? e.message : String(e)}` : `was terminated: ${entry.terminatedBecause}`;
+      throw new RuntimeFailure('PB_ERR_WORKER_EXIT', `the worker running ${call.script} ${why}`, { cause: e });
     } finally {
       timer?.cancel();
       if (signal && onAbort) signal.removeEventListener('abort', onAbort);
       unwatch?.();
       this.calls.delete(callId);
+      this.release(entry);
     }
+  }
+
+  /** The task's answer; with a timeout, the call can also fail before it comes (`entry.fail`). */
+  private dispatch(entry: InFlight, failable: boolean): Promise<WorkerAnswer> {
+    const answer = this.pool.run(entry.payload) as Promise<WorkerAnswer>;
+    if (!failable) return answer;
+    return new Promise<WorkerAnswer>((resolve, reject) => {
+      entry.fail = reject;
+      answer.then(resolve, reject);
+    });
+  }
+
+  /**
+   * A call's timeout passed on worker `threadId`: fail it, abort its ctx.signal and retire the
+   * worker (see the header: terminated now, after its other calls, or once it fails a ping).
+   */
+  private timedOut(entry: InFlight, threadId: number, script: string, timeoutMs: number): void {
+    const callId = entry.payload.callId;
+    const reason = `timeout of ${timeoutMs} ms passed`;
+    this.abortCall(callId, reason);
+    entry.fail?.(new RuntimeFailure('PB_ERR_SCRIPT_TIMEOUT', `script ${script} did not finish within ${timeoutMs} ms; its worker is terminated`));
+    const occ = this.occupancy.get(threadId);
+    if (!occ || occ.retired !== undefined) return;
+    occ.retired = `script ${script} on the same worker did not finish within its timeout of ${timeoutMs} ms`;
+    const others = [...this.calls.values()].some((c) => c !== entry && c.threadId === threadId);
+    if (!others) {
+      this.terminate(threadId, occ.retired);
+      return;
+    }
+    let answered = false;
+    const grace = this.clock.setTimeout(() => {
+      if (answered) return;
+      const why = `${occ.retired} and kept the worker from answering for ${PING_GRACE_MS} ms`;
+      this.logger.warn(`terminating script worker ${threadId}: ${why}`);
+      this.terminate(threadId, why);
+    }, PING_GRACE_MS);
+    grace.unref();
+    this.links.ping(threadId, () => {
+      answered = true;
+      grace.cancel();
+      this.logger.debug(`script worker ${threadId} answered after ${script} timed out: its other calls finish, then it is terminated`);
+    });
+  }
+
+  /** The call is over (it left `calls`): a retired worker is terminated after its last call. */
+  private release(entry: InFlight): void {
+    const threadId = entry.threadId;
+    if (threadId === undefined) return;
+    const occ = this.occupancy.get(threadId);
+    if (occ?.retired === undefined) return;
+    for (const c of this.calls.values()) if (c.threadId === threadId) return;
+    this.terminate(threadId, occ.retired);
+  }
+
+  private terminate(threadId: number, why: string): void {
+    const occ = this.occupancy.get(threadId);
+    if (occ?.terminated !== undefined) return;
+    if (occ) occ.terminated = why;
+    for (const c of this.calls.values()) if (c.threadId === threadId) c.terminatedBecause ??= why;
+    void this.pool.threads.find((w) => w.threadId === threadId)?.terminate();
   }
 
   /** Called as the call is handed to worker `threadId`: send block, blockParent and env only if it does not keep them. */

@@ -9,7 +9,7 @@ import { BroadcastChannel } from 'node:worker_threads';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { Unidist } from '../unidist/types.js';
-import { isChannelMessage, workerChannelName, type AbortMessage } from './protocol.js';
+import { isChannelMessage, workerChannelName, type AbortMessage, type PingMessage } from './protocol.js';
 import { serveWorkerUnidist } from './unidist-host.js';
 
 export interface WorkerLink {
@@ -21,11 +21,14 @@ export interface WorkerLink {
   onLog: (() => void) | undefined;
   /** Content keys of the values this worker keeps (it was sent them). */
   readonly kept: Set<string>;
+  /** Called when the worker answers the ping of that number. */
+  readonly pongs: Map<number, () => void>;
 }
 
 export class WorkerLinks {
   private readonly links = new Map<number, WorkerLink>();
   private readonly scriptLoggers = new Map<string, Logger>();
+  private pingSeq = 0;
 
   constructor(
     private readonly runnerId: string,
@@ -52,6 +55,16 @@ export class WorkerLinks {
     this.links.get(threadId)?.channel.postMessage(msg);
   }
 
+  /** Ask worker `threadId` to answer; `answered` runs when it does (never if it is blocked or gone). */
+  ping(threadId: number, answered: () => void): void {
+    const link = this.links.get(threadId);
+    if (!link) return;
+    const seq = ++this.pingSeq;
+    link.pongs.set(seq, answered);
+    const msg: PingMessage = { pb: 'ping', seq };
+    link.channel.postMessage(msg);
+  }
+
   attach(threadId: number): void {
     const channel = new BroadcastChannel(workerChannelName(this.runnerId, threadId));
     (channel as unknown as { unref(): void }).unref();
@@ -61,10 +74,14 @@ export class WorkerLinks {
         this.scriptLogger(data.script)[data.level](data.msg, data.fields);
         link.logsReceived++;
         link.onLog?.();
+      } else if (isChannelMessage(data) && data.pb === 'pong') {
+        const answered = link.pongs.get(data.seq);
+        link.pongs.delete(data.seq);
+        answered?.();
       }
     });
     const detach = serveWorkerUnidist(this.unidist, channel, `worker:${threadId}`);
-    const link: WorkerLink = { channel, detach, logsReceived: 0, logsSent: 0, onLog: undefined, kept: new Set() };
+    const link: WorkerLink = { channel, detach, logsReceived: 0, logsSent: 0, onLog: undefined, kept: new Set(), pongs: new Map() };
     this.links.set(threadId, link);
   }
 

@@ -17,7 +17,7 @@ import type { Unidist } from '../unidist/types.js';
 import { deepFreeze, type KeptValue } from './kept-value.js';
 import { findUncloneable } from './clone-check.js';
 import { diffPipeData, snapshotPipeData } from './pipe-data-diff.js';
-import { isChannelMessage, workerChannelName, type TaskFailure, type TaskPayload, type WorkerInit } from './protocol.js';
+import { isChannelMessage, workerChannelName, type PingMessage, type TaskFailure, type TaskPayload, type WorkerInit } from './protocol.js';
 import { errorParts, LoadFailure, ScriptLoader, type ErrorParts } from './script-loader.js';
 import { WorkerLog } from './worker-log.js';
 import { connectWorkerUnidist } from './worker-unidist.js';
@@ -67,15 +67,24 @@ function keptValue(kv: KeptValue): unknown {
     kept.set(key, value);
     return value;
   }
-  if (!kept.has(key)) throw new Error(`internal: this worker was not sent the value ${key}`);
+  if (!kept.has(key)) throw new KeptMissing(`this worker was not sent the value ${key}`);
   return kept.get(key);
 }
+
+/** A value the call refers to by key was never received (the runner sends the call again). */
+class KeptMissing extends Error {}
 /** Aborts that arrived before their task (the channel and piscina's port are not ordered). */
 const earlyAborts = new Map<number, string>();
 
 channel.addEventListener('message', (ev) => {
   const data: unknown = (ev as MessageEvent).data;
-  if (!isChannelMessage(data) || data.pb !== 'abort') return;
+  if (!isChannelMessage(data)) return;
+  if (data.pb === 'ping') {
+    const pong: PingMessage = { pb: 'pong', seq: data.seq };
+    channel.postMessage(pong);
+    return;
+  }
+  if (data.pb !== 'abort') return;
   const call = calls.get(data.callId);
   if (call) call.abort(data.reason);
   else rememberEarlyAbort(data.callId, data.reason);
@@ -126,9 +135,12 @@ function isPlainObject(v: unknown): v is PlainObject {
  * port are not ordered, so the runner waits until it has received that many before closing the
  * channel: a script's last log lines are not lost when the runtime stops right after the call.
  */
-export type WorkerAnswer = ({ ok: true; outcome: ScriptOutcome } | { ok: false; failure: TaskFailure }) & { logSeq?: number };
+export type WorkerAnswer = ({ ok: true; outcome: ScriptOutcome } | { ok: false; failure: TaskFailure }) & { logSeq?: number; keptMissing?: true };
 
 const EMPTY_SNAPSHOT = {};
+
+/** Calls running on this worker now (all of one script). */
+let running = 0;
 
 /** The piscina task handler. Never throws: every failure is described as data. */
 export default async function runTask(task: TaskPayload): Promise<WorkerAnswer> {
@@ -146,7 +158,9 @@ async function runCall(task: TaskPayload): Promise<WorkerAnswer> {
   calls.set(task.callId, state);
   const script = task.script;
   const info = scriptInfo(script);
+  // Calls of one script only share a worker (script-runner.ts): console output is that script's.
   log.current = info.name;
+  running++;
   try {
     if (task.keptReset) kept.clear();
     const block = keptValue(task.block);
@@ -196,10 +210,11 @@ async function runCall(task: TaskPayload): Promise<WorkerAnswer> {
     }
   } catch (e) {
     if (e instanceof LoadFailure) return { ok: false, failure: e.failure };
+    if (e instanceof KeptMissing) return { ...fail('PB_ERR_WORKER_EXIT', script, e, (p) => `internal: ${p.message}`), keptMissing: true };
     return fail('PB_ERR_SCRIPT_THROW', script, e, (p) => `script ${script} failed: ${p.message}`);
   } finally {
     calls.delete(task.callId);
-    log.current = undefined;
+    if (--running === 0) log.current = undefined;
   }
 }
 

@@ -57,6 +57,8 @@ export interface RuntimeOptions {
   /** Environment for scripts and shell items. Default: process.env. */
   readonly env?: Readonly<Record<string, string>> | undefined;
   readonly maxThreads?: number | undefined;
+  /** Calls of one script a worker thread runs at once (exec/script-runner.ts). Default 16. */
+  readonly callsPerWorker?: number | undefined;
   /** A script runner started earlier (see `startScriptRunner`); the runtime owns it from now on. */
   readonly scripts?: ScriptRunner | undefined;
   /** Makes the web server that a block's `dropstar:` tag starts (SPEC §7); without it the tag fails. */
@@ -152,6 +154,7 @@ export class Runtime {
           logger: this.logger,
           defaultTimeoutMs: options.scriptTimeoutMs,
           maxThreads: options.maxThreads,
+          callsPerWorker: options.callsPerWorker,
           env: this.env,
         }),
     );

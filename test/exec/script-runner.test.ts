@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProcblockError } from '../../dist/core/errors.js';
-import { createScriptRunner, type ScriptRunner } from '../../dist/exec/index.js';
+import { createScriptRunner, type ScriptOutcome, type ScriptRunner } from '../../dist/exec/index.js';
+import { PING_GRACE_MS } from '../../dist/exec/script-runner.js';
 import type { Unidist } from '../../dist/unidist/types.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { call, FIXTURES, recordingLogger } from './run-helpers.js';
@@ -142,6 +143,16 @@ describe('script runner: errors', () => {
     const e = await rejection(runner.run(call('plain.mjs', { pipeData: { fn: () => 1 } })));
     expect(e.code).toBe('PB_ERR_INVALID_ARGUMENT');
     expect((await runner.run(call('plain.mjs'))).returned).toEqual({ kind: 'mjs' });
+  });
+
+  it('a call right behind one whose data cannot be cloned still gets the block that call was to carry', async () => {
+    const block = Object.freeze({ run: Object.freeze([Object.freeze({ script: 'plain.mjs' })]), n: Math.random() });
+    await runner.run(call('plain.mjs')); // a worker is up
+    // Both handed to a worker in the same turn: the first took the block as sent, then failed to clone.
+    const bad = rejection(runner.run(call('plain.mjs', { block, pipeData: { fn: () => 1 } })));
+    const good = runner.run(call('plain.mjs', { block }));
+    expect((await bad).code).toBe('PB_ERR_INVALID_ARGUMENT');
+    expect((await good).returned).toEqual({ kind: 'mjs' });
   });
 
   it('bad options → PB_ERR_INVALID_ARGUMENT naming the option', () => {
@@ -301,5 +312,94 @@ describe('script runner: timeouts, crashes, aborts, close', () => {
     expect(e.code).toBe('PB_ERR_CLOSED');
     const after = await rejection(runner.run(call('plain.mjs')));
     expect(after.code).toBe('PB_ERR_CLOSED');
+  });
+});
+
+describe('script runner: calls of one script share a worker', () => {
+  const entered = (log: ReturnType<typeof recordingLogger>, id: string) => log.waitFor((r) => r.msg === 'in' && r.fields?.id === id);
+
+  it('runs several calls of one script at once on one worker, up to callsPerWorker', async () => {
+    const log = recordingLogger();
+    const runner = createScriptRunner({ unidist: noUnidist, logger: log.logger, maxThreads: 1, callsPerWorker: 3, cacheDir: false });
+    const ctl = new AbortController();
+    const calls = ['a', 'b', 'c', 'd'].map((id) => runner.run(call('gate.mjs', { pipeData: { id }, signal: ctl.signal })));
+    // a, b and c wait at once in the one worker; d waits for a free place.
+    const seen = await Promise.all(['a', 'b', 'c'].map((id) => entered(log, id)));
+    expect(seen.map((r) => r.fields?.others)).toEqual([[], ['a'], ['a', 'b']]);
+    expect(log.records.some((r) => r.msg === 'in' && r.fields?.id === 'd')).toBe(false);
+    ctl.abort(new Error('done'));
+    const outs = await Promise.all(calls);
+    expect(new Set(outs.map((o) => o.returned?.threadId)).size).toBe(1);
+    expect(outs[3]?.returned?.others).toEqual([]);
+    await runner.close();
+  });
+
+  it('never puts calls of two scripts on one worker: a call joins a worker running its own script', async () => {
+    const log = recordingLogger();
+    const runner = createScriptRunner({ unidist: noUnidist, logger: log.logger, minThreads: 2, maxThreads: 2, callsPerWorker: 4, cacheDir: false });
+    const ctl = new AbortController();
+    const run = (script: string, id: string): Promise<ScriptOutcome> => runner.run(call(script, { pipeData: { id }, signal: ctl.signal }));
+    // Both workers busy: one with gate.mjs (a), one with gate-copy.mjs (b1).
+    const a = run('gate.mjs', 'a');
+    await entered(log, 'a');
+    const b1 = run('gate-copy.mjs', 'b1');
+    expect((await entered(log, 'b1')).fields?.others).toEqual([]);
+    // The next calls of gate-copy.mjs join b1's worker, though a's worker runs fewer calls.
+    const b2 = run('gate-copy.mjs', 'b2');
+    expect((await entered(log, 'b2')).fields?.others).toEqual(['b1']);
+    const b3 = run('gate-copy.mjs', 'b3');
+    expect((await entered(log, 'b3')).fields?.others).toEqual(['b1', 'b2']);
+    ctl.abort(new Error('done'));
+    const [outA, ...outB] = await Promise.all([a, b1, b2, b3]);
+    expect(new Set(outB.map((o) => o.returned?.threadId)).size).toBe(1);
+    expect(outB[0]?.returned?.threadId).not.toBe(outA?.returned?.threadId);
+    await runner.close();
+  });
+
+  it('a call that times out while awaiting fails alone: the other calls on its worker finish, then the worker is replaced', async () => {
+    const log = recordingLogger();
+    const clock = new FakeClock();
+    const runner = createScriptRunner({ unidist: noUnidist, logger: log.logger, maxThreads: 1, cacheDir: false, clock });
+    const other = new AbortController();
+    const b = runner.run(call('gate.mjs', { pipeData: { id: 'b' }, signal: other.signal, timeoutMs: 60_000 }));
+    await entered(log, 'b');
+    const a = rejection(runner.run(call('gate.mjs', { pipeData: { id: 'a', hang: true }, timeoutMs: 200 })));
+    await entered(log, 'a');
+    await clock.advance(200);
+    const e = await a;
+    expect(e.code).toBe('PB_ERR_SCRIPT_TIMEOUT');
+    // The worker answers (its event loop is free), so b is left to finish, past the ping's grace.
+    await log.waitFor((r) => r.level === 'debug' && r.msg.includes('answered after'));
+    await clock.advance(PING_GRACE_MS);
+    // A new call does not go to the retired worker: it waits for its replacement.
+    const c = runner.run(call('thread-id.mjs'));
+    other.abort(new Error('done'));
+    const out = await b;
+    expect(out.returned).toMatchObject({ id: 'b', others: [] });
+    const next = (await c).returned?.threadId;
+    expect(typeof next).toBe('number');
+    expect(next).not.toBe(out.returned?.threadId);
+    await closeOnClock(runner, clock);
+  });
+
+  it('a call that blocks its worker past its timeout: the worker is terminated after the ping grace and its other calls fail naming it', async () => {
+    const log = recordingLogger();
+    const clock = new FakeClock();
+    const runner = createScriptRunner({ unidist: noUnidist, logger: log.logger, maxThreads: 1, cacheDir: false, clock });
+    const b = rejection(runner.run(call('gate.mjs', { pipeData: { id: 'b' }, timeoutMs: 60_000 })));
+    await entered(log, 'b');
+    const a = rejection(runner.run(call('gate.mjs', { pipeData: { id: 'a', spin: true }, timeoutMs: 200 })));
+    await entered(log, 'a');
+    await clock.advance(200);
+    expect((await a).code).toBe('PB_ERR_SCRIPT_TIMEOUT');
+    await clock.advance(PING_GRACE_MS - 1);
+    expect(runner.inFlight).toBe(1);
+    await clock.advance(1);
+    const e = await b;
+    expect(e.code).toBe('PB_ERR_WORKER_EXIT');
+    expect(e.message).toContain('gate.mjs on the same worker did not finish within its timeout of 200 ms');
+    expect(log.records.some((r) => r.level === 'warn' && r.msg.startsWith('terminating script worker'))).toBe(true);
+    expect((await runner.run(call('plain.mjs'))).returned).toEqual({ kind: 'mjs' });
+    await closeOnClock(runner, clock);
   });
 });
