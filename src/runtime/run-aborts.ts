@@ -8,6 +8,7 @@
  * aborted in a loop at stop, costs next to nothing. A run's own controller is lazy
  * (core/lazy-abort.ts): adopting it does not make its signal.
  */
+import { setMaxListeners } from 'node:events';
 import type { LazyAbortController } from '../core/lazy-abort.js';
 
 export interface RunSignal {
@@ -24,6 +25,12 @@ export interface AdoptedRun {
 export class RunAborts {
   private readonly stop = new AbortController();
   private readonly runs = new Set<(reason: unknown) => void>();
+
+  constructor() {
+    // Every script call of a run without a signal of its own listens on this one while it runs,
+    // and a library user may have any number of runs in flight: not a leak, so no warning at 10.
+    setMaxListeners(0, this.stop.signal);
+  }
 
   /** The signal of runs without one of their own: aborted by `abortAll`. */
   get signal(): AbortSignal {

@@ -37,6 +37,25 @@ describe('Runtime.run inputs', () => {
     }
   });
 
+  it('runs 30 script runs at once without signal warnings; the stop aborts every one', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w);
+    process.on('warning', onWarning);
+    const rt = await Runtime.create({ stopTimeoutMs: 1000 });
+    const block = blockFromObject({ run: [{ script: 'waits-for-abort.mjs' }] }, { file: path.join(scripts, 'x.yaml'), usage });
+    try {
+      const runs = Array.from({ length: 30 }, () => rt.run(block).catch((e: unknown) => e));
+      await expect.poll(() => rt.unidist.counter.get('started')).toBe(30);
+      await rt.stop('test');
+      expect((await Promise.all(runs)).every((r) => r instanceof Error || (r as { result?: { run?: { aborted?: boolean } } }).result?.run?.aborted === true)).toBe(true);
+      await new Promise((r) => setImmediate(r));
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      await rt.stop();
+    }
+  });
+
   it('copies and freezes a request state it is given unfrozen; a frozen one is used as it is', async () => {
     const rt = await Runtime.create();
     try {
