@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { silentLogger } from '../dist/core/logger.js';
 import { createScriptRunner } from '../dist/exec/index.js';
-import { line, pct } from './report.mjs';
+import { line, median, pct } from './report.mjs';
 
 const CALLS = Number(process.argv[2] ?? 5000);
 const FIX = fileURLToPath(new URL('../test/fixtures/scripts/', import.meta.url));
@@ -25,7 +25,7 @@ async function timeEach(n, fn) {
   return out;
 }
 function call(script, pipeData = {}) {
-  return { script: FIX + script, pipeData, block: null, requestState: {}, inputData: {}, tag: 'run', cwd: FIX, env: {}, blockParent: {} };
+  return { script: script.startsWith('/') ? script : FIX + script, pipeData, block: null, requestState: {}, inputData: {}, tag: 'run', cwd: FIX, env: {}, blockParent: {} };
 }
 async function loadUnidist() {
   for (const spec of ['../dist/unidist/index.js', '../dist/index.js']) {
@@ -107,6 +107,36 @@ if (unidist) {
   console.log('counter.increment from a script: skipped (no createUnidist in dist/ yet)');
 }
 await runner.close();
+
+// (c) ten calls at a time, two worker threads: calls of one script sharing a worker (the default,
+// callsPerWorker 16) vs a worker thread per call (callsPerWorker 1), same script, same process,
+// alternating rounds. A script that awaits (a unidist counter round trip to the main thread) and
+// a no-op script.
+if (unidist) {
+  const awaits = join(tmp, 'awaits-counter.mjs');
+  writeFileSync(awaits, "export const processBlock = async (_p, _b, _r, _i, ctx) => ({ n: await ctx.unidist.counter.increment('bench:awaits') });\n");
+  const shared = createScriptRunner({ unidist, logger: silentLogger, maxThreads: 2, minThreads: 2, cacheDir: join(tmp, 'cache') });
+  const single = createScriptRunner({ unidist, logger: silentLogger, maxThreads: 2, minThreads: 2, callsPerWorker: 1, cacheDir: join(tmp, 'cache') });
+  const rate = async (r, script, n) => {
+    let i = 0;
+    const t = performance.now();
+    await Promise.all(Array.from({ length: 10 }, async () => { while (i++ < n) await r.run(call(script)); }));
+    return (n / (performance.now() - t)) * 1000;
+  };
+  for (const [name, script] of [['a script that awaits a counter increment', awaits], ['a no-op script', 'noop.mjs']]) {
+    await rate(shared, script, 500);
+    await rate(single, script, 500);
+    const a = [];
+    const b = [];
+    for (let r = 0; r < 5; r++) {
+      a.push(await rate(shared, script, CALLS / 5));
+      b.push(await rate(single, script, CALLS / 5));
+    }
+    line(`10 calls at a time of ${name}, calls/s`, median(a), 'a worker thread per call (callsPerWorker 1)', median(b), 'calls/s', 'report (higher is better)');
+  }
+  await shared.close();
+  await single.close();
+}
 await unidist?.close();
 
 // Cold start, each in a fresh process: runner creation → first .ts result (disk cache warm),
