@@ -6,6 +6,8 @@
 //    script in its run list (one worker-thread call per request), against a bare Hono handler
 //    on @hono/node-server returning the same JSON (targets: >= 0.5x and >= 0.35x), and against
 //    the same handler also sending dropSTAR's security headers (the same bytes on the wire);
+//    the no-op script also against a bare Hono handler that awaits a no-op piscina task before
+//    answering (what one worker-thread call per request costs with no procblock code at all);
 //  - CPU time per request (user + system of the server process, from /proc, over the same
 //    load): steadier than requests/s on a shared machine;
 //  - page render latency p50/p99, 2,000 sequential GETs on one keep-alive connection, the round
@@ -200,8 +202,10 @@ try {
   let bareHeaders;
   let data;
   let noop;
+  let bareTask;
   for (let r = 0; r < ROUNDS; r++) {
     bare = best(bare, await load(`${peer.url}rpc/data`, peer.child.pid));
+    bareTask = best(bareTask, await load(`${peer.url}rpc/noop-task`, peer.child.pid));
     bareHeaders = best(bareHeaders, await load(`${peer.url}rpc/data-headers`, peer.child.pid));
     data = best(data, await load(`${ours.url}rpc/data`, ours.child.pid));
     noop = best(noop, await load(`${ours.url}rpc/noop`, ours.child.pid));
@@ -212,8 +216,11 @@ try {
   line('RPC with a no-op script', noop, bare, 'bare Hono handler, same JSON', 'target >= 0.35', 'rps', 'req/s');
   line('RPC data-only', data, bareHeaders, 'bare Hono handler, same JSON and security headers', 'report', 'rps', 'req/s');
   line('RPC with a no-op script', noop, bareHeaders, 'bare Hono handler, same JSON and security headers', 'report', 'rps', 'req/s');
+  line('RPC with a no-op script', noop, bareTask, 'bare Hono handler awaiting a no-op piscina task, same JSON', 'report', 'rps', 'req/s');
+  line('bare Hono handler awaiting a no-op piscina task', bareTask, bare, 'bare Hono handler, same JSON', 'report (the framework and pool alone)', 'rps', 'req/s');
   line('RPC data-only, server CPU per request', data, bare, 'bare Hono handler, same JSON', 'report (lower is better)', 'cpuUs', 'µs');
   line('RPC with a no-op script, server CPU per request (workers included)', noop, bare, 'bare Hono handler, same JSON', 'report (lower is better)', 'cpuUs', 'µs');
+  line('RPC with a no-op script, server CPU per request (workers included)', noop, bareTask, 'bare Hono handler awaiting a no-op piscina task', 'report (lower is better)', 'cpuUs', 'µs');
   line('RPC data-only, server CPU per request', data, bareHeaders, 'bare Hono handler, same JSON and security headers', 'report (lower is better)', 'cpuUs', 'µs');
 
   let peerPage;
