@@ -61,9 +61,7 @@ async function processAnyBlock(block: LoadedBlock, options: ProcessOptions): Pro
     pipeData,
     inputData,
     requestState: frozenOrCopy(options.requestState),
-    get signal() {
-      return abort ? abort.signal : options.signal;
-    },
+    signal: abort ? undefined : options.signal,
     abort,
     cwd: options.cwd ?? block.usage?.cwd ?? block.dir,
     response: options.response,

@@ -6,6 +6,7 @@
  * or `parse: kv` beside `shell:` also merges the fields parsed from stdout (shell-parse.ts).
  * With `cache:` the item is a RunThread instead (cached-item.ts).
  */
+import { runSignal } from '../context.js';
 import path from 'node:path';
 import type { KeyPath } from '../../config/types.js';
 import type { ShellCall, ShellOutcome } from '../../exec/types.js';
@@ -67,7 +68,7 @@ export async function runShellItem(item: Readonly<Record<string, unknown>>, item
   const shell = readShellItem(item, itemPath, state);
   let outcome;
   try {
-    outcome = await ctx.services.shell.run(Object.assign({}, shell.call, { signal: ctx.signal }), ctx.logger);
+    outcome = await ctx.services.shell.run(Object.assign({}, shell.call, { signal: runSignal(ctx) }), ctx.logger);
   } catch (e) {
     throw withLocation(e, ctx.block, itemPath);
   }

@@ -5,6 +5,7 @@
  * its returned object is the tag's stored result (not merged into pipe data). A script that
  * returns nothing stores nothing.
  */
+import { runSignal } from '../context.js';
 import { withLocation } from '../located-error.js';
 import { mergeOutcome } from '../run-items/merge-outcome.js';
 import type { EngineTag } from '../level-plan.js';
@@ -24,7 +25,7 @@ export async function customTag(call: TagCall<Extract<EngineTag, { kind: 'custom
       cwd: ctx.cwd,
       env: ctx.services.env,
       blockParent: call.parent,
-      signal: ctx.signal,
+      signal: runSignal(ctx),
     });
   } catch (e) {
     throw withLocation(e, ctx.block, call.path);

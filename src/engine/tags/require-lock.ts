@@ -10,6 +10,7 @@
  * - else the rest of the level is skipped with a warning and the level's result is `{}`.
  * The value may also be just the lock name (`require lock: db`).
  */
+import { runSignal } from '../context.js';
 import { DURATION_EXAMPLES, secondsOrDurationMs } from '../../core/duration.js';
 import { invalidBlock, runtimeFailure } from '../located-error.js';
 import { isPlainObject } from '../pipe-path.js';
@@ -17,7 +18,8 @@ import { booleanOption, stringOption } from '../run-items/item-options.js';
 import { NOTHING, type TagCall, type TagOutcome } from '../tag-call.js';
 
 export async function requireLockTag(call: TagCall): Promise<TagOutcome> {
-  const { block, services, signal, logger } = call.ctx;
+  const { block, services, logger } = call.ctx;
+  const signal = runSignal(call.ctx);
   const spec = typeof call.value === 'string' ? { name: call.value } : call.value;
   if (!isPlainObject(spec)) throw invalidBlock(block, call.path, `require lock takes {name, timeout?, ttl?, timeout_exception?, timeout_block?}, got ${JSON.stringify(call.value)}`);
   const name = stringOption(spec.name, block, [...call.path, 'name'], 'lock name');
