@@ -1,7 +1,8 @@
 /**
- * Messages between the script runner (main thread) and its workers. Tasks and results travel
- * through piscina; abort requests and log records travel on a per-worker BroadcastChannel that
- * the unidist remote protocol shares (our messages carry the `pb` tag, theirs their own).
+ * Messages between the script runner (main thread) and its workers. Tasks (batches of calls) and
+ * their results travel through piscina; abort requests, log records and the answers of calls
+ * that outlive their batch's first turn travel on a per-worker BroadcastChannel that the unidist
+ * remote protocol shares (our messages carry the `pb` tag, theirs their own).
  */
 import type { ErrorCode } from '../core/errors.js';
 import type { KeptValue } from './kept-value.js';
@@ -34,6 +35,33 @@ export type TaskPayload = Pick<ScriptCall, 'script' | 'pipeData' | 'requestState
   /** Set by the runner when the call's signal aborted before the task reached a worker. */
   aborted: boolean;
 };
+
+/**
+ * One piscina task: calls of one script that the runner dispatched in the same turn of its event
+ * loop, for one worker (script-runner.ts `flush`), in the order they were made.
+ */
+export interface BatchTask {
+  readonly calls: readonly TaskPayload[];
+}
+
+/**
+ * A batch's result. `answers` (one per call, in order) when every call finished within the
+ * worker's first turn on the batch; otherwise undefined, and each call's answer came on the
+ * channel as an `AnswerMessage` as soon as it finished (so a slow call never holds back the
+ * answers of the quick ones). The task itself ends when the last call of the batch ends.
+ */
+export interface BatchResult {
+  readonly answers: WorkerAnswer[] | undefined;
+}
+
+/**
+ * One call's answer. `logSeq`: log records the worker has posted on its channel so far. The
+ * channel and piscina's port are not ordered, so the runner waits until it has received that
+ * many before closing the channel: a script's last log lines are not lost when the runtime stops
+ * right after the call. `keptMissing`: a value the call referred to by key never reached the
+ * worker; the script did not start and the runner sends the call again.
+ */
+export type WorkerAnswer = ({ ok: true; outcome: ScriptOutcome } | { ok: false; failure: TaskFailure }) & { logSeq?: number; keptMissing?: true };
 
 /** Why a call failed inside the worker, as plain data (errors do not clone faithfully). */
 export interface TaskFailure {
@@ -83,7 +111,14 @@ export interface PingMessage {
   readonly seq: number;
 }
 
-export type ChannelMessage = AbortMessage | LogMessage | PingMessage;
+/** Worker → runner: the answer of a call that outlived its batch's first turn (see BatchResult). */
+export interface AnswerMessage {
+  readonly pb: 'answer';
+  readonly callId: number;
+  readonly answer: WorkerAnswer;
+}
+
+export type ChannelMessage = AbortMessage | LogMessage | PingMessage | AnswerMessage;
 
 export function isChannelMessage(data: unknown): data is ChannelMessage {
   return typeof data === 'object' && data !== null && typeof (data as { pb?: unknown }).pb === 'string';

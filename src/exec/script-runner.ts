@@ -1,6 +1,14 @@
 /**
  * The script runner: block scripts run in a piscina pool of worker threads (SPEC §3.1).
  *
+ * - Calls made in one turn of the event loop travel together: at the end of the turn (one
+ *   setImmediate) the calls of each script go to a worker as one piscina task, a batch (see
+ *   `flush`). Under load one message and one wake-up of a worker then serve several calls (~4.6 a
+ *   turn for a no-op RPC script under 10 connections: issue 9). A script whose calls are known to
+ *   be quick (their mean duration is below QUICK_CALL_MS) sends its turn's calls as one batch;
+ *   any other script's are spread over the idle workers, so calls that compute still run side by
+ *   side. In the worker, calls that finish within its turn answer with the task; the others answer
+ *   one by one on the channel, so a slow call never holds back a quick one (worker.ts).
  * - Calls of one script share a worker (up to `callsPerWorker` at once); calls of different scripts
  *   never do. The load balancer picks an idle worker first, starts another while the pool is below
  *   `maxThreads`, and only then adds the call to the least busy worker already running that same
@@ -35,16 +43,17 @@ import { isAbsolute } from 'node:path';
 import { Piscina } from 'piscina';
 import { systemClock, type Clock, type TimerHandle } from '../core/clock.js';
 import { InputError, ProcblockError, RuntimeFailure } from '../core/errors.js';
+import { IdTable } from '../core/id-table.js';
 import type { Logger } from '../core/logger.js';
 import type { Unidist } from '../unidist/types.js';
 import { scriptWorkerFile } from './code-layout.js';
 import { keptValue, sendOnce } from './kept-value.js';
-import type { AbortMessage, TaskPayload, WorkerInit } from './protocol.js';
+import type { AbortMessage, BatchResult, BatchTask, TaskPayload, WorkerAnswer, WorkerInit } from './protocol.js';
+import { keepWorkerViews } from './piscina-interface.js';
 import { failureToError } from './script-failure.js';
 import { ScriptGenerations } from './script-generations.js';
 import { tsHooksData } from './ts-hooks-data.js';
 import type { ScriptCall, ScriptOutcome, ScriptRunner } from './types.js';
-import type { WorkerAnswer } from './worker.js';
 import { WorkerLinks, type WorkerLink } from './worker-links.js';
 
 export interface ScriptRunnerOptions {
@@ -71,23 +80,30 @@ export interface ScriptRunnerOptions {
 }
 
 interface InFlight {
+  readonly call: ScriptCall;
   payload: TaskPayload;
   /** The worker this call's payload told to keep values, and their keys. */
   keptBy: WorkerLink | undefined;
   keptKeys: string[];
   done: Promise<unknown>;
   threadId: number | undefined;
+  /** The count of calls on its worker that this call is in (see `leave`). */
+  occ: Occupancy | undefined;
   /** Called by the load balancer when a worker takes the call. */
   onDispatch: ((threadId: number) => void) | undefined;
-  /** Fails the call before its worker answers (its timeout). */
+  /** Settle the call's answer (from its batch's result or the channel); set while it is dispatched. */
+  answered: ((answer: WorkerAnswer) => void) | undefined;
+  /** Fails the call before its worker answers (its timeout, its worker's exit). */
   fail: ((e: unknown) => void) | undefined;
   /** Why its worker was terminated under it (another call of the script blocked it). */
   terminatedBecause: string | undefined;
 }
 
-/** Which script a worker thread runs while it runs any call (see callsPerWorker); piscina counts them. */
+/** Which script a worker thread runs while it runs any call (see callsPerWorker), and how many. */
 interface Occupancy {
   script: string;
+  /** Calls handed to the worker and not over yet (piscina counts batches, not calls). */
+  calls: number;
   /** Set once a call on it timed out: the worker takes no new call and is terminated. */
   retired: string | undefined;
   /** Why it was terminated, for the calls that fail with it. */
@@ -97,10 +113,19 @@ interface Occupancy {
 /** How long a worker whose call timed out has to answer a ping before it counts as blocked. */
 export const PING_GRACE_MS = 500;
 
+/**
+ * A script whose calls last less than this on average (ms, from call to answer in the worker)
+ * sends all the calls of a turn to one worker as one batch; a slower one's are spread over the
+ * idle workers. Unknown (no call answered yet) counts as slow.
+ */
+export const QUICK_CALL_MS = 0.5;
+
 /** How long close() waits for log records still in flight from idle workers. */
 const LOG_DRAIN_MS = 250;
 
 let runnerSeq = 0;
+/** Whether piscina was made to keep one view per worker (piscina-interface.ts). */
+let viewsKept = false;
 
 export function createScriptRunner(options: ScriptRunnerOptions): ScriptRunner {
   return new PiscinaScriptRunner(options);
@@ -113,8 +138,13 @@ class PiscinaScriptRunner implements ScriptRunner {
   private readonly logger: Logger;
   private readonly defaultTimeoutMs: number | undefined;
   private readonly links: WorkerLinks;
-  private readonly calls = new Map<number, InFlight>();
+  private readonly calls = new IdTable<InFlight>();
   private readonly occupancy = new Map<number, Occupancy>();
+  /** Calls made this turn and not yet sent (see flush), in order. */
+  private pending: InFlight[] = [];
+  private flushArmed = false;
+  /** Mean duration of each script's recent calls (ms, exponentially weighted). */
+  private readonly durations = new Map<string, number>();
   private readonly maxThreads: number;
   private readonly callsPerWorker: number;
   private callSeq = 0;
@@ -124,7 +154,7 @@ class PiscinaScriptRunner implements ScriptRunner {
   constructor(options: ScriptRunnerOptions) {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger;
-    this.links = new WorkerLinks(this.runnerId, options.unidist, this.logger, this.clock);
+    this.links = new WorkerLinks(this.runnerId, options.unidist, this.logger, this.clock, (callId, answer) => this.calls.get(callId)?.answered?.(answer));
     this.defaultTimeoutMs = checkCount('defaultTimeoutMs', options.defaultTimeoutMs, 0);
     checkCount('maxThreads', options.maxThreads, 1);
     this.callsPerWorker = checkCount('callsPerWorker', options.callsPerWorker, 1) ?? 16;
@@ -143,14 +173,29 @@ class PiscinaScriptRunner implements ScriptRunner {
       concurrentTasksPerWorker: this.callsPerWorker,
       ...(options.env ? { env: options.env } : {}),
       loadBalancer: (task, workers) => {
-        const callId = ((task as unknown as Record<symbol, unknown>)[Piscina.queueOptionsSymbol] as { callId?: number } | null)?.callId;
-        const entry = callId === undefined ? undefined : this.calls.get(callId);
-        const chosen = entry ? this.pick(entry.payload.script, workers) : null;
-        if (chosen && entry) {
-          entry.threadId = chosen.id;
-          if (chosen.currentUsage === 0) this.occupancy.set(chosen.id, { script: entry.payload.script, retired: undefined, terminated: undefined });
-          this.attachKept(entry, chosen.id);
-          entry.onDispatch?.(chosen.id);
+        if (!viewsKept && workers[0]) {
+          keepWorkerViews(workers[0]);
+          viewsKept = true;
+        }
+        const batch = ((task as unknown as Record<symbol, unknown>)[Piscina.queueOptionsSymbol] as { batch?: InFlight[] } | null)?.batch;
+        const first = batch?.[0];
+        if (!batch || !first) return null;
+        const chosen = this.pick(first.payload.script, batch.length, workers);
+        if (chosen) {
+          let occ = this.occupancy.get(chosen.id);
+          // No batch running there (piscina's count; ours can lag it, see pick): a fresh count,
+          // which the answers still on their way no longer change.
+          if (!occ || occ.calls === 0 || chosen.currentUsage === 0) {
+            occ = { script: first.payload.script, calls: 0, retired: undefined, terminated: undefined };
+            this.occupancy.set(chosen.id, occ);
+          }
+          for (const entry of batch) {
+            entry.threadId = chosen.id;
+            entry.occ = occ;
+            occ.calls++;
+            this.attachKept(entry, chosen.id);
+            entry.onDispatch?.(chosen.id);
+          }
         }
         return chosen;
       },
@@ -165,20 +210,25 @@ class PiscinaScriptRunner implements ScriptRunner {
   }
 
   /**
-   * The worker for a call of `script` (see callsPerWorker), or null: piscina then keeps the call
-   * queued (and starts a worker while below maxThreads). Only workers whose channel is attached:
-   * piscina also offers workers that have not reported ready (no 'workerCreate' yet), and a script
-   * there would send its first unidist request before the main thread listens.
+   * The worker for a batch of `n` calls of `script` (see callsPerWorker), or null: piscina then
+   * keeps the batch queued (and starts a worker while below maxThreads). Only workers whose channel
+   * is attached: piscina also offers workers that have not reported ready (no 'workerCreate' yet),
+   * and a script there would send its first unidist request before the main thread listens.
+   *
+   * A worker is idle when piscina runs no batch on it (`currentUsage`, batches): our count of its
+   * calls goes down only once their answers are handled, after piscina has already offered the
+   * worker to the batches it queued. Taken as busy then, a queued batch would wait for another
+   * batch to end, which may never come.
    */
-  private pick<W extends { readonly id: number; readonly currentUsage: number; readonly terminating: boolean; readonly destroyed: boolean }>(script: string, workers: readonly W[]): W | null {
+  private pick<W extends { readonly id: number; readonly currentUsage: number; readonly terminating: boolean; readonly destroyed: boolean }>(script: string, n: number, workers: readonly W[]): W | null {
     let shared: W | null = null;
-    let sharedCalls = this.callsPerWorker;
+    let sharedCalls = this.callsPerWorker - n + 1;
     for (const w of workers) {
       if (w.terminating || w.destroyed || !this.links.has(w.id)) continue;
       const occ = this.occupancy.get(w.id);
       if (occ?.retired !== undefined) continue;
-      const calls = w.currentUsage;
-      if (calls === 0) return w;
+      if (w.currentUsage === 0) return w;
+      const calls = occ?.calls ?? 0;
       if (occ?.script === script && calls < sharedCalls) {
         shared = w;
         sharedCalls = calls;
@@ -186,6 +236,16 @@ class PiscinaScriptRunner implements ScriptRunner {
     }
     if (shared === null || this.pool.threads.length < this.maxThreads) return null;
     return shared;
+  }
+
+  /** Workers that could take a batch now without waiting: idle ones, and those the pool may still start. */
+  private idleWorkers(): number {
+    let idle = this.maxThreads - this.pool.threads.length;
+    for (const w of this.pool.threads) {
+      const occ = this.occupancy.get(w.threadId);
+      if (!occ || (occ.calls === 0 && occ.retired === undefined)) idle++;
+    }
+    return idle;
   }
 
   get inFlight(): number {
@@ -203,12 +263,15 @@ class PiscinaScriptRunner implements ScriptRunner {
     const payload = this.payloadFor(call, callId);
     // Registered before execute(): piscina may pick a worker synchronously inside pool.run().
     const entry: InFlight = {
+      call,
       payload,
       keptBy: undefined,
       keptKeys: [],
       done: Promise.resolve(),
       threadId: undefined,
+      occ: undefined,
       onDispatch: undefined,
+      answered: undefined,
       fail: undefined,
       terminatedBecause: undefined,
     };
@@ -219,7 +282,7 @@ class PiscinaScriptRunner implements ScriptRunner {
   }
 
   private payloadFor(call: ScriptCall, callId: number): TaskPayload {
-    const payload: TaskPayload & { [k: symbol]: unknown } = {
+    const payload: TaskPayload = {
       callId,
       script: call.script,
       scriptGen: this.generations.of(call.script),
@@ -233,8 +296,6 @@ class PiscinaScriptRunner implements ScriptRunner {
       cwd: call.cwd,
       env: keptValue(call.env),
       aborted: call.signal?.aborted === true || call.abort?.aborted === true,
-      // Seen by our load balancer (symbol keys are not cloned into the worker).
-      [Piscina.queueOptionsSymbol]: { callId },
     };
     return payload;
   }
@@ -258,17 +319,22 @@ class PiscinaScriptRunner implements ScriptRunner {
     const abort = call.abort;
     const unwatch = abort?.onAbort(() => this.abortCall(callId, reasonText(abort.reason)));
     try {
-      let answer = await this.dispatch(entry, timeoutMs !== undefined);
+      let answer = await this.dispatch(entry);
       if (answer.keptMissing === true) {
-        // A value this call took as kept never reached the worker (the call before it, in the same
+        // A value this call took as kept never reached the worker (a batch before it, in the same
         // turn, failed to clone): the script did not start. Send everything again, once.
         entry.keptBy?.kept.clear();
+        this.leave(entry);
         entry.payload = this.payloadFor(call, callId);
-        entry.threadId = undefined;
-        answer = await this.dispatch(entry, timeoutMs !== undefined);
+        answer = await this.dispatch(entry);
       }
       if (entry.threadId !== undefined && answer.logSeq !== undefined) this.links.noteLogsSent(entry.threadId, answer.logSeq);
-      if (answer.ok) return answer.outcome;
+      if (answer.ok) {
+        const mean = this.durations.get(call.script);
+        const ms = answer.outcome.durationMs;
+        this.durations.set(call.script, mean === undefined ? ms : mean + (ms - mean) / 8);
+        return answer.outcome;
+      }
       throw failureToError(answer.failure);
     } catch (e) {
       if (e instanceof ProcblockError) throw e;
@@ -287,18 +353,94 @@ class PiscinaScriptRunner implements ScriptRunner {
       if (signal && onAbort) signal.removeEventListener('abort', onAbort);
       unwatch?.();
       this.calls.delete(callId);
+      entry.answered = undefined;
+      entry.fail = undefined;
+      const threadId = entry.threadId;
+      this.leave(entry);
+      entry.threadId = threadId;
       this.release(entry);
     }
   }
 
-  /** The task's answer; with a timeout, the call can also fail before it comes (`entry.fail`). */
-  private dispatch(entry: InFlight, failable: boolean): Promise<WorkerAnswer> {
-    const answer = this.pool.run(entry.payload) as Promise<WorkerAnswer>;
-    if (!failable) return answer;
-    return new Promise<WorkerAnswer>((resolve, reject) => {
+  /**
+   * The call's answer, from its batch's result or its worker's channel. Sent with the other calls
+   * made in this turn (`flush`); the call can also fail before the answer comes (`entry.fail`: its
+   * timeout, its worker's exit).
+   */
+  private dispatch(entry: InFlight): Promise<WorkerAnswer> {
+    const answer = new Promise<WorkerAnswer>((resolve, reject) => {
+      entry.answered = resolve;
       entry.fail = reject;
-      answer.then(resolve, reject);
     });
+    this.pending.push(entry);
+    if (!this.flushArmed) {
+      this.flushArmed = true;
+      setImmediate(() => this.flush());
+    }
+    return answer;
+  }
+
+  /**
+   * End of the turn: send the calls made in it, each script's as one batch for one worker, or,
+   * unless the script is known to be quick (QUICK_CALL_MS), spread over the idle workers; never
+   * more than callsPerWorker calls in a batch.
+   */
+  private flush(): void {
+    this.flushArmed = false;
+    const made = this.pending;
+    this.pending = [];
+    const byScript = new Map<string, InFlight[]>();
+    for (const entry of made) {
+      if (!this.calls.has(entry.payload.callId)) continue; // failed already (timeout, close)
+      const group = byScript.get(entry.payload.script);
+      if (group) group.push(entry);
+      else byScript.set(entry.payload.script, [entry]);
+    }
+    for (const [script, group] of byScript) {
+      const quick = (this.durations.get(script) ?? Infinity) < QUICK_CALL_MS;
+      const parts = quick ? 1 : Math.max(1, Math.min(group.length, this.idleWorkers()));
+      const size = Math.min(this.callsPerWorker, Math.ceil(group.length / parts));
+      for (let i = 0; i < group.length; i += size) this.send(group.slice(i, i + size));
+    }
+  }
+
+  private send(batch: InFlight[]): void {
+    const task: BatchTask & { [k: symbol]: unknown } = {
+      calls: batch.map((entry) => entry.payload),
+      // Seen by our load balancer (symbol keys are not cloned into the worker).
+      [Piscina.queueOptionsSymbol]: { batch },
+    };
+    (this.pool.run(task) as Promise<BatchResult>).then(
+      (result) => {
+        const answers = result.answers;
+        // Without answers, each came on the channel (worker.ts runTask).
+        if (answers) for (let i = 0; i < batch.length; i++) batch[i]!.answered?.(answers[i]!);
+      },
+      (e: unknown) => {
+        if (batch.length > 1 && e instanceof Error && e.name === 'DataCloneError') {
+          // One call's data cannot be cloned: nothing reached the worker. Send each call alone,
+          // so that only that one fails.
+          for (const entry of batch) {
+            for (const key of entry.keptKeys) entry.keptBy?.kept.delete(key);
+            entry.keptKeys = [];
+            entry.keptBy = undefined;
+            this.leave(entry);
+            entry.payload = this.payloadFor(entry.call, entry.payload.callId);
+          }
+          for (const entry of batch) this.send([entry]);
+          return;
+        }
+        for (const entry of batch) entry.fail?.(e);
+      },
+    );
+  }
+
+  /** The call no longer counts on its worker (it is over, or is sent again). */
+  private leave(entry: InFlight): void {
+    entry.threadId = undefined;
+    const occ = entry.occ;
+    entry.occ = undefined;
+    if (occ && occ.calls > 0) occ.calls--;
   }
 
   /**
@@ -313,7 +455,7 @@ class PiscinaScriptRunner implements ScriptRunner {
     const occ = this.occupancy.get(threadId);
     if (!occ || occ.retired !== undefined) return;
     occ.retired = `script ${script} on the same worker did not finish within its timeout of ${timeoutMs} ms`;
-    const others = [...this.calls.values()].some((c) => c !== entry && c.threadId === threadId);
+    const others = this.calls.values().some((c) => c !== entry && c.threadId === threadId);
     if (!others) {
       this.terminate(threadId, occ.retired);
       return;
@@ -383,7 +525,7 @@ class PiscinaScriptRunner implements ScriptRunner {
 
   abortAll(reason?: unknown): void {
     const text = reasonText(reason);
-    for (const callId of [...this.calls.keys()]) this.abortCall(callId, text);
+    for (const callId of this.calls.ids()) this.abortCall(callId, text);
   }
 
   close(deadlineMs = 10_000): Promise<void> {
@@ -397,7 +539,7 @@ class PiscinaScriptRunner implements ScriptRunner {
       const deadline = new Promise<void>((resolve) => {
         timer = this.clock.setTimeout(resolve, deadlineMs).unref();
       });
-      const settled = Promise.allSettled([...this.calls.values()].map((c) => c.done)).then(() => undefined);
+      const settled = Promise.allSettled(this.calls.values().map((c) => c.done)).then(() => undefined);
       await Promise.race([settled, deadline]);
       timer?.cancel();
     }

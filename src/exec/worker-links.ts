@@ -2,14 +2,15 @@
  * The runner's side of each worker thread: a BroadcastChannel `procblock:<runnerId>:<threadId>`
  * (opened on piscina's `workerCreate`, before the worker gets a task; unref'd so an idle runner
  * never keeps the process alive) that carries the worker's unidist calls (served here), its log
- * records (to the runtime log, source `script:<file>`) and abort requests; and what the worker
- * keeps (kept-value.ts).
+ * records (to the runtime log, source `script:<file>`), abort requests, pings and the answers of
+ * calls that outlived their batch's first turn (to `onAnswer`); and what the worker keeps
+ * (kept-value.ts).
  */
 import { BroadcastChannel } from 'node:worker_threads';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { Unidist } from '../unidist/types.js';
-import { isChannelMessage, workerChannelName, type AbortMessage, type PingMessage } from './protocol.js';
+import { isChannelMessage, workerChannelName, type AbortMessage, type PingMessage, type WorkerAnswer } from './protocol.js';
 import { serveWorkerUnidist } from './unidist-host.js';
 
 export interface WorkerLink {
@@ -35,6 +36,7 @@ export class WorkerLinks {
     private readonly unidist: Unidist,
     private readonly logger: Logger,
     private readonly clock: Clock,
+    private readonly onAnswer: (callId: number, answer: WorkerAnswer) => void,
   ) {}
 
   has(threadId: number): boolean {
@@ -70,11 +72,14 @@ export class WorkerLinks {
     (channel as unknown as { unref(): void }).unref();
     channel.addEventListener('message', (ev) => {
       const data: unknown = (ev as MessageEvent).data;
-      if (isChannelMessage(data) && data.pb === 'log') {
+      if (!isChannelMessage(data)) return;
+      if (data.pb === 'answer') {
+        this.onAnswer(data.callId, data.answer);
+      } else if (data.pb === 'log') {
         this.scriptLogger(data.script)[data.level](data.msg, data.fields);
         link.logsReceived++;
         link.onLog?.();
-      } else if (isChannelMessage(data) && data.pb === 'pong') {
+      } else if (data.pb === 'pong') {
         const answered = link.pongs.get(data.seq);
         link.pongs.delete(data.seq);
         answered?.();

@@ -9,6 +9,7 @@
  * (core/lazy-abort.ts): adopting it does not make its signal.
  */
 import { setMaxListeners } from 'node:events';
+import { IdTable } from '../core/id-table.js';
 import type { LazyAbortController } from '../core/lazy-abort.js';
 
 export interface RunSignal {
@@ -24,7 +25,9 @@ export interface AdoptedRun {
 
 export class RunAborts {
   private readonly stop = new AbortController();
-  private readonly runs = new Set<(reason: unknown) => void>();
+  /** The runs' aborts (an IdTable: runs come and go all the time). */
+  private readonly runs = new IdTable<(reason: unknown) => void>();
+  private seq = 0;
 
   constructor() {
     // Every script call of a run without a signal of its own listens on this one while it runs,
@@ -44,8 +47,9 @@ export class RunAborts {
   adopt(controller: Pick<LazyAbortController, 'abort'>): AdoptedRun {
     if (this.stop.signal.aborted) controller.abort(this.stop.signal.reason);
     const abort = (reason: unknown): void => controller.abort(reason);
-    this.runs.add(abort);
-    return { unlink: () => this.runs.delete(abort) };
+    const id = ++this.seq;
+    this.runs.set(id, abort);
+    return { unlink: () => this.runs.delete(id) };
   }
 
   /** A signal aborted by the run's own `signal` or by `abortAll`. */
@@ -58,18 +62,19 @@ export class RunAborts {
     const onOwn = (): void => c.abort(own.reason);
     own.addEventListener('abort', onOwn, { once: true });
     const abort = (reason: unknown): void => c.abort(reason);
-    this.runs.add(abort);
+    const id = ++this.seq;
+    this.runs.set(id, abort);
     return {
       signal: c.signal,
       unlink: () => {
         own.removeEventListener('abort', onOwn);
-        this.runs.delete(abort);
+        this.runs.delete(id);
       },
     };
   }
 
   abortAll(reason: unknown): void {
     this.stop.abort(reason);
-    for (const abort of this.runs) abort(reason);
+    for (const abort of this.runs.values()) abort(reason);
   }
 }

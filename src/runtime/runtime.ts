@@ -11,6 +11,7 @@
 import path from 'node:path';
 import type { Clock } from '../core/clock.js';
 import { settledWithin, systemClock } from '../core/clock.js';
+import { IdTable } from '../core/id-table.js';
 import { stringEnv } from '../core/env.js';
 import type { Logger } from '../core/logger.js';
 import type { LazyAbortController } from '../core/lazy-abort.js';
@@ -111,7 +112,9 @@ export class Runtime {
   private readonly stopTimeoutMs: number;
   private readonly env: Readonly<Record<string, string>>;
   private readonly aborts = new RunAborts();
-  private readonly inFlight = new Set<Promise<unknown>>();
+  /** Runs and background work in flight, for stop() (an IdTable: they come and go all the time). */
+  private readonly inFlight = new IdTable<Promise<unknown>>();
+  private inFlightSeq = 0;
   private readonly alertStateFile: string | undefined;
   /** Windows, derived series, alerts: loaded when the first RunThread starts. */
   private observers: Promise<TickObservers> | undefined;
@@ -348,11 +351,12 @@ export class Runtime {
         web: live?.replacing && this.web ? replacingWebHost(this.web) : this.web,
       },
     });
-    this.inFlight.add(p);
+    const id = ++this.inFlightSeq;
+    this.inFlight.set(id, p);
     try {
       return await p;
     } finally {
-      this.inFlight.delete(p);
+      this.inFlight.delete(id);
       adopted?.unlink();
       linked?.unlink();
     }
@@ -361,8 +365,9 @@ export class Runtime {
   /** Keep `work` in flight until it settles: stop() waits for it (up to the deadline). */
   private track(work: Promise<unknown>): void {
     const p = work.catch(() => undefined);
-    this.inFlight.add(p);
-    void p.then(() => this.inFlight.delete(p));
+    const id = ++this.inFlightSeq;
+    this.inFlight.set(id, p);
+    void p.then(() => this.inFlight.delete(id));
   }
 
   /** Stop gracefully. Idempotent: the same promise every time. */
@@ -392,7 +397,7 @@ export class Runtime {
     const waiting = this.scripts.inFlight + this.inFlight.size;
     if (waiting > 0) log.info(`Waiting up to ${seconds(this.stopTimeoutMs)} for ${waiting} running item(s) to finish`);
     await this.threads.stopAll(Math.max(0, deadline - this.clock.now()));
-    if (this.inFlight.size > 0) await settledWithin(Promise.allSettled([...this.inFlight]), Math.max(0, deadline - this.clock.now()), this.clock);
+    if (this.inFlight.size > 0) await settledWithin(Promise.allSettled(this.inFlight.values()), Math.max(0, deadline - this.clock.now()), this.clock);
     // Alert procedures use the script and shell runners: they finish (or are abandoned) first.
     if (this.observers) await (await this.observers).stop(Math.max(0, deadline - this.clock.now()));
     const left = this.scripts.runningScripts();

@@ -2,10 +2,11 @@
  * The runtime's view of the script runner: the same runner, plus which scripts are running right
  * now, so that stopping can say which ones it had to terminate at the deadline.
  */
+import { IdTable } from '../core/id-table.js';
 import type { ScriptCall, ScriptOutcome, ScriptRunner } from '../exec/types.js';
 
 export class TrackedScriptRunner implements ScriptRunner {
-  private readonly running = new Map<number, string>();
+  private readonly running = new IdTable<string>();
   private nextId = 0;
 
   constructor(private readonly inner: ScriptRunner) {}

@@ -26,6 +26,7 @@ import { Deadlines } from './deadlines.js';
 import { errorResponse, respond, type SiteContext } from './site-context.js';
 import { serveStatic } from './static-files.js';
 import { metricsRoute } from './metrics-route.js';
+import { IdTable } from '../core/id-table.js';
 import type { RrdInfo, WebRuntime } from '../runtime/web-host.js';
 
 type Env = { Variables: { info: Info } };
@@ -123,7 +124,7 @@ function pathOf(url: string): string {
 const WATCHERS = Symbol('procblock.clientGone');
 
 interface WatchedSocket {
-  [WATCHERS]?: Set<() => void>;
+  [WATCHERS]?: { readonly fns: IdTable<() => void>; seq: number };
   once(event: 'close', fn: () => void): unknown;
 }
 
@@ -137,14 +138,19 @@ function clientGone(socket: WatchedSocket | undefined): RequestInfo['onClientGon
   return (fn) => {
     let watchers = socket[WATCHERS];
     if (!watchers) {
-      const set = (watchers = socket[WATCHERS] = new Set());
+      const table = (watchers = socket[WATCHERS] = { fns: new IdTable(), seq: 0 });
       socket.once('close', () => {
-        for (const w of [...set]) w();
-        set.clear();
+        for (const id of table.fns.ids()) {
+          const w = table.fns.get(id);
+          table.fns.delete(id);
+          w?.();
+        }
       });
     }
-    watchers.add(fn);
-    return () => void watchers.delete(fn);
+    const id = ++watchers.seq;
+    const fns = watchers.fns;
+    fns.set(id, fn);
+    return () => void fns.delete(id);
   };
 }
 

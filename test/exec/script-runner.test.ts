@@ -45,6 +45,11 @@ describe('script runner: loading and results', () => {
     expect(out.returnedNonObject).toBe(false);
   });
 
+  it('ctx.signal is an own enumerable property of ctx: a copy made with a spread keeps it', async () => {
+    const out = await runner.run(call('spreads-ctx.mjs'));
+    expect(out.returned).toEqual({ keys: ['blockParent', 'cwd', 'env', 'log', 'signal', 'tag', 'unidist'], signalAborted: false, signalIsOwn: true });
+  });
+
   it('passes the arguments and ctx fields through', async () => {
     const out = await runner.run(
       call('simple.ts', { pipeData: { n: 1 }, block: ['item'], inputData: { a: 1 }, tag: 'notify x', cwd: '/tmp', env: { GREETING: 'hello' } }),
@@ -153,6 +158,18 @@ describe('script runner: errors', () => {
     const good = runner.run(call('plain.mjs', { block }));
     expect((await bad).code).toBe('PB_ERR_INVALID_ARGUMENT');
     expect((await good).returned).toEqual({ kind: 'mjs' });
+  });
+
+  it('in a batch, only the call whose data cannot be cloned fails', async () => {
+    const one = createScriptRunner({ unidist: noUnidist, logger: log.logger, maxThreads: 1, cacheDir: false });
+    // One worker: the calls of one turn go to it as one batch.
+    const good = one.run(call('plain.mjs'));
+    const bad = rejection(one.run(call('plain.mjs', { pipeData: { fn: () => 1 } })));
+    const after = one.run(call('plain.mjs'));
+    expect((await bad).code).toBe('PB_ERR_INVALID_ARGUMENT');
+    expect((await good).returned).toEqual({ kind: 'mjs' });
+    expect((await after).returned).toEqual({ kind: 'mjs' });
+    await one.close();
   });
 
   it('bad options → PB_ERR_INVALID_ARGUMENT naming the option', () => {
@@ -331,6 +348,29 @@ describe('script runner: calls of one script share a worker', () => {
     const outs = await Promise.all(calls);
     expect(new Set(outs.map((o) => o.returned?.threadId)).size).toBe(1);
     expect(outs[3]?.returned?.others).toEqual([]);
+    await runner.close();
+  });
+
+  it('a call made in the same turn as a slow one answers as soon as it is done, not with the slow one', async () => {
+    const log = recordingLogger();
+    const runner = createScriptRunner({ unidist: noUnidist, logger: log.logger, maxThreads: 1, cacheDir: false });
+    const ctl = new AbortController();
+    // One turn: both go to the one worker together, the slow one first.
+    const slow = runner.run(call('gate.mjs', { pipeData: { id: 'slow' }, signal: ctl.signal }));
+    const quick = runner.run(call('gate.mjs', { pipeData: { id: 'quick', quick: true } }));
+    const out = await quick;
+    expect(out.returned).toMatchObject({ id: 'quick', others: ['slow'] });
+    expect(runner.inFlight).toBe(1);
+    ctl.abort(new Error('done'));
+    expect((await slow).returned).toMatchObject({ id: 'slow', threadId: out.returned?.threadId });
+    await runner.close();
+  });
+
+  it('a batch queued behind a full worker is taken as soon as that worker has finished', async () => {
+    const log = recordingLogger();
+    const runner = createScriptRunner({ unidist: noUnidist, logger: log.logger, maxThreads: 1, callsPerWorker: 1, cacheDir: false });
+    const outs = await Promise.all([1, 2, 3, 4].map(() => runner.run(call('thread-id.mjs'))));
+    expect(new Set(outs.map((o) => o.returned?.threadId)).size).toBe(1);
     await runner.close();
   });
 
