@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import type { KeyPath, LoadedBlock } from '../../config/types.js';
+import { deepEqual } from '../../exec/pipe-data-diff.js';
 import type { ScriptCall } from '../../exec/types.js';
 import { withLocation } from '../located-error.js';
 import { mergeOutcome } from './merge-outcome.js';
@@ -22,7 +23,9 @@ export async function runScriptItem(item: Readonly<Record<string, unknown>>, ite
   }
   warnNonObject(outcome.returnedNonObject, item.script, itemPath, state);
   mergeOutcome(state.pipeData, outcome);
-  if (outcome.response && ctx.response) replaceContents(ctx.response, outcome.response);
+  // The script's copy of requestState.response comes back on every web call; most leave it as
+  // it was, and rewriting the object in place is what costs (it turns it into a dictionary).
+  if (outcome.response && ctx.response && !deepEqual(outcome.response, ctx.response)) replaceContents(ctx.response, outcome.response);
 }
 
 function replaceContents(target: Record<string, unknown>, source: Readonly<Record<string, unknown>>): void {
@@ -39,8 +42,8 @@ export function scriptCall(item: Readonly<Record<string, unknown>>, itemPath: Ke
   const abort = ctx.abort;
   const written = stringOption(item.script, ctx.block, [...itemPath, 'script'], 'script');
   return {
-    script: resolveScriptPath(written, itemPath, state),
-    pipeData: structuredClone(pipeData),
+    script: resolveScriptPath(written, itemPath, state, item),
+    pipeData: isEmpty(pipeData) ? {} : structuredClone(pipeData),
     block: state.list,
     requestState: ctx.response ? withResponse(ctx.requestState, ctx.response) : ctx.requestState,
     inputData: ctx.inputData,
@@ -61,15 +64,31 @@ function withResponse(state: Readonly<Record<string, unknown>>, response: Record
   return out;
 }
 
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
+}
+
 /**
  * Resolved script paths per block, by item path and written path: a loaded block never changes
  * (a reloaded one is a new object), and locating a key path in the YAML source costs more than
- * the rest of a small script call's set-up, on every request or tick.
+ * the rest of a small script call's set-up, on every request or tick. The last one resolved for
+ * each item object is kept beside, so a call of the same item builds no key string.
  */
 const resolvedPaths = new WeakMap<LoadedBlock, Map<string, string>>();
+const lastResolved = new WeakMap<object, { readonly block: LoadedBlock; readonly written: string; readonly resolved: string }>();
 
-export function resolveScriptPath(written: string, itemPath: KeyPath, state: RunListState): string {
+export function resolveScriptPath(written: string, itemPath: KeyPath, state: RunListState, item?: object): string {
   const { block } = state.ctx;
+  const last = item ? lastResolved.get(item) : undefined;
+  // An item object sits in one file, so its path resolves the same wherever it is reached from.
+  if (last && last.block === block && last.written === written) return last.resolved;
+  const resolved = resolveWithin(block, written, itemPath);
+  if (item) lastResolved.set(item, { block, written, resolved });
+  return resolved;
+}
+
+function resolveWithin(block: LoadedBlock, written: string, itemPath: KeyPath): string {
   let paths = resolvedPaths.get(block);
   if (!paths) resolvedPaths.set(block, (paths = new Map()));
   const key = `${itemPath.join('\0')}\0${written}`;
