@@ -36,4 +36,23 @@ describe('IdTable', () => {
     expect(t.size).toBe(10);
     expect(t.ids()).toEqual([99_991, 99_992, 99_993, 99_994, 99_995, 99_996, 99_997, 99_998, 99_999, 100_000]);
   });
+
+  it('keeps an entry that stays while later ids pass over its slot, and grows with many at once', () => {
+    const t = new IdTable<string>();
+    t.set(1, 'long');
+    for (let id = 2; id <= 10_000; id++) {
+      t.set(id, `v${id}`);
+      expect(t.get(id)).toBe(`v${id}`);
+      if (id > 4) expect(t.delete(id - 3)).toBe(true);
+    }
+    expect(t.get(1)).toBe('long');
+    expect(t.ids()).toEqual([1, 9998, 9999, 10_000]);
+    for (let id = 20_000; id < 20_500; id++) t.set(id, `w${id}`);
+    expect(t.size).toBe(504);
+    expect(t.get(1)).toBe('long');
+    expect(t.get(20_499)).toBe('w20499');
+    expect(t.delete(1)).toBe(true);
+    expect(t.has(1)).toBe(false);
+    expect(t.values().slice(0, 3)).toEqual(['v9998', 'v9999', 'v10000']);
+  });
 });

@@ -4,7 +4,7 @@
  * tables kept every call that passed through it alive into the old generation
  * (core/id-table.ts), and piscina built a new view of each worker, with getters, for every task
  * (exec/piscina-interface.ts). With ten calls in flight, 20 % of all the main thread allocated
- * was promoted; now ~3 %. Measured with V8's own GC trace, main thread only, in a child process.
+ * was promoted; now ~5 %. Measured with V8's own GC trace, main thread only, in a child process.
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/cli.js';
 
 describe('script calls and the garbage collector', () => {
-  it('the main thread promotes little of what it allocates over 20,000 calls, ten at a time', () => {
+  it('the main thread promotes little of what it allocates over 50,000 calls, ten at a time', () => {
     const r = spawnSync(process.execPath, ['--expose-gc', '--trace-gc-nvp', path.join(repoRoot, 'test/fixtures/exec/call-garbage.mjs')], { encoding: 'utf8' });
     expect(r.status).toBe(0);
     // The first full collection is the fixture's first gc(), before any worker thread: its
@@ -28,7 +28,8 @@ describe('script calls and the garbage collector', () => {
     expect(scavenges.length).toBeGreaterThan(5);
     const allocated = sum('allocated');
     expect(allocated).toBeGreaterThan(30e6);
-    // Before the fixes: 20 %. Now ~3 %: the calls in flight at each collection, and V8's own churn.
-    expect(sum('promoted') / allocated).toBeLessThan(0.08);
+    // Before the fixes: 20-28 %. Now ~5 %: the calls in flight at each collection (more when one
+    // comes while a batch is on its way), and V8's own churn.
+    expect(sum('promoted') / allocated).toBeLessThan(0.1);
   });
 });
