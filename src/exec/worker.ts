@@ -172,6 +172,12 @@ let running = 0;
  * as data. Ends when the batch's last call ends, so piscina counts the worker busy until then.
  */
 export default async function runTask(task: BatchTask): Promise<BatchResult> {
+  if (task.calls.length === 1) {
+    // Alone: nothing to hold back, so its answer comes with the task, however long it takes.
+    const answer = await runCall(task.calls[0]!);
+    answer.logSeq = log.sent;
+    return { answers: [answer] };
+  }
   const running = task.calls.map(runCall);
   let answers: WorkerAnswer[] | undefined;
   const together = Promise.all(running).then((all) => {
