@@ -45,9 +45,9 @@ describe('script runner: loading and results', () => {
     expect(out.returnedNonObject).toBe(false);
   });
 
-  it('ctx.signal is an own enumerable property of ctx: a copy made with a spread keeps it', async () => {
+  it('ctx.signal is an own enumerable property of ctx, as a literal getter was: a copy made with a spread keeps it', async () => {
     const out = await runner.run(call('spreads-ctx.mjs'));
-    expect(out.returned).toEqual({ keys: ['blockParent', 'cwd', 'env', 'log', 'signal', 'tag', 'unidist'], signalAborted: false, signalIsOwn: true });
+    expect(out.returned).toEqual({ keys: ['blockParent', 'cwd', 'env', 'log', 'signal', 'tag', 'unidist'], signalAborted: false, signalIsOwn: true, signalConfigurable: true });
   });
 
   it('passes the arguments and ctx fields through', async () => {
