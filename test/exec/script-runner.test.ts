@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ProcblockError } from '../../dist/core/errors.js';
 import { createScriptRunner, type ScriptOutcome, type ScriptRunner } from '../../dist/exec/index.js';
 import { PING_GRACE_MS } from '../../dist/exec/script-runner.js';
@@ -363,6 +363,24 @@ describe('script runner: calls of one script share a worker', () => {
     expect(runner.inFlight).toBe(1);
     ctl.abort(new Error('done'));
     expect((await slow).returned).toMatchObject({ id: 'slow', threadId: out.returned?.threadId });
+    await runner.close();
+  });
+
+  it('calls of a script not known to be quick, made in one turn, are spread over the idle workers', async () => {
+    const log = recordingLogger();
+    const runner = createScriptRunner({ unidist: noUnidist, logger: log.logger, minThreads: 2, maxThreads: 2, cacheDir: false });
+    // Both workers up and attached (the runner's channels: private, read here to wait for them).
+    const links = (runner as unknown as { links: { links: Map<number, unknown> } }).links.links;
+    await vi.waitFor(() => expect(links.size).toBe(2), { timeout: 30_000, interval: 5 });
+    const ctl = new AbortController();
+    // gate.mjs has no answered call yet, so it is not known to be quick: one call per idle worker.
+    const a = runner.run(call('gate.mjs', { pipeData: { id: 'a' }, signal: ctl.signal }));
+    const b = runner.run(call('gate.mjs', { pipeData: { id: 'b' }, signal: ctl.signal }));
+    const seen = await Promise.all(['a', 'b'].map((id) => entered(log, id)));
+    expect(seen.map((r) => r.fields?.others)).toEqual([[], []]);
+    ctl.abort(new Error('done'));
+    const [outA, outB] = await Promise.all([a, b]);
+    expect(outA?.returned?.threadId).not.toBe(outB?.returned?.threadId);
     await runner.close();
   });
 
