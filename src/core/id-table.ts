@@ -14,6 +14,9 @@
  * given out in increasing order (as callers do) land in free slots; an id whose slot is still
  * held by an older one (a call that runs long) goes to a small Map beside, which sees only those
  * few. The ring doubles when it is half full.
+ *
+ * Ids come from the caller (`set`: a script call's id, which the worker echoes) or from the table
+ * (`add`); one table uses one or the other.
  */
 export class IdTable<V> {
   private slotIds = new Float64Array(64).fill(-1);
@@ -21,6 +24,7 @@ export class IdTable<V> {
   private mask = 63;
   private readonly overflow = new Map<number, V>();
   private count = 0;
+  private lastId = 0;
 
   get size(): number {
     return this.count;
@@ -34,6 +38,13 @@ export class IdTable<V> {
 
   has(id: number): boolean {
     return this.slotIds[id & this.mask] === id || this.overflow.has(id);
+  }
+
+  /** Keep `value` under a new id (the previous one plus one); returns the id. */
+  add(value: V): number {
+    const id = ++this.lastId;
+    this.set(id, value);
+    return id;
   }
 
   /** `id`: a non-negative integer below 2^53. */

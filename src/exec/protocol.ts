@@ -81,10 +81,6 @@ export interface TaskFailure {
   readonly col?: number | undefined;
 }
 
-export type TaskResult =
-  | { readonly ok: true; readonly outcome: ScriptOutcome }
-  | { readonly ok: false; readonly failure: TaskFailure };
-
 /** Runner → worker: abort ctx.signal of one call. */
 export interface AbortMessage {
   readonly pb: 'abort';

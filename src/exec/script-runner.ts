@@ -238,7 +238,11 @@ class PiscinaScriptRunner implements ScriptRunner {
     return shared;
   }
 
-  /** Workers that could take a batch now without waiting: idle ones, and those the pool may still start. */
+  /**
+   * Workers that could take a batch now without waiting: idle ones, and those the pool may still
+   * start. By our count of calls, which can lag piscina's (see pick): at worst a turn's calls are
+   * spread over fewer workers.
+   */
   private idleWorkers(): number {
     let idle = this.maxThreads - this.pool.threads.length;
     for (const w of this.pool.threads) {
@@ -340,7 +344,7 @@ class PiscinaScriptRunner implements ScriptRunner {
       if (e instanceof ProcblockError) throw e;
       if (e instanceof Error && e.name === 'DataCloneError') {
         // The payload never reached the worker: it does not keep the values it carried.
-        for (const key of entry.keptKeys) entry.keptBy?.kept.delete(key);
+        forgetKept(entry);
         throw new InputError('PB_ERR_INVALID_ARGUMENT', `cannot pass the call's data to ${call.script}: ${e.message}`, { cause: e });
       }
       if (this.closing) {
@@ -355,10 +359,7 @@ class PiscinaScriptRunner implements ScriptRunner {
       this.calls.delete(callId);
       entry.answered = undefined;
       entry.fail = undefined;
-      const threadId = entry.threadId;
-      this.leave(entry);
-      entry.threadId = threadId;
-      this.release(entry);
+      this.release(this.leave(entry));
     }
   }
 
@@ -391,7 +392,6 @@ class PiscinaScriptRunner implements ScriptRunner {
     this.pending = [];
     const byScript = new Map<string, InFlight[]>();
     for (const entry of made) {
-      if (!this.calls.has(entry.payload.callId)) continue; // failed already (timeout, close)
       const group = byScript.get(entry.payload.script);
       if (group) group.push(entry);
       else byScript.set(entry.payload.script, [entry]);
@@ -421,9 +421,7 @@ class PiscinaScriptRunner implements ScriptRunner {
           // One call's data cannot be cloned: nothing reached the worker. Send each call alone,
           // so that only that one fails.
           for (const entry of batch) {
-            for (const key of entry.keptKeys) entry.keptBy?.kept.delete(key);
-            entry.keptKeys = [];
-            entry.keptBy = undefined;
+            forgetKept(entry);
             this.leave(entry);
             entry.payload = this.payloadFor(entry.call, entry.payload.callId);
           }
@@ -435,12 +433,14 @@ class PiscinaScriptRunner implements ScriptRunner {
     );
   }
 
-  /** The call no longer counts on its worker (it is over, or is sent again). */
-  private leave(entry: InFlight): void {
+  /** The call no longer counts on its worker (it is over, or is sent again); returns that worker. */
+  private leave(entry: InFlight): number | undefined {
+    const threadId = entry.threadId;
     entry.threadId = undefined;
     const occ = entry.occ;
     entry.occ = undefined;
     if (occ && occ.calls > 0) occ.calls--;
+    return threadId;
   }
 
   /**
@@ -475,9 +475,8 @@ class PiscinaScriptRunner implements ScriptRunner {
     });
   }
 
-  /** The call is over (it left `calls`): a retired worker is terminated after its last call. */
-  private release(entry: InFlight): void {
-    const threadId = entry.threadId;
+  /** A call on `threadId` is over (it left `calls`): a retired worker is terminated after its last call. */
+  private release(threadId: number | undefined): void {
     if (threadId === undefined) return;
     const occ = this.occupancy.get(threadId);
     if (occ?.retired === undefined) return;
@@ -547,6 +546,13 @@ class PiscinaScriptRunner implements ScriptRunner {
     await this.pool.destroy();
     this.links.detachAll();
   }
+}
+
+/** The values a call's payload told its worker to keep never reached it: forget them. */
+function forgetKept(entry: InFlight): void {
+  for (const key of entry.keptKeys) entry.keptBy?.kept.delete(key);
+  entry.keptKeys = [];
+  entry.keptBy = undefined;
 }
 
 /** Validate a numeric option: undefined, or a number ≥ min. */

@@ -27,7 +27,6 @@ export class RunAborts {
   private readonly stop = new AbortController();
   /** The runs' aborts (an IdTable: runs come and go all the time). */
   private readonly runs = new IdTable<(reason: unknown) => void>();
-  private seq = 0;
 
   constructor() {
     // Every script call of a run without a signal of its own listens on this one while it runs,
@@ -47,8 +46,7 @@ export class RunAborts {
   adopt(controller: Pick<LazyAbortController, 'abort'>): AdoptedRun {
     if (this.stop.signal.aborted) controller.abort(this.stop.signal.reason);
     const abort = (reason: unknown): void => controller.abort(reason);
-    const id = ++this.seq;
-    this.runs.set(id, abort);
+    const id = this.runs.add(abort);
     return { unlink: () => this.runs.delete(id) };
   }
 
@@ -62,8 +60,7 @@ export class RunAborts {
     const onOwn = (): void => c.abort(own.reason);
     own.addEventListener('abort', onOwn, { once: true });
     const abort = (reason: unknown): void => c.abort(reason);
-    const id = ++this.seq;
-    this.runs.set(id, abort);
+    const id = this.runs.add(abort);
     return {
       signal: c.signal,
       unlink: () => {

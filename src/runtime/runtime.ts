@@ -114,7 +114,6 @@ export class Runtime {
   private readonly aborts = new RunAborts();
   /** Runs and background work in flight, for stop() (an IdTable: they come and go all the time). */
   private readonly inFlight = new IdTable<Promise<unknown>>();
-  private inFlightSeq = 0;
   private readonly alertStateFile: string | undefined;
   /** Windows, derived series, alerts: loaded when the first RunThread starts. */
   private observers: Promise<TickObservers> | undefined;
@@ -351,8 +350,7 @@ export class Runtime {
         web: live?.replacing && this.web ? replacingWebHost(this.web) : this.web,
       },
     });
-    const id = ++this.inFlightSeq;
-    this.inFlight.set(id, p);
+    const id = this.inFlight.add(p);
     try {
       return await p;
     } finally {
@@ -365,8 +363,7 @@ export class Runtime {
   /** Keep `work` in flight until it settles: stop() waits for it (up to the deadline). */
   private track(work: Promise<unknown>): void {
     const p = work.catch(() => undefined);
-    const id = ++this.inFlightSeq;
-    this.inFlight.set(id, p);
+    const id = this.inFlight.add(p);
     void p.then(() => this.inFlight.delete(id));
   }
 

@@ -7,13 +7,11 @@ import type { ScriptCall, ScriptOutcome, ScriptRunner } from '../exec/types.js';
 
 export class TrackedScriptRunner implements ScriptRunner {
   private readonly running = new IdTable<string>();
-  private nextId = 0;
 
   constructor(private readonly inner: ScriptRunner) {}
 
   async run(call: ScriptCall): Promise<ScriptOutcome> {
-    const id = this.nextId++;
-    this.running.set(id, call.script);
+    const id = this.running.add(call.script);
     try {
       return await this.inner.run(call);
     } finally {

@@ -124,7 +124,7 @@ function pathOf(url: string): string {
 const WATCHERS = Symbol('procblock.clientGone');
 
 interface WatchedSocket {
-  [WATCHERS]?: { readonly fns: IdTable<() => void>; seq: number };
+  [WATCHERS]?: IdTable<() => void>;
   once(event: 'close', fn: () => void): unknown;
 }
 
@@ -138,18 +138,17 @@ function clientGone(socket: WatchedSocket | undefined): RequestInfo['onClientGon
   return (fn) => {
     let watchers = socket[WATCHERS];
     if (!watchers) {
-      const table = (watchers = socket[WATCHERS] = { fns: new IdTable(), seq: 0 });
+      const table = (watchers = socket[WATCHERS] = new IdTable());
       socket.once('close', () => {
-        for (const id of table.fns.ids()) {
-          const w = table.fns.get(id);
-          table.fns.delete(id);
+        for (const id of table.ids()) {
+          const w = table.get(id);
+          table.delete(id);
           w?.();
         }
       });
     }
-    const id = ++watchers.seq;
-    const fns = watchers.fns;
-    fns.set(id, fn);
+    const fns = watchers;
+    const id = fns.add(fn);
     return () => void fns.delete(id);
   };
 }

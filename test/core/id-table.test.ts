@@ -19,6 +19,17 @@ describe('IdTable', () => {
     expect(t.get(2)).toBeUndefined();
   });
 
+  it('gives out ids of its own, each one more than the last', () => {
+    const t = new IdTable<string>();
+    const a = t.add('a');
+    const b = t.add('b');
+    expect(b).toBe(a + 1);
+    expect(t.delete(a)).toBe(true);
+    const c = t.add('c');
+    expect(c).toBe(b + 1);
+    expect(t.values()).toEqual(['b', 'c']);
+  });
+
   it('lists a copy: deleting while looping over it is safe', () => {
     const t = new IdTable<number>();
     for (let i = 0; i < 5; i++) t.set(i, i * 10);

@@ -78,13 +78,13 @@ function isEmpty(o: object): boolean {
 const resolvedPaths = new WeakMap<LoadedBlock, Map<string, string>>();
 const lastResolved = new WeakMap<object, { readonly block: LoadedBlock; readonly written: string; readonly resolved: string }>();
 
-export function resolveScriptPath(written: string, itemPath: KeyPath, state: RunListState, item?: object): string {
+export function resolveScriptPath(written: string, itemPath: KeyPath, state: RunListState, item: object): string {
   const { block } = state.ctx;
-  const last = item ? lastResolved.get(item) : undefined;
+  const last = lastResolved.get(item);
   // An item object sits in one file, so its path resolves the same wherever it is reached from.
   if (last && last.block === block && last.written === written) return last.resolved;
   const resolved = resolveWithin(block, written, itemPath);
-  if (item) lastResolved.set(item, { block, written, resolved });
+  lastResolved.set(item, { block, written, resolved });
   return resolved;
 }
 
