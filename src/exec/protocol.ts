@@ -8,6 +8,7 @@ import type { ErrorCode } from '../core/errors.js';
 import type { KeptValue } from './kept-value.js';
 import type { TsHooksData } from './ts-hooks.js';
 import type { ScriptCall, ScriptOutcome } from './types.js';
+import type { AnswerWire, CallWire } from './wire.js';
 
 /** Passed to every worker as piscina `workerData`. */
 export interface WorkerInit {
@@ -38,10 +39,11 @@ export type TaskPayload = Pick<ScriptCall, 'script' | 'pipeData' | 'requestState
 
 /**
  * One piscina task: calls of one script that the runner dispatched in the same turn of its event
- * loop, for one worker (script-runner.ts `flush`), in the order they were made.
+ * loop, for one worker (script-runner.ts `flush`), in the order they were made; each in its wire
+ * form (wire.ts), written once the worker is chosen.
  */
 export interface BatchTask {
-  readonly calls: readonly TaskPayload[];
+  readonly calls: readonly CallWire[];
 }
 
 /**
@@ -51,7 +53,7 @@ export interface BatchTask {
  * answers of the quick ones). The task itself ends when the last call of the batch ends.
  */
 export interface BatchResult {
-  readonly answers: WorkerAnswer[] | undefined;
+  readonly answers: AnswerWire[] | undefined;
 }
 
 /**
@@ -111,7 +113,7 @@ export interface PingMessage {
 export interface AnswerMessage {
   readonly pb: 'answer';
   readonly callId: number;
-  readonly answer: WorkerAnswer;
+  readonly answer: AnswerWire;
 }
 
 export type ChannelMessage = AbortMessage | LogMessage | PingMessage | AnswerMessage;

@@ -12,6 +12,7 @@ import type { Logger } from '../core/logger.js';
 import type { Unidist } from '../unidist/types.js';
 import { isChannelMessage, workerChannelName, type AbortMessage, type PingMessage, type WorkerAnswer } from './protocol.js';
 import { serveWorkerUnidist } from './unidist-host.js';
+import { decodeAnswer } from './wire.js';
 
 export interface WorkerLink {
   readonly channel: BroadcastChannel;
@@ -74,7 +75,7 @@ export class WorkerLinks {
       const data: unknown = (ev as MessageEvent).data;
       if (!isChannelMessage(data)) return;
       if (data.pb === 'answer') {
-        this.onAnswer(data.callId, data.answer);
+        this.onAnswer(data.callId, decodeAnswer(data.answer));
       } else if (data.pb === 'log') {
         this.scriptLogger(data.script)[data.level](data.msg, data.fields);
         link.logsReceived++;

@@ -38,6 +38,7 @@ import { WorkerLog } from './worker-log.js';
 import { connectWorkerUnidist } from './worker-unidist.js';
 import type { ScriptContext, ScriptLog } from '../script-api.js';
 import type { PlainObject, ScriptOutcome } from './types.js';
+import { decodeCall, encodeAnswer, type AnswerWire } from './wire.js';
 
 const init = workerData as WorkerInit;
 const loader = new ScriptLoader(init.tsHooks);
@@ -173,13 +174,17 @@ let running = 0;
  * as data. Ends when the batch's last call ends, so piscina counts the worker busy until then.
  */
 export default async function runTask(task: BatchTask): Promise<BatchResult> {
-  if (task.calls.length === 1) {
+  const payloads: TaskPayload[] = [];
+  let prev: TaskPayload | undefined;
+  for (const w of task.calls) payloads.push((prev = decodeCall(w, prev)));
+  if (payloads.length === 1) {
     // Alone: nothing to hold back, so its answer comes with the task, however long it takes.
-    const answer = await runCall(task.calls[0]!);
+    const answer = await runCall(payloads[0]!);
     answer.logSeq = log.sent;
-    return { answers: [answer] };
+    return { answers: [encodeAnswer(answer)] };
   }
-  const running = task.calls.map(runCall);
+  const running: Promise<WorkerAnswer>[] = [];
+  for (const p of payloads) running.push(runCall(p));
   let answers: WorkerAnswer[] | undefined;
   const together = Promise.all(running).then((all) => {
     answers = all;
@@ -192,23 +197,28 @@ export default async function runTask(task: BatchTask): Promise<BatchResult> {
   clearImmediate(turn);
   if (answers !== undefined) {
     const logSeq = log.sent;
-    for (const answer of answers) answer.logSeq = logSeq;
-    return { answers };
+    // Pushed, not mapped: see script-runner.ts `send` on holey arrays.
+    const wire: AnswerWire[] = [];
+    for (const answer of answers) {
+      answer.logSeq = logSeq;
+      wire.push(encodeAnswer(answer));
+    }
+    return { answers: wire };
   }
   // A call still runs (it awaits something): every answer goes on the channel as it comes.
   await Promise.all(
     running.map((call, i) =>
       call.then((answer) => {
-        const { callId, script } = task.calls[i]!;
+        const { callId, script } = payloads[i]!;
         answer.logSeq = log.sent;
         try {
-          const msg: AnswerMessage = { pb: 'answer', callId, answer };
+          const msg: AnswerMessage = { pb: 'answer', callId, answer: encodeAnswer(answer) };
           channel.postMessage(msg);
         } catch (e) {
           // Checked for values that cannot cross threads already; should one slip through, the
           // call fails with a reason instead of failing its whole batch.
           const failed = fail('PB_ERR_SCRIPT_THROW', script, e, (p) => `script ${script} answered with a value that cannot be passed between threads: ${p.message}`);
-          const msg: AnswerMessage = { pb: 'answer', callId, answer: { ...failed, logSeq: log.sent } };
+          const msg: AnswerMessage = { pb: 'answer', callId, answer: encodeAnswer({ ...failed, logSeq: log.sent }) };
           channel.postMessage(msg);
         }
       }),
