@@ -6,41 +6,58 @@
  */
 const UNCLONEABLE_PROTOS: readonly object[] = [Promise.prototype, WeakMap.prototype, WeakSet.prototype, WeakRef.prototype];
 
-/** Returns the path of the first value that cannot be cloned, or undefined when all can. */
-export function findUncloneable(value: unknown, path: string, seen: Set<object> = new Set()): string | undefined {
+/**
+ * Returns the path of the first value that cannot be cloned, or undefined when all can. The walk
+ * builds no path text unless it finds one (it runs on every script call's outcome).
+ */
+export function findUncloneable(value: unknown, path: string): string | undefined {
+  if (typeof value !== 'object' || value === null) {
+    const t = typeof value;
+    return t === 'function' || t === 'symbol' ? `${path} (${t})` : undefined;
+  }
+  const trail: string[] = [];
+  const what = walk(value, trail, new Set());
+  return what === undefined ? undefined : `${path}${trail.reverse().join('')} (${what})`;
+}
+
+/** What cannot be cloned at or under `value`, its path pushed on `trail` innermost first; or undefined. */
+function walk(value: unknown, trail: string[], seen: Set<object>): string | undefined {
   const t = typeof value;
-  if (t === 'function' || t === 'symbol') return `${path} (${t})`;
+  if (t === 'function' || t === 'symbol') return t;
   if (t !== 'object' || value === null) return undefined;
   const obj = value as object;
   if (seen.has(obj)) return undefined;
   seen.add(obj);
   const proto = Object.getPrototypeOf(obj) as object | null;
-  if (proto !== null && UNCLONEABLE_PROTOS.includes(proto)) return `${path} (${proto.constructor.name})`;
+  if (proto !== null && UNCLONEABLE_PROTOS.includes(proto)) return (proto as { constructor: { name: string } }).constructor.name;
   if (Array.isArray(obj)) {
     for (let i = 0; i < obj.length; i++) {
-      const bad = findUncloneable(obj[i], `${path}[${i}]`, seen);
-      if (bad) return bad;
+      const bad = walk(obj[i], trail, seen);
+      if (bad !== undefined) return trail.push(`[${i}]`), bad;
     }
     return undefined;
   }
   if (obj instanceof Map) {
     for (const [k, v] of obj) {
-      const bad = findUncloneable(k, `${path}<key>`, seen) ?? findUncloneable(v, `${path}.get(${String(k)})`, seen);
-      if (bad) return bad;
+      let bad = walk(k, trail, seen);
+      if (bad !== undefined) return trail.push('<key>'), bad;
+      bad = walk(v, trail, seen);
+      if (bad !== undefined) return trail.push(`.get(${String(k)})`), bad;
     }
     return undefined;
   }
   if (obj instanceof Set) {
     for (const v of obj) {
-      const bad = findUncloneable(v, `${path}<item>`, seen);
-      if (bad) return bad;
+      const bad = walk(v, trail, seen);
+      if (bad !== undefined) return trail.push('<item>'), bad;
     }
     return undefined;
   }
   if (ArrayBuffer.isView(obj) || obj instanceof Date || obj instanceof RegExp || obj instanceof ArrayBuffer) return undefined;
-  for (const k of Object.keys(obj)) {
-    const bad = findUncloneable((obj as Record<string, unknown>)[k], `${path}.${k}`, seen);
-    if (bad) return bad;
+  for (const k in obj) {
+    if (!Object.hasOwn(obj, k)) continue;
+    const bad = walk((obj as Record<string, unknown>)[k], trail, seen);
+    if (bad !== undefined) return trail.push(`.${k}`), bad;
   }
   return undefined;
 }

@@ -145,8 +145,10 @@ export function requestHeaders(headers: Headers | Readonly<Record<string, string
     });
     return out;
   }
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || HIDDEN_HEADERS.has(name)) continue;
+  // for-in, not Object.entries: no pair arrays on every request.
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || !Object.hasOwn(headers, name) || HIDDEN_HEADERS.has(name)) continue;
     out[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return out;

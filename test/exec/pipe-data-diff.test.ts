@@ -34,6 +34,9 @@ describe('clone check', () => {
     expect(findUncloneable({ a: [1, { b: () => 1 }] }, 'returned')).toBe('returned.a[1].b (function)');
     expect(findUncloneable({ p: Promise.resolve() }, 'x')).toBe('x.p (Promise)');
     expect(findUncloneable(new Map([['k', Symbol('s')]]), 'm')).toBe('m.get(k) (symbol)');
+    expect(findUncloneable({ s: new Set([1, new WeakMap()]) }, 'v')).toBe('v.s<item> (WeakMap)');
+    expect(findUncloneable([{ m: new Map([[() => 1, 2]]) }], 'v')).toBe('v[0].m<key> (function)');
+    expect(findUncloneable(() => 1, 'top')).toBe('top (function)');
   });
 
   it('accepts clonable values, including cycles', () => {
