@@ -100,13 +100,13 @@ interface InFlight {
   terminatedBecause: string | undefined;
 }
 
-/** Which script a worker thread runs while it runs any call (see callsPerWorker), and how many. */
 /** A batch as piscina queues it: its calls, and their wire form once a worker is chosen. */
 interface QueuedBatch {
   readonly batch: InFlight[];
   readonly wire: CallWire[];
 }
 
+/** Which script a worker thread runs while it runs any call (see callsPerWorker), and how many. */
 interface Occupancy {
   script: string;
   /** Calls handed to the worker and not over yet (piscina counts batches, not calls). */
