@@ -87,6 +87,21 @@ describe('request fields', () => {
     expect(parseCookies('a=1; b="q%20r"; a=2; bad; =x')).toEqual({ a: '1', b: 'q r' });
     expect(requestHeaders(new Headers({ Authorization: 'Basic x', Cookie: 'a=1', 'X-Y': 'z' }))).toEqual({ 'x-y': 'z' });
   });
+
+  it("from Node's parsed header object (requests over a socket): credentials hidden, repeated headers joined, inherited keys ignored", () => {
+    // Node's IncomingMessage.headers has no prototype.
+    const node = Object.assign(Object.create(null) as Record<string, string | string[] | undefined>, {
+      authorization: 'Bearer secret',
+      cookie: 'a=1',
+      'proxy-authorization': 'Basic x',
+      host: 'localhost:1',
+      'x-forwarded-for': ['10.0.0.1', '10.0.0.2'],
+      'x-absent': undefined,
+    });
+    expect(requestHeaders(node)).toStrictEqual({ host: 'localhost:1', 'x-forwarded-for': '10.0.0.1, 10.0.0.2' });
+    const inherited = Object.assign(Object.create({ 'x-inherited': 'no' }) as Record<string, string>, { accept: '*/*' });
+    expect(requestHeaders(inherited)).toStrictEqual({ accept: '*/*' });
+  });
 });
 
 describe('response fields', () => {
