@@ -313,7 +313,7 @@ async function recordAlertTransitions(page: Page): Promise<() => Promise<Transit
 }
 
 /**
- * Alert transitions `ts` follow `path` (their states, space-separated), and each agrees with its
+ * Alert transitions `ts` follow `states` (a pattern of their states, space-separated), and each agrees with its
  * value: pending and firing only with the rate out of the tolerance, ok and resolved only within
  * it; firing no sooner than the hold after the pending it ends.
  *
@@ -324,9 +324,9 @@ async function recordAlertTransitions(page: Page): Promise<() => Promise<Transit
  * on the values it was given (SPEC §9: pending returns to ok when the condition is false), which
  * is what this checks.
  */
-function expectAlertPath(ts: readonly Transition[], path: RegExp): void {
+function expectAlertPath(ts: readonly Transition[], states: RegExp): void {
   const told = JSON.stringify(ts);
-  expect(ts.map((t) => t.to).join(' '), told).toMatch(path);
+  expect(ts.map((t) => t.to).join(' '), told).toMatch(states);
   let pendingSince: number | undefined;
   for (const t of ts) {
     expect(t.value, told).toEqual(expect.any(Number));
