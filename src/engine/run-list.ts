@@ -83,7 +83,7 @@ async function runItem(item: unknown, itemPath: KeyPath, state: RunListState): P
       return;
     }
     case 'cd':
-      state.cwd = path.resolve(state.cwd, stringOption(item.cd, block, [...itemPath, 'cd'], 'cd'));
+      state.cwd = path.resolve(state.cwd, stringOption(item.cd, block, itemPath, 'cd', 'cd'));
       return;
   }
 }

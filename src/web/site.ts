@@ -136,21 +136,23 @@ interface WatchedSocket {
 function clientGone(socket: WatchedSocket | undefined): RequestInfo['onClientGone'] {
   if (!socket) return undefined;
   return (fn) => {
-    let watchers = socket[WATCHERS];
-    if (!watchers) {
-      const table = (watchers = socket[WATCHERS] = new IdTable());
-      socket.once('close', () => {
-        for (const id of table.ids()) {
-          const w = table.get(id);
-          table.delete(id);
-          w?.();
-        }
-      });
-    }
-    const fns = watchers;
-    const id = fns.add(fn);
-    return () => void fns.delete(id);
+    const watchers = socket[WATCHERS] ?? watchClose(socket);
+    const id = watchers.add(fn);
+    return () => void watchers.delete(id);
   };
+}
+
+/** The socket's table of watchers, and its one 'close' listener that calls them. */
+function watchClose(socket: WatchedSocket): IdTable<() => void> {
+  const table = (socket[WATCHERS] = new IdTable());
+  socket.once('close', () => {
+    for (const id of table.ids()) {
+      const w = table.get(id);
+      table.delete(id);
+      w?.();
+    }
+  });
+  return table;
 }
 
 export class DropstarSite {

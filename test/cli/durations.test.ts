@@ -48,4 +48,16 @@ describe('duration strings', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).run).toMatchObject({ ttlMs: 120_000, status: [0] });
   });
+
+  it("a duration filled in from an option and wrong when the item runs is refused at the option's own key path", async () => {
+    writeFileSync(path.join(tmp.dir, 'one.mjs'), 'export const processBlock = () => ({ one: 1 });\n');
+    for (const option of ['timeout', 'cache']) {
+      const file = path.join(tmp.dir, `late-${option}.yaml`);
+      writeFileSync(file, `__usage:\n  options:\n    t: {type: value, default: 5}\nrun:\n  - script: one.mjs\n    ${option}: "%(t)s"\n`);
+      const r = await runCli(['--state-dir', path.join(tmp.dir, `state-${option}`), file, '--t', 'abc']);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`${file}:6:5 at run[0].${option}: expected a positive number of seconds or a duration`);
+      expect(r.stdout).toBe('');
+    }
+  });
 });

@@ -42,9 +42,9 @@ export function cacheInterval(item: Readonly<Record<string, unknown>>, itemPath:
   if (cache === undefined || cache === null || cache === false || cache === 0) return undefined;
   if (cache === true) {
     if (item.interval === undefined) throw invalidBlock(state.ctx.block, [...itemPath, 'cache'], '`cache: true` needs `interval: <seconds>` on the same item');
-    return secondsOption(item.interval, state.ctx.block, [...itemPath, 'interval']);
+    return secondsOption(item.interval, state.ctx.block, itemPath, 'interval');
   }
-  return secondsOption(cache, state.ctx.block, [...itemPath, 'cache']);
+  return secondsOption(cache, state.ctx.block, itemPath, 'cache');
 }
 
 export async function runCachedItem(kind: CachedKind, item: Readonly<Record<string, unknown>>, itemPath: KeyPath, state: RunListState, intervalMs: number): Promise<void> {
@@ -134,8 +134,8 @@ function shellTick(item: Readonly<Record<string, unknown>>, itemPath: KeyPath, s
 
 function exclusiveOption(item: Readonly<Record<string, unknown>>, itemPath: KeyPath, state: RunListState, id: string): { lock: string } | undefined {
   const block = state.ctx.block;
-  const singleton = item.singleton === undefined ? undefined : booleanOption(item.singleton, block, [...itemPath, 'singleton']);
-  const lock = item.lock === undefined ? undefined : stringOption(item.lock, block, [...itemPath, 'lock'], 'lock');
+  const singleton = item.singleton === undefined ? undefined : booleanOption(item.singleton, block, itemPath, 'singleton');
+  const lock = item.lock === undefined ? undefined : stringOption(item.lock, block, itemPath, 'lock', 'lock');
   if (singleton === false && lock !== undefined) {
     throw invalidBlock(block, [...itemPath, 'lock'], '`lock:` makes a RunThread cluster-safe; it cannot go with `singleton: false` (drop one of them)');
   }

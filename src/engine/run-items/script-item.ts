@@ -40,8 +40,7 @@ function replaceContents(target: Record<string, unknown>, source: Readonly<Recor
 export function scriptCall(item: Readonly<Record<string, unknown>>, itemPath: KeyPath, state: RunListState, pipeData: Record<string, unknown>): ScriptCall {
   const { ctx } = state;
   const abort = ctx.abort;
-  // The options' key paths (for their error messages) are built only when an option is wrong.
-  const written = typeof item.script === 'string' && item.script !== '' ? item.script : stringOption(item.script, ctx.block, [...itemPath, 'script'], 'script');
+  const written = stringOption(item.script, ctx.block, itemPath, 'script', 'script');
   return {
     script: resolveScriptPath(written, itemPath, state, item),
     pipeData: isEmpty(pipeData) ? {} : structuredClone(pipeData),
@@ -52,7 +51,7 @@ export function scriptCall(item: Readonly<Record<string, unknown>>, itemPath: Ke
     cwd: state.cwd,
     env: ctx.services.env,
     blockParent: state.blockParent,
-    timeoutMs: item.timeout === undefined ? ctx.scriptTimeoutMs : (secondsOption(item.timeout, ctx.block, [...itemPath, 'timeout']) ?? ctx.scriptTimeoutMs),
+    timeoutMs: secondsOption(item.timeout, ctx.block, itemPath, 'timeout') ?? ctx.scriptTimeoutMs,
     signal: abort ? undefined : ctx.signal,
     abort,
   };

@@ -42,14 +42,14 @@ export function readShellItem(item: Readonly<Record<string, unknown>>, itemPath:
   const spec = typeof item.shell === 'string' ? { command: item.shell } : item.shell;
   if (!isPlainObject(spec)) throw invalidBlock(block, shellPath, `shell takes a command string or {command, cwd?, env?, timeout?, fail_on_error?}, got ${JSON.stringify(item.shell)}`);
 
-  const command = stringOption(spec.command, block, [...shellPath, 'command'], 'shell command');
-  const cwd = spec.cwd === undefined ? state.cwd : path.resolve(state.cwd, stringOption(spec.cwd, block, [...shellPath, 'cwd'], 'shell cwd'));
+  const command = stringOption(spec.command, block, shellPath, 'command', 'shell command');
+  const cwd = spec.cwd === undefined ? state.cwd : path.resolve(state.cwd, stringOption(spec.cwd, block, shellPath, 'cwd', 'shell cwd'));
   const timeoutMs =
-    spec.timeout !== undefined ? secondsOption(spec.timeout, block, [...shellPath, 'timeout']) : secondsOption(item.timeout, block, [...itemPath, 'timeout']);
+    spec.timeout !== undefined ? secondsOption(spec.timeout, block, shellPath, 'timeout') : secondsOption(item.timeout, block, itemPath, 'timeout');
   const failOnError =
     spec.fail_on_error !== undefined
-      ? booleanOption(spec.fail_on_error, block, [...shellPath, 'fail_on_error'])
-      : booleanOption(item.fail_on_error, block, [...itemPath, 'fail_on_error']);
+      ? booleanOption(spec.fail_on_error, block, shellPath, 'fail_on_error')
+      : booleanOption(item.fail_on_error, block, itemPath, 'fail_on_error');
   const parse = item.parse;
   if (parse !== undefined && !SHELL_PARSE_MODES.includes(parse as ShellParseMode)) {
     throw invalidBlock(block, [...itemPath, 'parse'], `parse takes ${SHELL_PARSE_MODES.join(' or ')}, got ${JSON.stringify(parse)}`);

@@ -12,7 +12,7 @@ export async function releaseLockTag(call: TagCall): Promise<TagOutcome> {
   const { block, logger } = call.ctx;
   const spec = typeof call.value === 'string' ? { name: call.value } : call.value;
   if (!isPlainObject(spec)) throw invalidBlock(block, call.path, `release lock takes {name}, got ${JSON.stringify(call.value)}`);
-  const name = stringOption(spec.name, block, [...call.path, 'name'], 'lock name');
+  const name = stringOption(spec.name, block, call.path, 'name', 'lock name');
   const handle = call.scope.takeLock(name);
   if (!handle) throw runtimeFailure(block, call.path, 'PB_ERR_LOCK_NOT_HELD', `lock "${name}" is not held here (no "require lock" for it in this level or an enclosing one)`);
   if (!(await handle.release())) logger.warn(`lock "${name}" was no longer held (TTL expired?)`, { lock: name });

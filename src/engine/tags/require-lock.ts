@@ -22,7 +22,7 @@ export async function requireLockTag(call: TagCall): Promise<TagOutcome> {
   const signal = runSignal(call.ctx);
   const spec = typeof call.value === 'string' ? { name: call.value } : call.value;
   if (!isPlainObject(spec)) throw invalidBlock(block, call.path, `require lock takes {name, timeout?, ttl?, timeout_exception?, timeout_block?}, got ${JSON.stringify(call.value)}`);
-  const name = stringOption(spec.name, block, [...call.path, 'name'], 'lock name');
+  const name = stringOption(spec.name, block, call.path, 'name', 'lock name');
   const timeout = nonNegativeSeconds(spec.timeout, call, 'timeout');
   const ttl = nonNegativeSeconds(spec.ttl, call, 'ttl');
   const handle = await services.unidist.lock.acquire(name, { timeout, ttl, signal });
@@ -30,7 +30,7 @@ export async function requireLockTag(call: TagCall): Promise<TagOutcome> {
     call.scope.holdLock(handle);
     return NOTHING;
   }
-  if (booleanOption(spec.timeout_exception, block, [...call.path, 'timeout_exception'])) {
+  if (booleanOption(spec.timeout_exception, block, call.path, 'timeout_exception')) {
     throw runtimeFailure(block, call.path, 'PB_ERR_LOCK_TIMEOUT', `lock "${name}" not acquired within ${(timeout ?? 0) / 1000}s`);
   }
   const fallback = spec.timeout_block;
