@@ -9,6 +9,7 @@ import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadBlock } from '../../dist/config/index.js';
+import { createLogger } from '../../dist/core/logger.js';
 import { Runtime } from '../../dist/runtime/runtime.js';
 import type { LiveEvent } from '../../dist/runtime/live-events.js';
 import { RrdFile } from '../../dist/timeseries/rrd/index.js';
@@ -56,7 +57,14 @@ describe('timeseries derive in a runtime', () => {
     });
 
     const clock = new FakeClock(T * 1000);
-    const rt = await Runtime.create({ clock, stateDir: path.join(dir, 'state') });
+    // The alert's procedure runs after its state is written (fsync'ed): the test waits for the
+    // dispatcher's line that it finished, since a stop begun before it starts would not start it.
+    let procedureFinished!: () => void;
+    const procedureDone = new Promise<void>((resolve) => (procedureFinished = resolve));
+    const logger = createLogger((r) => {
+      if (r.msg.startsWith('alert sum/big (firing): procedure finished')) procedureFinished();
+    }, 'info');
+    const rt = await Runtime.create({ clock, logger, stateDir: path.join(dir, 'state') });
     const ticks: LiveEvent[] = [];
     const waiters: { test: (e: LiveEvent) => boolean; resolve: () => void }[] = [];
     rt.events.subscribe((e) => {
@@ -86,6 +94,7 @@ describe('timeseries derive in a runtime', () => {
       const probe = ticks.find((e) => e.kind === 'tick' && e.thread === 'probe' && e.time === (T + 5) * 1000);
       expect(probe).toMatchObject({ fields: { v: 70, a3: (30 + 60 + 70) / 3 } });
       expect(ticks.filter((e) => e.kind === 'alert').map((e) => e.kind === 'alert' && `${e.from}→${e.to}`)).toEqual(['ok→firing']);
+      await procedureDone;
     } finally {
       await rt.stop();
     }
