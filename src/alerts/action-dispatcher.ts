@@ -3,7 +3,8 @@
  * returns at once; each alert's runs go one after another (a resolve never overtakes its fire),
  * each bounded by the alert's `timeout`. A run that fails is logged; one that passes its timeout
  * has its signal aborted, is logged and left behind, and the alert's next run may start.
- * `drain` waits for everything still running, abandoned runs included, up to a deadline.
+ * `drain` waits for everything still running, abandoned runs included, up to a deadline; a run
+ * still queued then is not started (with a warning).
  */
 import type { Clock } from '../core/clock.js';
 import { RuntimeFailure } from '../core/errors.js';
@@ -69,6 +70,9 @@ export class ActionDispatcher {
 
   private async runOne(job: ActionJob): Promise<void> {
     if (this.closed) {
+      // Queued before the stop (its state write, or an earlier run of the same alert, still in
+      // progress), but not started: stopping aborts every procedure's signal anyway.
+      this.logger.warn(`${job.label}: not run, the runtime is stopping`);
       this.onDone?.(job, 'not started');
       return;
     }

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { step, type AlertStatus } from '../../src/alerts/state-machine.js';
-import { harness, story, type Harness } from './harness.js';
+import { harness, INTERVAL_MS, story, type Harness } from './harness.js';
 
 let h: Harness | undefined;
 afterEach(() => {
@@ -136,6 +136,20 @@ describe('restart while firing', () => {
     });
     await ticks(h, [150, 50]);
     expect(seen).toEqual(['firing', 'resolved']);
+  });
+
+  it('a procedure still queued when the manager stops is not started, and a warning says so', async () => {
+    h = harness({ high: { when: 'v > 100', run: [{ shell: 'true' }] } });
+    await h.clock.advance(INTERVAL_MS);
+    h.window.push(h.clock.now(), () => 150);
+    // Evaluated, and stopped before the transition's state write is durable (the tick helper
+    // would wait for it).
+    h.alerts.evaluate({ now: h.clock.now(), series: (t) => (t === undefined ? (h as Harness).window : undefined) }, { v: 150 });
+    await h.manager.stop(1000);
+    expect(story(h.events)).toEqual(['ok→firing!firing']);
+    expect(h.calls).toHaveLength(0);
+    expect(h.done).toEqual([{ label: 'alert web/high (firing)', outcome: 'not started' }]);
+    expect(h.logs.filter((r) => r.level === 'warn').map((r) => r.msg)).toContain('alert web/high (firing): not run, the runtime is stopping');
   });
 
   it('a pending alert restarts its `for` after a restart', async () => {
