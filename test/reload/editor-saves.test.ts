@@ -145,14 +145,17 @@ describe('editor saves: one reload each', () => {
     const b = (running = WatchedBlock.start(dir, 'block.yaml'));
     await b.ready();
     const file = path.join(dir, 'val.ts');
+    let longestIncomplete = 0;
     for (let v = 2; v <= 21; v++) {
       // A save that reaches the disk in two writes: a watcher reading between them sees half a file.
       const text = version(v);
+      const t0 = performance.now();
       const fd = openSync(file, 'w');
       writeSync(fd, text.slice(0, text.length >> 1));
       await new Promise((r) => setImmediate(r));
       writeSync(fd, text.slice(text.length >> 1));
       closeSync(fd);
+      longestIncomplete = Math.max(longestIncomplete, performance.now() - t0);
       await new Promise((r) => setTimeout(r, 4)); // pacing the burst, not synchronising
     }
     await b.cli.waitFor(/val tick v21\b/, 'stderr');
@@ -161,10 +164,15 @@ describe('editor saves: one reload each', () => {
     await b.cli.waitFor(/"outcome":"unchanged"/, 'stderr');
     const records = reloadRecords(b.stderr);
     const burst = records.slice(0, -1);
-    expect(burst.length).toBeGreaterThanOrEqual(1);
-    expect(burst.length).toBeLessThanOrEqual(2);
-    expect(burst.every((r) => r.outcome === 'applied')).toBe(true);
-    expect(b.stderr).not.toMatch(/rejected/);
+    // A half-written file is rejected only if it stayed half-written longer than the quiet
+    // period (the writer descheduled on a loaded machine); each such reload adds one.
+    const rejected = longestIncomplete >= DEBOUNCE_MS ? burst.filter((r) => r.outcome === 'rejected') : [];
+    for (const r of rejected) expect(INCOMPLETE_FILE, JSON.stringify(r)).toContain(r.code);
+    const why = `${JSON.stringify(burst)}; a save was half-written for at most ${longestIncomplete.toFixed(1)} ms`;
+    expect(burst.length, why).toBeGreaterThanOrEqual(1);
+    expect(burst.length, why).toBeLessThanOrEqual(2 + rejected.length);
+    expect(burst.filter((r) => !rejected.includes(r)).every((r) => r.outcome === 'applied'), why).toBe(true);
+    if (rejected.length === 0) expect(b.stderr).not.toMatch(/rejected/);
     // No tick ran a version between the first and the last the burst applied, except v21 at the end.
     const versionsRun = [...b.stderr.matchAll(/val tick v(\d+)/g)].map((m) => Number(m[1]));
     expect(versionsRun.at(-1)).toBe(21);
