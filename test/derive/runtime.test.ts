@@ -58,11 +58,12 @@ describe('timeseries derive in a runtime', () => {
 
     const clock = new FakeClock(T * 1000);
     // The alert's procedure runs after its state is written (fsync'ed): the test waits for the
-    // dispatcher's line that it finished, since a stop begun before it starts would not start it.
-    let procedureFinished!: () => void;
-    const procedureDone = new Promise<void>((resolve) => (procedureFinished = resolve));
+    // dispatcher's line that it ended (finished, failed or abandoned; big.log then tells which),
+    // since a stop begun before it starts would not start it.
+    let procedureEnded!: () => void;
+    const procedureDone = new Promise<void>((resolve) => (procedureEnded = resolve));
     const logger = createLogger((r) => {
-      if (r.msg.startsWith('alert sum/big (firing): procedure finished')) procedureFinished();
+      if (r.msg.startsWith('alert sum/big (firing): procedure ')) procedureEnded();
     }, 'info');
     const rt = await Runtime.create({ clock, logger, stateDir: path.join(dir, 'state') });
     const ticks: LiveEvent[] = [];
