@@ -37,7 +37,7 @@ function freshBlock(): string {
 const DEBOUNCE_MS = 50;
 
 /** Time `fn` leaves the file missing or incomplete: an upper bound, in ms. */
-function window(fn: () => void): number {
+function incompleteFor(fn: () => void): number {
   const t0 = performance.now();
   fn();
   return performance.now() - t0;
@@ -50,7 +50,7 @@ function window(fn: () => void): number {
  * machine), and then rejecting that reload is right.
  */
 const saves: Record<string, (file: string, text: string) => number> = {
-  'write in place': (file, text) => window(() => writeFileSync(file, text)),
+  'write in place': (file, text) => incompleteFor(() => writeFileSync(file, text)),
   'write a temp file and rename it over': (file, text) => {
     const temp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}`);
     writeFileSync(temp, text);
@@ -58,7 +58,7 @@ const saves: Record<string, (file: string, text: string) => number> = {
     return 0;
   },
   'delete and recreate': (file, text) =>
-    window(() => {
+    incompleteFor(() => {
       unlinkSync(file);
       writeFileSync(file, text);
     }),
@@ -72,7 +72,7 @@ const saves: Record<string, (file: string, text: string) => number> = {
     const probe = path.join(dir, '4913');
     closeSync(openSync(probe, 'wx'));
     unlinkSync(probe);
-    const missing = window(() => {
+    const missing = incompleteFor(() => {
       renameSync(file, `${file}~`);
       const fd = openSync(file, 'w');
       writeSync(fd, text);
