@@ -11,10 +11,6 @@ const UNCLONEABLE_PROTOS: readonly object[] = [Promise.prototype, WeakMap.protot
  * builds no path text unless it finds one (it runs on every script call's outcome).
  */
 export function findUncloneable(value: unknown, path: string): string | undefined {
-  if (typeof value !== 'object' || value === null) {
-    const t = typeof value;
-    return t === 'function' || t === 'symbol' ? `${path} (${t})` : undefined;
-  }
   const trail: string[] = [];
   const what = walk(value, trail, new Set());
   return what === undefined ? undefined : `${path}${trail.reverse().join('')} (${what})`;
@@ -33,23 +29,35 @@ function walk(value: unknown, trail: string[], seen: Set<object>): string | unde
   if (Array.isArray(obj)) {
     for (let i = 0; i < obj.length; i++) {
       const bad = walk(obj[i], trail, seen);
-      if (bad !== undefined) return trail.push(`[${i}]`), bad;
+      if (bad !== undefined) {
+        trail.push(`[${i}]`);
+        return bad;
+      }
     }
     return undefined;
   }
   if (obj instanceof Map) {
     for (const [k, v] of obj) {
       let bad = walk(k, trail, seen);
-      if (bad !== undefined) return trail.push('<key>'), bad;
+      if (bad !== undefined) {
+        trail.push('<key>');
+        return bad;
+      }
       bad = walk(v, trail, seen);
-      if (bad !== undefined) return trail.push(`.get(${String(k)})`), bad;
+      if (bad !== undefined) {
+        trail.push(`.get(${String(k)})`);
+        return bad;
+      }
     }
     return undefined;
   }
   if (obj instanceof Set) {
     for (const v of obj) {
       const bad = walk(v, trail, seen);
-      if (bad !== undefined) return trail.push('<item>'), bad;
+      if (bad !== undefined) {
+        trail.push('<item>');
+        return bad;
+      }
     }
     return undefined;
   }
@@ -57,7 +65,10 @@ function walk(value: unknown, trail: string[], seen: Set<object>): string | unde
   for (const k in obj) {
     if (!Object.hasOwn(obj, k)) continue;
     const bad = walk((obj as Record<string, unknown>)[k], trail, seen);
-    if (bad !== undefined) return trail.push(`.${k}`), bad;
+    if (bad !== undefined) {
+      trail.push(`.${k}`);
+      return bad;
+    }
   }
   return undefined;
 }

@@ -206,7 +206,7 @@ class PiscinaScriptRunner implements ScriptRunner {
           }
           // The wire form, now that what the worker keeps is known (attachKept); piscina posts it.
           let prev: TaskPayload | undefined;
-          if (queued.wire.length > 0) queued.wire.length = 0;
+          queued.wire.length = 0;
           for (const entry of batch) {
             queued.wire.push(encodeCall(entry.payload, prev));
             prev = entry.payload;
