@@ -313,9 +313,9 @@ async function recordAlertTransitions(page: Page): Promise<() => Promise<Transit
 }
 
 /**
- * Alert transitions `ts` follow `states` (a pattern of their states, space-separated), and each agrees with its
- * value: pending and firing only with the rate out of the tolerance, ok and resolved only within
- * it; firing no sooner than the hold after the pending it ends.
+ * Alert transitions `ts` follow `states` (a pattern of their states, space-separated), and each
+ * agrees with its value: pending and firing only with the rate out of the tolerance, ok and
+ * resolved only within it; firing no sooner than the hold after the pending it ends.
  *
  * Why a path and not one fixed sequence: the rate falls (or rises) through the floor over the
  * ticks its window takes to slide past the change, and a sample read late (a loaded machine)
