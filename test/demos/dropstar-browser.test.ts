@@ -31,7 +31,7 @@ declare const document: {
   addEventListener(type: string, listener: (e: PbEvent<never>) => void): void;
   querySelector(selector: string): { getAttribute(name: string): string | null; readonly textContent: string | null } | null;
 };
-declare const window: { rates: number[]; alerts: Transition[] };
+declare const window: { rates: number[]; alerts: Transition[]; rpcs: string[] };
 /** A change of state of alert `sla`, as its `/events` message carries it. */
 interface Transition {
   readonly from: string;
@@ -214,6 +214,47 @@ describe.runIf(haveChromium)('demos/dropstar in Chromium', () => {
     expect([...problems(), ...log.problems()]).toEqual([]);
   });
 
+  it('Message wall: a line typed while the last is on its way stays in the box; a refused one stays, with the reason', async () => {
+    const { page, problems } = await open('wall');
+    const input = page.locator('#wall-input');
+    // The first post is held in the browser until the next line is typed.
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/rpc/wall_post', async (route) => {
+      await held;
+      await route.continue();
+    }, { times: 1 });
+    const sent = page.waitForRequest((r) => r.url().endsWith('/rpc/wall_post'));
+    await input.fill('on its way');
+    await input.press('Enter');
+    await sent;
+    await input.fill('typed meanwhile');
+    const answers = await recordRpcAnswers(page);
+    release();
+    // Polled in a task of its own, so after the page's handling of the answer has run to its end.
+    await expect.poll(answers).toEqual(['wall_post']);
+    expect(await input.inputValue()).toBe('typed meanwhile');
+    await expect.poll(() => wallTexts(page)).toEqual(expect.arrayContaining(['on its way']));
+
+    // Only blanks: the block answers 400 with its message for the page; the text stays.
+    const refused = page.waitForResponse((r) => r.url().endsWith('/rpc/wall_post'));
+    await input.fill('   ');
+    await input.press('Enter');
+    expect((await refused).status()).toBe(400);
+    await expect.poll(() => page.locator('#wall_status').textContent()).toBe('a message is 1 to 500 characters');
+    expect(await input.inputValue()).toBe('   ');
+    // What Chromium logs for the 400, and the client's own line.
+    expect(problems()).toHaveLength(2);
+    expect(problems()).toEqual(expect.arrayContaining([expect.stringMatching(/status of 400/), expect.stringMatching(/^console\.error: RPC wall_post failed: 400 /)]));
+
+    // A post that goes through clears the box and the message.
+    await input.fill('typed meanwhile');
+    await input.press('Enter');
+    await expect.poll(() => input.inputValue()).toBe('');
+    await expect.poll(() => page.locator('#wall_status').textContent()).toBe('');
+    expect((await wallTexts(page)).slice(0, 2)).toEqual(['typed meanwhile', 'on its way']);
+  });
+
   it('Message wall: 30 messages show the newest 25, newest first, live in a second browser too', async () => {
     const writer = await open('wall');
     const reader = await open('wall');
@@ -352,6 +393,16 @@ async function counterTicks(page: Page, n: number): Promise<number[]> {
       }),
     n,
   );
+}
+
+/** The names of the RPCs whose answers the page handles from now on (`pb:rpc` events), as a poll. */
+async function recordRpcAnswers(page: Page): Promise<() => Promise<string[]>> {
+  await page.evaluate(() => {
+    const w = window;
+    w.rpcs = [];
+    document.addEventListener('pb:rpc', (e) => w.rpcs.push((e as PbEvent<{ name: string }>).detail.name));
+  });
+  return () => page.evaluate(() => window.rpcs);
 }
 
 function wallTexts(page: Page): Promise<string[]> {

@@ -149,6 +149,14 @@
     }
   }
 
+  /** What `rpc` resolves to when the call did not go through (never a result: results are JSON). */
+  var FAILED = {};
+
+  /**
+   * Calls `/rpc/<name>`; resolves to its result, or to FAILED after logging why. An error answer
+   * (4xx, 5xx) still fills the page from its fields, so a block's own message for the user (the
+   * wall's `wall_status`) is shown where the page put it.
+   */
   function rpc(name, fields, method) {
     var init = { credentials: 'same-origin', headers: { Accept: 'application/json' } };
     if (method !== 'GET') {
@@ -159,7 +167,10 @@
     return fetch('/rpc/' + encodeURIComponent(name), init)
       .then(function (res) {
         return res.json().then(function (body) {
-          if (!res.ok) throw new Error('RPC ' + name + ' failed: ' + res.status + ' ' + JSON.stringify(body));
+          if (!res.ok) {
+            fill(body, '', 0);
+            throw new Error('RPC ' + name + ' failed: ' + res.status + ' ' + JSON.stringify(body));
+          }
           return body;
         });
       })
@@ -170,6 +181,7 @@
       })
       .catch(function (e) {
         console.error(String(e && e.message ? e.message : e));
+        return FAILED;
       });
   }
 
@@ -187,8 +199,13 @@
     var form = ev.target;
     if (!form || !form.hasAttribute || !form.hasAttribute('data-pb-rpc')) return;
     ev.preventDefault();
-    rpc(form.getAttribute('data-pb-rpc'), formFields(form), 'POST').then(function () {
-      if (form.hasAttribute('data-pb-reset')) form.reset();
+    var fields = formFields(form);
+    var sent = JSON.stringify(fields);
+    rpc(form.getAttribute('data-pb-rpc'), fields, 'POST').then(function (result) {
+      // Cleared once the post went through, and only if the form still holds what was sent: a
+      // refused or failed post leaves the text for another try, and what the user typed while it
+      // was on its way is not wiped.
+      if (result !== FAILED && form.hasAttribute('data-pb-reset') && JSON.stringify(formFields(form)) === sent) form.reset();
     });
   });
 
