@@ -6,7 +6,14 @@
  *
  * Also here, because they sit before any route: the URL length limit (414; a request line
  * longer than the header limit gets Node's own 431), the header size limit (Node's
- * `maxHeaderSize` → 431), and the lifecycle.
+ * `maxHeaderSize` → 431), how long an idle keep-alive connection stays open, and the lifecycle.
+ *
+ * Idle keep-alive connections stay open 65 s (`Keep-Alive: timeout=65`), not Node's 5 s. A client
+ * that reuses a connection the server is closing at that moment gets ECONNRESET, and most
+ * programs (Node's agent, Go's transport behind Prometheus, a reverse proxy's upstream pool) do
+ * not retry. With 5 s, a script or test polling every few seconds met that edge; proxies keep
+ * upstream connections up to 60 s (nginx's default), so the server's idle timeout must be the
+ * longer one. Clients that read the hint close their side a second early.
  *
  * close(deadline): stop accepting connections; end every `/events` stream; answer requests
  * arriving on open keep-alive connections with 503 + `Connection: close`; wait for requests in
@@ -40,6 +47,9 @@ interface NodeBindings {
 
 type State = 'new' | 'listening' | 'closing' | 'closed';
 
+/** How long an idle keep-alive connection stays open (see above). */
+export const KEEP_ALIVE_MS = 65_000;
+
 export class DropstarServer {
   private site: DropstarSite;
   private readonly server: Server;
@@ -57,6 +67,7 @@ export class DropstarServer {
       fetch: (request, bindings) => this.handle(request, bindings),
       serverOptions: { maxHeaderSize: options.headerBytes },
     }) as Server;
+    this.server.keepAliveTimeout = KEEP_ALIVE_MS;
   }
 
   get url(): string {

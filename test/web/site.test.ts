@@ -317,6 +317,33 @@ describe('a client that goes away', () => {
   });
 });
 
+describe('keep-alive', () => {
+  it('an idle connection is announced for 65 s and kept: requests apart on one socket', async () => {
+    const http = await import('node:http');
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const sockets = new Set<unknown>();
+    const get = (): Promise<string | undefined> =>
+      new Promise((resolve, reject) => {
+        http
+          .get(new URL('/rpc/data', s.url), { agent }, (res) => {
+            sockets.add(res.socket);
+            res.resume();
+            res.on('end', () => resolve(res.headers['keep-alive'] as string | undefined));
+          })
+          .on('error', reject);
+      });
+    try {
+      expect(await get()).toBe('timeout=65');
+      // The socket went back to the agent's free list: the next request, started after the first
+      // ended, goes out on it.
+      expect(await get()).toBe('timeout=65');
+      expect(sockets.size).toBe(1);
+    } finally {
+      agent.destroy();
+    }
+  });
+});
+
 describe('site swaps (hot reload)', () => {
   it('switch pages for new requests while a request in flight finishes on the old site', async () => {
     const server = s.host.current;
