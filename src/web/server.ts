@@ -9,11 +9,11 @@
  * `maxHeaderSize` → 431), how long an idle keep-alive connection stays open, and the lifecycle.
  *
  * Idle keep-alive connections stay open 65 s (`Keep-Alive: timeout=65`), not Node's 5 s. A client
- * that reuses a connection the server is closing at that moment gets ECONNRESET, and most
- * programs (Node's agent, Go's transport behind Prometheus, a reverse proxy's upstream pool) do
- * not retry. With 5 s, a script or test polling every few seconds met that edge; proxies keep
- * upstream connections up to 60 s (nginx's default), so the server's idle timeout must be the
- * longer one. Clients that read the hint close their side a second early.
+ * that reuses a connection the server is closing at that moment gets ECONNRESET; Node's own agent
+ * does not retry, and a load balancer in front answers 502. With 5 s, a script or test polling
+ * every few seconds met that edge. Load balancers commonly keep idle upstream connections 60 s
+ * (nginx's upstream `keepalive_timeout`, AWS ALB's idle timeout), so the server's must be the
+ * longer one. Clients that read the hint close their side shortly before it.
  *
  * close(deadline): stop accepting connections; end every `/events` stream; answer requests
  * arriving on open keep-alive connections with 503 + `Connection: close`; wait for requests in
@@ -48,7 +48,7 @@ interface NodeBindings {
 type State = 'new' | 'listening' | 'closing' | 'closed';
 
 /** How long an idle keep-alive connection stays open (see above). */
-export const KEEP_ALIVE_MS = 65_000;
+const KEEP_ALIVE_MS = 65_000;
 
 export class DropstarServer {
   private site: DropstarSite;
